@@ -1,0 +1,91 @@
+"""Records the analyses hand to the model: a kernel's facts for one block shape and launch.
+
+``KernelAnalysis`` (in ``flipflop.analysis.kernel``) is built once per PTX function and
+evaluated per launch into ``LaunchFeatures``; the model reads only these records.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+INSTRUCTION_CLASSES: tuple[str, ...] = (
+    "fp32", "fp16", "fp64", "int", "sfu", "tensor", "convert",
+    "global_load", "global_store", "shared_load", "shared_store",
+    "local_load", "local_store", "const_load", "atomic", "barrier", "branch", "other",
+)
+
+
+@dataclass(frozen=True)
+class LoopFacts:
+    """One natural loop. ``trip_count`` is per entry of the loop (None when unknown)."""
+
+    header_line: int
+    depth: int  # 1 = outermost
+    trip_count: float | None
+    data_dependent: bool
+    symbolic: str  # the trip count as an expression, e.g. "(n + 3) / 4"
+
+
+@dataclass(frozen=True)
+class AccessFacts:
+    """One static memory instruction, evaluated for a block shape.
+
+    ``executions_per_thread``: average dynamic executions per launched thread (trip counts
+    × guard probabilities). ``sectors_per_request`` / ``lines_per_request`` (global, local):
+    32-byte sectors / 128-byte lines one full warp's request touches (1 warp of 32 threads
+    reading 4 contiguous bytes each → 4 sectors, 1 line). ``bank_conflict_degree`` (shared):
+    wavefronts per request (1 = conflict-free, 32 = fully serialised).
+    ``footprint_bytes``: distinct bytes the whole grid touches through this access (bounded
+    by the array size when known); ``block_footprint_bytes``: distinct bytes one block
+    touches over all its loop iterations — what a cache could serve on re-reads.
+    """
+
+    line: int
+    space: Literal["global", "shared", "local", "const", "param", "generic"]
+    op: Literal["load", "store", "atomic"]
+    bytes: int  # per thread per execution (vector width × element size)
+    affine: bool
+    stride_bytes: dict[str, int | None]  # {"x": .., "y": .., "z": ..}
+    loop_depth: int
+    executions_per_thread: float
+    sectors_per_request: float | None
+    lines_per_request: float | None
+    bank_conflict_degree: float | None
+    footprint_bytes: float | None
+    block_footprint_bytes: float | None
+    uniform: bool = False  # same address for every thread of a warp (a broadcast)
+    cached_read_only: bool = False  # ld.global.nc / __ldg
+
+
+@dataclass(frozen=True)
+class LaunchFeatures:
+    """Everything the model needs about one kernel at one launch configuration.
+
+    ``instructions`` is the dynamic count per launched thread by class (average over the
+    grid, guards included). ``active_fraction``: share of launched threads that pass the
+    boundary guards and do the main work. ``divergent_branches``: branches whose condition
+    depends on the thread index.
+    """
+
+    kernel: str
+    block: tuple[int, int, int]
+    grid: tuple[int, int, int]
+    instructions: dict[str, float]
+    accesses: tuple[AccessFacts, ...]
+    loops: tuple[LoopFacts, ...]
+    active_fraction: float
+    divergent_branches: int
+    barriers_per_thread: float
+    registers: int
+    shared_bytes: int  # static + dynamic per block
+    local_bytes: int
+    spill_bytes: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def threads_per_block(self) -> int:
+        return self.block[0] * self.block[1] * self.block[2]
+
+    @property
+    def blocks(self) -> int:
+        return self.grid[0] * self.grid[1] * self.grid[2]

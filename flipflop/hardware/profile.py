@@ -1,0 +1,119 @@
+"""GPU profiles: limits, throughputs and power coefficients of one GPU, as data.
+
+A profile is a JSON file (``flipflop/hardware/profiles/<name>.json``). Every coefficient
+the model uses comes from here, never from a kernel. ``origin`` says, per field, whether
+it was ``measured`` by ``flipflop calibrate``, ``modelled`` from measured points, or taken
+from a ``datasheet``; ``status`` is ``measured`` when calibration produced the profile.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from flipflop.errors import ProfileNotFoundError
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+
+# Units: per-SM throughputs are operations (thread-instructions) per clock per SM;
+# energies are picojoules per thread-instruction (or per byte); bandwidths bytes/s.
+UNIT_CLASSES = ("fp32", "fp16", "fp64", "int", "sfu", "tensor", "convert", "ldst", "branch", "other")
+
+
+@dataclass(frozen=True)
+class GpuProfile:
+    name: str                      # "h100-sxm"
+    display_name: str              # "NVIDIA H100 80GB HBM3 (SXM5)"
+    arch: str                      # "sm_90"
+    status: Literal["measured", "datasheet"]
+    # launch limits
+    sm_count: int
+    warp_size: int
+    max_threads_per_block: int
+    max_threads_per_sm: int
+    max_blocks_per_sm: int
+    registers_per_sm: int
+    max_registers_per_thread: int
+    register_alloc_unit: int       # registers, per warp allocation granularity
+    shared_per_sm_bytes: int
+    max_shared_per_block_bytes: int      # with the opt-in attribute
+    max_static_shared_per_block_bytes: int  # 48 KB: ptxas rejects more static shared
+    shared_alloc_unit_bytes: int
+    shared_reserved_per_block_bytes: int  # 1 KB system use per block on sm_80+
+    max_grid: tuple[int, int, int]
+    max_block: tuple[int, int, int]
+    # clocks
+    max_sm_clock_mhz: float
+    base_sm_clock_mhz: float
+    min_sm_clock_mhz: float
+    # throughputs, thread-instructions per clock per SM, by unit class
+    ops_per_clock_per_sm: dict[str, float]
+    # memory system
+    dram_bandwidth_bytes_per_s: float
+    l2_bandwidth_bytes_per_s: float
+    l2_bytes: int
+    l1_bytes_per_sm: int
+    shared_bytes_per_clock_per_sm: float   # 128 B/clk: 32 banks × 4 B
+    dram_latency_ns: float
+    l2_latency_ns: float
+    shared_latency_ns: float
+    launch_overhead_us: float
+    # power
+    idle_power_w: float
+    static_power_w: float          # chip static + uncore when a kernel runs, at max clock
+    power_limit_default_w: float
+    power_limit_min_w: float
+    power_limit_max_w: float
+    energy_pj_per_op: dict[str, float]     # per thread-instruction, at max clock and nominal voltage
+    dram_energy_pj_per_byte: float
+    l2_energy_pj_per_byte: float
+    shared_energy_pj_per_byte: float
+    sm_active_power_w: float       # per SM with at least one resident block (clock tree, schedulers)
+    warp_resident_power_w: float   # per resident warp per SM
+    voltage_exponent: float = 3.0  # dynamic power ∝ f^K in the DVFS range (paper: K = 3)
+    origin: dict[str, str] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits
+
+    @property
+    def max_warps_per_sm(self) -> int:
+        return self.max_threads_per_sm // self.warp_size
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "GpuProfile":
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ProfileNotFoundError(f"profile {data.get('name', '?')}: unknown fields {sorted(unknown)}")
+        missing = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING} - set(data)
+        if missing:
+            raise ProfileNotFoundError(f"profile {data.get('name', '?')}: missing fields {sorted(missing)}")
+        data = dict(data)
+        data["max_grid"] = tuple(data["max_grid"])
+        data["max_block"] = tuple(data["max_block"])
+        return cls(**data)
+
+
+def available_profiles() -> list[str]:
+    """Names of the profiles that ship with the package."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
+
+
+def load_profile(name_or_path: str | Path) -> GpuProfile:
+    """Load a bundled profile by name ("h100-sxm") or a profile JSON by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = PROFILE_DIR / f"{name_or_path}.json"
+    if not path.is_file():
+        raise ProfileNotFoundError(
+            f"no GPU profile '{name_or_path}'; bundled: {', '.join(available_profiles()) or 'none'}"
+        )
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise ProfileNotFoundError(f"profile {path} is not valid JSON: {exc}") from None
+    return GpuProfile.from_dict(data)
