@@ -1,0 +1,259 @@
+"""CUDA C++ → PTX with NVRTC from the ``nvidia-cuda-nvrtc`` wheel, through a thin ctypes binding.
+
+No GPU and no system CUDA are needed: the library and the headers come from the pinned
+CUDA 13.0 wheels. Compiled PTX is cached on disk keyed by a hash of everything that
+determines it (source, defines, options, architecture, NVRTC version).
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Sequence
+
+from flipflop.errors import CompileError, FlipflopError
+
+_LIB_NAMES = ("libnvrtc.so.13", "libnvrtc.so")
+_SOURCE_SUFFIXES = {".cu": "cuda", ".cuh": "cuda", ".cpp": "cuda", ".h": "cuda", ".ptx": "ptx"}
+# Headers that drag host-side C++ (thrust/cub dispatch, <iostream>) into the device-only
+# compile; NVRTC rejects them with pages of unrelated errors, so the user gets the cause.
+_HOST_ONLY_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]((?:cub|thrust)/[^>"]*)[>"]', re.MULTILINE)
+# "kernel.cu(12): error: identifier "x" is undefined"
+_ERROR_LINE = re.compile(r"^(?P<file>[^\s(]+)\((?P<line>\d+)\): (?:catastrophic )?error: (?P<msg>.*)$",
+                         re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CompiledPtx:
+    """PTX that NVRTC produced for one source and configuration."""
+
+    ptx: str
+    arch: str
+    nvrtc_version: str
+    options: tuple[str, ...]
+
+
+def _cuda_roots() -> list[Path]:
+    """Directories that may hold ``lib/`` and ``include/`` of a CUDA toolkit, best first."""
+    roots: list[Path] = []
+    try:
+        import nvidia  # the namespace package of the CUDA wheels
+
+        for base in nvidia.__path__:
+            roots += [Path(base) / "cu13", Path(base) / "cuda_nvrtc", Path(base) / "cuda_runtime"]
+    except ImportError:
+        pass
+    for var in ("CUDA_HOME", "CUDA_PATH"):
+        if os.environ.get(var):
+            roots.append(Path(os.environ[var]))
+    roots.append(Path("/usr/local/cuda"))
+    return [r for r in roots if r.is_dir()]
+
+
+def cuda_bin_dirs() -> list[Path]:
+    """Directories that may hold ``ptxas``, wheels first."""
+    return [r / "bin" for r in _cuda_roots() if (r / "bin").is_dir()]
+
+
+@functools.lru_cache(maxsize=1)
+def _toolkit_root() -> Path | None:
+    """The first root whose ``lib`` holds NVRTC; its headers are the ones compiles must use."""
+    for root in _cuda_roots():
+        for sub in ("lib", "lib64"):
+            if any((root / sub / name).is_file() for name in _LIB_NAMES):
+                return root
+    return None
+
+
+def _lib_dir(root: Path) -> Path:
+    return next(root / sub for sub in ("lib", "lib64") if any((root / sub / n).is_file() for n in _LIB_NAMES))
+
+
+@functools.lru_cache(maxsize=1)
+def _library() -> ctypes.CDLL:
+    root = _toolkit_root()
+    try:
+        if root is None:
+            lib = ctypes.CDLL(_LIB_NAMES[0])
+        else:
+            lib_dir = _lib_dir(root)
+            # NVRTC dlopens its builtins library by bare name; preloading it globally lets
+            # that succeed without LD_LIBRARY_PATH pointing into the wheel.
+            for builtins in sorted(lib_dir.glob("libnvrtc-builtins.so*")):
+                if ".alt." not in builtins.name:
+                    ctypes.CDLL(str(builtins), mode=ctypes.RTLD_GLOBAL)
+            lib = ctypes.CDLL(str(next(lib_dir / n for n in _LIB_NAMES if (lib_dir / n).is_file())))
+    except OSError:
+        raise FlipflopError("NVRTC not found: install the nvidia-cuda-nvrtc==13.0.* wheel "
+                            "or set CUDA_HOME") from None
+    prog = ctypes.c_void_p
+    lib.nvrtcGetErrorString.restype = ctypes.c_char_p
+    lib.nvrtcVersion.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)]
+    lib.nvrtcCreateProgram.argtypes = [ctypes.POINTER(prog), ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int,
+                                       ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_char_p)]
+    lib.nvrtcCompileProgram.argtypes = [prog, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+    lib.nvrtcGetPTXSize.argtypes = [prog, ctypes.POINTER(ctypes.c_size_t)]
+    lib.nvrtcGetPTX.argtypes = [prog, ctypes.c_char_p]
+    lib.nvrtcGetProgramLogSize.argtypes = [prog, ctypes.POINTER(ctypes.c_size_t)]
+    lib.nvrtcGetProgramLog.argtypes = [prog, ctypes.c_char_p]
+    lib.nvrtcDestroyProgram.argtypes = [ctypes.POINTER(prog)]
+    return lib
+
+
+def _check(status: int, call: str) -> None:
+    if status != 0:
+        reason = _library().nvrtcGetErrorString(status).decode()
+        raise CompileError(f"NVRTC {call} failed: {reason}")
+
+
+@functools.lru_cache(maxsize=1)
+def nvrtc_version() -> str:
+    """NVRTC's version as "major.minor" (e.g. "13.0")."""
+    major, minor = ctypes.c_int(), ctypes.c_int()
+    _check(_library().nvrtcVersion(ctypes.byref(major), ctypes.byref(minor)), "nvrtcVersion")
+    return f"{major.value}.{minor.value}"
+
+
+@functools.lru_cache(maxsize=1)
+def include_dirs() -> tuple[str, ...]:
+    """Header directories (runtime, crt, cccl) of the toolkit NVRTC was loaded from."""
+    root = _toolkit_root()
+    if root is None:
+        return ()
+    return tuple(str(root / sub) for sub in ("include", "include/cccl") if (root / sub).is_dir())
+
+
+def _compute_arch(arch: str) -> str:
+    match = re.fullmatch(r"(?:sm_|compute_)?(\d+[a-z]?)", arch)
+    if not match:
+        raise CompileError(f"unknown architecture {arch!r}: expected e.g. 'sm_90'")
+    return f"compute_{match.group(1)}"
+
+
+def _with_defines(source: str, defines: dict[str, object] | None, name: str) -> str:
+    """Prepend ``#define`` lines (Kernel Tuner style); ``#line`` keeps user line numbers right."""
+    if not defines:
+        return source
+    lines = [f"#define {key} {value}" for key, value in defines.items()]
+    return "\n".join(lines + [f'#line 1 "{name}"', source])
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("FLIPFLOP_CACHE_DIR") or Path.home() / ".cache" / "flipflop") / "ptx"
+
+
+def cache_key(*parts: object) -> str:
+    """Content hash of the given parts (JSON-encoded), for the on-disk caches."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_cache(folder: Path, key: str) -> str | None:
+    """The cached text stored under ``key``, or None."""
+    try:
+        return (folder / key[:2] / key).read_text()
+    except OSError:
+        return None
+
+
+def write_cache(folder: Path, key: str, text: str) -> None:
+    """Store ``text`` under ``key`` atomically (write to a temp file, then rename); best effort."""
+    target = folder / key[:2] / key
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only home must not stop a compile
+
+
+def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,
+                   options: Sequence[str] = (), name: str = "kernel.cu") -> CompiledPtx:
+    """Compile CUDA C++ ``source`` to PTX for ``arch`` (e.g. "sm_90") with NVRTC.
+
+    ``defines`` become ``#define name value`` lines in front of the source, as Kernel Tuner
+    does; ``options`` are extra NVRTC options. Raises CompileError with the first error line
+    of the NVRTC log (``kernel.cu(12): error: ...``); the full log is ``error.log``.
+    """
+    used = (f"--gpu-architecture={_compute_arch(arch)}", "--std=c++17", *options)
+    version = nvrtc_version()
+    full_source = _with_defines(source, defines, name)
+    key = cache_key("nvrtc", full_source, name, used, version)
+    cached = read_cache(_cache_dir(), key)
+    if cached is not None:
+        return CompiledPtx(ptx=cached, arch=arch, nvrtc_version=version, options=used)
+    ptx = _run_nvrtc(full_source, name, used + tuple(f"--include-path={d}" for d in include_dirs()))
+    write_cache(_cache_dir(), key, ptx)
+    return CompiledPtx(ptx=ptx, arch=arch, nvrtc_version=version, options=used)
+
+
+def _run_nvrtc(source: str, name: str, options: Sequence[str]) -> str:
+    lib = _library()
+    prog = ctypes.c_void_p()
+    _check(lib.nvrtcCreateProgram(ctypes.byref(prog), source.encode(), name.encode(), 0, None, None),
+           "nvrtcCreateProgram")
+    try:
+        argv = (ctypes.c_char_p * len(options))(*(o.encode() for o in options))
+        status = lib.nvrtcCompileProgram(prog, len(options), argv)
+        if status != 0:
+            size = ctypes.c_size_t()
+            lib.nvrtcGetProgramLogSize(prog, ctypes.byref(size))
+            buffer = ctypes.create_string_buffer(size.value)
+            lib.nvrtcGetProgramLog(prog, buffer)
+            raise _compile_error(source, buffer.value.decode(errors="replace"))
+        size = ctypes.c_size_t()
+        _check(lib.nvrtcGetPTXSize(prog, ctypes.byref(size)), "nvrtcGetPTXSize")
+        buffer = ctypes.create_string_buffer(size.value)
+        _check(lib.nvrtcGetPTX(prog, buffer), "nvrtcGetPTX")
+        return buffer.value.decode()
+    finally:
+        lib.nvrtcDestroyProgram(ctypes.byref(prog))
+
+
+def _compile_error(source: str, log: str) -> CompileError:
+    """One-line CompileError for an NVRTC log: the cause when known, else the first error."""
+    first = _ERROR_LINE.search(log)
+    host_only = _HOST_ONLY_INCLUDE.search(source)
+    if host_only and first and ("JIT mode" in first.group("msg")
+                                or re.search(r"[/\\](cub|thrust)[/\\]", first.group("file"))):
+        message = (f"NVRTC cannot compile <{host_only.group(1)}>: it pulls in host-side thrust/cub "
+                   "code; include only device-side headers (e.g. <cub/block/block_reduce.cuh>) "
+                   "or compile with nvcc -ptx and pass the .ptx file")
+    elif first:
+        message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
+    else:
+        lines = [line for line in log.splitlines() if line.strip()]
+        message = lines[0] if lines else "NVRTC compilation failed with an empty log"
+    error = CompileError(message)
+    error.log = log
+    return error
+
+
+def load_kernel_source(kernel_source: str | Path) -> tuple[str, Literal["cuda", "ptx"]]:
+    """Read ``kernel_source`` — a path to a .cu/.cuh/.ptx file or the source text itself.
+
+    Returns the text and its kind: "ptx" for a .ptx file or a string with ``.version`` and
+    ``.entry`` directives, otherwise "cuda".
+    """
+    if isinstance(kernel_source, Path) or ("\n" not in kernel_source and len(kernel_source) < 4096
+                                           and Path(kernel_source).suffix in _SOURCE_SUFFIXES):
+        path = Path(kernel_source)
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            raise FlipflopError(f"cannot read kernel source {path}: {exc.strerror}") from None
+        kind = _SOURCE_SUFFIXES.get(path.suffix, "cuda")
+        return text, "ptx" if kind == "ptx" or _looks_like_ptx(text) else "cuda"
+    return kernel_source, "ptx" if _looks_like_ptx(kernel_source) else "cuda"
+
+
+def _looks_like_ptx(text: str) -> bool:
+    return re.search(r"^\s*\.version\s", text, re.MULTILINE) is not None and ".entry" in text
+
