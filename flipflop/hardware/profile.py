@@ -72,6 +72,9 @@ class GpuProfile:
     sm_active_power_w: float       # per SM with at least one resident block (clock tree, schedulers)
     warp_resident_power_w: float   # per resident warp per SM
     voltage_exponent: float = 3.0  # dynamic power ∝ f^K in the DVFS range (paper: K = 3)
+    schedulers_per_sm: int = 4     # warp instructions issued per clock per SM
+    alu_latency_cycles: float = 4.0  # dependent-issue latency of the FP32/INT pipes
+    barrier_cycles: float = 24.0   # a __syncthreads with all warps already arrived
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits

@@ -1,0 +1,116 @@
+"""Memory traffic of one launch through L1, L2 and DRAM, from the access analysis.
+
+Every global access contributes ``requests × sectors_per_request × 32`` bytes at L1.
+Re-reads a block makes of its own data (``block_footprint_bytes``) are served by L1 when
+the footprints of the blocks resident on an SM fit beside their shared memory; re-reads
+across blocks (``footprint_bytes`` of the whole grid) are served by L2 when the data the
+concurrently resident blocks touch fits in L2. What neither serves goes to DRAM.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flipflop.analysis.features import AccessFacts, LaunchFeatures
+from flipflop.hardware.profile import GpuProfile
+
+SECTOR_BYTES = 32
+GLOBAL_SPACES = ("global", "generic", "local")
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Bytes moved per launch at each level, and the request shape that produced them."""
+
+    requested_bytes: float      # what the threads asked for (bytes × executions)
+    l1_bytes: float             # sectors through L1 (×32 B)
+    l2_bytes: float             # L1 misses served by L2
+    dram_bytes: float           # L2 misses and write-backs
+    shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
+    shared_bytes: float
+    global_requests: float      # warp-level global requests, whole launch
+    loads_in_flight_per_warp: float  # independent global loads a warp issues before a use
+    coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
+    bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
+
+
+def _warp_requests(access: AccessFacts, warps: float) -> float:
+    return access.executions_per_thread * warps
+
+
+def memory_traffic(
+    features: LaunchFeatures, profile: GpuProfile, blocks_per_sm: int
+) -> Traffic:
+    """Traffic for one launch; ``blocks_per_sm`` sets how many blocks share L1 and L2."""
+    warps_per_block = -(-features.threads_per_block // profile.warp_size)
+    warps = warps_per_block * features.blocks
+    threads = features.threads_per_block * features.blocks
+    resident_blocks = max(1, min(features.blocks, blocks_per_sm * profile.sm_count))
+    l1_capacity = max(0.0, profile.l1_bytes_per_sm - blocks_per_sm * features.shared_bytes)
+
+    requested = 0.0
+    global_requests = 0.0
+    shared_wavefronts = shared_bytes = shared_requests = 0.0
+    loads_by_depth: dict[int, int] = {}
+    # (bytes at L1, per-block footprint or None, grid footprint or None) per global access
+    globals_: list[tuple[float, float | None, float | None]] = []
+    for a in features.accesses:
+        reqs = _warp_requests(a, warps)
+        thread_bytes = a.bytes * a.executions_per_thread * threads
+        if a.space == "shared":
+            shared_requests += reqs
+            shared_wavefronts += reqs * (a.bank_conflict_degree or 1.0)
+            shared_bytes += thread_bytes
+            continue
+        if a.space not in GLOBAL_SPACES:
+            continue  # const and param reads hit their own caches
+        sectors = a.sectors_per_request
+        if sectors is None:  # not analysable: assume every thread touches its own sector
+            sectors = float(min(32, profile.warp_size))
+        a_l1 = reqs * sectors * SECTOR_BYTES
+        requested += thread_bytes
+        global_requests += reqs
+        if a.op == "load":
+            loads_by_depth[a.loop_depth] = loads_by_depth.get(a.loop_depth, 0) + 1
+            block_fp = None if a.block_footprint_bytes is None else min(a.block_footprint_bytes, a_l1 / features.blocks)
+        else:
+            block_fp = None  # stores and atomics write through to L2
+        grid_fp = a.footprint_bytes
+        globals_.append((a_l1, block_fp, grid_fp))
+
+    l1 = sum(g[0] for g in globals_)
+    # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
+    resident_fp = blocks_per_sm * sum(g[1] for g in globals_ if g[1] is not None)
+    l1_fit = min(1.0, l1_capacity / resident_fp) if resident_fp > 0 else 1.0
+    to_l2 = []
+    for a_l1, block_fp, grid_fp in globals_:
+        if block_fp is None:
+            to_l2.append((a_l1, grid_fp))
+        else:
+            unique = block_fp * features.blocks
+            to_l2.append((unique + (a_l1 - unique) * (1.0 - l1_fit), grid_fp))
+    l2 = sum(t[0] for t in to_l2)
+    # L2: re-reads across blocks hit when what the resident blocks touch fits in L2.
+    concurrent = l2 * resident_blocks / features.blocks
+    l2_fit = min(1.0, profile.l2_bytes / concurrent) if concurrent > 0 else 1.0
+    dram = 0.0
+    for a_l2, grid_fp in to_l2:
+        if grid_fp is None:
+            dram += a_l2
+        else:
+            unique = min(grid_fp, a_l2)
+            dram += unique + (a_l2 - unique) * (1.0 - l2_fit)
+
+    deepest = max(loads_by_depth) if loads_by_depth else 0
+    in_flight = float(min(8, max(1, loads_by_depth.get(deepest, 1))))
+    return Traffic(
+        requested_bytes=requested,
+        l1_bytes=l1,
+        l2_bytes=l2,
+        dram_bytes=dram,
+        shared_wavefronts=shared_wavefronts,
+        shared_bytes=shared_bytes,
+        global_requests=global_requests,
+        loads_in_flight_per_warp=in_flight,
+        coalescing_efficiency=(requested / l1) if l1 else 1.0,
+        bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,
+    )
