@@ -1,0 +1,78 @@
+"""The coupled model on hand-built launch facts: exact identities and directional facts."""
+import math
+
+import numpy as np
+import pytest
+
+from flipflop.analysis.features import AccessFacts, LaunchFeatures
+from flipflop.errors import ConfigurationError
+from flipflop.hardware.profile import load_profile
+from flipflop.model import occupancy, predict_launches
+
+H100 = load_profile("h100-sxm")
+N = 1 << 24
+
+
+def stream(block_x: int, sectors: float, fma_per_thread: float = 0.0, registers: int = 16) -> LaunchFeatures:
+    """c[i] = a[i] + b[i] over N floats; ``sectors`` per warp request (4 = coalesced)."""
+    grid = (math.ceil(N / block_x), 1, 1)
+
+    def access(op, line):
+        return AccessFacts(line=line, space="global", op=op, bytes=4, affine=True,
+                           stride_bytes={"x": 4, "y": 0, "z": 0}, loop_depth=0, executions_per_thread=1.0,
+                           sectors_per_request=sectors, lines_per_request=sectors / 4,
+                           bank_conflict_degree=None, footprint_bytes=4.0 * N, block_footprint_bytes=4.0 * block_x)
+
+    return LaunchFeatures(
+        kernel="stream", block=(block_x, 1, 1), grid=grid,
+        instructions={"global_load": 2, "global_store": 1, "fp32": 1 + fma_per_thread, "int": 6, "branch": 1},
+        accesses=(access("load", 1), access("load", 2), access("store", 3)), loops=(),
+        active_fraction=1.0, divergent_branches=1, barriers_per_thread=0.0,
+        registers=registers, shared_bytes=0, local_bytes=0)
+
+
+def test_occupancy_limits_match_the_cuda_calculator():
+    assert occupancy(H100, 32, 16, 0).blocks_per_sm == 32          # the 32-blocks cap
+    assert occupancy(H100, 32, 16, 0).occupancy == pytest.approx(0.5)
+    assert occupancy(H100, 1024, 32, 0).blocks_per_sm == 2
+    assert occupancy(H100, 1024, 64, 0).blocks_per_sm == 1         # 64 regs × 1024 = whole file
+    assert occupancy(H100, 1024, 64, 0).limiter in ("registers", "threads")
+    assert occupancy(H100, 256, 16, 100 * 1024).blocks_per_sm == 2  # 2 × (100 KB + 1 KB) ≤ 228 KB
+    assert occupancy(H100, 256, 16, 100 * 1024).limiter == "shared"
+    assert occupancy(H100, 2048, 16, 0).blocks_per_sm == 0          # too many threads
+
+
+def test_energy_is_power_times_time():
+    p = predict_launches([stream(256, 4)], H100)
+    assert p.energy_j[0, 0] == pytest.approx(p.power_w[0, 0] * p.time_ms[0, 0] / 1e3)
+
+
+def test_streaming_kernel_is_memory_bound_near_dram_bandwidth():
+    p = predict_launches([stream(256, 4)], H100)
+    assert p.reasons[0].bound == "memory"
+    bytes_moved = 12.0 * N
+    assert bytes_moved / (p.time_ms[0, 0] / 1e3) == pytest.approx(H100.dram_bandwidth_bytes_per_s, rel=0.3)
+
+
+def test_uncoalesced_access_costs_time_and_energy():
+    p = predict_launches([stream(256, 4), stream(256, 32)], H100)
+    assert p.time_ms[1, 0] > 2 * p.time_ms[0, 0]
+    assert p.energy_j[1, 0] > p.energy_j[0, 0]
+    assert p.reasons[0].coalescing_efficiency == pytest.approx(1.0)
+    assert p.reasons[1].coalescing_efficiency == pytest.approx(4 / 32)
+
+
+def test_a_lower_power_limit_lowers_the_clock_of_a_power_hungry_kernel():
+    hot = stream(256, 4, fma_per_thread=20000)
+    p = predict_launches([hot], H100, [700, 300, 200])
+    assert p.reasons[0].bound == "compute"
+    clocks = p.sm_clock_mhz[0]
+    assert clocks[0] >= clocks[1] >= clocks[2]
+    assert clocks[2] < H100.max_sm_clock_mhz
+    assert np.all(p.power_w[0, 1:] <= np.array([300, 200]) + 1e-9)
+    assert p.time_ms[0, 2] > p.time_ms[0, 0]
+
+
+def test_an_unlaunchable_block_is_a_clear_error():
+    with pytest.raises(ConfigurationError, match="cannot launch"):
+        predict_launches([stream(256, 4, registers=300)], H100)
