@@ -1,0 +1,228 @@
+"""Launch a kernel's configurations on a real GPU through CuPy and measure time, power, energy.
+
+Time per launch is the median of CUDA-event timings; power comes from the energy-counter
+protocol (energy.steady_power); energy per launch = power × median time. Configurations are
+compiled Kernel Tuner style (a `#define` per block/grid size and tune parameter) in a thread
+pool before any is measured. A configuration that fails to compile or launch is a result with
+a `status` saying why, never an exception that stops the sweep.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from flipflop.errors import ConfigurationError, MeasurementError
+from flipflop.measure.energy import steady_power
+from flipflop.measure.nvml import GpuMonitor
+
+BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
+GRID_SIZE_NAMES = ("grid_size_x", "grid_size_y", "grid_size_z")
+COMPILE_OPTIONS = ("-std=c++17",)
+# CUDA-event timing: at least this many launches, and about this much GPU time.
+TIMING_MIN_LAUNCHES = 7
+TIMING_TARGET_S = 0.05
+TIMING_MAX_LAUNCHES = 1000
+STATUS_OK = "ok"
+
+
+def kernel_tuner_defines(params: dict[str, Any], grid: Sequence[int]) -> dict[str, Any]:
+    """The `#define`s Kernel Tuner puts in front of a source for one configuration.
+
+    grid_size_x/y/z, block_size_x/y/z (a missing block size is 1), every other tune
+    parameter, and `kernel_tuner 1`, in that order.
+    """
+    defines: dict[str, Any] = {name: int(size) for name, size in zip(GRID_SIZE_NAMES, grid)}
+    defines.update({name: params.get(name, 1) for name in BLOCK_SIZE_NAMES})
+    defines.update({name: value for name, value in params.items() if name not in defines})
+    defines["kernel_tuner"] = 1
+    return defines
+
+
+def source_with_defines(source: str, defines: dict[str, Any]) -> str:
+    """`#define name value` lines followed by the source."""
+    return "".join(f"#define {name} {value}\n" for name, value in defines.items()) + source
+
+
+def _divisor(div: int | str | Sequence[str], params: dict[str, Any]) -> float:
+    """A Kernel Tuner grid divisor: a number, an expression over the params, or a list of
+    names/expressions whose product is the divisor."""
+    if isinstance(div, (int, float)):
+        return div
+    if isinstance(div, str):
+        try:
+            return eval(div, {"__builtins__": {}}, dict(params))  # noqa: S307 - Kernel Tuner's expression syntax
+        except Exception as error:
+            raise ConfigurationError(f"grid divisor {div!r} cannot be evaluated: {error}") from None
+    return math.prod(_divisor(part, params) for part in div)
+
+
+def grid_for(
+    problem_size: int | Sequence[int],
+    params: dict[str, Any],
+    grid_div: Sequence[int | str | Sequence[str] | None] = (None, None, None),
+) -> tuple[int, int, int]:
+    """Kernel Tuner's grid: ceil(problem_size[i] / divisor[i]); a divisor of None means
+    block_size_x/y/z (a missing block size is 1)."""
+    sizes = [problem_size] if isinstance(problem_size, (int, np.integer)) else list(problem_size)
+    sizes += [1] * (3 - len(sizes))
+    divs = list(grid_div) + [None] * (3 - len(grid_div))
+    grid = []
+    for size, div, block_name in zip(sizes, divs, BLOCK_SIZE_NAMES):
+        divisor = params.get(block_name, 1) if div is None else _divisor(div, params)
+        grid.append(max(1, math.ceil(int(size) / divisor)))
+    return tuple(grid)
+
+
+def _first_error_line(message: str) -> str:
+    """The most telling line of a compiler or driver error, for a one-line status."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    for marker in ("uses too much shared data", "error", "Error"):
+        for line in lines:
+            if marker in line:
+                return line[:300]
+    return lines[0][:300] if lines else "unknown error"
+
+
+class CupyRunner:
+    """Compiles and launches one kernel's configurations with CuPy on the current device."""
+
+    def __init__(self, kernel_name: str, arguments: Sequence[Any], arch: str | None = None):
+        try:
+            import cupy
+        except ImportError:
+            raise MeasurementError("CuPy is needed to measure on a GPU: pip install cupy-cuda13x") from None
+        self._cupy = cupy
+        self.kernel_name = kernel_name
+        self._options = COMPILE_OPTIONS + ((f"--gpu-architecture={arch}",) if arch else ())
+        self.device_arguments = [cupy.asarray(a) if isinstance(a, np.ndarray) else a for a in arguments]
+        self._modules: dict[str, Any] = {}
+        self._device_id = cupy.cuda.Device().id
+
+    def compile(self, source: str) -> str:
+        """Compile and load `source`; returns "ok" or the one-line reason it failed."""
+        if source in self._modules:
+            return STATUS_OK
+        try:
+            # Compiles run in worker threads: make this GPU's context current in each one.
+            self._cupy.cuda.Device(self._device_id).use()
+            module = self._cupy.RawModule(code=source, options=self._options)
+            module.compile()
+            self._modules[source] = module.get_function(self.kernel_name)
+        except Exception as error:  # CuPy raises CompileException / CUDADriverError
+            return f"compile failed: {_first_error_line(error)}"
+        return STATUS_OK
+
+    def launcher(self, source: str, grid, block, shared_bytes: int) -> Callable[[], None]:
+        function = self._modules[source]
+        args = tuple(self.device_arguments)
+        return lambda: function(tuple(grid), tuple(block), args, shared_mem=int(shared_bytes))
+
+    def synchronize(self) -> None:
+        self._cupy.cuda.Device().synchronize()
+
+    def median_time_ms(self, launch: Callable[[], None]) -> float:
+        """Median of per-launch CUDA-event times (ms), after one warm-up launch."""
+        cuda = self._cupy.cuda
+        launch()
+        self.synchronize()
+        times_ms: list[float] = []
+        spent_s = 0.0
+        while len(times_ms) < TIMING_MIN_LAUNCHES or (spent_s < TIMING_TARGET_S and len(times_ms) < TIMING_MAX_LAUNCHES):
+            pairs = [(cuda.Event(), cuda.Event()) for _ in range(TIMING_MIN_LAUNCHES)]
+            for start, stop in pairs:
+                start.record()
+                launch()
+                stop.record()
+            pairs[-1][1].synchronize()
+            batch_ms = [cuda.get_elapsed_time(start, stop) for start, stop in pairs]
+            times_ms += batch_ms
+            spent_s += sum(batch_ms) / 1000
+        return statistics.median(times_ms)
+
+
+def measure_configs(
+    kernel_name: str,
+    kernel_source: str,
+    arguments: Sequence[Any],
+    configs: list[dict],
+    *,
+    monitor: GpuMonitor | None = None,
+    defines: dict[str, Any] | None = None,
+    window_s: float = 0.6,
+    max_seconds_per_config: float = 3.0,
+    budget_s: float | None = None,
+    on_result: Callable[[dict], None] | None = None,
+    compile_threads: int = 8,
+) -> list[dict]:
+    """Measure every configuration of one kernel on the GPU; one result dict per config.
+
+    Each config holds the tune params plus "block" (x, y, z), "grid" (x, y, z) and
+    "shared_bytes" (dynamic shared memory). Each result is the config plus measured_time (ms,
+    median per launch), measured_power (W, steady state), measured_energy (J per launch),
+    sm_clock_mhz, temperature_c, clock_event_reasons, energy_edges and status ("ok" or why
+    not). `defines` replaces the Kernel Tuner defines for every config when given. A config
+    whose single launch runs longer than `max_seconds_per_config` is timed but not power
+    measured; after `budget_s` seconds the rest are returned with a "not measured" status.
+    """
+    from flipflop.measure.nvml import NvmlMonitor
+
+    monitor = monitor or NvmlMonitor()
+    runner = CupyRunner(kernel_name, arguments)
+    sources = []
+    for config in configs:
+        config_defines = defines if defines is not None else kernel_tuner_defines(_tune_params(config), config["grid"])
+        sources.append(source_with_defines(kernel_source, config_defines))
+    # Compile every distinct source first, in parallel: NVRTC dominates otherwise.
+    distinct = list(dict.fromkeys(sources))
+    with ThreadPoolExecutor(max_workers=compile_threads) as pool:
+        compile_status = dict(zip(distinct, pool.map(runner.compile, distinct)))
+
+    start_s = time.perf_counter()
+    results = []
+    for config, source in zip(configs, sources):
+        result = dict(config)
+        if budget_s is not None and time.perf_counter() - start_s > budget_s:
+            result["status"] = "not measured: time budget spent"
+        elif compile_status[source] != STATUS_OK:
+            result["status"] = compile_status[source]
+        else:
+            result.update(_measure_one(runner, source, config, monitor, window_s, max_seconds_per_config))
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def _tune_params(config: dict) -> dict:
+    return {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
+
+
+def _measure_one(runner: CupyRunner, source: str, config: dict, monitor: GpuMonitor,
+                 window_s: float, max_seconds_per_config: float) -> dict:
+    launch = runner.launcher(source, config["grid"], config["block"], config.get("shared_bytes", 0))
+    try:
+        time_ms = runner.median_time_ms(launch)
+        if time_ms / 1000 * 3 > max_seconds_per_config:
+            return {"measured_time": time_ms, "status": "time only: a launch is too long for a power window"}
+        reading = steady_power(launch, runner.synchronize, monitor, window_s=window_s)
+    except MeasurementError as error:
+        return {"status": f"measurement failed: {error}"}
+    except Exception as error:  # a launch failure (CUDADriverError, CUDARuntimeError)
+        return {"status": f"launch failed: {_first_error_line(error)}"}
+    return {
+        "measured_time": time_ms,
+        "measured_power": reading.power_w,
+        "measured_energy": reading.power_w * time_ms / 1000,
+        "sm_clock_mhz": reading.sm_clock_mhz,
+        "temperature_c": reading.temperature_c,
+        "clock_event_reasons": list(reading.clock_event_reasons),
+        "energy_edges": reading.edges,
+        "power_window_s": round(reading.window_s, 4),
+        "status": STATUS_OK,
+    }
