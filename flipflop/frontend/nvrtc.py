@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
-import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
 from flipflop.errors import CompileError, FlipflopError
+from flipflop.frontend.cache import cache_key, read_cache, write_cache
 
 _LIB_NAMES = ("libnvrtc.so.13", "libnvrtc.so")
 _SOURCE_SUFFIXES = {".cu": "cuda", ".cuh": "cuda", ".cpp": "cuda", ".h": "cuda", ".ptx": "ptx"}
@@ -144,36 +142,6 @@ def _with_defines(source: str, defines: dict[str, object] | None, name: str) -> 
     return "\n".join(lines + [f'#line 1 "{name}"', source])
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("FLIPFLOP_CACHE_DIR") or Path.home() / ".cache" / "flipflop") / "ptx"
-
-
-def cache_key(*parts: object) -> str:
-    """Content hash of the given parts (JSON-encoded), for the on-disk caches."""
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def read_cache(folder: Path, key: str) -> str | None:
-    """The cached text stored under ``key``, or None."""
-    try:
-        return (folder / key[:2] / key).read_text()
-    except OSError:
-        return None
-
-
-def write_cache(folder: Path, key: str, text: str) -> None:
-    """Store ``text`` under ``key`` atomically (write to a temp file, then rename); best effort."""
-    target = folder / key[:2] / key
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home must not stop a compile
-
-
 def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,
                    options: Sequence[str] = (), name: str = "kernel.cu") -> CompiledPtx:
     """Compile CUDA C++ ``source`` to PTX for ``arch`` (e.g. "sm_90") with NVRTC.
@@ -186,11 +154,11 @@ def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] 
     version = nvrtc_version()
     full_source = _with_defines(source, defines, name)
     key = cache_key("nvrtc", full_source, name, used, version)
-    cached = read_cache(_cache_dir(), key)
+    cached = read_cache("ptx", key)
     if cached is not None:
         return CompiledPtx(ptx=cached, arch=arch, nvrtc_version=version, options=used)
     ptx = _run_nvrtc(full_source, name, used + tuple(f"--include-path={d}" for d in include_dirs()))
-    write_cache(_cache_dir(), key, ptx)
+    write_cache("ptx", key, ptx)
     return CompiledPtx(ptx=ptx, arch=arch, nvrtc_version=version, options=used)
 
 
