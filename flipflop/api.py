@@ -1,0 +1,300 @@
+"""The public API, shaped like ``kernel_tuner.tune_kernel`` so a Kernel Tuner user switches in one line.
+
+``predict`` returns one dict per launchable configuration × power limit; ``recommend`` the
+picks and baselines; ``measure`` and ``validate`` run the same space on a real GPU
+(``flipflop.measure``, needs CuPy and NVML) and compare.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from functools import lru_cache
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from flipflop.errors import ConfigurationError
+from flipflop.hardware.profile import GpuProfile
+from flipflop.hardware.registry import resolve_profile
+from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
+from flipflop.search.recommend import Recommendation, recommend_from
+from flipflop.search.space import enumerate_space
+
+POWER_LIMIT_STEPS = 11  # "all": the settable range in this many evenly spaced limits
+# PTX scalar parameter type → (numpy kind letters accepted, bytes). Pointers are u64/b64.
+PTX_SCALAR_TYPES: dict[str, tuple[str, int]] = {
+    "f16": ("f", 2), "bf16": ("fV", 2), "f32": ("f", 4), "f64": ("f", 8),
+    "s8": ("iub", 1), "u8": ("iub", 1), "b8": ("iubV", 1), "s16": ("iu", 2), "u16": ("iu", 2), "b16": ("iuf", 2),
+    "s32": ("iu", 4), "u32": ("iu", 4), "b32": ("iuf", 4), "s64": ("iu", 8), "u64": ("iu", 8), "b64": ("iuf", 8),
+}
+RESULT_FIGURES = ("power_limit", "time", "power", "energy", "pareto", "sm_clock")
+
+
+class PredictionResults(list):
+    """``predict``'s list of result dicts, plus what was left out and how it was obtained.
+
+    ``dropped``: [(params dict, one-line reason)]; ``metadata``: gpu, profile status, toolchain
+    versions, and which parts are measured and which modelled.
+    """
+
+    def __init__(self, rows: Sequence[dict], dropped: Sequence[tuple[dict, str]], metadata: dict[str, Any]):
+        super().__init__(rows)
+        self.dropped = list(dropped)
+        self.metadata = dict(metadata)
+
+
+def power_limit_list(profile: GpuProfile, power_limits: Any) -> list[float]:
+    """None → the default limit; "all" → the settable range in 11 steps; else a list of watts."""
+    if power_limits is None:
+        return [float(profile.power_limit_default_w)]
+    if isinstance(power_limits, str):
+        if power_limits.strip().lower() != "all":
+            raise ConfigurationError(f"power_limits must be None, 'all' or a list of watts, got {power_limits!r}")
+        steps = np.linspace(profile.power_limit_min_w, profile.power_limit_max_w, POWER_LIMIT_STEPS)
+        return sorted({float(round(w)) for w in steps})
+    if isinstance(power_limits, (int, float)):
+        power_limits = [power_limits]
+    limits = []
+    for watts in power_limits:
+        try:
+            w = float(watts)
+        except (TypeError, ValueError):
+            raise ConfigurationError(f"power limit {watts!r} is not a number of watts") from None
+        if not profile.power_limit_min_w <= w <= profile.power_limit_max_w:
+            raise ConfigurationError(f"power limit {w:g} W is outside {profile.name}'s settable range "
+                                     f"{profile.power_limit_min_w:g}–{profile.power_limit_max_w:g} W")
+        limits.append(w)
+    if not limits:
+        raise ConfigurationError("power_limits is an empty list")
+    return sorted(set(limits))
+
+
+def check_arguments(function: Any, arguments: Sequence[Any]) -> None:
+    """Kernel Tuner arguments (numpy arrays and scalars, kernel order) against the PTX parameters."""
+    params = function.params
+    if len(arguments) != len(params):
+        raise ConfigurationError(f"kernel {function.name} takes {len(params)} arguments, got {len(arguments)}")
+    for i, (arg, param) in enumerate(zip(arguments, params)):
+        if isinstance(arg, np.ndarray):
+            if param.type not in ("u64", "b64") or param.array_len:
+                raise ConfigurationError(f"argument {i} of {function.name} is an array but the kernel takes "
+                                         f"a {param.type} scalar")
+            continue
+        if param.array_len:  # a struct passed by value: accept a numpy void/record of its size
+            continue
+        value = np.asarray(arg)
+        if value.ndim != 0 or value.dtype == object:
+            raise ConfigurationError(f"argument {i} of {function.name} must be a numpy array or scalar, "
+                                     f"got {type(arg).__name__}")
+        kinds, size = PTX_SCALAR_TYPES.get(param.type, ("", 0))
+        if size and (value.dtype.kind not in kinds or value.dtype.itemsize != size):
+            raise ConfigurationError(f"argument {i} of {function.name} has dtype {value.dtype} but the kernel "
+                                     f"takes {param.type}")
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str, kernel_name: str, arch: str, defines: tuple[tuple[str, str], ...],
+             options: tuple[str, ...]) -> Any:
+    from flipflop.frontend import compile_kernel
+    return compile_kernel(source, kernel_name, arch=arch, defines=dict(defines) or None, options=options)
+
+
+_analyses: dict[tuple[str, str], Any] = {}
+_analyses_lock = threading.Lock()
+
+
+def _analysis(compiled: Any, kernel_name: str) -> Any:
+    """One KernelAnalysis per distinct PTX text (configurations that compile alike share it)."""
+    from flipflop.analysis.kernel import analyze_kernel
+    key = (hashlib.sha1(compiled.ptx.encode()).hexdigest(), kernel_name)
+    with _analyses_lock:
+        cached = _analyses.get(key)
+    if cached is None:
+        cached = analyze_kernel(compiled.module, kernel_name)
+        with _analyses_lock:
+            _analyses[key] = cached
+    return cached
+
+
+def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+              tune_params: Mapping[str, Sequence[Any]], gpu: str, limits: Any, restrictions: Any,
+              grid_div: tuple[Any, Any, Any], block_size_names: Any, smem_args: Any, defines: Any,
+              compiler_options: Any) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+    from flipflop.frontend import load_kernel_source
+
+    started = time.perf_counter()
+    profile = resolve_profile(gpu)
+    requested = power_limit_list(profile, limits)
+    space = enumerate_space(tune_params, problem_size, restrictions=restrictions, grid_div_x=grid_div[0],
+                            grid_div_y=grid_div[1], grid_div_z=grid_div[2], block_size_names=block_size_names,
+                            smem_args=smem_args, defines=defines)
+    text, kind = load_kernel_source(kernel_source)
+    options = tuple(compiler_options or ())
+    checked: list[bool] = []
+
+    def build(key: tuple[tuple[str, str], ...]) -> KernelBuild:
+        compiled = _compile(text, kernel_name, profile.arch, key, options)
+        if not checked:
+            check_arguments(compiled.function, arguments)
+            checked.append(True)
+        return KernelBuild(compiled, _analysis(compiled, kernel_name))
+
+    all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
+    ev = evaluate_space(space, profile, all_limits, build, text if kind == "cuda" else None, arguments)
+    metadata = {
+        "kernel": kernel_name,
+        "gpu": profile.name,
+        "gpu_name": profile.display_name,
+        "profile_status": profile.status,
+        "source_kind": kind,
+        **ev.toolchain,
+        "configurations": space.total,
+        "launchable": len(ev.configs),
+        "dropped": len(ev.dropped),
+        "power_limits_w": requested,
+        "measured": sorted(k for k, v in profile.origin.items() if str(v).startswith("measured")),
+        "modelled": ("time, power and energy of every configuration (flipflop.model); the power-limit → "
+                     "clock response follows dynamic power ∝ f^K" +
+                     (" fitted on measured points" if profile.status == "measured" else " with datasheet figures")),
+        "inherited_from": profile.provenance.get("inherited_from"),
+        "seconds": round(time.perf_counter() - started, 4),
+    }
+    return ev, profile, requested, metadata
+
+
+def _columns(ev: Evaluated, requested: Sequence[float]) -> np.ndarray:
+    return np.array([int(np.flatnonzero(ev.power_limits_w == w)[0]) for w in requested])
+
+
+def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+            tune_params: Mapping[str, Sequence[Any]], *, gpu: str = "h100-sxm", power_limits: Any = None,
+            restrictions: Any = None, grid_div_x: Any = None, grid_div_y: Any = None, grid_div_z: Any = None,
+            block_size_names: Sequence[str] | None = None, smem_args: Mapping[str, Any] | None = None,
+            defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None
+            ) -> PredictionResults:
+    """Predict time (ms), power (W) and energy (J) of every launchable configuration × power limit.
+
+    Arguments follow ``kernel_tuner.tune_kernel``. Each result dict holds the tune params,
+    ``power_limit`` (W), ``time`` (ms per launch), ``power`` (W), ``energy`` (J per launch),
+    ``pareto`` (on the joint time–energy front), ``sm_clock`` (MHz) and the model's reasons
+    (occupancy, coalescing_efficiency, bank_conflict_degree, waves, bound, ...).
+    ``.dropped`` lists the configurations left out and why; ``.metadata`` how it was obtained.
+    """
+    ev, profile, requested, metadata = _evaluate(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu, power_limits, restrictions,
+        (grid_div_x, grid_div_y, grid_div_z), block_size_names, smem_args, defines, compiler_options)
+    return results_table(ev, requested, metadata)
+
+
+def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str, Any]) -> PredictionResults:
+    """Evaluated predictions → predict's list of dicts (rows ordered by config, then limit)."""
+    cols = _columns(ev, requested)
+    pareto = ev.pareto(cols)
+    rows = []
+    for i, config in enumerate(ev.configs):
+        reasons = ev.reasons[i].as_dict()
+        for j in cols:
+            rows.append({**config.params_dict, "power_limit": float(ev.power_limits_w[j]),
+                         "time": float(ev.time_ms[i, j]), "power": float(ev.power_w[i, j]),
+                         "energy": float(ev.energy_j[i, j]), "pareto": bool(pareto[i, j]),
+                         "sm_clock": float(ev.sm_clock_mhz[i, j]), **reasons})
+    return PredictionResults(rows, [(d.params, d.reason) for d in ev.dropped], metadata)
+
+
+def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+              tune_params: Mapping[str, Sequence[Any]], *, gpu: str = "h100-sxm", power_limits: Any = None,
+              restrictions: Any = None, grid_div_x: Any = None, grid_div_y: Any = None, grid_div_z: Any = None,
+              block_size_names: Sequence[str] | None = None, smem_args: Mapping[str, Any] | None = None,
+              defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None
+              ) -> Recommendation:
+    """The energy-optimal, time-optimal and balanced picks, the baselines, savings and reasons.
+
+    Same arguments as ``predict``. Baselines (occupancy heuristic, fixed 256 threads) are
+    evaluated at the profile's default power limit.
+    """
+    ev, profile, requested, metadata = _evaluate(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu, power_limits, restrictions,
+        (grid_div_x, grid_div_y, grid_div_z), block_size_names, smem_args, defines, compiler_options)
+    default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
+    rec = recommend_from(ev, profile, kernel_name, _columns(ev, requested), default_col)
+    return Recommendation(**{**rec.__dict__, "metadata": metadata})
+
+
+def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+                  tune_params: Mapping[str, Sequence[Any]], kwargs: dict[str, Any], top_k: int | None,
+                  monitor: Any, on_result: Callable[[dict], None] | None) -> PredictionResults:
+    from flipflop.frontend import load_kernel_source
+    from flipflop.measure.launcher import measure_configs
+
+    kwargs = dict(kwargs)
+    kwargs["power_limits"] = None  # the GPU runs at whatever limit it has; predictions at the default
+    rows = predict(kernel_name, kernel_source, problem_size, arguments, tune_params, **kwargs)
+    ev_configs = _configs_for(kernel_name, kernel_source, problem_size, tune_params, kwargs, rows)
+    chosen = sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows))
+    chosen = sorted(chosen)
+    text, _ = load_kernel_source(kernel_source)
+    configs = [ev_configs[i] for i in chosen]
+    measured = measure_configs(kernel_name, text, arguments, configs, monitor=monitor,
+                               defines=kwargs.get("defines"), on_result=on_result)
+    out = []
+    for i, result in zip(chosen, measured):
+        row = dict(rows[i])
+        row.update({k: result[k] for k in ("measured_time", "measured_power", "measured_energy", "status")
+                    if k in result})
+        out.append(row)
+    return PredictionResults(out, rows.dropped, {**rows.metadata, "measured_configurations": len(out),
+                                                 "pareto_size": sum(r["pareto"] for r in rows),
+                                                 "space_size": len(rows)})
+
+
+def _configs_for(kernel_name: str, kernel_source: Any, problem_size: Any, tune_params: Mapping[str, Any],
+                 kwargs: dict[str, Any], rows: PredictionResults) -> list[dict]:
+    """The launch dicts ``measure_configs`` takes, aligned with ``rows`` (one limit per config)."""
+    space = enumerate_space(tune_params, problem_size, restrictions=kwargs.get("restrictions"),
+                            grid_div_x=kwargs.get("grid_div_x"), grid_div_y=kwargs.get("grid_div_y"),
+                            grid_div_z=kwargs.get("grid_div_z"), block_size_names=kwargs.get("block_size_names"),
+                            smem_args=kwargs.get("smem_args"), defines=kwargs.get("defines"))
+    by_params = {config.params: config for config in space.configs}
+    keys = list(tune_params)
+    launches = []
+    for row in rows:
+        config = by_params[tuple((k, row[k]) for k in keys)]
+        launches.append({**config.params_dict, "block": config.block, "grid": config.grid,
+                         "shared_bytes": config.dynamic_shared_bytes})
+    return launches
+
+
+def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+            tune_params: Mapping[str, Sequence[Any]], *, top_k: int | None = None, monitor: Any = None,
+            on_result: Callable[[dict], None] | None = None, **kwargs: Any) -> PredictionResults:
+    """Launch the launchable configurations on the GPU (all, or the ``top_k`` by predicted energy).
+
+    Same arguments as ``predict``; returns predict's dicts at the default power limit with
+    ``measured_time`` (ms), ``measured_power`` (W), ``measured_energy`` (J) and ``status``.
+    Needs CuPy and NVML (``pip install flipflop[gpu]``).
+    """
+    return _measure_rows(kernel_name, kernel_source, problem_size, arguments, tune_params, kwargs, top_k,
+                         monitor, on_result)
+
+
+def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+             tune_params: Mapping[str, Sequence[Any]], *, top_k: int | None = None, k: int = 5,
+             monitor: Any = None, on_result: Callable[[dict], None] | None = None,
+             **kwargs: Any) -> dict[str, Any]:
+    """Measure (all or the ``top_k`` predicted) and compare with the predictions.
+
+    Returns {"metrics": spearman_energy, spearman_time, regret, top_k_overlap, pareto_coverage,
+    near_optimum_in_pareto, search_space_reduction, measured; "results": the measured rows}.
+    """
+    from flipflop.report.metrics import validation_metrics
+
+    rows = measure(kernel_name, kernel_source, problem_size, arguments, tune_params, top_k=top_k,
+                   monitor=monitor, on_result=on_result, **kwargs)
+    ok = [r for r in rows if r.get("status") == "ok" and "measured_energy" in r]
+    metrics = validation_metrics(
+        predicted_time=[r["time"] for r in ok], predicted_energy=[r["energy"] for r in ok],
+        measured_time=[r["measured_time"] for r in ok], measured_energy=[r["measured_energy"] for r in ok],
+        predicted_pareto=[r["pareto"] for r in ok], k=k, pareto_size=rows.metadata["pareto_size"],
+        space_size=rows.metadata["space_size"])
+    return {"metrics": metrics, "results": rows, "metadata": rows.metadata}
