@@ -1,0 +1,484 @@
+"""Abstract interpretation of a PTX function's integer registers as symbolic expressions.
+
+PTX registers are not SSA: a loop re-assigns its counters. The interpreter walks the
+blocks in topological order (back edges removed). At a loop header every register the
+loop assigns is replaced by a header symbol ``H<loop>:<reg>``; once the loop's blocks are
+interpreted, the value at the latch is compared with the header symbol:
+
+- ``latch = H + step`` with ``step`` loop-invariant → induction variable
+  ``H = init + step × i<loop>`` (``i`` counts completed iterations from 0);
+- ``latch = H >> k`` / ``H << k`` → geometric (``init >> k·i``), the tree-reduction stride;
+- anything else → an unknown.
+
+The loop's trip count is solved from its controlling exit branch (``trip.py``). Values
+that leave the loop take ``i = trip - 1``. Where two paths join with different values the
+join becomes ``select(condition, a, b)`` on the dominating branch, so guards such as
+nvcc's unroll-remainder split stay exact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flipflop.analysis.cfg import CFG, Loop
+from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
+from flipflop.analysis.symbolic import (
+    LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, const, op, sym, unknown)
+from flipflop.analysis.tripcount import solve_trip_count
+from flipflop.frontend.ir import Function, Instruction, Module, Operand
+from flipflop.frontend.ptx_parser import TYPE_BYTES
+
+# setp comparison → symbolic comparison (unsigned and float-unordered forms map to the
+# same order; floats are unknown values anyway).
+_COMPARE: dict[str, str] = {
+    "eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge",
+    "lo": "lt", "ls": "le", "hi": "gt", "hs": "ge",
+    "equ": "eq", "neu": "ne", "ltu": "lt", "leu": "le", "gtu": "gt", "geu": "ge",
+}
+_SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
+_MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
+                               "red": "atomic", "cp": "load", "wmma": "load"}
+# A wmma fragment load/store moves a 16×16 tile of 2-byte elements over 32 threads.
+_WMMA_BYTES_PER_THREAD = 16
+
+
+@dataclass(frozen=True)
+class MemoryAccess:
+    """One static memory instruction with its resolved address expression."""
+
+    instruction: Instruction
+    block: int
+    space: str
+    op: str  # load | store | atomic
+    bytes: int
+    address: Expr
+    base_param: str | None  # the pointer parameter the address is based on
+    cached_read_only: bool
+
+
+@dataclass(frozen=True)
+class BranchCondition:
+    """A conditional branch: ``condition`` (0/1 expression) is true when it is taken."""
+
+    block: int
+    taken: int
+    fallthrough: int
+    condition: Expr
+
+
+@dataclass(frozen=True)
+class LoopSummary:
+    """A loop's counter symbol and trip count (header executions per entry)."""
+
+    loop: Loop
+    counter: str
+    trip_count: Expr | None
+    data_dependent: bool
+    controlling_block: int | None  # the block whose branch decides the trip count
+
+
+@dataclass(frozen=True)
+class Dataflow:
+    accesses: tuple[MemoryAccess, ...]
+    branches: dict[int, BranchCondition]
+    loops: tuple[LoopSummary, ...]
+    pointer_params: frozenset[str]
+    address_symbols: dict[str, str]  # "&name" → space of the variable
+    predicates: dict[int, Expr]  # instruction line → guard value (1 = executes)
+
+
+def counter_symbol(loop: Loop) -> str:
+    return f"i{loop.index}"
+
+
+class _Interpreter:
+    def __init__(self, module: Module, function: Function, cfg: CFG):
+        self.function = function
+        self.cfg = cfg
+        self.params = {p.name: p for p in function.params}
+        self.spaces: dict[str, str] = {}
+        for var in module.variables + function.variables:
+            self.spaces[var.name] = var.space
+        self.env_out: dict[int, dict[str, Expr]] = {}
+        self.subst: dict[str, Expr] = {}
+        self.summaries: dict[int, LoopSummary] = {}
+        self.init: dict[int, dict[str, Expr]] = {}
+        self.defs = {lp.index: self._defined(lp) for lp in cfg.loops}
+        self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr]] = []
+        self.raw_branches: dict[int, tuple[int, int, Expr]] = {}
+        self.raw_predicates: dict[int, Expr] = {}
+        self.pointer_params: set[str] = set()
+        self._resolved: dict[str, Expr] = {}
+
+    def _defined(self, loop: Loop) -> set[str]:
+        regs: set[str] = set()
+        for b in loop.blocks:
+            for ins in self.cfg.blocks[b].instructions:
+                for dest in _destinations(ins):
+                    regs.add(dest)
+        return regs
+
+    # ----- values -------------------------------------------------------------------
+    def value(self, operand: Operand, env: dict[str, Expr]) -> Expr:
+        kind = operand.kind
+        if kind == "reg":
+            return env.get(operand.text) or unknown(f"undef{operand.text}", False)
+        if kind == "imm":
+            return const(operand.value) if isinstance(operand.value, int) else unknown("float", False)
+        if kind == "special":
+            name = operand.text.lstrip("%")
+            return sym(name) if name in _SPECIAL_SYMBOLS else unknown(name, True)
+        if kind == "symbol":
+            return self._symbol_address(operand.base or operand.text)
+        if kind == "addr":
+            return self.address(operand, env)
+        return unknown(operand.text, True)
+
+    def _symbol_address(self, name: str) -> Expr:
+        if name in self.params:
+            return unknown(f"&{name}", False)
+        return sym(f"&{name}")
+
+    def address(self, operand: Operand, env: dict[str, Expr]) -> Expr:
+        if operand.base is None:
+            return const(operand.offset)
+        if operand.base.startswith("%"):
+            base = env.get(operand.base) or unknown(f"undef{operand.base}", False)
+        else:
+            base = self._symbol_address(operand.base)
+        return base + operand.offset
+
+    # ----- loops --------------------------------------------------------------------
+    def resolve(self, expr: Expr) -> Expr:
+        cached = self._resolved.get(str(expr))
+        if cached is not None:
+            return cached
+        out = expr
+        for _ in range(len(self.cfg.loops) + 2):
+            nxt = out.subs(self.subst)
+            if nxt == out:
+                break
+            out = nxt
+        self._resolved[str(expr)] = out
+        return out
+
+    def finalize(self, loop: Loop) -> None:
+        if loop.index in self.summaries:
+            return
+        for inner in self.cfg.loops:
+            if inner.parent == loop.index:
+                self.finalize(inner)
+        counter = counter_symbol(loop)
+        latch_envs = [self.env_out[lt] for lt in loop.latches if lt in self.env_out]
+        init = self.init.get(loop.index, {})
+        for reg in sorted(self.defs[loop.index]):
+            header = f"H{loop.index}:{reg}"
+            h = sym(header)
+            start = init.get(reg, unknown(f"undef{reg}", False))
+            values = {str(e.get(reg, h)): e.get(reg, h) for e in latch_envs}
+            if len(values) != 1:
+                self.subst[header] = unknown(f"loop{loop.index}:{reg}", True)
+                continue
+            latch = next(iter(values.values()))
+            self.subst[header] = self._recurrence(loop, reg, h, latch, start, counter)
+        self._resolved.clear()
+        self.summaries[loop.index] = self._trip(loop, counter)
+
+    def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str) -> Expr:
+        own = {f"H{loop.index}:{r}" for r in self.defs[loop.index]}
+        step = latch - h
+        if not (step.symbols() & own):
+            return start + step * sym(counter)
+        for k in range(1, 6):
+            if latch == op("shr", h, const(k)):
+                return op("shr", start, const(k) * sym(counter))
+            if latch == h * (1 << k):
+                return op("shl", start, const(k) * sym(counter))
+        varying = start.varying() or latch.varying()
+        return unknown(f"loop{loop.index}:{reg}", varying)
+
+    def _trip(self, loop: Loop, counter: str) -> LoopSummary:
+        candidates = [b for b in loop.latches if b in self.raw_branches] + \
+                     [b for b, _ in self.cfg.exit_edges(loop) if b in self.raw_branches]
+        for block in candidates:
+            taken, fallthrough, cond = self.raw_branches[block]
+            inside_taken, inside_fall = taken in loop.blocks, fallthrough in loop.blocks
+            if inside_taken == inside_fall:
+                continue
+            stay = self.resolve(cond if inside_taken else op("not", cond))
+            trip = solve_trip_count(stay, counter)
+            if trip is None:
+                return LoopSummary(loop, counter, None, stay.has_load(), block)
+            return LoopSummary(loop, counter, trip, trip.has_load(), block)
+        return LoopSummary(loop, counter, None, False, None)
+
+    def leave(self, env: dict[str, Expr], loops: list[Loop]) -> dict[str, Expr]:
+        """Values on an edge that leaves ``loops`` (innermost first): counters at their last
+        iteration."""
+        for loop in loops:
+            self.finalize(loop)
+        mapping: dict[str, Expr] = {}
+        for loop in loops:
+            summary = self.summaries[loop.index]
+            if summary.trip_count is not None:
+                mapping[summary.counter] = summary.trip_count - 1
+        out: dict[str, Expr] = {}
+        for reg, value in env.items():
+            resolved = self.resolve(value)
+            resolved = resolved.subs(mapping)
+            if any(summary_counter in resolved.symbols() for summary_counter in
+                   (counter_symbol(lp) for lp in loops)):
+                resolved = unknown(f"exit{reg}", resolved.varying())
+            out[reg] = resolved
+        return out
+
+    # ----- blocks -------------------------------------------------------------------
+    def entry_env(self, b: int) -> dict[str, Expr]:
+        block = self.cfg.blocks[b]
+        incoming: list[tuple[int, dict[str, Expr]]] = []
+        for p in block.predecessors:
+            if (p, b) in self.cfg.back_edges or p not in self.env_out:
+                continue
+            left = [lp for lp in reversed(self.cfg.loops_of(p)) if b not in lp.blocks]
+            env = self.leave(self.env_out[p], left) if left else self.env_out[p]
+            incoming.append((p, env))
+        env = self._merge(b, incoming)
+        header_of = [lp for lp in self.cfg.loops if lp.header == b]
+        for loop in header_of:
+            self.init[loop.index] = dict(env)
+            for reg in self.defs[loop.index]:
+                env[reg] = sym(f"H{loop.index}:{reg}")
+        return env
+
+    def _merge(self, b: int, incoming: list[tuple[int, dict[str, Expr]]]) -> dict[str, Expr]:
+        if not incoming:
+            return {}
+        if len(incoming) == 1:
+            return dict(incoming[0][1])
+        regs = set().union(*(e.keys() for _, e in incoming))
+        sides = self._sides(b, [p for p, _ in incoming])
+        out: dict[str, Expr] = {}
+        for reg in regs:
+            values = [e[reg] for _, e in incoming if reg in e]
+            first = values[0]
+            if all(v == first for v in values[1:]):
+                out[reg] = first
+            elif sides is not None and len(values) == 2 and all(reg in e for _, e in incoming):
+                cond, taken_index = sides
+                a, c = incoming[taken_index][1][reg], incoming[1 - taken_index][1][reg]
+                out[reg] = op("select", cond, a, c)
+            else:
+                out[reg] = unknown(f"phi{b}:{reg}", any(v.varying() for v in values))
+        return out
+
+    def _sides(self, b: int, preds: list[int]) -> tuple[Expr, int] | None:
+        """(taken condition, index of the predecessor on the taken side) for a two-way join
+        under one dominating branch."""
+        if len(preds) != 2:
+            return None
+        d = self.cfg.idom[b]
+        if d is None or d not in self.raw_branches:
+            return None
+        taken, fallthrough, cond = self.raw_branches[d]
+
+        def side(p: int) -> str | None:
+            if p == d:
+                return "taken" if b == taken else "fall"
+            if taken != b and self.cfg.dominates(taken, p):
+                return "taken"
+            if fallthrough != b and self.cfg.dominates(fallthrough, p):
+                return "fall"
+            return None
+
+        s0, s1 = side(preds[0]), side(preds[1])
+        if s0 is None or s1 is None or s0 == s1:
+            return None
+        return cond, (0 if s0 == "taken" else 1)
+
+    def run_block(self, b: int) -> None:
+        env = self.entry_env(b)
+        block = self.cfg.blocks[b]
+        for ins in block.instructions:
+            if ins.opcode == "bra" and ins.predicate and len(block.successors) == 2:
+                pred = env.get(ins.predicate) or unknown(ins.predicate, True)
+                cond = op("not", pred) if ins.predicate_negated else pred
+                self.raw_branches[b] = (block.successors[0], block.successors[1], cond)
+                continue
+            if ins.predicate:
+                pred = env.get(ins.predicate) or unknown(ins.predicate, True)
+                self.raw_predicates[ins.line] = op("not", pred) if ins.predicate_negated else pred
+            self._record_access(ins, b, env)
+            self._execute(ins, env)
+        self.env_out[b] = env
+
+    def _record_access(self, ins: Instruction, b: int, env: dict[str, Expr]) -> None:
+        kind = _MEMORY_OPS.get(ins.opcode)
+        if kind is None:
+            return
+        addrs = [o for o in ins.operands if o.kind == "addr"]
+        if not addrs:
+            return
+        mods = ins.modifiers
+        if ins.opcode == "cp":
+            if "async" not in mods:
+                return
+            address = self.address(addrs[-1], env)
+            size = next((o.value for o in ins.operands if o.kind == "imm"), 16)
+            self.raw_accesses.append((ins, b, "global", "load", int(size), address))
+            return
+        if ins.opcode == "wmma":
+            if "mma" in mods:
+                return
+            kind = "store" if "store" in mods else "load"
+            nbytes = _WMMA_BYTES_PER_THREAD
+        else:
+            nbytes = _access_bytes(ins)
+        space = state_space(ins)
+        if space == "param":
+            return
+        address = self.address(addrs[0], env)
+        self.raw_accesses.append((ins, b, space or "", kind, nbytes, address))
+
+    # ----- instruction semantics ----------------------------------------------------
+    def _execute(self, ins: Instruction, env: dict[str, Expr]) -> None:
+        dests = _destinations(ins)
+        if not dests:
+            return
+        new = self._semantics(ins, env)
+        if len(dests) > 1 or new is None:
+            varying = any(self.value(o, env).varying() for o in ins.operands[1:] if o.kind != "vector")
+            varying = varying or ins.opcode in ("shfl", "atom", "vote", "match", "redux", "ld", "call")
+            for d in dests:
+                env[d] = unknown(f"L{ins.line}:{d}", varying)
+            return
+        if ins.predicate and ins.opcode != "setp":
+            old = env.get(dests[0]) or unknown(f"undef{dests[0]}", False)
+            guard = self.raw_predicates[ins.line]
+            new = op("select", guard, new, old)
+        env[dests[0]] = new
+
+    def _semantics(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
+        o = ins.opcode
+        ops = ins.operands
+        typ = operand_type(ins)
+        is_float = typ in FLOAT_TYPE_CLASS
+        v = lambda k: self.value(ops[k], env)  # noqa: E731
+        if o == "ld":
+            return self._load(ins, env)
+        if o in ("mov", "cvta") and len(ops) == 2:
+            return None if is_float else v(1)
+        if o == "cvt":
+            types = [m for m in ins.modifiers if m in TYPE_BYTES]
+            if any(t in FLOAT_TYPE_CLASS for t in types):
+                return unknown(f"L{ins.line}", v(1).varying())
+            return v(1)
+        if o == "setp" and len(ops) == 3:
+            kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
+            if kind is None or is_float:
+                return unknown(f"L{ins.line}", v(1).varying() or v(2).varying())
+            return op(kind, v(1), v(2))
+        if o == "selp" and len(ops) == 4:
+            return None if is_float else op("select", v(3), v(1), v(2))
+        if is_float:
+            return None
+        if typ == "pred":
+            logical = {"and": "land", "or": "lor", "xor": "lxor", "not": "not"}.get(o)
+            if logical is None:
+                return None
+            return op(logical, *(v(k) for k in range(1, len(ops))))
+        if o in ("add", "sub") and len(ops) == 3:
+            return v(1) + v(2) if o == "add" else v(1) - v(2)
+        if o == "mul" and len(ops) == 3 and "hi" not in ins.modifiers:
+            return v(1) * v(2)
+        if o == "mad" and len(ops) == 4 and "hi" not in ins.modifiers:
+            return v(1) * v(2) + v(3)
+        if o == "neg" and len(ops) == 2:
+            return -v(1)
+        if o == "not" and len(ops) == 2:
+            return -v(1) - 1
+        binary = {"shl": "shl", "shr": "shr", "and": "and", "or": "or", "xor": "xor",
+                  "min": "min", "max": "max", "div": "floordiv", "rem": "mod"}.get(o)
+        if binary and len(ops) == 3:
+            return op(binary, v(1), v(2))
+        return None
+
+    def _load(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
+        addrs = [x for x in ins.operands if x.kind == "addr"]
+        if not addrs or ins.operands[0].kind == "vector":
+            return None
+        space = state_space(ins)
+        if space == "param":
+            name = addrs[0].base
+            param = self.params.get(name or "")
+            if param is not None and addrs[0].offset == 0 and param.array_len is None:
+                return sym(param.name)
+            return unknown(f"L{ins.line}", False)
+        address = self.address(addrs[0], env)
+        typ = operand_type(ins)
+        if (space in (None, "global") and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS
+                and self._space_of(address) == "global"):
+            return op("load", address, data=(typ,))
+        return unknown(f"L{ins.line}", address.varying())
+
+    def _space_of(self, address: Expr) -> str:
+        for name in address.symbols():
+            if name.startswith("&") and self.spaces.get(name[1:]) in ("shared", "local"):
+                return self.spaces[name[1:]]
+        return "global"
+
+    # ----- driver -------------------------------------------------------------------
+    def run(self) -> Dataflow:
+        for b in self.cfg.order:
+            self.run_block(b)
+        for loop in self.cfg.loops:
+            self.finalize(loop)
+        accesses = []
+        pointers: set[str] = set()
+        for ins, b, space, kind, nbytes, raw in self.raw_accesses:
+            address = self.resolve(raw)
+            space = space or self._space_of(address)
+            base = _base_param(address, self.params)
+            if base:
+                pointers.add(base)
+            accesses.append(MemoryAccess(ins, b, space, kind, nbytes, address, base,
+                                         "nc" in ins.modifiers or ins.opcode == "ldu"))
+        branches = {b: BranchCondition(b, t, f, self.resolve(c))
+                    for b, (t, f, c) in self.raw_branches.items()}
+        predicates = {line: self.resolve(c) for line, c in self.raw_predicates.items()}
+        spaces = {f"&{name}": space for name, space in self.spaces.items()}
+        loops = tuple(self.summaries[lp.index] for lp in self.cfg.loops)
+        return Dataflow(tuple(accesses), branches, loops, frozenset(pointers), spaces, predicates)
+
+
+def _destinations(ins: Instruction) -> list[str]:
+    """Registers an instruction writes (none for stores, branches, barriers)."""
+    if ins.opcode in ("st", "bra", "bar", "barrier", "ret", "exit", "red", "membar", "fence",
+                      "prefetch", "cp", "stmatrix") or not ins.operands:
+        return []
+    if ins.opcode == "wmma" and "store" in ins.modifiers:
+        return []
+    first = ins.operands[0]
+    if first.kind == "reg":
+        return [first.text]
+    if first.kind == "vector":
+        return [i.text for i in first.items if i.kind == "reg"]
+    return []
+
+
+def _access_bytes(ins: Instruction) -> int:
+    typ = operand_type(ins) or "b32"
+    width = next((int(m[1:]) for m in ins.modifiers if m in ("v2", "v4", "v8")), 1)
+    return width * TYPE_BYTES.get(typ, 4)
+
+
+def _base_param(address: Expr, params: dict) -> str | None:
+    for mono, coef in address.terms:
+        if coef == 1 and len(mono) == 1 and getattr(mono[0], "name", None) in params:
+            return mono[0].name
+    return None
+
+
+def analyze_dataflow(module: Module, function: Function, cfg: CFG) -> Dataflow:
+    """Symbolic register values, memory-access addresses, branch conditions and loop trip
+    counts of ``function``."""
+    return _Interpreter(module, function, cfg).run()
+

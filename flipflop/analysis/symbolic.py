@@ -1,0 +1,491 @@
+"""Immutable symbolic integer expressions over thread indices, parameters and loop counters.
+
+Every value the analyses reason about is an ``Expr``: a polynomial (integer coefficients
+over monomials) whose atoms are symbols (``tid.x``, a parameter name, a loop counter
+``i3``) or opaque operations (floor division, modulo, min/max, comparisons, selects,
+loads from argument arrays, unknowns). The polynomial normal form makes affine facts
+direct: the stride of an address in ``tid.x`` is its coefficient, and an expression is
+affine in a symbol when the symbol appears only linearly and never inside an operation.
+
+Expressions are evaluated vectorised: symbols map to numpy arrays (one entry per sampled
+thread) and the result broadcasts. An ``Unknown`` (a value loaded from shared memory, a
+float, a shuffle result) cannot be evaluated; evaluation raises ``NotEvaluable``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+import numpy as np
+
+THREAD_SYMBOLS: frozenset[str] = frozenset({"tid.x", "tid.y", "tid.z", "laneid", "warpid"})
+LAUNCH_SYMBOLS: frozenset[str] = frozenset(
+    {"ntid.x", "ntid.y", "ntid.z", "ctaid.x", "ctaid.y", "ctaid.z",
+     "nctaid.x", "nctaid.y", "nctaid.z"})
+# Products that would expand past this many monomials are kept as one opaque atom.
+_MAX_TERMS = 64
+
+
+class NotEvaluable(Exception):
+    """The expression holds an unknown, or a symbol the environment lacks."""
+
+
+class Atom:
+    """A non-polynomial factor of a monomial; subclasses are frozen and ordered by ``key``."""
+
+    key: str
+
+    def __lt__(self, other: "Atom") -> bool:
+        return self.key < other.key
+
+
+@dataclass(frozen=True, eq=False)
+class Sym(Atom):
+    """A named value: ``tid.x``, ``ntid.y``, a kernel parameter, a loop counter."""
+
+    name: str
+    key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Atom) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown(Atom):
+    """A value the analysis cannot express. ``varying``: may differ between threads of a warp."""
+
+    tag: str
+    varying: bool
+    key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"?{self.tag}{'~' if self.varying else ''}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Atom) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@dataclass(frozen=True, eq=False)
+class Op(Atom):
+    """An opaque operation on expressions; ``kind`` is a key of ``_EVALUATORS``.
+
+    ``data`` holds non-expression parameters (a load's element type and size).
+    """
+
+    kind: str
+    args: tuple["Expr", ...]
+    data: tuple = ()
+    key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        inner = ", ".join(str(a) for a in self.args)
+        extra = "".join(f", {d}" for d in self.data)
+        object.__setattr__(self, "key", f"{self.kind}({inner}{extra})")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Atom) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+Monomial = tuple[Atom, ...]  # sorted atoms; repeats are powers
+
+
+def _mono_str(mono: Monomial) -> str:
+    return "*".join(a.key for a in mono)
+
+
+@dataclass(frozen=True, eq=False)
+class Expr:
+    """A polynomial ``const + Σ coef × monomial`` with integer coefficients."""
+
+    const: int
+    terms: tuple[tuple[Monomial, int], ...]  # sorted by monomial key, no zero coefficients
+    _key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        parts = []
+        for mono, coef in self.terms:
+            text = _mono_str(mono)
+            parts.append(text if coef == 1 else f"-{text}" if coef == -1 else f"{coef}*{text}")
+        if self.const or not parts:
+            parts.append(str(self.const))
+        object.__setattr__(self, "_key", " + ".join(parts).replace("+ -", "- "))
+
+    # ----- construction ---------------------------------------------------------------
+    @staticmethod
+    def of(atom: Atom) -> "Expr":
+        return Expr(0, (((atom,), 1),))
+
+    @staticmethod
+    def const_(value: int) -> "Expr":
+        return Expr(int(value), ())
+
+    @staticmethod
+    def _from(const: int, acc: Mapping[Monomial, int]) -> "Expr":
+        terms = tuple(sorted(((m, c) for m, c in acc.items() if c), key=lambda mc: _mono_str(mc[0])))
+        return Expr(int(const), terms)
+
+    # ----- comparison and printing ----------------------------------------------------
+    def __str__(self) -> str:
+        return self._key
+
+    def __repr__(self) -> str:
+        return f"Expr({self._key})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expr) and other._key == self._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    @property
+    def is_const(self) -> bool:
+        return not self.terms
+
+    # ----- arithmetic -----------------------------------------------------------------
+    def __add__(self, other: "Expr | int") -> "Expr":
+        other = _lift(other)
+        acc = dict(self.terms)
+        for mono, coef in other.terms:
+            acc[mono] = acc.get(mono, 0) + coef
+        return Expr._from(self.const + other.const, acc)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> "Expr":
+        return Expr(-self.const, tuple((m, -c) for m, c in self.terms))
+
+    def __sub__(self, other: "Expr | int") -> "Expr":
+        return self + (-_lift(other))
+
+    def __rsub__(self, other: "Expr | int") -> "Expr":
+        return _lift(other) - self
+
+    def __mul__(self, other: "Expr | int") -> "Expr":
+        other = _lift(other)
+        if other.is_const:
+            k = other.const
+            return Expr._from(self.const * k, {m: c * k for m, c in self.terms})
+        if self.is_const:
+            return other * self
+        if (len(self.terms) + 1) * (len(other.terms) + 1) > _MAX_TERMS:
+            return Expr.of(Op("mul", (self, other)))
+        acc: dict[Monomial, int] = {}
+        const = self.const * other.const
+        left = list(self.terms) + ([((), self.const)] if self.const else [])
+        right = list(other.terms) + ([((), other.const)] if other.const else [])
+        for m1, c1 in left:
+            for m2, c2 in right:
+                mono = tuple(sorted(m1 + m2))
+                if not mono:
+                    continue
+                acc[mono] = acc.get(mono, 0) + c1 * c2
+        return Expr._from(const, acc)
+
+    __rmul__ = __mul__
+
+    # ----- structure ------------------------------------------------------------------
+    def atoms(self) -> Iterable[Atom]:
+        """Every atom, recursively (atoms inside operations included)."""
+        for mono, _ in self.terms:
+            for atom in mono:
+                yield atom
+                if isinstance(atom, Op):
+                    for arg in atom.args:
+                        yield from arg.atoms()
+
+    def symbols(self) -> set[str]:
+        return {a.name for a in self.atoms() if isinstance(a, Sym)}
+
+    def has_unknown(self) -> bool:
+        return any(isinstance(a, Unknown) for a in self.atoms())
+
+    def has_load(self) -> bool:
+        return any(isinstance(a, Op) and a.kind == "load" for a in self.atoms())
+
+    def varying(self) -> bool:
+        """May differ between the threads of one block (depends on the thread index)."""
+        return any((isinstance(a, Sym) and a.name in THREAD_SYMBOLS)
+                   or (isinstance(a, Unknown) and a.varying) for a in self.atoms())
+
+    def linear_in(self, name: str) -> tuple["Expr", "Expr"] | None:
+        """``(e0, e1)`` with ``self == e0 + e1 × name`` and neither depending on ``name``;
+        None when ``name`` appears non-linearly or inside an operation."""
+        target = Sym(name)
+        acc0: dict[Monomial, int] = {}
+        acc1: dict[Monomial, int] = {}
+        c1 = 0
+        for mono, coef in self.terms:
+            count = sum(1 for a in mono if a == target)
+            if any(isinstance(a, Op) and name in Expr.of(a).symbols() for a in mono):
+                return None
+            if count == 0:
+                acc0[mono] = coef
+            elif count == 1:
+                rest = tuple(a for a in mono if a != target)
+                if rest:
+                    acc1[rest] = acc1.get(rest, 0) + coef
+                else:
+                    c1 += coef
+            else:
+                return None
+        return Expr._from(self.const, acc0), Expr._from(c1, acc1)
+
+    def subs(self, mapping: Mapping[str, "Expr"]) -> "Expr":
+        """Replace symbols by expressions (inside operations too)."""
+        if not mapping or not (self.symbols() & mapping.keys()):
+            return self
+        out = Expr.const_(self.const)
+        for mono, coef in self.terms:
+            term = Expr.const_(coef)
+            for atom in mono:
+                term = term * _subs_atom(atom, mapping)
+            out = out + term
+        return out
+
+    # ----- evaluation -----------------------------------------------------------------
+    def evaluate(self, env: Mapping[str, object], memo: dict | None = None):
+        """Value for ``env`` (symbol → int or numpy int64 array); raises NotEvaluable."""
+        if memo is None:
+            memo = {}
+        total = self.const
+        for mono, coef in self.terms:
+            prod = coef
+            for atom in mono:
+                prod = prod * _eval_atom(atom, env, memo)
+            total = total + prod
+        return total
+
+    def bounds(self, ranges: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+        """Interval ``(vmin, vmax)`` given symbol ranges (missing symbols are unbounded)."""
+        lo = hi = float(self.const)
+        for mono, coef in self.terms:
+            mlo, mhi = float(coef), float(coef)
+            for atom in mono:
+                alo, ahi = _atom_bounds(atom, ranges)
+                mlo, mhi = _mul_interval((mlo, mhi), (alo, ahi))
+            lo, hi = lo + mlo, hi + mhi
+        return lo, hi
+
+    def vmin(self, ranges: Mapping[str, tuple[float, float]]) -> float:
+        return self.bounds(ranges)[0]
+
+    def vmax(self, ranges: Mapping[str, tuple[float, float]]) -> float:
+        return self.bounds(ranges)[1]
+
+
+def _lift(value: "Expr | int") -> Expr:
+    return value if isinstance(value, Expr) else Expr.const_(int(value))
+
+
+def const(value: int) -> Expr:
+    """A constant expression."""
+    return Expr.const_(value)
+
+
+def sym(name: str) -> Expr:
+    """A symbol as an expression."""
+    return Expr.of(Sym(name))
+
+
+def unknown(tag: str, varying: bool) -> Expr:
+    """An unknown value; ``varying`` when it may differ between threads."""
+    return Expr.of(Unknown(tag, varying))
+
+
+def _subs_atom(atom: Atom, mapping: Mapping[str, Expr]) -> Expr:
+    if isinstance(atom, Sym):
+        return mapping.get(atom.name, Expr.of(atom))
+    if isinstance(atom, Op):
+        return op(atom.kind, *(a.subs(mapping) for a in atom.args), data=atom.data)
+    return Expr.of(atom)
+
+
+# ----- operations ----------------------------------------------------------------------
+
+def _floordiv(a, b):
+    b = np.where(b == 0, 1, b) if isinstance(b, np.ndarray) else (b or 1)
+    return a // b
+
+
+def _mod(a, b):
+    b = np.where(b == 0, 1, b) if isinstance(b, np.ndarray) else (b or 1)
+    return a % b
+
+
+def _shl(a, b):
+    return a * (np.int64(1) << np.minimum(np.asarray(b, dtype=np.int64), 62))
+
+
+def _shr(a, b):
+    return a >> np.minimum(np.asarray(b, dtype=np.int64), 62)
+
+
+_EVALUATORS: dict[str, Callable] = {
+    "floordiv": _floordiv,
+    "mod": _mod,
+    "min": np.minimum,
+    "max": np.maximum,
+    "shl": _shl,
+    "shr": _shr,
+    "and": lambda a, b: np.bitwise_and(np.asarray(a, np.int64), np.asarray(b, np.int64)),
+    "or": lambda a, b: np.bitwise_or(np.asarray(a, np.int64), np.asarray(b, np.int64)),
+    "xor": lambda a, b: np.bitwise_xor(np.asarray(a, np.int64), np.asarray(b, np.int64)),
+    "mul": lambda a, b: a * b,
+    "lt": lambda a, b: (np.asarray(a) < b).astype(np.int64),
+    "le": lambda a, b: (np.asarray(a) <= b).astype(np.int64),
+    "gt": lambda a, b: (np.asarray(a) > b).astype(np.int64),
+    "ge": lambda a, b: (np.asarray(a) >= b).astype(np.int64),
+    "eq": lambda a, b: (np.asarray(a) == b).astype(np.int64),
+    "ne": lambda a, b: (np.asarray(a) != b).astype(np.int64),
+    "land": lambda a, b: ((np.asarray(a) != 0) & (np.asarray(b) != 0)).astype(np.int64),
+    "lor": lambda a, b: ((np.asarray(a) != 0) | (np.asarray(b) != 0)).astype(np.int64),
+    "lxor": lambda a, b: ((np.asarray(a) != 0) ^ (np.asarray(b) != 0)).astype(np.int64),
+    "not": lambda a: (np.asarray(a) == 0).astype(np.int64),
+    "select": lambda c, a, b: np.where(np.asarray(c) != 0, a, b),
+}
+COMPARISONS: dict[str, str] = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
+# The evaluator of a load reads argument arrays; it is installed in the environment.
+LOAD_ENV_KEY = "__load__"
+SCAN_LIMIT = 64  # iterations a numeric trip-count scan tries before giving up
+
+
+def op(kind: str, *args: Expr, data: tuple = ()) -> Expr:
+    """Build an operation, folding constants and the simple identities."""
+    if kind in _EVALUATORS and kind != "select" and all(a.is_const for a in args):
+        value = _EVALUATORS[kind](*(a.const for a in args))
+        return Expr.const_(int(value))
+    if kind == "select":
+        cond, a, b = args
+        if cond.is_const:
+            return a if cond.const else b
+        if a == b:
+            return a
+    if kind in ("floordiv", "shr") and args[1].is_const:
+        divisor = args[1].const if kind == "floordiv" else 1 << args[1].const
+        if divisor == 1:
+            return args[0]
+        # (k·d·x + r) // d == k·x + r // d keeps affine parts affine.
+        whole = {m: c // divisor for m, c in args[0].terms if c % divisor == 0}
+        if whole and args[0].const % divisor == 0:
+            rest = Expr._from(0, {m: c for m, c in args[0].terms if c % divisor})
+            quotient = Expr._from(args[0].const // divisor, whole)
+            if rest.is_const:
+                return quotient
+            return quotient + op("floordiv", rest, Expr.const_(divisor))
+        args = (args[0], Expr.const_(divisor))
+        kind = "floordiv"
+    if kind == "shl" and args[1].is_const:
+        return args[0] * (1 << min(args[1].const, 62))
+    if kind == "mod" and args[1].is_const and args[1].const > 0:
+        m = args[1].const
+        reduced = Expr._from(args[0].const % m, {mo: c % m for mo, c in args[0].terms})
+        if reduced.is_const:
+            return reduced
+        args = (reduced, args[1])
+    if kind == "and" and args[1].is_const and args[1].const > 0 and (args[1].const + 1) & args[1].const == 0:
+        return op("mod", args[0], Expr.const_(args[1].const + 1))
+    if kind == "not" and args[0].terms and len(args[0].terms) == 1 and args[0].const == 0:
+        (mono, coef), = args[0].terms
+        if coef == 1 and len(mono) == 1 and isinstance(mono[0], Op) and mono[0].kind in COMPARISONS:
+            inner = mono[0]
+            return op(COMPARISONS[inner.kind], *inner.args)
+    return Expr.of(Op(kind, tuple(args), data))
+
+
+def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
+    cached = memo.get(atom.key)
+    if cached is not None:
+        return cached
+    if isinstance(atom, Sym):
+        if atom.name not in env:
+            raise NotEvaluable(atom.name)
+        value = env[atom.name]
+    elif isinstance(atom, Unknown):
+        raise NotEvaluable(atom.key)
+    elif atom.kind == "load":
+        value = env[LOAD_ENV_KEY](atom.args[0].evaluate(env, memo), *atom.data)
+    elif atom.kind == "scan":
+        value = _scan(atom, env)
+    else:
+        value = _EVALUATORS[atom.kind](*(a.evaluate(env, memo) for a in atom.args))
+    memo[atom.key] = value
+    return value
+
+
+def _scan(atom: Op, env: Mapping[str, object]):
+    """First i in [0, SCAN_LIMIT) where the condition is false, + 1 (a loop's trip count)."""
+    cond, counter = atom.args
+    name = next(iter(counter.symbols()))
+    steps = np.arange(SCAN_LIMIT, dtype=np.int64)
+    sub_env = dict(env)
+    sample = next((v for v in env.values() if isinstance(v, np.ndarray)), None)
+    shape = (SCAN_LIMIT,) + ((1,) if sample is not None else ())
+    sub_env[name] = steps.reshape(shape)
+    holds = np.asarray(cond.evaluate(sub_env, {})) != 0
+    holds = np.broadcast_to(holds, shape if sample is None else (SCAN_LIMIT, sample.shape[0]))
+    failed = ~holds
+    first = np.where(failed.any(axis=0), failed.argmax(axis=0), SCAN_LIMIT - 1)
+    return first.astype(np.int64) + 1
+
+
+_INF = float("inf")
+
+
+def _mul_interval(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    products = [x * y for x in a for y in b if not (x == 0 or y == 0)] or [0.0]
+    if 0.0 in (a[0], a[1], b[0], b[1]):
+        products.append(0.0)
+    return min(products), max(products)
+
+
+def _atom_bounds(atom: Atom, ranges: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    if isinstance(atom, Sym):
+        return ranges.get(atom.name, (-_INF, _INF))
+    if isinstance(atom, Unknown):
+        return -_INF, _INF
+    if atom.kind in ("lt", "le", "gt", "ge", "eq", "ne", "land", "lor", "lxor", "not"):
+        return 0.0, 1.0
+    bounds = [a.bounds(ranges) for a in atom.args]
+    if atom.kind == "min":
+        return min(bounds[0][0], bounds[1][0]), min(bounds[0][1], bounds[1][1])
+    if atom.kind == "max":
+        return max(bounds[0][0], bounds[1][0]), max(bounds[0][1], bounds[1][1])
+    if atom.kind == "select":
+        return min(bounds[1][0], bounds[2][0]), max(bounds[1][1], bounds[2][1])
+    if atom.kind == "mod" and bounds[1][0] > 0:
+        if bounds[0][0] >= 0:
+            return 0.0, min(bounds[0][1], bounds[1][1] - 1)
+        return -(bounds[1][1] - 1), bounds[1][1] - 1
+    if atom.kind == "floordiv" and bounds[1][0] > 0:
+        (alo, ahi), (blo, bhi) = bounds
+        candidates = [alo / blo, alo / bhi, ahi / blo, ahi / bhi]
+        candidates = [c for c in candidates if c == c]
+        return float(np.floor(min(candidates))), float(np.floor(max(candidates)))
+    return -_INF, _INF
+
+
+def cmp(kind: str, a: Expr, b: Expr) -> Expr:
+    """A comparison ``a <kind> b`` as a 0/1 expression."""
+    return op(kind, a, b)
+
+
+def comparison_parts(expr: Expr) -> tuple[str, Expr, Expr] | None:
+    """``(kind, a, b)`` when ``expr`` is exactly one comparison, else None."""
+    if expr.const != 0 or len(expr.terms) != 1:
+        return None
+    (mono, coef), = expr.terms
+    if coef != 1 or len(mono) != 1 or not isinstance(mono[0], Op) or mono[0].kind not in COMPARISONS:
+        return None
+    return mono[0].kind, mono[0].args[0], mono[0].args[1]
