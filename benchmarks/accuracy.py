@@ -1,0 +1,130 @@
+"""Prediction accuracy against the measured H100 ground truth of the development suite.
+
+For every case with measured data under benchmarks/data/<gpu-dir>/ (pass 0 only): predict
+with flipflop's public API at the profile's default power limit, then compare with the
+measurements on the configurations that both have. Prints a table and writes
+benchmarks/results/accuracy.json. Targets (issue 4): median energy ρ ≥ 0.8, geometric-mean
+energy regret ≤ 1.10.
+
+    python benchmarks/accuracy.py [--data benchmarks/data/h100] [--gpu h100-sxm] [--cases a,b]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import flipflop  # noqa: E402
+from benchmarks.kernels.suite import CASES  # noqa: E402
+from flipflop.errors import FlipflopError  # noqa: E402
+from flipflop.report.metrics import pareto_coverage, regret, spearman, top_k_overlap  # noqa: E402
+
+
+def load_ground_truth(data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+    """Measured rows by case name (pass 0, status ok), and each file's run header."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    headers: dict[str, dict] = {}
+    for path in sorted(data_dir.glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if record.get("header") == "run":
+                headers[path.name] = record
+            elif "case" in record and record.get("pass", 0) == 0 and record.get("status") == "ok":
+                rows[record["case"]].append(record)
+    return rows, headers
+
+
+def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
+    names = list(case.tune_params)
+    predicted = flipflop.predict(
+        case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), case.tune_params,
+        gpu=gpu, restrictions=case.restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y)
+    by_key = {tuple(r[n] for n in names): r for r in predicted}
+    pairs = [(by_key[k], m) for m in measured if (k := tuple(m[n] for n in names)) in by_key]
+    if len(pairs) < 3:
+        return {"case": case.name, "family": case.family, "configs": len(pairs)}
+    pe = np.array([p["energy"] for p, _ in pairs]); me = np.array([m["measured_energy"] for _, m in pairs])
+    pt = np.array([p["time"] for p, _ in pairs]); mt = np.array([m["measured_time"] for _, m in pairs])
+    pp = np.array([p["power"] for p, _ in pairs]); mp = np.array([m["measured_power"] for _, m in pairs])
+    pareto = np.array([p["pareto"] for p, _ in pairs])
+    best = pairs[int(np.argmin(pe))]
+    return {
+        "case": case.name, "family": case.family, "configs": len(pairs),
+        "rho_energy": spearman(pe, me), "rho_time": spearman(pt, mt), "rho_power": spearman(pp, mp),
+        "regret_energy": regret(pe, me), "regret_time": regret(pt, mt),
+        "top5_energy": top_k_overlap(pe, me, 5),
+        "pareto_coverage": pareto_coverage(pareto, mt, me),
+        "time_ratio_median": float(np.median(pt / mt)), "power_ratio_median": float(np.median(pp / mp)),
+        "predicted_best": {n: best[1][n] for n in names},
+        "measured_best": {n: pairs[int(np.argmin(me))][1][n] for n in names},
+    }
+
+
+def summarise(results: list[dict]) -> dict:
+    ok = [r for r in results if "rho_energy" in r]
+    finite = lambda key: [r[key] for r in ok if not math.isnan(r[key])]  # noqa: E731
+    return {
+        "cases": len(ok),
+        "median_rho_energy": float(np.median(finite("rho_energy"))) if ok else math.nan,
+        "median_rho_time": float(np.median(finite("rho_time"))) if ok else math.nan,
+        "median_rho_power": float(np.median(finite("rho_power"))) if ok else math.nan,
+        "geomean_regret_energy": float(np.exp(np.mean(np.log(finite("regret_energy"))))) if ok else math.nan,
+        "mean_top5_energy": float(np.mean(finite("top5_energy"))) if ok else math.nan,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data" / "h100")
+    parser.add_argument("--gpu", default="h100-sxm")
+    parser.add_argument("--cases", default="", help="comma-separated case names (default: all measured)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "accuracy.json")
+    args = parser.parse_args(argv)
+
+    measured, headers = load_ground_truth(args.data)
+    wanted = set(filter(None, args.cases.split(",")))
+    results = []
+    started = time.perf_counter()
+    for case in CASES:
+        if case.name not in measured or (wanted and case.name not in wanted):
+            continue
+        try:
+            results.append(evaluate_case(case, measured[case.name], args.gpu))
+        except FlipflopError as exc:
+            results.append({"case": case.name, "family": case.family, "error": str(exc)})
+    summary = summarise(results)
+
+    print(f"{'case':34s} {'n':>3s} {'ρ E':>6s} {'ρ T':>6s} {'ρ P':>6s} {'regret':>7s} {'top5':>5s} "
+          f"{'T pred/meas':>11s} {'P pred/meas':>11s}")
+    for r in results:
+        if "rho_energy" not in r:
+            print(f"{r['case']:34s} {r.get('error', 'too few matched configurations')}")
+            continue
+        print(f"{r['case']:34s} {r['configs']:3d} {r['rho_energy']:6.2f} {r['rho_time']:6.2f} {r['rho_power']:6.2f} "
+              f"{r['regret_energy']:7.3f} {r['top5_energy']:5.2f} {r['time_ratio_median']:11.2f} "
+              f"{r['power_ratio_median']:11.2f}")
+    print(f"median ρ energy {summary['median_rho_energy']:.3f}, time {summary['median_rho_time']:.3f}, "
+          f"power {summary['median_rho_power']:.3f}; geo-mean energy regret {summary['geomean_regret_energy']:.3f}; "
+          f"mean top-5 {summary['mean_top5_energy']:.2f}  ({time.perf_counter() - started:.1f} s)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    profile = flipflop.load_profile(args.gpu) if hasattr(flipflop, "load_profile") else None
+    args.out.write_text(json.dumps({
+        "date": time.strftime("%Y-%m-%d"), "gpu_profile": args.gpu,
+        "profile_status": getattr(profile, "status", None),
+        "ground_truth": {name: {k: h.get(k) for k in ("gpu", "driver", "date", "power_limit_w")}
+                         for name, h in headers.items()},
+        "summary": summary, "cases": results}, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
