@@ -67,6 +67,7 @@ _VAR_NAME = re.compile(r"([A-Za-z_$%][\w$]*)((?:\s*\[\s*\d*\s*\])*)\s*(?:=.*)?\Z
 _DIMENSION = re.compile(r"\[\s*(\d*)\s*\]")
 _HEADER = re.compile(r"((?:\.\w+\s+)*?)\.(entry|func)\b\s*(.*)\Z", re.S)
 _HEADER_DIRECTIVE = re.compile(r"\s*\.(\w+)((?:\s*[\d,]+)*)")
+_MAX_NESTING = 4  # PTX nests operand lists at most twice: [tensor, {coordinates}]
 _ALIGN = re.compile(r"\.align\s+(\d+)")
 
 
@@ -218,6 +219,8 @@ def _int_value(text: str, line: int) -> int:
     if match is None:
         raise PtxParseError(line, f"bad integer {text!r}")
     sign, digits = match.groups()
+    if len(digits) > 66:  # PTX integers are at most 64 bits, even written in binary
+        raise PtxParseError(line, f"integer out of range {_clip(text)}")
     if digits[:2] in ("0x", "0X"):
         value = int(digits[2:], 16)
     elif digits[:2] in ("0b", "0B"):
@@ -229,7 +232,7 @@ def _int_value(text: str, line: int) -> int:
     return -value if sign == "-" else value
 
 
-def _immediate(text: str) -> int | float | None:
+def _immediate(text: str, line: int) -> int | float | None:
     """The value of an immediate operand, or None when ``text`` is not one."""
     hex_float = _HEX_FLOAT.match(text)
     if hex_float:
@@ -240,7 +243,7 @@ def _immediate(text: str) -> int | float | None:
             return struct.unpack(">d", bytes.fromhex(digits))[0]
         return None
     if _INT.match(text):
-        return _int_value(text, 0)
+        return _int_value(text, line)
     if _DEC_FLOAT.match(text):
         return float(text)
     return None
@@ -253,34 +256,36 @@ def _offset(sign: str | None, amount: str | None, line: int) -> int:
     return -value if sign == "-" else value
 
 
-def _operand(text: str, line: int, scope: _Scope) -> Operand:
-    """Parse one operand as written (already stripped)."""
+def _operand(text: str, line: int, scope: _Scope, depth: int = 0) -> Operand:
+    """Parse one operand as written (already stripped); ``depth`` counts enclosing lists."""
     if not text:
         raise PtxParseError(line, "empty operand")
+    if depth > _MAX_NESTING:
+        raise PtxParseError(line, "operand lists nested too deeply")
     head = text[0]
     if head == "[":
         if text[-1] != "]":
             raise PtxParseError(line, f"bad address {_clip(text)}")
-        return _address(text, line, scope)
+        return _address(text, line, scope, depth)
     if head in "{(":
         closing = "}" if head == "{" else ")"
         if text[-1] != closing:
             raise PtxParseError(line, f"bad operand list {_clip(text)}")
         inner = text[1:-1].strip()
-        items = tuple(_operand(p.strip(), line, scope) for p in _split_top(inner, line)) if inner else ()
+        items = tuple(_operand(p.strip(), line, scope, depth + 1) for p in _split_top(inner, line)) if inner else ()
         return Operand("vector", text, items=items)
     if "|" in text:  # destination pair "%r1|%p1" of shfl/setp
         parts = text.split("|")
         if len(parts) != 2:
             raise PtxParseError(line, f"bad register pair {_clip(text)}")
-        return Operand("vector", text, items=tuple(_operand(p.strip(), line, scope) for p in parts))
+        return Operand("vector", text, items=tuple(_operand(p.strip(), line, scope, depth + 1) for p in parts))
     if head == "%" or head == "!":
         if text in SPECIAL_REGISTERS or _SPECIAL.match(text):
             return Operand("special", text)
         if _REGISTER.match(text):
             return Operand("reg", text)
         raise PtxParseError(line, f"bad register {_clip(text)}")
-    value = _immediate(text)
+    value = _immediate(text, line)
     if value is not None:
         return Operand("imm", text, value=value)
     symbol = _SYMBOL.match(text)
@@ -294,11 +299,11 @@ def _operand(text: str, line: int, scope: _Scope) -> Operand:
     raise PtxParseError(line, f"cannot parse operand {_clip(text)}")
 
 
-def _address(text: str, line: int, scope: _Scope) -> Operand:
+def _address(text: str, line: int, scope: _Scope, depth: int) -> Operand:
     """``[%rd1+16]``, ``[smem+-4]``, ``[%rd1]``, ``[64]``, or a tensor address ``[%rd1, {%r1, %r2}]``."""
     parts = _split_top(text[1:-1], line)
     inner = parts[0].strip()
-    items = tuple(_operand(p.strip(), line, scope) for p in parts[1:])
+    items = tuple(_operand(p.strip(), line, scope, depth + 1) for p in parts[1:])
     if _INT.match(inner):
         return Operand("addr", text, base=None, offset=_int_value(inner, line), items=items)
     match = _ADDRESS.match(inner)
