@@ -34,6 +34,7 @@ _SMEM = re.compile(r"(\d+) bytes smem")
 _CMEM = re.compile(r"(\d+) bytes cmem\[\d+\]")
 _CUMULATIVE_STACK = re.compile(r"(\d+) bytes cumulative stack size")
 _ENTRY_ERROR = re.compile(r"ptxas (?:error|fatal)\s*: Entry function '([^']+)' (.*)")
+_LINE_ERROR = re.compile(r"ptxas [^\n]*?, line (\d+); error\s*: (.*)")
 _ERROR = re.compile(r"ptxas (?:error|fatal)\s*: (.*)")
 _VERSION = re.compile(r"release [\d.]+, V([\d.]+)")
 _MAX_REGISTERS = 255  # per thread, every architecture since sm_35
@@ -133,6 +134,9 @@ def _run_ptxas(path: Path, ptx: str, arch: str) -> dict | None:
         failures = {m.group(1): f"ptxas: entry function '{m.group(1)}' {m.group(2).strip()}"
                     for m in _ENTRY_ERROR.finditer(log)}
         if not failures:
+            located = _LINE_ERROR.search(log)
+            if located:
+                return {"error": f"ptxas: PTX line {located.group(1)}: {located.group(2).strip()}"}
             error = _ERROR.search(log)
             return {"error": f"ptxas: {error.group(1).strip()}"} if error else None
         # Assemble the kernels ptxas did not complain about on their own.

@@ -1,0 +1,124 @@
+"""NVRTC compile (defines, headers, errors, disk cache), source loading and compile_kernel."""
+from pathlib import Path
+
+import pytest
+
+from flipflop.errors import CompileError, UnknownKernelError
+from flipflop.frontend import compile_kernel, compile_to_ptx, load_kernel_source, nvrtc_version, parse_ptx
+from flipflop.frontend.cache import cache_dir
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ptx"
+KERNELS_CU = FIXTURES / "kernels.cu"
+VADD = 'extern "C" __global__ void vadd(const float* a, float* b, int n) {\n' \
+       '    int i = blockIdx.x * blockDim.x + threadIdx.x;\n    if (i < n) b[i] += a[i];\n}\n'
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLIPFLOP_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_compile_records_target_version_and_options():
+    compiled = compile_to_ptx(VADD, arch="sm_80")
+    assert compiled.nvrtc_version == nvrtc_version() == "13.0"
+    assert compiled.options == ("--gpu-architecture=compute_80", "--std=c++17")
+    module = parse_ptx(compiled.ptx)
+    assert module.target == "sm_80" and [k.name for k in module.kernels] == ["vadd"]
+
+
+def test_defines_change_the_ptx_kernel_tuner_style():
+    tile8 = parse_ptx(compile_to_ptx(KERNELS_CU.read_text(), defines={"block_size_x": 8}).ptx)
+    tile32 = parse_ptx(compile_to_ptx(KERNELS_CU.read_text(), defines={"block_size_x": 32}).ptx)
+    sizes = lambda m: [v.size_bytes for v in m.function("matmul_tiled").variables]  # noqa: E731
+    assert sizes(tile8) == [8 * 8 * 4, 8 * 9 * 4]
+    assert sizes(tile32) == [32 * 32 * 4, 32 * 33 * 4]
+
+
+def test_error_names_the_user_line_even_after_defines():
+    source = 'extern "C" __global__ void k(float* a) {\n    a[0] = 1.0f;\n    a[1] = undefined_name;\n}\n'
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx(source, defines={"block_size_x": 128, "tile": 4})
+    assert str(error.value) == 'kernel.cu:3: identifier "undefined_name" is undefined'
+    assert "1 error detected" in error.value.log
+
+
+def test_cuda_headers_from_the_wheels():
+    source = ("#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n#include <mma.h>\n"
+              'extern "C" __global__ void k(__half* h, __nv_bfloat16* b) {\n'
+              "    h[0] = __hadd(h[0], h[1]);\n    b[0] = __hmul(b[0], b[1]);\n}\n")
+    instructions = parse_ptx(compile_to_ptx(source).ptx).function("k").instructions
+    assert any(i.full_opcode.startswith("add") and "f16" in i.modifiers for i in instructions)
+
+
+@pytest.mark.parametrize("header", ["cub/cub.cuh", "thrust/sort.h"])
+def test_host_side_cub_and_thrust_get_one_clear_line(header):
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx(f"#include <{header}>\n__global__ void k(float* a) {{ a[0] = 1.0f; }}\n")
+    message = str(error.value)
+    assert message.startswith(f"NVRTC cannot compile <{header}>: it pulls in host-side thrust/cub code")
+    assert "\n" not in message
+
+
+def test_device_side_cub_header_compiles():
+    source = ("#include <cub/block/block_reduce.cuh>\n"
+              "__global__ void k(float* a) {\n    using Reduce = cub::BlockReduce<float, 128>;\n"
+              "    __shared__ typename Reduce::TempStorage storage;\n"
+              "    float total = Reduce(storage).Sum(a[threadIdx.x]);\n    if (threadIdx.x == 0) a[0] = total;\n}\n")
+    assert ".entry" in compile_to_ptx(source).ptx
+
+
+def test_bad_architecture_is_a_compile_error():
+    with pytest.raises(CompileError, match="unknown architecture 'volta'"):
+        compile_to_ptx(VADD, arch="volta")
+
+
+def test_disk_cache_is_keyed_by_content():
+    first = compile_to_ptx(VADD, defines={"block_size_x": 64})
+    entries = [p for p in cache_dir("ptx").rglob("*") if p.is_file()]
+    assert len(entries) == 1 and entries[0].read_text() == first.ptx
+    entries[0].write_text(first.ptx + "// served from the cache\n")
+    assert compile_to_ptx(VADD, defines={"block_size_x": 64}).ptx.endswith("// served from the cache\n")
+    assert "served from the cache" not in compile_to_ptx(VADD, defines={"block_size_x": 32}).ptx
+    assert len([p for p in cache_dir("ptx").rglob("*") if p.is_file()]) == 2
+
+
+def test_load_kernel_source_kinds(tmp_path):
+    ptx_text = (FIXTURES / "kernels_sm90.ptx").read_text()
+    assert load_kernel_source(KERNELS_CU) == (KERNELS_CU.read_text(), "cuda")
+    assert load_kernel_source(str(FIXTURES / "kernels_sm90.ptx")) == (ptx_text, "ptx")
+    assert load_kernel_source(ptx_text) == (ptx_text, "ptx")
+    assert load_kernel_source(VADD) == (VADD, "cuda")
+
+
+def test_compile_kernel_finds_extern_c_and_mangled_names():
+    plain = compile_kernel(KERNELS_CU, "vector_add")
+    assert plain.function.name == "vector_add" and plain.nvrtc_version == "13.0"
+    assert plain.resources.estimated is False and plain.ptxas_version == plain.resources.ptxas_version
+    assert compile_kernel(KERNELS_CU, "scale_template").function.name == "_Z14scale_templateIfLi4EEvPT_S0_i"
+    assert compile_kernel(KERNELS_CU, "mangled_kernel").function.name == "_Z14mangled_kernelPfi"
+    assert compile_kernel(KERNELS_CU, "vector_add") is plain  # in-process cache
+
+
+def test_compile_kernel_takes_ptx_as_is():
+    kernel = compile_kernel(FIXTURES / "kernels_sm90.ptx", "reduce_sum")
+    assert kernel.nvrtc_version is None and kernel.module.target == "sm_90"
+    assert kernel.resources.estimated is False
+
+
+def test_ptx_that_ptxas_rejects_names_the_ptx_line():
+    # The hand-written Triton-style fixture parses but is not valid PTX (%fd1 is undeclared).
+    with pytest.raises(CompileError) as error:
+        compile_kernel(FIXTURES / "triton_style.ptx", "add_kernel", arch="sm_90a")
+    assert str(error.value) == "ptxas: PTX line 51: Arguments mismatch for instruction 'add'"
+
+
+def test_unknown_kernel_lists_the_kernels():
+    with pytest.raises(UnknownKernelError) as error:
+        compile_kernel(VADD, "vector_add")
+    assert str(error.value) == "kernel 'vector_add' is not a kernel of the module; kernels: vadd"
+
+
+def test_static_shared_over_48_kb_fails_only_that_configuration():
+    with pytest.raises(CompileError, match="uses too much shared data"):
+        compile_kernel(KERNELS_CU, "matmul_tiled", defines={"block_size_x": 128})
+    assert compile_kernel(KERNELS_CU, "matmul_tiled", defines={"block_size_x": 16}).resources.shared_bytes == 2112
