@@ -1,0 +1,122 @@
+"""Thread-dependent branches, guard probabilities, and per-thread block frequencies.
+
+A branch is divergent when its condition depends on the thread index (``%tid``,
+``%laneid``, or a value loaded through a thread-dependent address). For a launch, each
+branch's condition is evaluated for every sampled thread; inside a loop whose counter it
+reads, it is averaged over the loop's iterations (all of them up to ``ITERATION_SAMPLES``,
+else that many evenly spaced), so the tree reduction's ``if (tid < s)`` gets its exact
+average. Block frequencies then follow the CFG: a block's per-thread count is the sum of
+its incoming edges' flow; a loop header multiplies its entry flow by the trip count; the
+flow that leaves a loop equals the flow that entered it, split over its exits in
+proportion to how often each exit edge is taken.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from flipflop.analysis.cfg import CFG
+from flipflop.analysis.dataflow import Dataflow
+from flipflop.analysis.symbolic import Expr, NotEvaluable
+
+ITERATION_SAMPLES = 32
+UNKNOWN_BRANCH_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class BranchFacts:
+    """A conditional branch for one launch: the share of arriving threads that take it."""
+
+    line: int
+    thread_dependent: bool
+    taken_fraction: float | None  # None when the condition cannot be evaluated
+    loop_control: bool
+
+
+def thread_dependent_branches(dataflow: Dataflow) -> tuple[int, ...]:
+    """Blocks whose branch condition depends on the thread index."""
+    return tuple(sorted(b for b, br in dataflow.branches.items() if br.condition.varying()))
+
+
+def condition_mean(cond: Expr, env: Mapping[str, object], memo: dict, size: int,
+                   counter: str | None, trip: np.ndarray | None) -> np.ndarray | None:
+    """Per-thread mean of a 0/1 condition, over the loop iterations when it reads ``counter``."""
+    try:
+        if counter is not None and trip is not None and counter in cond.symbols():
+            longest = int(np.max(trip)) if trip.size else 1
+            if longest <= ITERATION_SAMPLES:
+                steps = np.arange(max(longest, 1), dtype=np.int64)[:, None]
+                mask = steps < trip[None, :]
+            else:
+                steps = (np.arange(ITERATION_SAMPLES)[:, None] * trip[None, :] // ITERATION_SAMPLES)
+                steps = steps.astype(np.int64)
+                mask = np.ones(steps.shape, dtype=bool)
+            sub = dict(env)
+            sub[counter] = steps
+            values = np.broadcast_to(np.asarray(cond.evaluate(sub, {})) != 0, steps.shape[:1] + (size,))
+            counts = np.maximum(mask.sum(axis=0), 1)
+            return (values & mask).sum(axis=0) / counts
+        values = np.asarray(cond.evaluate(env, memo)) != 0
+        return np.broadcast_to(values, (size,)).astype(float)
+    except NotEvaluable:
+        return None
+
+
+def block_frequencies(cfg: CFG, dataflow: Dataflow, trips: Mapping[int, np.ndarray],
+                      taken: Mapping[int, np.ndarray | None], size: int) -> list[np.ndarray]:
+    """Per-thread execution count of every block (``size`` sampled threads)."""
+    freq: list[np.ndarray | None] = [None] * len(cfg.blocks)
+    entry_flow: dict[int, np.ndarray] = {}
+    shares: dict[int, dict[tuple[int, int], np.ndarray]] = {}
+    controlling = {s.loop.index: s.controlling_block for s in dataflow.loops}
+    zeros = np.zeros(size)
+
+    def edge_probability(p: int, b: int) -> np.ndarray | float:
+        succ = cfg.blocks[p].successors
+        if len(succ) < 2 or succ[0] == succ[1] or p not in dataflow.branches:
+            return 1.0
+        prob = taken.get(p)
+        prob = UNKNOWN_BRANCH_PROBABILITY if prob is None else prob
+        return prob if b == dataflow.branches[p].taken else 1.0 - prob
+
+    def exit_shares(index: int) -> dict[tuple[int, int], np.ndarray]:
+        if index in shares:
+            return shares[index]
+        loop = cfg.loops[index]
+        edges = cfg.exit_edges(loop)
+        raw = {}
+        for p, s in edges:
+            if freq[p] is None:
+                raw[(p, s)] = zeros
+            elif p == controlling.get(index):
+                raw[(p, s)] = freq[p] / np.maximum(trips[index], 1.0)
+            else:
+                raw[(p, s)] = freq[p] * edge_probability(p, s)
+        total = sum(raw.values(), zeros)
+        even = 1.0 / max(len(edges), 1)
+        shares[index] = {e: np.where(total > 0, r / np.where(total > 0, total, 1.0), even)
+                         for e, r in raw.items()}
+        return shares[index]
+
+    for b in cfg.order:
+        if b == 0:
+            flow = np.ones(size)
+        else:
+            flow = zeros
+            for p in cfg.blocks[b].predecessors:
+                if (p, b) in cfg.back_edges or freq[p] is None:
+                    continue
+                left = [lp for lp in cfg.loops_of(p) if b not in lp.blocks]
+                if left:
+                    outer = left[0]
+                    flow = flow + entry_flow.get(outer.index, zeros) * exit_shares(outer.index).get((p, b), 0.0)
+                else:
+                    flow = flow + freq[p] * edge_probability(p, b)
+        for loop in cfg.loops:
+            if loop.header == b:
+                entry_flow[loop.index] = flow
+                flow = flow * trips[loop.index]
+        freq[b] = flow
+    return [f if f is not None else zeros for f in freq]

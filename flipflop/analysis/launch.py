@@ -1,0 +1,82 @@
+"""A weighted sample of a launch's threads, and the symbol environment to evaluate over it.
+
+Per grid dimension the sample takes the first block, the last block (weights 1) and up to
+``MIDDLE_SAMPLES`` evenly spaced interior blocks sharing the weight n − 2: interior blocks
+behave alike for boundary guards such as ``if (i < n)`` and only the last block is partial,
+so guard fractions over the grid come out exact for the usual 1-D/2-D/3-D indexing, while
+the spread of interior blocks follows position-dependent trip counts (grid-stride loops). Every sampled block is taken
+whole, padded to a multiple of 32 threads (padding lanes have weight 0) so that the thread
+array reshapes into warps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flipflop.analysis.memory import WARP_SIZE
+
+
+@dataclass(frozen=True)
+class LaunchSample:
+    block: tuple[int, int, int]
+    grid: tuple[int, int, int]
+    tid: tuple[np.ndarray, np.ndarray, np.ndarray]
+    ctaid: tuple[np.ndarray, np.ndarray, np.ndarray]
+    lane: np.ndarray
+    warp: np.ndarray
+    weight: np.ndarray  # threads of the grid each sampled thread stands for (0 = padding)
+    padded_threads: int  # threads per sampled block, rounded up to whole warps
+
+    @property
+    def size(self) -> int:
+        return self.weight.shape[0]
+
+    def symbols(self) -> dict[str, object]:
+        return {
+            "tid.x": self.tid[0], "tid.y": self.tid[1], "tid.z": self.tid[2],
+            "ctaid.x": self.ctaid[0], "ctaid.y": self.ctaid[1], "ctaid.z": self.ctaid[2],
+            "ntid.x": self.block[0], "ntid.y": self.block[1], "ntid.z": self.block[2],
+            "nctaid.x": self.grid[0], "nctaid.y": self.grid[1], "nctaid.z": self.grid[2],
+            "laneid": self.lane, "warpid": self.warp,
+        }
+
+
+# Interior blocks sampled per grid dimension, by the number of dimensions the grid spans.
+MIDDLE_SAMPLES = {1: 8, 2: 3, 3: 1}
+
+
+def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:
+    if n <= middles + 2:
+        return list(range(n)), [1.0] * n
+    inner = np.unique(np.linspace(1, n - 2, middles).round().astype(int)).tolist()
+    return [0] + inner + [n - 1], [1.0] + [(n - 2) / len(inner)] * len(inner) + [1.0]
+
+
+def sample_launch(block: tuple[int, int, int], grid: tuple[int, int, int]) -> LaunchSample:
+    """The weighted thread sample of a launch (see the module docstring)."""
+    bx, by, bz = block
+    threads = bx * by * bz
+    padded = -(-threads // WARP_SIZE) * WARP_SIZE
+    linear = np.arange(padded, dtype=np.int64)
+    real = linear < threads
+    tx, ty, tz = linear % bx, (linear // bx) % by, linear // (bx * by)
+    middles = MIDDLE_SAMPLES[max(1, sum(1 for n in grid if n > 1))]
+    samples = [_dimension_sample(n, middles) for n in grid]
+    cx, cy, cz, w = [], [], [], []
+    for z, wz in zip(*samples[2]):
+        for y, wy in zip(*samples[1]):
+            for x, wx in zip(*samples[0]):
+                cx.append(x)
+                cy.append(y)
+                cz.append(z)
+                w.append(wx * wy * wz)
+    count = len(w)
+    rep = lambda values: np.repeat(np.asarray(values, dtype=np.int64), padded)  # noqa: E731
+    weight = np.repeat(np.asarray(w), padded) * np.tile(real, count)
+    return LaunchSample(
+        block, grid,
+        (np.tile(tx, count), np.tile(ty, count), np.tile(tz, count)),
+        (rep(cx), rep(cy), rep(cz)),
+        np.tile(linear % WARP_SIZE, count), np.tile(linear // WARP_SIZE, count),
+        weight, padded)
