@@ -1,0 +1,296 @@
+"""``flipflop`` command line: parses, calls the public API, formats. No logic of its own.
+
+``create_parser()`` and ``run(args, out)`` let tests drive it without a subprocess;
+``main()`` turns an expected failure into ``error: <one line>`` on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from flipflop.errors import ConfigurationError, FlipflopError
+
+EXIT_ERROR = 2
+
+
+def _add_output_flags(p: argparse.ArgumentParser, plot: bool = True) -> None:
+    p.add_argument("--json", metavar="FILE", help="write the results as JSON (- for stdout, no table)")
+    p.add_argument("--csv", metavar="FILE", help="write the results as CSV")
+    if plot:
+        p.add_argument("--plot", metavar="FILE", help="FILE.png (scatter + heat-map) or FILE.html (self-contained page)")
+
+
+def _add_spec_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("spec", help="tuning spec (TOML): kernel, problem size, arguments, tune_params, ...")
+    p.add_argument("--gpu", help="bundled profile name or profile JSON path (overrides the spec)")
+    p.add_argument("--power-limits", metavar="W", help='"all" or comma-separated watts, e.g. 300,500,700')
+    p.add_argument("--grid-intensity", type=float, default=None, metavar="G",
+                   help="grid carbon intensity for the measurement-avoided figure (gCO2e/kWh, default 400)")
+
+
+def create_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="flipflop", description=(
+        "Predict a CUDA kernel's time, power and energy for every block shape and power limit, "
+        "from its PTX, without running it."))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("predict", help="predict every configuration × power limit of a spec")
+    _add_spec_flags(p)
+    _add_output_flags(p)
+    p.add_argument("--rows", type=int, default=25, help="table rows besides the Pareto set (default 25)")
+
+    p = sub.add_parser("recommend", help="energy-/time-optimal and balanced picks, baselines and savings")
+    _add_spec_flags(p)
+    _add_output_flags(p)
+
+    p = sub.add_parser("features", help="the static analysis of one kernel for one block shape")
+    p.add_argument("kernel", help="kernel name")
+    p.add_argument("source", help=".cu or .ptx file")
+    p.add_argument("--block", default="256,1,1", help="block shape x,y,z (default 256,1,1)")
+    p.add_argument("--problem-size", help="problem size x[,y[,z]] (grid = ceil(size / block))")
+    p.add_argument("--spec", help="take the kernel's arguments from this spec")
+    p.add_argument("--arch", default="sm_90", help="target architecture (default sm_90)")
+    p.add_argument("--json", action="store_true", help="print the features dict as JSON")
+
+    p = sub.add_parser("gpus", help="list the bundled GPU profiles")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = sub.add_parser("calibrate", help="measure this GPU and write a profile (needs a GPU)")
+    p.add_argument("--out", required=True, help="profile JSON to write")
+    p.add_argument("--quick", action="store_true", help="shorter windows, fewer points")
+    p.add_argument("--set-power-limits", action="store_true", help="also sweep power limits (root; restored)")
+    p.add_argument("--base", help="profile supplying what is not measured")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    for name, help_text in (("measure", "measure the spec's configurations on this GPU (CuPy + NVML)"),
+                            ("validate", "measure and compare with the predictions")):
+        p = sub.add_parser(name, help=help_text)
+        _add_spec_flags(p)
+        _add_output_flags(p, plot=name == "validate")
+        p.add_argument("--top-k", type=int, default=None, help="only the k configurations with least predicted energy")
+        if name == "validate":
+            p.add_argument("--k", type=int, default=5, help="k of the top-k overlap metric (default 5)")
+    return parser
+
+
+def _power_limits(text: str | None) -> Any:
+    if text is None:
+        return None
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return [float(w) for w in text.split(",") if w.strip()]
+    except ValueError:
+        raise ConfigurationError(f"--power-limits {text!r}: use 'all' or comma-separated watts") from None
+
+
+def _ints(text: str, what: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise ConfigurationError(f"{what} {text!r}: use comma-separated integers") from None
+
+
+def _console(out: TextIO) -> Any:
+    from rich.console import Console
+    return Console(file=out, width=160, soft_wrap=False, highlight=False)
+
+
+def _write_outputs(args: argparse.Namespace, rows: list[dict], data: Any, console: Any, title: str,
+                   summary_html: str = "") -> None:
+    from flipflop.report.writers import to_csv, to_json, write_text
+
+    if args.json:
+        write_text(to_json(data), args.json)
+    if args.csv:
+        write_text(to_csv(rows), args.csv)
+    if getattr(args, "plot", None):
+        from flipflop.report.plots import write_plot
+        for path in write_plot(rows, args.plot, title=title, summary_html=summary_html):
+            console.print(f"wrote {path}")
+
+
+def _spec_call(args: argparse.Namespace) -> tuple[Any, tuple, dict]:
+    from flipflop.search.spec import load_spec
+    spec = load_spec(args.spec)
+    return spec, spec.positional(), spec.api_kwargs(gpu=args.gpu, power_limits=_power_limits(args.power_limits))
+
+
+def _avoided(rows: list[dict], gpu: str, intensity: float | None) -> Any:
+    from flipflop.hardware.registry import resolve_profile
+    from flipflop.report.savings import DEFAULT_GRID_INTENSITY_G_PER_KWH, measurement_avoided
+    return measurement_avoided([r["time"] for r in rows], [r["power"] for r in rows],
+                               resolve_profile(gpu).idle_power_w,
+                               DEFAULT_GRID_INTENSITY_G_PER_KWH if intensity is None else intensity)
+
+
+def _predict(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop import api
+    from flipflop.report.plots import pareto_html
+    from flipflop.report.tables import avoided_text, predictions_table
+
+    spec, positional, kwargs = _spec_call(args)
+    rows = api.predict(*positional, **kwargs)
+    avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
+    console = _console(out)
+    title = f"{spec.kernel_name} on {rows.metadata['gpu']}"
+    if args.json != "-":
+        console.print(predictions_table(rows, list(spec.tune_params), args.rows))
+        console.print(f"{len(rows.dropped)} configurations dropped"
+                      + (f" (e.g. {rows.dropped[0][1]})" if rows.dropped else "")
+                      + f"; profile {rows.metadata['gpu']} ({rows.metadata['profile_status']}); "
+                      f"predicted in {rows.metadata['seconds']:.2f} s")
+        console.print(avoided_text(avoided))
+    data = {"results": list(rows), "dropped": [{"params": p, "reason": r} for p, r in rows.dropped],
+            "metadata": rows.metadata, "measurement_avoided": avoided.as_dict()}
+    _write_outputs(args, rows, data, console, title, pareto_html(rows, list(spec.tune_params)))
+    return 0
+
+
+def _recommend(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop import api
+    from flipflop.report.plots import pareto_html
+    from flipflop.report.tables import avoided_text, recommendation_panels, savings_table
+
+    spec, positional, kwargs = _spec_call(args)
+    rec = api.recommend(*positional, **kwargs)
+    rows = api.predict(*positional, **kwargs)  # compiles and analyses come from the cache
+    avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
+    data = rec.to_dict()
+    data["measurement_avoided"] = avoided.as_dict()
+    console = _console(out)
+    if args.json != "-":
+        meta = rec.metadata
+        console.print(f"[bold]{spec.kernel_name}[/] on {meta['gpu_name']} (profile {meta['gpu']}, "
+                      f"{meta['profile_status']}): {rec.configurations} configurations × limits evaluated, "
+                      f"{rec.dropped} dropped, Pareto set of {len(rec.pareto)} "
+                      f"({100 * rec.search_space_reduction:.1f}% of the space need not be measured)")
+        for panel in recommendation_panels(data):
+            console.print(panel)
+        console.print(savings_table(data))
+        console.print(avoided_text(avoided))
+    _write_outputs(args, rows, data, console, f"{spec.kernel_name} on {rec.gpu}",
+                   pareto_html(rows, list(spec.tune_params)))
+    return 0
+
+
+def _features(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop.features import features
+    from flipflop.report.writers import to_json
+
+    block = _ints(args.block, "--block") + (1, 1)
+    block = block[:3]
+    arguments = None
+    if args.spec:
+        from flipflop.search.spec import load_spec
+        arguments = list(load_spec(args.spec).arguments)
+    problem_size = _ints(args.problem_size, "--problem-size") if args.problem_size else None
+    facts = features(args.kernel, args.source, arguments, block=block, problem_size=problem_size,
+                              arch=args.arch)
+    if args.json:
+        out.write(to_json(facts) + "\n")
+        return 0
+    from rich.table import Table
+    console = _console(out)
+    console.print(f"[bold]{facts['kernel']}[/] ({facts['arch']}): {facts['registers']} registers, "
+                  f"{facts['shared_bytes']} B shared, {facts['local_bytes']} B local per thread")
+    table = Table(title="dynamic instructions per thread", header_style="bold")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for cls, count in facts["instructions"].items():
+        if count:
+            table.add_row(cls, f"{count:.4g}")
+    console.print(table)
+    table = Table(title="memory accesses", header_style="bold")
+    for name in ("space", "op", "bytes", "affine", "stride x/y/z (B)", "loop depth", "sectors/request",
+                 "bank conflicts"):
+        table.add_column(name)
+    for a in facts["accesses"]:
+        stride = a.get("stride_bytes") or {}
+        table.add_row(a["space"], a["op"], str(a["bytes"]), str(a["affine"]),
+                      "/".join(str(stride.get(k)) for k in "xyz"), str(a["loop_depth"]),
+                      str(a.get("sectors_per_request")), str(a.get("bank_conflict_degree")))
+    console.print(table)
+    return 0
+
+
+def _gpus(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop.hardware.registry import list_profiles
+    from flipflop.report.tables import gpus_table
+    from flipflop.report.writers import to_json
+
+    summaries = list_profiles()
+    if args.json:
+        out.write(to_json([s.__dict__ for s in summaries]) + "\n")
+    else:
+        _console(out).print(gpus_table(summaries))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop.hardware import calibrate
+    args.argv = sys.argv[2:]
+    return calibrate.run(args)
+
+
+def _measure(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop import api
+    from flipflop.report.tables import predictions_table
+
+    spec, positional, kwargs = _spec_call(args)
+    kwargs.pop("power_limits")
+    rows = api.measure(*positional, top_k=args.top_k, **kwargs)
+    console = _console(out)
+    if args.json != "-":
+        console.print(predictions_table(rows, list(spec.tune_params), None))
+    _write_outputs(args, rows, {"results": list(rows), "metadata": rows.metadata}, console,
+                   f"{spec.kernel_name} measured")
+    return 0
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop import api
+    from flipflop.report.tables import metrics_table
+
+    spec, positional, kwargs = _spec_call(args)
+    kwargs.pop("power_limits")
+    report = api.validate(*positional, top_k=args.top_k, k=args.k, **kwargs)
+    console = _console(out)
+    if args.json != "-":
+        console.print(metrics_table(report["metrics"]))
+    rows = report["results"]
+    if getattr(args, "plot", None):
+        from flipflop.report.plots import write_validation_plot
+        console.print(f"wrote {write_validation_plot(rows, args.plot)}")
+        args.plot = None
+    _write_outputs(args, rows, report, console, f"{spec.kernel_name} validated")
+    return 0
+
+
+COMMANDS = {"predict": _predict, "recommend": _recommend, "features": _features, "gpus": _gpus,
+            "calibrate": _calibrate, "measure": _measure, "validate": _validate}
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run one parsed command, writing human output to ``out``; returns the exit code."""
+    return COMMANDS[args.command](args, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point."""
+    args = create_parser().parse_args(argv)
+    try:
+        return run(args, sys.stdout)
+    except FlipflopError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Tuning specifications in TOML: what ``flipflop predict SPEC.toml`` and friends read.
+
+A spec holds ``tune_kernel``'s arguments as data::
+
+    kernel_name = "attention"
+    kernel_source = "attention.cu"          # relative to the spec file
+    problem_size = ["seq_len", "batch * heads"]
+    restrictions = ["32 <= block_size_x * block_size_y <= 1024"]
+    grid_div_x = ["block_size_y"]
+    gpu = "h100-sxm"                          # optional
+    power_limits = "all"                      # optional: "all" or [300, 500, 700]
+
+    [constants]                               # optional names usable in the expressions below
+    seq_len = 2048
+
+    [tune_params]
+    block_size_x = [32, 64, 128]
+
+    [[arguments]]                             # in kernel order
+    type = "array"
+    dtype = "float32"
+    size = "seq_len * 256"                    # or shape = [..]; fill = "zeros"|"random"|"ones"|"arange"
+    [[arguments]]
+    type = "scalar"
+    dtype = "int32"
+    value = "seq_len"
+
+Also optional: ``grid_div_y``, ``grid_div_z``, ``block_size_names``, ``smem_size`` (int or
+expression over the tune params), ``defines`` (table), ``compiler_options`` (list).
+Array contents matter only where a loop bound reads them; "zeros" (the default) costs no
+time or memory until touched.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from flipflop.errors import ConfigurationError
+from flipflop.search.space import evaluate
+
+_TOP_KEYS = {"kernel_name", "kernel_source", "problem_size", "tune_params", "arguments", "restrictions",
+             "grid_div_x", "grid_div_y", "grid_div_z", "block_size_names", "smem_size", "defines",
+             "compiler_options", "gpu", "power_limits", "constants"}
+_FILLS = ("zeros", "random", "ones", "arange")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A loaded spec; ``api_kwargs()`` gives the keyword arguments of ``flipflop.predict``."""
+
+    path: Path
+    kernel_name: str
+    kernel_source: Path
+    problem_size: tuple[Any, ...]
+    arguments: tuple[Any, ...] = field(repr=False)
+    tune_params: dict[str, list[Any]]
+    restrictions: tuple[str, ...] | None
+    grid_div: tuple[Any, Any, Any]
+    block_size_names: tuple[str, ...] | None
+    smem_size: Any
+    defines: dict[str, Any] | None
+    compiler_options: tuple[str, ...] | None
+    gpu: str
+    power_limits: Any
+
+    def positional(self) -> tuple[Any, ...]:
+        """(kernel_name, kernel_source, problem_size, arguments, tune_params)."""
+        return self.kernel_name, str(self.kernel_source), self.problem_size, list(self.arguments), self.tune_params
+
+    def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
+        """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
+        smem = self.smem_size
+        smem_args = None
+        if smem is not None:
+            smem_args = {"size": (lambda p, e=smem: int(evaluate(e, p))) if isinstance(smem, str) else int(smem)}
+        return dict(gpu=gpu or self.gpu, power_limits=power_limits if power_limits is not None else self.power_limits,
+                    restrictions=list(self.restrictions) if self.restrictions else None,
+                    grid_div_x=self.grid_div[0], grid_div_y=self.grid_div[1], grid_div_z=self.grid_div[2],
+                    block_size_names=list(self.block_size_names) if self.block_size_names else None,
+                    smem_args=smem_args, defines=self.defines,
+                    compiler_options=list(self.compiler_options) if self.compiler_options else None)
+
+
+def _need(data: dict, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if key not in data:
+        raise ConfigurationError(f"spec: missing key '{key}' ({what})")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise ConfigurationError(f"spec: '{key}' must be {what}")
+    return value
+
+
+def _number(value: Any, constants: dict[str, Any], key: str) -> Any:
+    if isinstance(value, str):
+        try:
+            return evaluate(value, constants)
+        except ConfigurationError as error:
+            raise ConfigurationError(f"spec: {key}: {error}") from None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    raise ConfigurationError(f"spec: {key} must be a number or an expression string")
+
+
+def _argument(i: int, entry: Any, constants: dict[str, Any], rng: np.random.Generator) -> Any:
+    key = f"arguments[{i}]"
+    if not isinstance(entry, dict):
+        raise ConfigurationError(f"spec: {key} must be a table with type, dtype and size/shape or value")
+    kind = entry.get("type")
+    try:
+        dtype = np.dtype(entry.get("dtype", ""))
+    except TypeError:
+        raise ConfigurationError(f"spec: {key}.dtype {entry.get('dtype')!r} is not a numpy dtype") from None
+    if kind == "scalar":
+        if "value" not in entry:
+            raise ConfigurationError(f"spec: missing key '{key}.value'")
+        return dtype.type(_number(entry["value"], constants, f"{key}.value"))
+    if kind != "array":
+        raise ConfigurationError(f"spec: {key}.type must be 'array' or 'scalar'")
+    if "shape" in entry:
+        if not isinstance(entry["shape"], list):
+            raise ConfigurationError(f"spec: {key}.shape must be a list")
+        shape = tuple(int(_number(s, constants, f"{key}.shape")) for s in entry["shape"])
+    elif "size" in entry:
+        shape = (int(_number(entry["size"], constants, f"{key}.size")),)
+    else:
+        raise ConfigurationError(f"spec: missing key '{key}.size' (or shape)")
+    fill = entry.get("fill", "zeros")
+    if fill == "zeros":
+        return np.zeros(shape, dtype)
+    if fill == "ones":
+        return np.ones(shape, dtype)
+    if fill == "arange":
+        return np.arange(int(np.prod(shape))).astype(dtype).reshape(shape)
+    if fill == "random":
+        if dtype.kind == "f":
+            return rng.random(shape, dtype=np.float64).astype(dtype)
+        return rng.integers(0, 100, size=shape).astype(dtype)
+    raise ConfigurationError(f"spec: {key}.fill must be one of {', '.join(_FILLS)}")
+
+
+def _grid_div(data: dict, key: str) -> Any:
+    value = data.get(key)
+    if value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return value
+    raise ConfigurationError(f"spec: '{key}' must be an expression string, an int or a list of them")
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and check a spec file; errors name the offending key in one line."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except OSError as error:
+        raise ConfigurationError(f"cannot read spec {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"spec {path} is not valid TOML: {error}") from None
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigurationError(f"spec: unknown key '{unknown[0]}'")
+    constants = data.get("constants", {})
+    if not isinstance(constants, dict):
+        raise ConfigurationError("spec: 'constants' must be a table")
+    kernel_name = _need(data, "kernel_name", str, "a string")
+    source = path.parent / _need(data, "kernel_source", str, "a path relative to the spec file")
+    if not source.is_file():
+        raise ConfigurationError(f"spec: kernel_source {source} does not exist")
+    raw_size = _need(data, "problem_size", (int, str, list), "an int, an expression or a list of them")
+    raw_size = raw_size if isinstance(raw_size, list) else [raw_size]
+    problem_size = tuple(int(_number(v, constants, "problem_size")) for v in raw_size)
+    tune_params = _need(data, "tune_params", dict, "a table of name = [values]")
+    for name, values in tune_params.items():
+        if not isinstance(values, list) or not values:
+            raise ConfigurationError(f"spec: tune_params.{name} must be a non-empty list")
+    entries = _need(data, "arguments", list, "an array of tables ([[arguments]])")
+    rng = np.random.default_rng(0)
+    arguments = tuple(_argument(i, e, constants, rng) for i, e in enumerate(entries))
+    restrictions = data.get("restrictions")
+    if isinstance(restrictions, str):
+        restrictions = [restrictions]
+    if restrictions is not None and not (isinstance(restrictions, list) and all(isinstance(r, str) for r in restrictions)):
+        raise ConfigurationError("spec: 'restrictions' must be a list of expression strings")
+    names = data.get("block_size_names")
+    if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        raise ConfigurationError("spec: 'block_size_names' must be a list of strings")
+    defines = data.get("defines")
+    if defines is not None and not isinstance(defines, dict):
+        raise ConfigurationError("spec: 'defines' must be a table")
+    options = data.get("compiler_options")
+    if options is not None and not (isinstance(options, list) and all(isinstance(o, str) for o in options)):
+        raise ConfigurationError("spec: 'compiler_options' must be a list of strings")
+    smem = data.get("smem_size")
+    if smem is not None and not isinstance(smem, (int, str)):
+        raise ConfigurationError("spec: 'smem_size' must be an int or an expression string")
+    gpu = data.get("gpu", "h100-sxm")
+    if not isinstance(gpu, str):
+        raise ConfigurationError("spec: 'gpu' must be a profile name or path")
+    return Spec(path=path, kernel_name=kernel_name, kernel_source=source, problem_size=problem_size,
+                arguments=arguments, tune_params=tune_params,
+                restrictions=tuple(restrictions) if restrictions else None,
+                grid_div=(_grid_div(data, "grid_div_x"), _grid_div(data, "grid_div_y"), _grid_div(data, "grid_div_z")),
+                block_size_names=tuple(names) if names else None, smem_size=smem, defines=defines,
+                compiler_options=tuple(options) if options else None, gpu=gpu,
+                power_limits=data.get("power_limits"))
