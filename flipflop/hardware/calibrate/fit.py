@@ -278,6 +278,15 @@ def _fit_voltage_exponent(fit: _Fit, base: GpuProfile) -> float:
     return k
 
 
+def _inherited_origin(base: GpuProfile, name: str) -> str:
+    """Origin of a field calibration left to the base profile (kept as is when refitting
+    over an earlier calibration, so origins never nest)."""
+    own = base.origin.get(name, base.status)
+    if base.status == "measured" or own.startswith("from base profile"):
+        return own
+    return f"from base profile {base.name} ({own})"
+
+
 def default_base(raw: dict[str, Any]) -> GpuProfile:
     """The bundled profile of the calibrated GPU (matched by name), for unmeasured fields."""
     name = str(raw["meta"].get("name", "")).lower()
@@ -330,9 +339,8 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None) -> GpuProfi
     _fit_latencies(fit)
     _fit_extras(fit, k)
 
-    origin = {name: f"from base profile {base.name} ({base.origin.get(name, base.status)})"
-              for name in asdict(base) if name not in ("origin", "provenance", "raw", "name", "display_name", "arch",
-                                                        "status")}
+    origin = {name: _inherited_origin(base, name) for name in asdict(base)
+              if name not in ("origin", "provenance", "raw", "name", "display_name", "arch", "status")}
     origin.update(fit.origin)
     provenance = {
         "kind": "calibration",

@@ -15,6 +15,7 @@ restored on every exit path by flipflop.measure.powerlimit.power_limit.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -289,24 +290,29 @@ class RawWriter:
 
 
 def _progress(enabled: bool, total: int) -> Iterator[Callable[[str], None]]:
-    """Yields an `advance(description)` callback: a rich progress bar when rich is present,
-    plain lines otherwise, nothing when disabled."""
+    """Yields an `advance(description)` callback: a rich progress bar on a terminal, one
+    plain line per step in a log (or without rich), nothing when disabled."""
     if not enabled:
         yield lambda _d: None
         return
     try:
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     except ImportError:
+        Console = None  # noqa: N806
+    if Console is None or not sys.stderr.isatty():
         count = [0]
+        start_s = time.perf_counter()
 
         def advance(description: str) -> None:
             count[0] += 1
-            print(f"[{count[0]}/{total}] {description}", file=sys.stderr, flush=True)
+            print(f"[{count[0]}/{total} {time.perf_counter() - start_s:5.1f} s] {description}",
+                  file=sys.stderr, flush=True)
 
         yield advance
         return
     with Progress(TextColumn("{task.description:<40}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), transient=False) as bar:
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True)) as bar:
         task = bar.add_task("calibrating", total=total)
         yield lambda description: bar.update(task, advance=1, description=description)
 
@@ -354,7 +360,11 @@ def run_calibration(out_path: str | Path, *, quick: bool = False, set_power_limi
             writer.flush()
             advance(load.name)
         for dtype, n in anchors:
-            anchor = device.gemm_anchor(dtype, n, window_s)
+            try:
+                anchor = device.gemm_anchor(dtype, n, window_s)
+            except FlipflopError as error:
+                raw["errors"].append({"name": f"gemm_{dtype}_{n}", "error": str(error)})
+                anchor = None
             if anchor is not None:
                 raw["anchors"].append(anchor)
             writer.flush()
@@ -420,6 +430,21 @@ DEVICE_ATTRIBUTES = {
     "shared_reserved_per_block_bytes": 111,
 }
 CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # cuda.h
+
+
+def _cuda_errors(method: Callable) -> Callable:
+    """Turn CuPy's CUDA errors (launch failure, out of memory) into a one-line
+    MeasurementError, here at the GPU boundary, so one failed benchmark is recorded, not fatal."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (self._cp.cuda.driver.CUDADriverError, self._cp.cuda.runtime.CUDARuntimeError,
+                self._cp.cuda.memory.OutOfMemoryError) as error:
+            raise MeasurementError(f"CUDA error in {method.__name__}: {str(error).splitlines()[0]}") from None
+
+    return wrapper
 
 
 class CupyDevice(CalibrationDevice):
@@ -526,12 +551,14 @@ class CupyDevice(CalibrationDevice):
 
         return launch
 
+    @_cuda_errors
     def resident_blocks_per_sm(self, load: Load) -> int:
         from cupy.cuda import driver
 
         function = self._function(load)
         return int(driver.occupancyMaxActiveBlocksPerMultiprocessor(function.ptr, load.block, load.shared_bytes))
 
+    @_cuda_errors
     def time_ms(self, load: Load, iters: int, launches: int) -> float:
         cp = self._cp
         launch = self._launcher(load, iters)
@@ -571,6 +598,7 @@ class CupyDevice(CalibrationDevice):
             "memory_clock_mhz": self._monitor.memory_clock_mhz(),
         }
 
+    @_cuda_errors
     def steady(self, load: Load, iters: int, window_s: float) -> dict[str, Any]:
         return self._steady(self._launcher(load, iters), self._cp.cuda.runtime.deviceSynchronize, window_s)
 
@@ -579,14 +607,18 @@ class CupyDevice(CalibrationDevice):
         reading = self._steady(lambda: time.sleep(0.005), lambda: None, seconds)
         return reading
 
+    @_cuda_errors
     def gemm_anchor(self, dtype: str, n: int, window_s: float) -> dict[str, Any] | None:
         try:
             import torch
         except ImportError:
             return None
-        torch.backends.cuda.matmul.allow_tf32 = False
-        a = torch.randn(n, n, device="cuda", dtype=getattr(torch, dtype))
-        b = torch.randn(n, n, device="cuda", dtype=getattr(torch, dtype))
+        torch.backends.cuda.matmul.allow_tf32 = False  # an FP32 GEMM on the FP32 pipes, as measured before
+        try:
+            a = torch.randn(n, n, device="cuda", dtype=getattr(torch, dtype))
+            b = torch.randn(n, n, device="cuda", dtype=getattr(torch, dtype))
+        except RuntimeError as error:  # torch's out-of-memory and CUDA errors
+            raise MeasurementError(f"GEMM anchor {dtype} {n}: {str(error).splitlines()[0]}") from None
         launch = lambda: torch.mm(a, b)  # noqa: E731
         for _ in range(3):
             launch()
