@@ -18,6 +18,7 @@ from flipflop.hardware.calibrate.runner import (
 )
 from flipflop.hardware.profile import load_profile
 
+BASE = Path(__file__).parent / "fixtures" / "calibration" / "h100_datasheet_base.json"
 CLOCK_MHZ = 1980.0
 SMS = 132
 META = {
@@ -186,7 +187,7 @@ def test_a_cut_off_run_keeps_what_was_measured(tmp_path: Path):
 
 def test_fit_recovers_the_fake_gpus_coefficients(tmp_path: Path):
     raw = run_calibration(tmp_path / "raw.json", progress=False, device=FakeDevice())
-    profile = fit_profile(raw, load_profile("h100-sxm"))
+    profile = fit_profile(raw, load_profile(BASE))
     t = TRUTH
     assert profile.status == "measured"
     assert profile.static_power_w == pytest.approx(t["static_w"], rel=1e-9)
@@ -225,7 +226,7 @@ def test_power_limit_sweep_is_restored_and_fits_the_voltage_exponent(tmp_path: P
     raw = run_calibration(tmp_path / "raw.json", quick=True, set_power_limits=True, progress=False, device=device)
     assert device.limits_set == power_limit_steps(META) and device.limit_w == 700.0
     assert all(p["power_limit_w"] == w for p, w in zip(raw["power_limit_sweep"], device.limits_set))
-    profile = fit_profile(raw, load_profile("h100-sxm"))
+    profile = fit_profile(raw, load_profile(BASE))
     assert profile.voltage_exponent == pytest.approx(2.5, rel=1e-9)
     assert profile.origin["voltage_exponent"].startswith("measured: power-limit sweep")
 
