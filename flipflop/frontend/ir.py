@@ -5,7 +5,7 @@ analyses. Records are frozen so a parsed module can be cached and shared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Union
 
 OperandKind = Literal["reg", "imm", "addr", "vector", "label", "symbol", "special"]
