@@ -241,3 +241,33 @@ def test_raw_writer_replaces_the_file_atomically(tmp_path: Path):
     writer.flush()
     assert json.loads((tmp_path / "sub" / "raw.json").read_text()) == {"points": [{"name": "x"}]}
     assert not (tmp_path / "sub" / "raw.json.tmp").exists()
+
+
+def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeypatch):
+    import flipflop.hardware.calibrate.runner as runner
+    from flipflop.hardware.calibrate import main_calibrate
+
+    monkeypatch.setattr(runner, "CupyDevice", FakeDevice)
+    out = tmp_path / "gpu.json"
+    assert main_calibrate(["--out", str(out), "--quick", "--no-progress", "--base", str(BASE)]) == 0
+    profile = load_profile(out)
+    assert profile.status == "measured" and profile.static_power_w == pytest.approx(TRUTH["static_w"])
+    raw = json.loads((tmp_path / "gpu.raw.json").read_text())
+    assert raw["meta"]["command"].startswith("flipflop calibrate --out")
+
+
+def test_main_calibrate_without_cupy_is_a_one_line_error(tmp_path: Path, monkeypatch, capsys):
+    import builtins
+
+    from flipflop.hardware.calibrate import main_calibrate
+
+    real_import = builtins.__import__
+
+    def no_cupy(name, *args, **kwargs):
+        if name == "cupy" or name.startswith("cupy."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cupy)
+    assert main_calibrate(["--out", str(tmp_path / "p.json"), "--no-progress"]) == 1
+    assert capsys.readouterr().err.strip() == "error: calibration needs CuPy: pip install cupy-cuda12x (or cupy-cuda13x)"
