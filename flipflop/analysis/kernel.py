@@ -56,6 +56,7 @@ class StaticAccess:
     strides: tuple[Expr | None, Expr | None, Expr | None]  # bytes per +1 of tid.x/y/z
     loops: tuple[int, ...]  # enclosing loop indices, outermost first
     guard: Expr | None  # the instruction's own predicate
+    pattern: tuple  # accesses with equal patterns share their warp-level metrics
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ class KernelAnalysis:
         env0 = dict(env)
         for summary in self.dataflow.loops:
             env0[summary.counter] = 0
-        accesses = tuple(self._access_facts(sa, sample, env0, freq, trips, arrays, mean_freq)
+        patterns: dict[tuple, tuple] = {}
+        accesses = tuple(self._access_facts(sa, sample, env0, freq, trips, arrays, mean_freq, patterns)
                          for sa in self.accesses)
 
         loops = []
@@ -221,7 +223,30 @@ class KernelAnalysis:
 
     def _access_facts(self, sa: StaticAccess, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
                       trips: dict[int, np.ndarray], arrays: dict[int, np.ndarray],
-                      mean_freq: np.ndarray) -> AccessFacts:
+                      mean_freq: np.ndarray, patterns: dict[tuple, tuple]) -> AccessFacts:
+        access = sa.access
+        if sa.pattern not in patterns:
+            patterns[sa.pattern] = self._pattern_metrics(sa, sample, env0, freq, trips, arrays)
+        sectors, lines, degree, uniform, block_fp, grid_fp = patterns[sa.pattern]
+        strides = {}
+        for dim, expr in zip(_DIMS, sa.strides):
+            if expr is not None and expr.is_const:
+                strides[dim] = expr.const
+                continue
+            value = _evaluate_or_none(expr, env0, 1) if expr is not None else None
+            strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
+        return AccessFacts(
+            line=access.instruction.line, space=access.space, op=access.op, bytes=access.bytes,
+            affine=sa.affine, stride_bytes=strides, loop_depth=len(sa.loops),
+            executions_per_thread=float(mean_freq[access.block]),
+            sectors_per_request=sectors, lines_per_request=lines, bank_conflict_degree=degree,
+            footprint_bytes=grid_fp, block_footprint_bytes=block_fp, uniform=uniform,
+            cached_read_only=access.cached_read_only)
+
+    def _pattern_metrics(self, sa: StaticAccess, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
+                         trips: dict[int, np.ndarray], arrays: dict[int, np.ndarray]) -> tuple:
+        """Coalescing, bank conflicts and footprints of one address pattern (accesses whose
+        addresses differ by a multiple of 128 bytes share them)."""
         access = sa.access
         n = sample.size
         weight = sample.weight
@@ -254,7 +279,8 @@ class KernelAnalysis:
             first = np.where(act_w, addr_w, addr_w[np.arange(live.size), np.argmax(act_w, axis=1)][:, None])
             uniform = bool((first == first[:, :1]).all())
             if access.space == "shared":
-                degree = mean(bank_conflict_degree(addr_w, act_w, access.bytes))
+                degree = mean(bank_conflict_degree(addr_w, act_w, access.bytes,
+                                                   broadcast=access.op != "atomic"))
             else:
                 sectors = mean(units_per_request(addr_w, act_w, access.bytes, SECTOR_BYTES))
                 lines = mean(units_per_request(addr_w, act_w, access.bytes, LINE_BYTES))
@@ -268,19 +294,8 @@ class KernelAnalysis:
                 sectors = mean(lanes * per_thread)
                 lines = mean(lanes * per_thread)
             uniform = not varying
-
         block_fp, grid_fp = self._footprints(sa, sample, env0, active, address, trips, arrays)
-        strides = {}
-        for dim, expr in zip(_DIMS, sa.strides):
-            value = _evaluate_or_none(expr, env0, n) if expr is not None else None
-            strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
-        return AccessFacts(
-            line=access.instruction.line, space=access.space, op=access.op, bytes=access.bytes,
-            affine=sa.affine, stride_bytes=strides, loop_depth=len(sa.loops),
-            executions_per_thread=float(mean_freq[access.block]),
-            sectors_per_request=sectors, lines_per_request=lines, bank_conflict_degree=degree,
-            footprint_bytes=grid_fp, block_footprint_bytes=block_fp, uniform=uniform,
-            cached_read_only=access.cached_read_only)
+        return sectors, lines, degree, uniform, block_fp, grid_fp
 
     def _footprints(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
                     address: np.ndarray | None, trips: dict[int, np.ndarray],
@@ -370,7 +385,12 @@ def _static_access(access: MemoryAccess, cfg: CFG, guard: Expr | None) -> Static
         affine = affine and linear is not None
     for index in loops:
         affine = affine and address.linear_in(f"i{index}") is not None
-    return StaticAccess(access, affine, tuple(strides), loops, guard)  # type: ignore[arg-type]
+    # Shifting every address by a whole number of accesses leaves bank conflicts and shared
+    # footprints unchanged; global sectors and lines depend on the offset within a line.
+    period = max(access.bytes, BANK_WORD_BYTES) if access.space == "shared" else LINE_BYTES
+    pattern = (str(address - address.const), address.const % period, access.bytes, access.space,
+               access.op == "atomic", access.block, str(guard), loops)
+    return StaticAccess(access, affine, tuple(strides), loops, guard, pattern)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=512)

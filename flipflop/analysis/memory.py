@@ -51,8 +51,11 @@ def units_per_request(addresses: np.ndarray, active: np.ndarray, width_bytes: in
     return np.where(live, counts, 0)
 
 
-def bank_conflict_degree(addresses: np.ndarray, active: np.ndarray, width_bytes: int) -> np.ndarray:
-    """Wavefronts per phase for each warp (1 = conflict-free); 0 for idle warps."""
+def bank_conflict_degree(addresses: np.ndarray, active: np.ndarray, width_bytes: int,
+                         broadcast: bool = True) -> np.ndarray:
+    """Wavefronts per phase for each warp (1 = conflict-free); 0 for idle warps.
+
+    ``broadcast=False`` (atomics): threads on the same word serialise too."""
     live = active.any(axis=1)
     words_per_thread = max(1, width_bytes // BANK_WORD_BYTES)
     phases = words_per_thread  # 1, 2 or 4 phases for 4-, 8- and 16-byte accesses
@@ -70,7 +73,10 @@ def bank_conflict_degree(addresses: np.ndarray, active: np.ndarray, width_bytes:
     filled = _fill_inactive(flat_words, flat_lanes)
     ordered = np.sort(filled, axis=1)
     distinct = np.ones_like(ordered, dtype=bool)
-    distinct[:, 1:] = np.diff(ordered, axis=1) != 0
+    if broadcast:
+        distinct[:, 1:] = np.diff(ordered, axis=1) != 0
+    else:
+        distinct = np.take_along_axis(flat_lanes, np.argsort(filled, axis=1), axis=1)
     banks = ordered % BANKS
     rows = np.repeat(np.arange(ordered.shape[0]), ordered.shape[1]).reshape(ordered.shape)
     keys = (rows * BANKS + banks)[distinct]

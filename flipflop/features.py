@@ -1,0 +1,71 @@
+"""``flipflop.features``: a kernel's static facts for one block shape, as a plain dict."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Sequence
+
+from flipflop.analysis.kernel import analyze_kernel
+from flipflop.errors import ConfigurationError
+from flipflop.frontend import compile_kernel
+
+
+def _triple(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
+    items = [int(value)] if isinstance(value, (int,)) or hasattr(value, "__index__") else [int(v) for v in value]
+    if not 1 <= len(items) <= 3 or min(items) < 1:
+        raise ConfigurationError(f"{what} must be 1 to 3 positive integers, got {value!r}")
+    return tuple(items + [1] * (3 - len(items)))  # type: ignore[return-value]
+
+
+def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
+             block: int | Sequence[int] = (256, 1, 1), problem_size: int | Sequence[int] | None = None,
+             arch: str = "sm_90", defines: dict[str, object] | None = None) -> dict:
+    """Static analysis of ``kernel_name`` launched with ``block`` threads per block.
+
+    ``arguments`` are numpy arrays and numpy scalars in kernel parameter order (Kernel
+    Tuner style). The grid is ``problem_size`` divided by ``block``, rounded up, per
+    dimension (Kernel Tuner's default); without ``problem_size`` one block is launched.
+    ``defines`` (name → value) become ``#define`` lines in front of the source; none are
+    added otherwise. Returns a dict (JSON-serialisable) with the kernel's resources,
+    dynamic instruction counts per thread by class, loops, memory accesses (coalescing,
+    bank conflicts, footprints), branches and the toolchain versions.
+    """
+    block3 = _triple(block, "block")
+    if problem_size is None:
+        grid = (1, 1, 1)
+    else:
+        size3 = _triple(problem_size, "problem_size")
+        grid = tuple(-(-s // b) for s, b in zip(size3, block3))
+    compiled = compile_kernel(kernel_source, kernel_name, arch=arch, defines=defines)
+    analysis = analyze_kernel(compiled.module, compiled.function.name)
+    launch, branches = analysis.evaluate_detailed(block3, grid, arguments, compiled.resources)
+    return {
+        "kernel": compiled.function.name,
+        "arch": arch,
+        "block": list(block3),
+        "grid": list(grid),
+        "registers": compiled.resources.registers,
+        "shared_bytes": launch.shared_bytes,
+        "local_bytes": launch.local_bytes,
+        "spill_bytes": launch.spill_bytes,
+        "resources_estimated": compiled.resources.estimated,
+        "instructions": launch.instructions,
+        "loops": [{"depth": lp.depth, "trip_count": lp.trip_count, "data_dependent": lp.data_dependent,
+                   "symbolic": lp.symbolic, "line": lp.header_line} for lp in launch.loops],
+        "accesses": [{
+            "space": a.space, "op": a.op, "bytes": a.bytes, "affine": a.affine,
+            "stride_bytes": dict(a.stride_bytes), "loop_depth": a.loop_depth,
+            "sectors_per_request": a.sectors_per_request if a.space != "shared" else None,
+            "lines_per_request": a.lines_per_request if a.space != "shared" else None,
+            "bank_conflict_degree": a.bank_conflict_degree,
+            "executions_per_thread": a.executions_per_thread,
+            "footprint_bytes": a.footprint_bytes, "block_footprint_bytes": a.block_footprint_bytes,
+            "uniform": a.uniform, "cached_read_only": a.cached_read_only, "line": a.line,
+        } for a in launch.accesses],
+        "branches": [asdict(b) for b in branches],
+        "active_fraction": launch.active_fraction,
+        "divergent_branches": launch.divergent_branches,
+        "barriers_per_thread": launch.barriers_per_thread,
+        "toolchain": {"nvrtc": compiled.nvrtc_version, "ptxas": compiled.ptxas_version},
+        "notes": list(launch.notes),
+    }
