@@ -202,20 +202,28 @@ extern "C" __global__ void l2_read(const float4* buf, unsigned mask, int iters, 
     if (s == 12345.f) out[i0] = s;
 }
 
-// DRAM streaming: one pass over n float4 per launch, grid-stride.
+// DRAM streaming: one pass over n float4 per launch, grid-stride, four loads in flight per
+// thread so the stream is limited by DRAM bandwidth rather than by latency.
+#define LD_CS(v, p) asm volatile("ld.global.cs.v4.f32 {%0,%1,%2,%3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p))
 extern "C" __global__ void dram_read(const float4* buf, unsigned long long n, float* out) {
+    unsigned long long step = (unsigned long long)gridDim.x * blockDim.x, k = blockIdx.x * blockDim.x + threadIdx.x;
     float s = 0;
-    for (unsigned long long k = blockIdx.x * blockDim.x + threadIdx.x; k < n; k += gridDim.x * blockDim.x) {
-        float4 v;
-        asm volatile("ld.global.cs.v4.f32 {%0,%1,%2,%3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(buf + k));
-        s += v.x;
+    float4 a, b, c, d;
+    for (; k + 3 * step < n; k += 4 * step) {
+        LD_CS(a, buf + k); LD_CS(b, buf + k + step); LD_CS(c, buf + k + 2 * step); LD_CS(d, buf + k + 3 * step);
+        s += a.x + b.x + c.x + d.x;
     }
+    for (; k < n; k += step) { LD_CS(a, buf + k); s += a.x; }
     if (s == 12345.f) out[threadIdx.x] = s;
 }
 
-extern "C" __global__ void dram_copy(const float4* src, float4* dst, unsigned long long n) {
-    for (unsigned long long k = blockIdx.x * blockDim.x + threadIdx.x; k < n; k += gridDim.x * blockDim.x)
-        dst[k] = src[k];
+extern "C" __global__ void dram_copy(const float4* __restrict__ src, float4* __restrict__ dst, unsigned long long n) {
+    unsigned long long step = (unsigned long long)gridDim.x * blockDim.x, k = blockIdx.x * blockDim.x + threadIdx.x;
+    for (; k + 3 * step < n; k += 4 * step) {
+        float4 a = src[k], b = src[k + step], c = src[k + 2 * step], d = src[k + 3 * step];
+        dst[k] = a; dst[k + step] = b; dst[k + 2 * step] = c; dst[k + 3 * step] = d;
+    }
+    for (; k < n; k += step) dst[k] = src[k];
 }
 
 // Scattered reads: each warp request touches `sectors` 32-byte sectors, each in its own

@@ -236,7 +236,7 @@ def _size_iters(device: CalibrationDevice, load: Load) -> int:
     TARGET_LAUNCH_MS; re-probed while launch overhead still dominates the probe."""
     if load.iters:
         return load.iters
-    iters = PROBE_ITERS
+    iters = 1 if load.iters_is_launches else PROBE_ITERS
     for _ in range(3):
         probe_ms = max(device.time_ms(load, iters, 1), 1e-6)
         if probe_ms >= TARGET_LAUNCH_MS / 2:
@@ -251,7 +251,8 @@ def _size_iters(device: CalibrationDevice, load: Load) -> int:
 def measure_load(device: CalibrationDevice, load: Load, meta: dict[str, Any], window_s: float) -> dict[str, Any]:
     """Time (and, for power benchmarks, steady power of) one load; a JSON-ready record."""
     iters = _size_iters(device, load)
-    time_ms = device.time_ms(load, iters, TIMED_LAUNCHES)
+    # an empty launch is short and jittery: many more samples for its median
+    time_ms = device.time_ms(load, iters, TIMED_LAUNCHES * (10 if load.bench.kind == "launch" else 1))
     launches = iters if load.iters_is_launches else 1
     time_per_launch_ms = time_ms / launches
     ops, nbytes = work_per_launch(load, iters)
