@@ -28,14 +28,15 @@ from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow
 from flipflop.analysis.divergence import (
     BranchFacts, block_frequencies, condition_mean, thread_dependent_branches)
 from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchFeatures, LoopFacts
-from flipflop.analysis.launch import LaunchSample, sample_launch
+from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, sample_launch
 from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, units_per_request)
 from flipflop.analysis.opcodes import classify
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
-from flipflop.errors import ConfigurationError, UnknownKernelError
+from flipflop.errors import ConfigurationError
 from flipflop.frontend.ir import Function, Module, Variable
+from flipflop.frontend.kernel import find_kernel
 from flipflop.frontend.resources import Resources
 
 POINTER_SPACING_BYTES = 1 << 36  # fake device allocations this far apart
@@ -180,12 +181,17 @@ class KernelAnalysis:
         busiest = int(np.argmax(work)) if work.size else 0
         active_fraction = float(weight[freq[busiest] > 0].sum() / total_weight) if work.size else 1.0
 
-        env0 = dict(env)
+        # Address analyses look at two representative blocks only (see launch.memory_blocks).
+        mem_sample, kept = restrict(sample, memory_blocks(sample))
+        env0: dict[str, object] = dict(env)
+        env0.update(mem_sample.symbols())
         for summary in self.dataflow.loops:
             env0[summary.counter] = 0
+        mem_freq = [f[kept] for f in freq]
+        mem_trips = {k: t[kept] for k, t in trips.items()}
         patterns: dict[tuple, tuple] = {}
-        accesses = tuple(self._access_facts(sa, sample, env0, freq, trips, arrays, mean_freq, patterns)
-                         for sa in self.accesses)
+        accesses = tuple(self._access_facts(sa, mem_sample, env0, mem_freq, mem_trips, arrays, mean_freq,
+                                            patterns) for sa in self.accesses)
 
         loops = []
         for summary in self.dataflow.loops:
@@ -413,9 +419,8 @@ def _analyze(function: Function, module_variables: tuple[Variable, ...], version
 
 
 def analyze_kernel(module: Module, kernel_name: str) -> KernelAnalysis:
-    """Structural analysis of kernel ``kernel_name`` in ``module`` (cached per function)."""
-    function = module.function(kernel_name)
-    if function is None or not function.is_entry:
-        names = ", ".join(k.name for k in module.kernels) or "none"
-        raise UnknownKernelError(f"no kernel named {kernel_name} in the PTX (kernels: {names})")
+    """Structural analysis of kernel ``kernel_name`` in ``module`` (cached per function).
+
+    ``kernel_name`` may be a C++ kernel's unmangled name; raises UnknownKernelError."""
+    function = find_kernel(module, kernel_name)
     return _analyze(function, module.variables, module.version, module.target, module.address_size)

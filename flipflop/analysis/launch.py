@@ -10,6 +10,7 @@ array reshapes into warps.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ class LaunchSample:
     warp: np.ndarray
     weight: np.ndarray  # threads of the grid each sampled thread stands for (0 = padding)
     padded_threads: int  # threads per sampled block, rounded up to whole warps
+    counts: tuple[int, int, int]  # sampled blocks per grid dimension (x fastest in the arrays)
 
     @property
     def size(self) -> int:
@@ -53,8 +55,10 @@ def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:
     return [0] + inner + [n - 1], [1.0] + [(n - 2) / len(inner)] * len(inner) + [1.0]
 
 
+@functools.lru_cache(maxsize=1024)
 def sample_launch(block: tuple[int, int, int], grid: tuple[int, int, int]) -> LaunchSample:
-    """The weighted thread sample of a launch (see the module docstring)."""
+    """The weighted thread sample of a launch (see the module docstring); cached, so its
+    arrays are shared and must not be written."""
     bx, by, bz = block
     threads = bx * by * bz
     padded = -(-threads // WARP_SIZE) * WARP_SIZE
@@ -79,4 +83,33 @@ def sample_launch(block: tuple[int, int, int], grid: tuple[int, int, int]) -> La
         (np.tile(tx, count), np.tile(ty, count), np.tile(tz, count)),
         (rep(cx), rep(cy), rep(cz)),
         np.tile(linear % WARP_SIZE, count), np.tile(linear // WARP_SIZE, count),
-        weight, padded)
+        weight, padded, tuple(len(s[0]) for s in samples))  # type: ignore[arg-type]
+
+
+def restrict(sample: LaunchSample, blocks: list[tuple[int, float]]) -> tuple[LaunchSample, np.ndarray]:
+    """The sub-sample of the given sampled blocks, re-weighted, and the thread indices kept."""
+    per_block = sample.padded_threads
+    index = np.concatenate([np.arange(b * per_block, (b + 1) * per_block) for b, _ in blocks])
+    weight = np.repeat([w for _, w in blocks], per_block) * (sample.weight[index] > 0)
+    sub = LaunchSample(sample.block, sample.grid, tuple(t[index] for t in sample.tid),  # type: ignore[arg-type]
+                       tuple(c[index] for c in sample.ctaid),  # type: ignore[arg-type]
+                       sample.lane[index], sample.warp[index], weight, per_block, sample.counts)
+    return sub, index
+
+
+def memory_blocks(sample: LaunchSample) -> list[tuple[int, float]]:
+    """Sampled blocks (position, weight) that stand for the launch in address analyses: per
+    dimension one interior block standing for all but the last, and the last (boundary)."""
+    per_dim = []
+    for n, count in zip(sample.grid, sample.counts):
+        if count == 1:
+            per_dim.append([(0, 1.0)])
+        else:
+            per_dim.append([(1 if count >= 3 else 0, float(n - 1)), (count - 1, 1.0)])
+    chosen = []
+    for iz, wz in per_dim[2]:
+        for iy, wy in per_dim[1]:
+            for ix, wx in per_dim[0]:
+                position = (iz * sample.counts[1] + iy) * sample.counts[0] + ix
+                chosen.append((position, wx * wy * wz))
+    return chosen

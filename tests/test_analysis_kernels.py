@@ -1,0 +1,260 @@
+"""The analysis on the test-suite kernels (tests/kernels/*.cu), compiled with NVRTC here.
+
+Each test names the fact it checks: coalescing per block shape, bank conflicts, trip
+counts, guard fractions and dynamic instruction counts by class.
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flipflop.errors import ConfigurationError, UnknownKernelError
+from flipflop.features import features
+
+KERNELS = Path(__file__).parent / "kernels"
+F32 = np.zeros(1 << 20, dtype=np.float32)
+
+
+def run(name, file, args, block, problem_size=None):
+    return features(name, KERNELS / file, args, block=block, problem_size=problem_size)
+
+
+def global_accesses(result, op=None):
+    return [a for a in result["accesses"] if a["space"] == "global" and (op is None or a["op"] == op)]
+
+
+def test_suite_has_at_least_fifteen_kernels():
+    sources = "".join(p.read_text() for p in KERNELS.glob("*.cu"))
+    assert sources.count("__global__") >= 15
+
+
+# ----- coalescing ------------------------------------------------------------------------
+
+def test_vector_add_is_coalesced_four_sectors_per_warp():
+    r = run("vector_add", "vector_add.cu", [F32, F32, F32, np.int32(4096)], (32, 1, 1), 4096)
+    assert r["grid"] == [128, 1, 1]
+    accesses = global_accesses(r)
+    assert [a["op"] for a in accesses] == ["load", "load", "store"]
+    for a in accesses:
+        assert a["affine"] and a["bytes"] == 4
+        assert a["stride_bytes"] == {"x": 4, "y": 0, "z": 0}
+        assert a["sectors_per_request"] == 4.0 and a["lines_per_request"] == 1.0
+
+
+def test_vector_add_partial_last_warp_counts_its_own_sectors():
+    # n = 1000 with 32 blocks of 32: the last warp has 8 active threads → 1 sector.
+    r = run("vector_add", "vector_add.cu", [F32, F32, F32, np.int32(1000)], (32, 1, 1), 1000)
+    assert global_accesses(r)[0]["sectors_per_request"] == pytest.approx((31 * 4 + 1) / 32)
+    guard = [b for b in r["branches"] if b["thread_dependent"]][0]
+    assert guard["taken_fraction"] == pytest.approx(24 / 1024)  # threads that skip the body
+    assert r["instructions"]["global_store"] == pytest.approx(1000 / 1024)
+
+
+def test_copy_2d_narrow_block_touches_two_lines_per_warp():
+    args = [F32, F32, np.int32(1024), np.int32(1024)]
+    wide = run("copy_2d", "copy_2d.cu", args, (32, 8, 1), (1024, 1024))
+    narrow = run("copy_2d", "copy_2d.cu", args, (16, 16, 1), (1024, 1024))
+    assert global_accesses(wide)[0]["stride_bytes"] == {"x": 4, "y": 4096, "z": 0}
+    assert global_accesses(wide)[0]["sectors_per_request"] == 4.0
+    assert global_accesses(wide)[0]["lines_per_request"] == 1.0
+    assert global_accesses(narrow)[0]["sectors_per_request"] == 4.0
+    assert global_accesses(narrow)[0]["lines_per_request"] == 2.0
+
+
+def test_transposed_write_touches_32_sectors_for_block_32x8():
+    r = run("transpose_naive", "transpose_naive.cu", [F32, F32, np.int32(1024), np.int32(1024)],
+            (32, 8, 1), (1024, 1024))
+    load, store = global_accesses(r)
+    assert load["sectors_per_request"] == 4.0
+    assert store["stride_bytes"] == {"x": 4096, "y": 4, "z": 0}
+    assert store["sectors_per_request"] == 32.0 and store["lines_per_request"] == 32.0
+
+
+def test_transposed_write_with_block_8x32_uses_8_sectors():
+    # 8 x-threads × 4 y-rows per warp: 8 columns far apart, each 4 consecutive floats.
+    r = run("transpose_naive", "transpose_naive.cu", [F32, F32, np.int32(1024), np.int32(1024)],
+            (8, 32, 1), (1024, 1024))
+    load, store = global_accesses(r)
+    assert store["sectors_per_request"] == 8.0
+    assert load["sectors_per_request"] == 4.0 and load["lines_per_request"] == 4.0
+
+
+def test_parameter_stride_of_four_floats_uses_16_sectors():
+    r = run("strided_param", "strided.cu", [F32, F32, np.int32(4), np.int32(1024)], (256, 1, 1), 1024)
+    load, store = global_accesses(r)
+    assert load["stride_bytes"]["x"] == 16 and load["sectors_per_request"] == 16.0
+    assert load["lines_per_request"] == 4.0
+    assert store["sectors_per_request"] == 4.0
+
+
+def test_double_stride_two_and_vector_width_sectors():
+    d = np.zeros(1 << 14)
+    r = run("strided_double", "strided.cu", [d, d, np.int32(1024)], (128, 1, 1), 1024)
+    load, store = global_accesses(r)
+    assert load["bytes"] == 8 and load["sectors_per_request"] == 16.0
+    assert store["sectors_per_request"] == 8.0
+    v = run("copy_float4", "vector_width.cu", [F32, F32, np.int32(4096)], (128, 1, 1), 4096)
+    load4 = global_accesses(v, "load")[0]
+    assert load4["bytes"] == 16 and load4["sectors_per_request"] == 16.0 and load4["lines_per_request"] == 4.0
+
+
+# ----- shared memory -----------------------------------------------------------------
+
+def test_tile_32x32_column_read_conflicts_32_way_and_padding_fixes_it():
+    args = [F32, F32, np.int32(1024)]
+    plain = run("transpose_tile", "shared_transpose.cu", args, (32, 32, 1), (1024, 1024))
+    padded = run("transpose_padded", "shared_transpose.cu", args, (32, 32, 1), (1024, 1024))
+    shared = lambda r: [a for a in r["accesses"] if a["space"] == "shared"]  # noqa: E731
+    (store, load), (pstore, pload) = shared(plain), shared(padded)
+    assert store["bank_conflict_degree"] == 1.0 and load["bank_conflict_degree"] == 32.0
+    assert load["stride_bytes"] == {"x": 128, "y": 4, "z": 0}
+    assert pstore["bank_conflict_degree"] == 1.0 and pload["bank_conflict_degree"] == 1.0
+    assert pload["stride_bytes"] == {"x": 132, "y": 4, "z": 0}
+    assert plain["shared_bytes"] == 4096 and padded["shared_bytes"] == 4224
+    assert plain["instructions"]["barrier"] == 1.0
+
+
+def test_shared_double_accesses_run_in_half_warp_phases_without_conflict():
+    d = np.zeros(64)
+    r = run("shared_double", "vector_width.cu", [d, d], (64, 1, 1))
+    store, load = [a for a in r["accesses"] if a["space"] == "shared"]
+    assert store["bytes"] == 8 and store["bank_conflict_degree"] == 1.0
+    assert load["affine"] is False and load["bank_conflict_degree"] == 1.0
+
+
+def test_matmul_tile_reads_broadcast_and_loop_runs_n_over_tile():
+    r = run("matmul_tiled", "matmul_tiled.cu", [F32, F32, F32, np.int32(512)], (16, 16, 1), (512, 512))
+    assert [(lp["depth"], lp["trip_count"]) for lp in r["loops"]] == [(1, 32.0)]
+    shared_loads = [a for a in r["accesses"] if a["space"] == "shared" and a["op"] == "load"]
+    assert len(shared_loads) == 32  # the k loop is fully unrolled
+    assert {a["bank_conflict_degree"] for a in shared_loads} == {1.0}
+    assert r["instructions"]["shared_load"] == 32 * 32
+    assert r["instructions"]["barrier"] == 64
+    assert r["instructions"]["fp32"] == 32 * 16
+    a_load = global_accesses(r, "load")[0]
+    assert a_load["sectors_per_request"] == 4.0 and a_load["lines_per_request"] == 2.0
+
+
+# ----- loops and trip counts ---------------------------------------------------------
+
+def test_parameter_loop_unrolled_by_four_with_remainder():
+    args = [F32, F32, np.int32(1000), np.int32(1024)]
+    r = run("column_sum", "column_sum.cu", args, (256, 1, 1), 1024)
+    assert [(lp["depth"], lp["trip_count"], lp["data_dependent"]) for lp in r["loops"]] == \
+        [(1, 250.0, False), (1, 0.0, False)]
+    assert r["instructions"]["global_load"] == 1000.0
+    assert r["instructions"]["fp32"] == 1000.0
+    odd = run("column_sum", "column_sum.cu", [F32, F32, np.int32(1003), np.int32(1024)], (256, 1, 1), 1024)
+    assert [lp["trip_count"] for lp in odd["loops"]] == [250.0, 3.0]
+    assert odd["instructions"]["global_load"] == 1003.0
+
+
+def test_loop_bounded_by_block_dim_depends_on_block_size():
+    r = run("row_sum", "block_stride.cu", [F32, F32, np.int32(1000)], (128, 1, 1), 128 * 64)
+    # 1000 = 7 × 128 + 104: 104 threads run 8 iterations, 24 run 7.
+    assert r["loops"][0]["trip_count"] == pytest.approx((104 * 8 + 24 * 7) / 128)
+    assert r["instructions"]["global_load"] == pytest.approx(1000 / 128)
+    atomic = [a for a in r["accesses"] if a["op"] == "atomic"][0]
+    assert atomic["space"] == "global" and atomic["uniform"] and atomic["sectors_per_request"] == 1.0
+
+
+def test_grid_stride_loop_trip_count_follows_grid():
+    r = run("saxpy_grid_stride", "grid_stride.cu", [np.float32(2), F32, F32, np.int32(1 << 20)],
+            (256, 1, 1), 256 * 128)
+    assert r["loops"][0]["trip_count"] == 32.0
+    assert r["instructions"]["global_store"] == 32.0
+    assert r["instructions"]["global_load"] == 64.0
+    assert "nctaid.x" in r["loops"][0]["symbolic"]
+
+
+def test_csr_row_loop_is_data_dependent_and_estimated_from_row_ptr():
+    rows = 64
+    nnz = np.arange(rows) % 5  # rows hold 0..4 entries
+    row_ptr = np.concatenate([[0], np.cumsum(nnz)]).astype(np.int32)
+    total = int(row_ptr[-1])
+    col = np.random.default_rng(0).integers(0, 4096, total).astype(np.int32)
+    r = run("spmv_csr", "spmv_csr.cu", [row_ptr, col, np.ones(total, np.float32), F32, F32,
+                                        np.int32(rows)], (32, 1, 1), rows)
+    assert all(lp["data_dependent"] for lp in r["loops"])
+    # nvcc unrolls by 4: rows with 4 entries run the main loop once, 1..3 the remainder.
+    assert sorted(lp["trip_count"] for lp in r["loops"]) == [1.0, 2.0]
+    # one fp32 fma per nonzero, averaged over the rows
+    assert r["instructions"]["fp32"] == pytest.approx(total / rows)
+    gather = [a for a in global_accesses(r, "load") if not a["affine"]]
+    assert gather and all(a["stride_bytes"]["x"] is None for a in gather)
+
+
+def test_tree_reduction_halves_log2_block_times():
+    r = run("reduce_shared", "reduce_shared.cu", [F32, F32, np.int32(4096)], (256, 1, 1), 4096)
+    assert [lp["trip_count"] for lp in r["loops"]] == [8.0]
+    assert r["instructions"]["barrier"] == 9.0
+    inner = [b for b in r["branches"] if b["thread_dependent"] and 0 < (b["taken_fraction"] or 0) < 0.99]
+    # if (t < stride): the share of threads that skip, averaged over the 8 halving steps
+    assert inner[0]["taken_fraction"] == pytest.approx(1 - (255 / 256) / 8)
+    small = run("reduce_shared", "reduce_shared.cu", [F32, F32, np.int32(4096)], (64, 1, 1), 4096)
+    assert [lp["trip_count"] for lp in small["loops"]] == [6.0]
+
+
+def test_warp_shuffle_reduction_one_atomic_per_warp():
+    r = run("reduce_warp", "reduce_warp.cu", [F32, F32, np.int32(4096)], (256, 1, 1), 4096)
+    assert r["instructions"]["atomic"] == pytest.approx(1 / 32)
+    assert r["instructions"]["fp32"] == 5.0  # five shuffle-add steps, unrolled
+
+
+def test_histogram_shared_atomics_on_data_serialise():
+    data = np.zeros(4096, np.uint8)  # every thread hits the same bin
+    r = run("histogram", "histogram.cu", [data, np.zeros(256, np.uint32), np.int32(4096)], (128, 1, 1), 4096)
+    shared_atomic = [a for a in r["accesses"] if a["space"] == "shared" and a["op"] == "atomic"][0]
+    assert shared_atomic["bank_conflict_degree"] == 32.0
+    spread = np.arange(4096, dtype=np.uint8)  # consecutive bins: distinct banks
+    r2 = run("histogram", "histogram.cu", [spread, np.zeros(256, np.uint32), np.int32(4096)], (128, 1, 1), 4096)
+    assert [a for a in r2["accesses"] if a["space"] == "shared" and a["op"] == "atomic"][0][
+        "bank_conflict_degree"] == 1.0
+    assert [lp["trip_count"] for lp in r["loops"]] == [2.0, 2.0]  # 256 bins over 128 threads
+
+
+# ----- instruction mix -----------------------------------------------------------------
+
+def test_fast_math_uses_sfu_and_accurate_math_expands():
+    args = [F32, F32, np.int32(4096)]
+    fast = run("fast_math", "transcendental.cu", args, (256, 1, 1), 4096)
+    accurate = run("accurate_math", "transcendental.cu", args, (256, 1, 1), 4096)
+    assert fast["instructions"]["sfu"] == 2.0  # ex2.approx + rcp.approx (div.full)
+    assert accurate["instructions"]["sfu"] >= 1.0
+    assert accurate["instructions"]["fp32"] > 4 * fast["instructions"]["fp32"]
+
+
+def test_half_and_bfloat16_arithmetic_is_fp16():
+    h = np.zeros(4096, np.float16)
+    r = run("axpy_half2", "half_precision.cu", [h, h, np.float16(1), np.int32(2048)], (256, 1, 1), 2048)
+    assert r["instructions"]["fp16"] == 1.0 and r["instructions"]["fp32"] == 0.0
+    b = np.zeros(4096, np.uint16)
+    r2 = run("scale_bf16", "half_precision.cu", [b, b, np.int32(4096)], (256, 1, 1), 4096)
+    assert r2["instructions"]["fp16"] == 1.0
+    assert global_accesses(r2)[0]["bytes"] == 2 and global_accesses(r2)[0]["sectors_per_request"] == 2.0
+
+
+def test_wmma_gemm_counts_tensor_instructions_per_k_step():
+    h = np.zeros(1 << 16, np.float16)
+    r = run("wmma_gemm", "wmma_gemm.cu", [h, h, F32, np.int32(256), np.int32(256), np.int32(256)],
+            (128, 1, 1), (512, 16))
+    # k = 256 → 16 k-steps, unrolled by 4: 4 trips of the main loop, none of the remainder
+    assert [lp["trip_count"] for lp in r["loops"]] == [4.0, 0.0]
+    assert r["instructions"]["tensor"] == 16.0
+
+
+# ----- errors -------------------------------------------------------------------------
+
+def test_wrong_argument_count_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="takes 4 arguments, got 3"):
+        run("vector_add", "vector_add.cu", [F32, F32, F32], (32, 1, 1), 64)
+
+
+def test_scalar_for_pointer_is_a_configuration_error():
+    with pytest.raises(ConfigurationError, match="is a pointer"):
+        run("vector_add", "vector_add.cu", [np.float32(1), F32, F32, np.int32(4)], (32, 1, 1), 64)
+
+
+def test_unknown_kernel_name_lists_the_kernels():
+    with pytest.raises(UnknownKernelError, match="vector_add"):
+        run("nope", "vector_add.cu", [F32], (32, 1, 1))
