@@ -464,10 +464,10 @@ def _atom_bounds(atom: Atom, ranges: Mapping[str, tuple[float, float]]) -> tuple
         return max(bounds[0][0], bounds[1][0]), max(bounds[0][1], bounds[1][1])
     if atom.kind == "select":
         return min(bounds[1][0], bounds[2][0]), max(bounds[1][1], bounds[2][1])
-    if atom.kind == "mod" and bounds[1][0] > 0:
+    if atom.kind == "mod" and bounds[1][0] > 0:  # floor modulo: never negative
         if bounds[0][0] >= 0:
             return 0.0, min(bounds[0][1], bounds[1][1] - 1)
-        return -(bounds[1][1] - 1), bounds[1][1] - 1
+        return 0.0, bounds[1][1] - 1
     if atom.kind == "floordiv" and bounds[1][0] > 0:
         (alo, ahi), (blo, bhi) = bounds
         candidates = [alo / blo, alo / bhi, ahi / blo, ahi / bhi]
