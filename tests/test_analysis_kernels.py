@@ -241,6 +241,11 @@ def test_wmma_gemm_counts_tensor_instructions_per_k_step():
     # k = 256 → 16 k-steps, unrolled by 4: 4 trips of the main loop, none of the remainder
     assert [lp["trip_count"] for lp in r["loops"]] == [4.0, 0.0]
     assert r["instructions"]["tensor"] == 16.0
+    loads = global_accesses(r, "load")
+    # a 16×16 f16 fragment: 16 rows of 32 bytes, k·2 bytes apart → 16 sectors per warp request
+    assert {a["sectors_per_request"] for a in loads if a["executions_per_thread"] > 0} == {16.0}
+    store = global_accesses(r, "store")[0]
+    assert store["bytes"] == 32 and store["sectors_per_request"] == 32.0  # 16 rows of 16 floats
 
 
 # ----- errors -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ nvcc's unroll-remainder split stay exact.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flipflop.analysis.cfg import CFG, Loop
@@ -37,8 +38,14 @@ _COMPARE: dict[str, str] = {
 _SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
                                "red": "atomic", "cp": "load", "wmma": "load"}
-# A wmma fragment load/store moves a 16×16 tile of 2-byte elements over 32 threads.
-_WMMA_BYTES_PER_THREAD = 16
+# wmma fragment → (row count, elements per row) for each layout, from the shape mMnNkK.
+_WMMA_TILES = {
+    ("a", "row"): ("m", "k"), ("a", "col"): ("k", "m"),
+    ("b", "row"): ("k", "n"), ("b", "col"): ("n", "k"),
+    ("c", "row"): ("m", "n"), ("c", "col"): ("n", "m"),
+    ("d", "row"): ("m", "n"), ("d", "col"): ("n", "m"),
+}
+_WMMA_SHAPE = re.compile(r"m(\d+)n(\d+)k(\d+)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,10 @@ class MemoryAccess:
     address: Expr
     base_param: str | None  # the pointer parameter the address is based on
     cached_read_only: bool
+    # A warp-wide matrix fragment (wmma): rows × row_bytes, rows ``row_stride`` bytes apart,
+    # starting at the address; None for per-thread accesses.
+    tile: tuple[int, int] | None = None
+    row_stride: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ class _Interpreter:
         self.summaries: dict[int, LoopSummary] = {}
         self.init: dict[int, dict[str, Expr]] = {}
         self.defs = {lp.index: self._defined(lp) for lp in cfg.loops}
-        self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr]] = []
+        self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr, tuple | None]] = []
         self.raw_branches: dict[int, tuple[int, int, Expr]] = {}
         self.raw_predicates: dict[int, Expr] = {}
         self.pointer_params: set[str] = set()
@@ -323,20 +334,38 @@ class _Interpreter:
                 return
             address = self.address(addrs[-1], env)
             size = next((o.value for o in ins.operands if o.kind == "imm"), 16)
-            self.raw_accesses.append((ins, b, "global", "load", int(size), address))
+            self.raw_accesses.append((ins, b, "global", "load", int(size), address, None))
             return
+        tile = None
         if ins.opcode == "wmma":
-            if "mma" in mods:
+            tile = self._wmma_tile(ins, env)
+            if tile is None:
                 return
             kind = "store" if "store" in mods else "load"
-            nbytes = _WMMA_BYTES_PER_THREAD
+            nbytes = tile[0] * tile[1] // 32
         else:
             nbytes = _access_bytes(ins)
         space = state_space(ins)
         if space == "param":
             return
         address = self.address(addrs[0], env)
-        self.raw_accesses.append((ins, b, space or "", kind, nbytes, address))
+        self.raw_accesses.append((ins, b, space or "", kind, nbytes, address, tile))
+
+    def _wmma_tile(self, ins: Instruction, env: dict[str, Expr]) -> tuple[int, int, Expr] | None:
+        """(rows, row_bytes, row stride in bytes) of a wmma.load/store fragment."""
+        mods = ins.modifiers
+        shape = next((m for m in map(_WMMA_SHAPE.fullmatch, mods) if m), None)
+        fragment = next((m for m in mods if m in ("a", "b", "c", "d")), None)
+        layout = next((m for m in mods if m in ("row", "col")), None)
+        typ = operand_type(ins)
+        if "mma" in mods or shape is None or fragment is None or layout is None or typ not in TYPE_BYTES:
+            return None
+        dims = dict(zip("mnk", (int(g) for g in shape.groups())))
+        rows_dim, cols_dim = _WMMA_TILES[(fragment, layout)]
+        element = TYPE_BYTES[typ]
+        ldm = self.value(ins.operands[-1], env) if ins.operands[-1].kind in ("reg", "imm") else None
+        stride = ldm * element if ldm is not None else const(dims[cols_dim] * element)
+        return dims[rows_dim], dims[cols_dim] * element, stride
 
     # ----- instruction semantics ----------------------------------------------------
     def _execute(self, ins: Instruction, env: dict[str, Expr]) -> None:
@@ -433,14 +462,16 @@ class _Interpreter:
             self.finalize(loop)
         accesses = []
         pointers: set[str] = set()
-        for ins, b, space, kind, nbytes, raw in self.raw_accesses:
+        for ins, b, space, kind, nbytes, raw, tile in self.raw_accesses:
             address = self.resolve(raw)
             space = space or self._space_of(address)
             base = _base_param(address, self.params)
             if base:
                 pointers.add(base)
             accesses.append(MemoryAccess(ins, b, space, kind, nbytes, address, base,
-                                         "nc" in ins.modifiers or ins.opcode == "ldu"))
+                                         "nc" in ins.modifiers or ins.opcode == "ldu",
+                                         tile[:2] if tile else None,
+                                         self.resolve(tile[2]) if tile else None))
         branches = {b: BranchCondition(b, t, f, self.resolve(c))
                     for b, (t, f, c) in self.raw_branches.items()}
         predicates = {line: self.resolve(c) for line, c in self.raw_predicates.items()}

@@ -284,7 +284,9 @@ class KernelAnalysis:
                 addr_w = _interleave_local(addr_w)
             first = np.where(act_w, addr_w, addr_w[np.arange(live.size), np.argmax(act_w, axis=1)][:, None])
             uniform = bool((first == first[:, :1]).all())
-            if access.space == "shared":
+            if access.tile is not None:
+                sectors, lines, degree = self._tile_metrics(access, addr_w, act_w, env0, mean)
+            elif access.space == "shared":
                 degree = mean(bank_conflict_degree(addr_w, act_w, access.bytes,
                                                    broadcast=access.op != "atomic"))
             else:
@@ -302,6 +304,23 @@ class KernelAnalysis:
             uniform = not varying
         block_fp, grid_fp = self._footprints(sa, sample, env0, active, address, trips, arrays)
         return sectors, lines, degree, uniform, block_fp, grid_fp
+
+    @staticmethod
+    def _tile_metrics(access: MemoryAccess, addr_w: np.ndarray, act_w: np.ndarray, env0: dict,
+                      mean) -> tuple[float | None, float | None, float | None]:
+        """A wmma fragment: the warp reads ``rows`` rows of ``row_bytes`` from its first
+        lane's address (shared fragments are taken as conflict-free)."""
+        rows, row_bytes = access.tile  # type: ignore[misc]
+        if access.space == "shared":
+            return None, None, 1.0
+        stride = _evaluate_or_none(access.row_stride, env0, 1) if access.row_stride is not None else None
+        if stride is None:
+            return None, None, None
+        start = addr_w[np.arange(addr_w.shape[0]), np.argmax(act_w, axis=1)]
+        rows_addr = start[:, None] + np.arange(rows, dtype=np.int64)[None, :] * int(stride[0])
+        every = np.ones(rows_addr.shape, dtype=bool)
+        return (mean(units_per_request(rows_addr, every, row_bytes, SECTOR_BYTES)),
+                mean(units_per_request(rows_addr, every, row_bytes, LINE_BYTES)), None)
 
     def _footprints(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
                     address: np.ndarray | None, trips: dict[int, np.ndarray],
@@ -332,6 +351,9 @@ class KernelAnalysis:
             trip = float(np.mean(trips[index][rows][mask]))
             growth *= 1.0 + max(trip - 1.0, 0.0) * new / d0
         block_fp = d0 * unit * growth
+        if sa.access.tile is not None:  # a fragment covers rows × row_bytes from each address
+            rows, row_bytes = sa.access.tile
+            block_fp *= rows * max(row_bytes, unit) / unit
         if sa.access.space != "global":
             return block_fp, None
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2]

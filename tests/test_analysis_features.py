@@ -1,0 +1,63 @@
+"""The public ``features()`` dict and ``KernelAnalysis.evaluate`` as the model calls it."""
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from flipflop.analysis.features import INSTRUCTION_CLASSES, LaunchFeatures
+from flipflop.analysis.kernel import analyze_kernel
+from flipflop.features import features
+from flipflop.frontend import compile_kernel
+
+KERNELS = Path(__file__).parent / "kernels"
+F32 = np.zeros(1 << 16, dtype=np.float32)
+
+
+def test_features_dict_has_the_documented_keys_and_is_json():
+    r = features("vector_add", KERNELS / "vector_add.cu", [F32, F32, F32, np.int32(4096)],
+                 block=(128,), problem_size=4096)
+    for key in ("kernel", "arch", "registers", "shared_bytes", "local_bytes", "instructions", "loops",
+                "accesses", "grid", "active_fraction", "toolchain"):
+        assert key in r
+    assert r["kernel"] == "vector_add" and r["arch"] == "sm_90"
+    assert r["block"] == [128, 1, 1] and r["grid"] == [32, 1, 1]
+    assert set(r["instructions"]) == set(INSTRUCTION_CLASSES)
+    assert isinstance(r["registers"], int) and r["registers"] > 0
+    access = r["accesses"][0]
+    for key in ("space", "op", "bytes", "affine", "stride_bytes", "loop_depth", "sectors_per_request",
+                "bank_conflict_degree"):
+        assert key in access
+    assert r["toolchain"]["nvrtc"].startswith("13.0")
+    json.dumps(r)
+
+
+def test_features_without_problem_size_launches_one_block():
+    r = features("vector_add", KERNELS / "vector_add.cu", [F32, F32, F32, np.int32(4096)], block=(64, 1, 1))
+    assert r["grid"] == [1, 1, 1]
+
+
+def test_features_with_defines_compiles_that_configuration():
+    source = ("extern \"C\" __global__ void scale(float* a) {\n"
+              "  for (int k = 0; k < REPEAT; k++) a[threadIdx.x + k * block_size_x] *= 2.0f;\n}\n")
+    r = features("scale", source, [F32], block=(32, 1, 1), defines={"REPEAT": 3, "block_size_x": 32})
+    assert r["instructions"]["global_store"] == 3.0
+    assert [a["stride_bytes"]["x"] for a in r["accesses"]] == [4] * 6
+
+
+def test_evaluate_returns_launch_features_quickly():
+    compiled = compile_kernel(KERNELS / "matmul_tiled.cu", "matmul_tiled")
+    analysis = analyze_kernel(compiled.module, "matmul_tiled")
+    assert analyze_kernel(compiled.module, "matmul_tiled") is analysis  # cached per function
+    args = [F32, F32, F32, np.int32(256)]
+    shapes = [(16, 16, 1), (32, 8, 1), (8, 32, 1), (16, 8, 1)]
+    for block in shapes:  # warm the per-shape thread samples
+        analysis.evaluate(block, (16, 16, 1), args, compiled.resources)
+    start = time.perf_counter()
+    for _ in range(5):
+        for block in shapes:
+            out = analysis.evaluate(block, (16, 16, 1), args, compiled.resources, dynamic_shared_bytes=256)
+    per_call_ms = (time.perf_counter() - start) / (5 * len(shapes)) * 1e3
+    assert isinstance(out, LaunchFeatures)
+    assert out.shared_bytes == compiled.resources.shared_bytes + 256
+    assert per_call_ms < 20  # typically 1–3 ms on one CPU core
