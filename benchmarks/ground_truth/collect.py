@@ -48,15 +48,15 @@ def create_parser() -> argparse.ArgumentParser:
 
 
 def select_cases(names: str, sizes: str) -> list[Case]:
-    """The cases named (full names or kernel names before '@'; 'all') at the given size indices."""
+    """The cases named, in the order named (a full name selects that case; a kernel name, the
+    part before '@', selects its cases at the given size indices); 'all': every case at them."""
     size_indices = {int(s) for s in sizes.split(",")}
-    wanted = None if names == "all" else {n.strip() for n in names.split(",")}
-    chosen = [case for case in CASES
-              if case.size_index in size_indices
-              and (wanted is None or case.name in wanted or case.name.split("@")[0] in wanted)]
-    if wanted is not None:
-        # Full names select regardless of size index.
-        chosen += [case for case in CASES if case.name in wanted and case not in chosen]
+    if names == "all":
+        return [case for case in CASES if case.size_index in size_indices]
+    chosen: list[Case] = []
+    for name in (n.strip() for n in names.split(",")):
+        chosen += [case for case in CASES if case not in chosen and (
+            case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen
 
 

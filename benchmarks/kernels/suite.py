@@ -171,9 +171,9 @@ def _attention_cases() -> list[Case]:
 def _build_cases() -> list[Case]:
     big, small = 1 << 25, 10_000_000
     cases = _attention_cases()
-    cases += _two_d("matmul_naive", "matmul_naive", "matmul.cu", [(2048, 2048), (1000, 1000)],
+    cases += _two_d("matmul_naive", "matmul_naive", "matmul_naive.cu", [(2048, 2048), (1000, 1000)],
                     lambda w, h: _matmul(w), "matmul")
-    cases += _two_d("matmul_tiled", "matmul_tiled", "matmul.cu", [(2048, 2048), (1000, 1000)],
+    cases += _two_d("matmul_tiled", "matmul_tiled", "matmul_tiled.cu", [(2048, 2048), (1000, 1000)],
                     lambda w, h: _matmul(w), "matmul")
     cases += _two_d("convolution", "convolution7x7", "convolution.cu", [(4096, 4096), (1000, 1000)],
                     _convolution, "convolution")

@@ -52,7 +52,7 @@ def steady_power(
     monitor: GpuMonitor,
     window_s: float = 0.6,
     *,
-    warmup_s: float = 0.1,
+    warmup_s: float = 0.05,
     clock: Callable[[], float] = time.perf_counter,
 ) -> PowerReading:
     """Measure the steady-state power (W) of `launch_batch` run back-to-back.

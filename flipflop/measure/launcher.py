@@ -24,9 +24,9 @@ from flipflop.measure.nvml import GpuMonitor
 BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
 GRID_SIZE_NAMES = ("grid_size_x", "grid_size_y", "grid_size_z")
 COMPILE_OPTIONS = ("-std=c++17",)
-# CUDA-event timing: at least this many launches, and about this much GPU time.
-TIMING_MIN_LAUNCHES = 7
-TIMING_TARGET_S = 0.05
+# CUDA-event timing: at least this many launches (long kernels), and about this much GPU time.
+TIMING_MIN_LAUNCHES = 3
+TIMING_TARGET_S = 0.02
 TIMING_MAX_LAUNCHES = 1000
 STATUS_OK = "ok"
 
