@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
@@ -104,17 +105,59 @@ _analyses: dict[tuple[str, str], Any] = {}
 _analyses_lock = threading.Lock()
 
 
-def _analysis(compiled: Any, kernel_name: str) -> Any:
+def _analysis(compiled: Any, kernel_name: str, args_key: tuple) -> _CachedAnalysis:
     """One KernelAnalysis per distinct PTX text (configurations that compile alike share it)."""
     from flipflop.analysis.kernel import analyze_kernel
-    key = (hashlib.sha1(compiled.ptx.encode()).hexdigest(), kernel_name)
+    key = (hashlib.sha1(compiled.ptx.encode()).hexdigest(), compiled.function.name)
     with _analyses_lock:
         cached = _analyses.get(key)
     if cached is None:
-        cached = analyze_kernel(compiled.module, kernel_name)
+        cached = analyze_kernel(compiled.module, compiled.function.name)
         with _analyses_lock:
             _analyses[key] = cached
-    return cached
+    return _CachedAnalysis(cached, key, args_key)
+
+
+_features: dict[tuple, Any] = {}
+_FEATURES_MAX = 200_000
+ARGUMENT_SAMPLE = 4096  # elements of each array hashed for the features cache key
+
+
+def arguments_key(arguments: Sequence[Any]) -> tuple:
+    """A cache key for Kernel Tuner arguments: dtypes, shapes, scalar values, and a hash of
+    an evenly strided sample of each array's contents (contents only matter where a loop
+    bound reads them; hashing whole multi-GB arrays would cost more than the analysis)."""
+    key = []
+    for arg in arguments:
+        if isinstance(arg, np.ndarray):
+            flat = arg.reshape(-1)
+            sample = np.ascontiguousarray(flat[::max(1, flat.size // ARGUMENT_SAMPLE)])
+            key.append(("array", arg.dtype.str, arg.shape, hashlib.blake2b(sample.tobytes(), digest_size=16).digest()))
+        else:
+            value = np.asarray(arg)
+            key.append(("scalar", value.dtype.str, value.tobytes()))
+    return tuple(key)
+
+
+@dataclass(frozen=True)
+class _CachedAnalysis:
+    """A KernelAnalysis whose per-launch evaluations are memoised across calls."""
+
+    analysis: Any
+    ptx_key: tuple[str, str]
+    arguments_key: tuple
+
+    def evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence[Any],
+                 resources: Any, dynamic_shared_bytes: int = 0) -> Any:
+        key = (self.ptx_key, block, grid, self.arguments_key, resources, dynamic_shared_bytes)
+        cached = _features.get(key)
+        if cached is None:
+            cached = self.analysis.evaluate(block, grid, arguments, resources,
+                                            dynamic_shared_bytes=dynamic_shared_bytes)
+            if len(_features) >= _FEATURES_MAX:
+                _features.clear()
+            _features[key] = cached
+        return cached
 
 
 def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
@@ -132,13 +175,14 @@ def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
     text, kind = load_kernel_source(kernel_source)
     options = tuple(compiler_options or ())
     checked: list[bool] = []
+    args_key = arguments_key(arguments)
 
     def build(key: tuple[tuple[str, str], ...]) -> KernelBuild:
         compiled = _compile(text, kernel_name, profile.arch, key, options)
         if not checked:
             check_arguments(compiled.function, arguments)
             checked.append(True)
-        return KernelBuild(compiled, _analysis(compiled, kernel_name))
+        return KernelBuild(compiled, _analysis(compiled, kernel_name, args_key))
 
     all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
     ev = evaluate_space(space, profile, all_limits, build, text if kind == "cuda" else None, arguments)

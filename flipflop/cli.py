@@ -130,7 +130,7 @@ def _avoided(rows: list[dict], gpu: str, intensity: float | None) -> Any:
 def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop import api
     from flipflop.report.plots import pareto_html
-    from flipflop.report.tables import avoided_text, predictions_table
+    from flipflop.report.tables import avoided_text, dropped_summary, predictions_table
 
     spec, positional, kwargs = _spec_call(args)
     rows = api.predict(*positional, **kwargs)
@@ -139,10 +139,8 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     title = f"{spec.kernel_name} on {rows.metadata['gpu']}"
     if args.json != "-":
         console.print(predictions_table(rows, list(spec.tune_params), args.rows))
-        console.print(f"{len(rows.dropped)} configurations dropped"
-                      + (f" (e.g. {rows.dropped[0][1]})" if rows.dropped else "")
-                      + f"; profile {rows.metadata['gpu']} ({rows.metadata['profile_status']}); "
-                      f"predicted in {rows.metadata['seconds']:.2f} s")
+        console.print(f"{dropped_summary(rows.dropped)}; profile {rows.metadata['gpu']} "
+                      f"({rows.metadata['profile_status']}); predicted in {rows.metadata['seconds']:.2f} s")
         console.print(avoided_text(avoided))
     data = {"results": list(rows), "dropped": [{"params": p, "reason": r} for p, r in rows.dropped],
             "metadata": rows.metadata, "measurement_avoided": avoided.as_dict()}

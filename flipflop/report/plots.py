@@ -38,6 +38,10 @@ def scatter_figure(rows: Sequence[dict], title: str = "") -> Any:
     if front:
         ax.plot(*zip(*front), color="crimson", marker="o", markersize=5, lw=1.5, label="Pareto front")
         ax.legend()
+    if t.size and t.max() > 10 * t.min():
+        ax.set_xscale("log")
+    if e.size and e.max() > 10 * e.min():
+        ax.set_yscale("log")
     ax.set_xlabel("time per launch (ms)")
     ax.set_ylabel("energy per launch (J)")
     ax.set_title(title or "Predicted time and energy")
@@ -56,9 +60,12 @@ def heatmap_figure(rows: Sequence[dict], x_name: str = "block_size_x", y_name: s
     limits = sorted({r["power_limit"] for r in rows})
     cols = min(4, len(limits))
     nrows = math.ceil(len(limits) / cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.6 * cols + 1, 3.2 * nrows + 0.4), dpi=100, squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols + 1.2, 3.0 * nrows + 0.4), dpi=100, squeeze=False,
+                             layout="constrained")
     all_e = [r["energy"] for r in rows]
-    vmin, vmax = min(all_e), max(all_e)
+    from matplotlib.colors import LogNorm, Normalize
+    norm = LogNorm(min(all_e), max(all_e)) if min(all_e) > 0 and max(all_e) > 10 * min(all_e) \
+        else Normalize(min(all_e), max(all_e))
     image = None
     for k, limit in enumerate(limits):
         grid = np.full((len(ys), len(xs)), np.nan)
@@ -67,7 +74,7 @@ def heatmap_figure(rows: Sequence[dict], x_name: str = "block_size_x", y_name: s
                 i, j = ys.index(r[y_name]), xs.index(r[x_name])
                 grid[i, j] = r["energy"] if np.isnan(grid[i, j]) else min(grid[i, j], r["energy"])
         ax = axes[k // cols][k % cols]
-        image = ax.imshow(grid, origin="lower", cmap="magma_r", vmin=vmin, vmax=vmax, aspect="auto")
+        image = ax.imshow(grid, origin="lower", cmap="magma_r", norm=norm, aspect="auto")
         ax.set_xticks(range(len(xs)), [str(x) for x in xs], rotation=90, fontsize=7)
         ax.set_yticks(range(len(ys)), [str(y) for y in ys], fontsize=7)
         ax.set_title(f"{limit:.0f} W", fontsize=9)

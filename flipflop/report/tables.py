@@ -1,9 +1,9 @@
 """Rich tables for the terminal: predictions with the Pareto set highlighted, picks, GPUs."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Sequence
 
-from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
@@ -105,7 +105,11 @@ def metrics_table(metrics: dict) -> Table:
     return table
 
 
-def print_all(console: Console, *renderables: Any) -> None:
-    """Print renderables separated by blank lines."""
-    for item in renderables:
-        console.print(item)
+def dropped_summary(dropped: Sequence[tuple[dict, str]], shown: int = 3) -> str:
+    """"N configurations dropped: k × reason; ..." with the commonest reasons first."""
+    if not dropped:
+        return "no configuration dropped"
+    counts = Counter(reason for _, reason in dropped)
+    parts = [f"{n} × {reason}" for reason, n in counts.most_common(shown)]
+    more = len(counts) - shown
+    return f"{len(dropped)} configurations dropped: " + "; ".join(parts) + (f"; {more} other reasons" if more > 0 else "")

@@ -27,7 +27,7 @@ from flipflop.search.evaluate import Evaluated
 
 FIXED_BASELINE_THREADS = 256
 _BOUND_TEXT = {
-    "memory": "memory-bound: moving {dram_mb:.1f} MB through DRAM sets its time",
+    "memory": "memory-bound: moving {dram} through DRAM sets its time",
     "compute": "compute-bound: the SM pipelines set its time",
     "latency": "latency-bound: too few requests in flight to hide memory or pipeline latency",
 }
@@ -77,6 +77,13 @@ def _shape_text(block: tuple[int, int, int]) -> str:
     return "×".join(str(d) for d in dims) + f" ({block[0] * block[1] * block[2]} threads)"
 
 
+def _bytes_text(count: float) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count:.0f} B"
+
+
 def _squareness(block: tuple[int, int, int]) -> float:
     return abs(math.log2(block[0] / block[1]))
 
@@ -109,8 +116,12 @@ def explain(pick: Pick, profile: GpuProfile) -> str:
     r = pick.reasons
     text = [f"{_shape_text(pick.block)} at {pick.power_limit_w:.0f} W: {pick.time_ms:.4g} ms, "
             f"{pick.power_w:.0f} W, {pick.energy_j:.4g} J per launch."]
-    text.append("It is " + _BOUND_TEXT.get(r["bound"], r["bound"]).format(dram_mb=r["dram_bytes"] / 1e6) + ".")
-    details = [f"global accesses use {100 * r['coalescing_efficiency']:.0f}% of the sectors they fetch"]
+    text.append("It is " + _BOUND_TEXT.get(r["bound"], r["bound"]).format(dram=_bytes_text(r["dram_bytes"])) + ".")
+    coalescing = r["coalescing_efficiency"]
+    if coalescing > 1.0:
+        details = [f"threads of a warp share addresses, so each byte fetched serves {coalescing:.1f} requested bytes"]
+    else:
+        details = [f"global accesses use {100 * coalescing:.0f}% of the bytes they fetch"]
     if r["bank_conflict_degree"] > 1.05:
         details.append(f"shared-memory requests replay {r['bank_conflict_degree']:.1f}× from bank conflicts")
     details.append(f"occupancy is {100 * r['occupancy']:.0f}% ({r['warps_per_sm']} warps, {r['blocks_per_sm']} "

@@ -109,6 +109,9 @@ def _argument(i: int, entry: Any, constants: dict[str, Any], rng: np.random.Gene
     key = f"arguments[{i}]"
     if not isinstance(entry, dict):
         raise ConfigurationError(f"spec: {key} must be a table with type, dtype and size/shape or value")
+    unknown = sorted(set(entry) - {"type", "dtype", "size", "shape", "fill", "value"})
+    if unknown:
+        raise ConfigurationError(f"spec: {key}: unknown key '{unknown[0]}'")
     kind = entry.get("type")
     try:
         dtype = np.dtype(entry.get("dtype", ""))
