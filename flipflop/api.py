@@ -90,8 +90,9 @@ def check_arguments(function: Any, arguments: Sequence[Any]) -> None:
                                      f"got {type(arg).__name__}")
         kinds, size = PTX_SCALAR_TYPES.get(param.type, ("", 0))
         if size and (value.dtype.kind not in kinds or value.dtype.itemsize != size):
+            what = "float" if kinds == "f" else "integer"
             raise ConfigurationError(f"argument {i} of {function.name} has dtype {value.dtype} but the kernel "
-                                     f"takes {param.type}")
+                                     f"takes a {8 * size}-bit {what} (PTX .{param.type})")
 
 
 @lru_cache(maxsize=4096)

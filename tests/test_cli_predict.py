@@ -1,0 +1,111 @@
+"""CLI predict / recommend from a TOML spec: table, JSON, CSV, plots, errors."""
+import csv
+import io
+import json
+import textwrap
+
+from flipflop.cli import create_parser, main, run
+
+KERNEL = """
+extern "C" __global__ void copy2d(float *out, const float *in, int width, int height)
+{
+    int x = blockIdx.x * block_size_x + threadIdx.x;
+    int y = blockIdx.y * block_size_y + threadIdx.y;
+    if (x < width && y < height) out[y * width + x] = in[x * height + y];
+}
+"""
+
+SPEC = """
+kernel_name = "copy2d"
+kernel_source = "copy2d.cu"
+problem_size = ["width", "height"]
+restrictions = ["32 <= block_size_x * block_size_y <= 1024"]
+power_limits = [400, 700]
+
+[constants]
+width = 2048
+height = 1024
+
+[tune_params]
+block_size_x = [8, 16, 32, 64]
+block_size_y = [1, 2, 4, 8, 16, 32]
+
+[[arguments]]
+type = "array"
+dtype = "float32"
+size = "width * height"
+
+[[arguments]]
+type = "array"
+dtype = "float32"
+shape = ["height", "width"]
+fill = "random"
+
+[[arguments]]
+type = "scalar"
+dtype = "int32"
+value = "width"
+
+[[arguments]]
+type = "scalar"
+dtype = "int32"
+value = "height"
+"""
+
+
+def spec(tmp_path, text=SPEC):
+    (tmp_path / "copy2d.cu").write_text(KERNEL)
+    path = tmp_path / "copy2d.toml"
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def cli(*argv):
+    out = io.StringIO()
+    code = run(create_parser().parse_args(list(argv)), out)
+    return code, out.getvalue()
+
+
+def test_predict_table_json_csv(tmp_path):
+    path = spec(tmp_path)
+    json_path, csv_path = tmp_path / "r.json", tmp_path / "r.csv"
+    code, text = cli("predict", path, "--json", str(json_path), "--csv", str(csv_path))
+    assert code == 0
+    assert "★" in text and "energy (J)" in text and "Measurement avoided: 40 configurations not run" in text
+    assert "4 configurations dropped: 4 × excluded by restrictions" in text
+    data = json.loads(json_path.read_text())
+    assert len(data["results"]) == 40 and data["metadata"]["power_limits_w"] == [400.0, 700.0]
+    assert data["measurement_avoided"]["configurations"] == 40
+    rows = list(csv.DictReader(csv_path.open()))
+    assert len(rows) == 40 and rows[0]["block_size_x"] == "8"
+
+
+def test_predict_json_to_stdout_only(tmp_path, capsys):
+    code, text = cli("predict", spec(tmp_path), "--json", "-", "--power-limits", "700")
+    assert code == 0 and text == ""
+    data = json.loads(capsys.readouterr().out)
+    assert {r["power_limit"] for r in data["results"]} == {700.0}
+
+
+def test_recommend_panels_and_plots(tmp_path):
+    png, page = tmp_path / "p.png", tmp_path / "p.html"
+    code, text = cli("recommend", spec(tmp_path), "--plot", str(png))
+    assert code == 0
+    for title in ("Energy-optimal", "Balanced", "Time-optimal", "Baseline: occupancy heuristic",
+                  "Baseline: fixed 256 threads", "Predicted savings"):
+        assert title in text
+    assert png.read_bytes()[:4] == b"\x89PNG" and (tmp_path / "p-heatmap.png").is_file()
+    code, _ = cli("recommend", spec(tmp_path), "--plot", str(page), "--json", str(tmp_path / "rec.json"))
+    html = page.read_text()
+    assert html.count("data:image/png;base64,") == 2 and "Pareto set" in html
+    rec = json.loads((tmp_path / "rec.json").read_text())
+    assert rec["fixed_256_baseline"]["params"] == {"block_size_x": 16, "block_size_y": 16}
+
+
+def test_spec_with_no_launchable_configuration(tmp_path, capsys):
+    path = spec(tmp_path, SPEC.replace('restrictions = ["32 <= block_size_x * block_size_y <= 1024"]',
+                                       'restrictions = ["block_size_x * block_size_y > 1024"]')
+                .replace("block_size_y = [1, 2, 4, 8, 16, 32]", "block_size_y = [32]"))
+    assert main(["predict", path]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no launchable configuration on h100-sxm") and err.count("\n") == 1
