@@ -51,7 +51,12 @@ def create_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help=".cu or .ptx file")
     p.add_argument("--block", default="256,1,1", help="block shape x,y,z (default 256,1,1)")
     p.add_argument("--problem-size", help="problem size x[,y[,z]] (grid = ceil(size / block))")
-    p.add_argument("--spec", help="take the kernel's arguments from this spec")
+    p.add_argument("--args", help="the kernel's arguments in order: dtype[size] for an array, dtype=value for a "
+                                  "scalar, e.g. 'float32[1048576],float32[1048576],int32=1048576'")
+    p.add_argument("--spec", help="take the kernel's arguments from this spec instead")
+    p.add_argument("--define", action="append", default=[], metavar="NAME=VALUE",
+                   help="extra #define (repeatable); block_size_x/y/z and grid_size_x/y/z are defined "
+                        "Kernel Tuner style")
     p.add_argument("--arch", default="sm_90", help="target architecture (default sm_90)")
     p.add_argument("--json", action="store_true", help="print the features dict as JSON")
 
@@ -92,6 +97,24 @@ def _ints(text: str, what: str) -> tuple[int, ...]:
         return tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError:
         raise ConfigurationError(f"{what} {text!r}: use comma-separated integers") from None
+
+
+def _argument_list(text: str) -> list[Any]:
+    """'float32[1024],int32=7' → [np.zeros(1024, float32), np.int32(7)]."""
+    import numpy as np
+
+    arguments: list[Any] = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        try:
+            if item.endswith("]") and "[" in item:
+                dtype, size = item[:-1].split("[", 1)
+                arguments.append(np.zeros(int(size), np.dtype(dtype)))
+            else:
+                dtype, value = item.split("=", 1)
+                arguments.append(np.dtype(dtype).type(float(value) if np.dtype(dtype).kind == "f" else int(value)))
+        except (ValueError, TypeError):
+            raise ConfigurationError(f"--args item {item!r}: use dtype[size] or dtype=value") from None
+    return arguments
 
 
 def _console(out: TextIO) -> Any:
@@ -178,16 +201,28 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
 def _features(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.features import features
     from flipflop.report.writers import to_json
+    from flipflop.search.space import kernel_tuner_defines
 
-    block = _ints(args.block, "--block") + (1, 1)
-    block = block[:3]
-    arguments = None
+    block = (_ints(args.block, "--block") + (1, 1))[:3]
     if args.spec:
         from flipflop.search.spec import load_spec
         arguments = list(load_spec(args.spec).arguments)
+    elif args.args:
+        arguments = _argument_list(args.args)
+    else:
+        raise ConfigurationError("features needs the kernel's arguments: --args 'float32[N],...,int32=N' "
+                                 "or --spec SPEC.toml")
     problem_size = _ints(args.problem_size, "--problem-size") if args.problem_size else None
+    size = (tuple(problem_size) + (1, 1))[:3] if problem_size else block
+    grid = tuple(-(-s // b) for s, b in zip(size, block))
+    defines = dict(kernel_tuner_defines({}, block, grid))
+    for item in args.define:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ConfigurationError(f"--define {item!r}: use NAME=VALUE")
+        defines[name.strip()] = value.strip()
     facts = features(args.kernel, args.source, arguments, block=block, problem_size=problem_size,
-                              arch=args.arch)
+                     arch=args.arch, defines=defines)
     if args.json:
         out.write(to_json(facts) + "\n")
         return 0

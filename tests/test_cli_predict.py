@@ -109,3 +109,20 @@ def test_spec_with_no_launchable_configuration(tmp_path, capsys):
     assert main(["predict", path]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: no launchable configuration on h100-sxm") and err.count("\n") == 1
+
+
+def test_features_json_with_kernel_tuner_defines(tmp_path):
+    (tmp_path / "copy2d.cu").write_text(KERNEL)
+    code, text = cli("features", "copy2d", str(tmp_path / "copy2d.cu"), "--block", "32,8", "--problem-size",
+                     "2048,1024", "--args", "float32[2097152],float32[2097152],int32=2048,int32=1024", "--json")
+    facts = json.loads(text)
+    assert code == 0 and facts["kernel"] == "copy2d" and facts["block"] == [32, 8, 1]
+    assert facts["grid"] == [64, 128, 1]
+    loads = [a for a in facts["accesses"] if a["op"] == "load"]
+    assert loads[0]["stride_bytes"]["x"] == 4 * 1024  # in[x * height + y]: transposed read
+
+
+def test_features_needs_arguments(tmp_path, capsys):
+    (tmp_path / "copy2d.cu").write_text(KERNEL)
+    assert main(["features", "copy2d", str(tmp_path / "copy2d.cu")]) == 2
+    assert "features needs the kernel's arguments" in capsys.readouterr().err
