@@ -36,6 +36,8 @@ _COMPARE: dict[str, str] = {
     "equ": "eq", "neu": "ne", "ltu": "lt", "leu": "le", "gtu": "gt", "geu": "ge",
 }
 _SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
+_UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
+_SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
                                "red": "atomic", "cp": "load", "wmma": "load"}
 # wmma fragment → (row count, elements per row) for each layout, from the shape mMnNkK.
@@ -416,7 +418,15 @@ class _Interpreter:
             return op(logical, *(v(k) for k in range(1, len(ops))))
         if o in ("add", "sub") and len(ops) == 3:
             return v(1) + v(2) if o == "add" else v(1) - v(2)
-        if o == "mul" and len(ops) == 3 and "hi" not in ins.modifiers:
+        if o in ("mul", "mad") and typ in _UNSIGNED_BITS:
+            # an unsigned constant written as a negative number: nvcc's division by a
+            # constant multiplies by a "magic" 0xF0F0F0F1-style factor
+            bits = _UNSIGNED_BITS[typ]
+            v = lambda k: _as_unsigned(self.value(ops[k], env), bits)  # noqa: E731
+        if o == "mul" and len(ops) == 3:
+            if "hi" in ins.modifiers:
+                bits = _UNSIGNED_BITS.get(typ) or _SIGNED_BITS.get(typ)
+                return op("floordiv", v(1) * v(2), const(1 << bits)) if bits == 32 else None
             return v(1) * v(2)
         if o == "mad" and len(ops) == 4 and "hi" not in ins.modifiers:
             return v(1) * v(2) + v(3)
@@ -493,6 +503,10 @@ def _destinations(ins: Instruction) -> list[str]:
     if first.kind == "vector":
         return [i.text for i in first.items if i.kind == "reg"]
     return []
+
+
+def _as_unsigned(value: Expr, bits: int) -> Expr:
+    return const(value.const + (1 << bits)) if value.is_const and value.const < 0 else value
 
 
 def _access_bytes(ins: Instruction) -> int:

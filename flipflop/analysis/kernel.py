@@ -10,6 +10,8 @@ Conventions:
 - Loop counters are evaluated at their middle iteration for trip counts and guard
   conditions (exact for the usual linear nests) and at iteration 0 for the warp address
   patterns; a loop's footprint growth comes from iteration 1 against iteration 0.
+- Accesses whose addresses differ only by a constant (unrolled loops) are evaluated
+  together: one evaluation of the shared address shape, one batched sector/bank count.
 - A loop whose trip count cannot be evaluated counts as one iteration and is reported
   with ``trip_count=None`` and a note.
 - Pointer arguments get distinct 256-byte-aligned fake base addresses (cudaMalloc aligns
@@ -40,7 +42,6 @@ from flipflop.frontend.kernel import find_kernel
 from flipflop.frontend.resources import Resources
 
 POINTER_SPACING_BYTES = 1 << 36  # fake device allocations this far apart
-MAX_WARPS_PER_ACCESS = 64  # warps whose addresses are examined per access and launch
 _CLASS_INDEX = {name: k for k, name in enumerate(INSTRUCTION_CLASSES)}
 _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, "u16": np.uint16,
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
@@ -57,7 +58,8 @@ class StaticAccess:
     strides: tuple[Expr | None, Expr | None, Expr | None]  # bytes per +1 of tid.x/y/z
     loops: tuple[int, ...]  # enclosing loop indices, outermost first
     guard: Expr | None  # the instruction's own predicate
-    pattern: tuple  # accesses with equal patterns share their warp-level metrics
+    shape: Expr  # the address without its constant offset
+    group_key: tuple  # accesses with equal keys are evaluated together (differ by constants)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class KernelAnalysis:
     shared_offsets: dict[str, int]  # "&name" → byte offset in the block's shared window
     dynamic_shared: str | None  # "&name" of the extern shared array
     divergent_blocks: tuple[int, ...]
+    access_groups: tuple[tuple[int, ...], ...]  # indices into ``accesses`` sharing a shape
 
     # ----- arguments ------------------------------------------------------------------
     def _bind(self, arguments: Sequence) -> tuple[dict[str, object], dict[int, np.ndarray]]:
@@ -131,9 +134,9 @@ class KernelAnalysis:
                           arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0
                           ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         """``evaluate`` plus the per-branch guard fractions."""
-        block = tuple(int(v) for v in block)  # type: ignore[assignment]
-        grid = tuple(int(v) for v in grid)  # type: ignore[assignment]
-        if min(block) < 1 or min(grid) < 1:
+        block = tuple(int(v) for v in block) + (1,) * (3 - len(block))  # type: ignore[assignment]
+        grid = tuple(int(v) for v in grid) + (1,) * (3 - len(grid))  # type: ignore[assignment]
+        if len(block) != 3 or len(grid) != 3 or min(block) < 1 or min(grid) < 1:
             raise ConfigurationError(f"block {block} and grid {grid} must be positive")
         params, arrays = self._bind(arguments)
         sample = sample_launch(block, grid)
@@ -164,7 +167,16 @@ class KernelAnalysis:
             env[summary.counter] = np.maximum((trips[index].astype(np.int64) - 1) // 2, 0)
 
         taken: dict[int, np.ndarray | None] = {}
+        for summary in self.dataflow.loops:
+            b = summary.controlling_block
+            if b is not None and known[summary.loop.index]:
+                # the controlling branch stays in the loop (T − 1) times out of T
+                stay = 1.0 - 1.0 / np.maximum(trips[summary.loop.index], 1.0)
+                inside = self.dataflow.branches[b].taken in summary.loop.blocks
+                taken[b] = stay if inside else 1.0 - stay
         for b, branch in self.dataflow.branches.items():
+            if b in taken:
+                continue
             loop = self.cfg.innermost_loop(b)
             counter = f"i{loop.index}" if loop else None
             taken[b] = condition_mean(branch.condition, env, memo, n, counter,
@@ -189,9 +201,21 @@ class KernelAnalysis:
             env0[summary.counter] = 0
         mem_freq = [f[kept] for f in freq]
         mem_trips = {k: t[kept] for k, t in trips.items()}
-        patterns: dict[tuple, tuple] = {}
-        accesses = tuple(self._access_facts(sa, mem_sample, env0, mem_freq, mem_trips, arrays, mean_freq,
-                                            patterns) for sa in self.accesses)
+        metrics: list[tuple] = [()] * len(self.accesses)
+        for group in self.access_groups:
+            members = [self.accesses[k] for k in group]
+            for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
+                                                            mem_trips, arrays)):
+                metrics[k] = values
+        accesses = tuple(
+            AccessFacts(
+                line=sa.access.instruction.line, space=sa.access.space, op=sa.access.op,
+                bytes=sa.access.bytes, affine=sa.affine, stride_bytes=self._strides(sa, env0),
+                loop_depth=len(sa.loops), executions_per_thread=float(mean_freq[sa.access.block]),
+                sectors_per_request=m[0], lines_per_request=m[1], bank_conflict_degree=m[2],
+                footprint_bytes=m[5], block_footprint_bytes=m[4], uniform=m[3],
+                cached_read_only=sa.access.cached_read_only)
+            for sa, m in zip(self.accesses, metrics))
 
         loops = []
         for summary in self.dataflow.loops:
@@ -227,107 +251,97 @@ class KernelAnalysis:
             notes=tuple(notes))
         return features, tuple(branches)
 
-    def _access_facts(self, sa: StaticAccess, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
-                      trips: dict[int, np.ndarray], arrays: dict[int, np.ndarray],
-                      mean_freq: np.ndarray, patterns: dict[tuple, tuple]) -> AccessFacts:
-        access = sa.access
-        if sa.pattern not in patterns:
-            patterns[sa.pattern] = self._pattern_metrics(sa, sample, env0, freq, trips, arrays)
-        sectors, lines, degree, uniform, block_fp, grid_fp = patterns[sa.pattern]
-        strides = {}
-        for dim, expr in zip(_DIMS, sa.strides):
-            if expr is not None and expr.is_const:
-                strides[dim] = expr.const
-                continue
-            value = _evaluate_or_none(expr, env0, 1) if expr is not None else None
-            strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
-        return AccessFacts(
-            line=access.instruction.line, space=access.space, op=access.op, bytes=access.bytes,
-            affine=sa.affine, stride_bytes=strides, loop_depth=len(sa.loops),
-            executions_per_thread=float(mean_freq[access.block]),
-            sectors_per_request=sectors, lines_per_request=lines, bank_conflict_degree=degree,
-            footprint_bytes=grid_fp, block_footprint_bytes=block_fp, uniform=uniform,
-            cached_read_only=access.cached_read_only)
+    def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
+                       freq: list[np.ndarray], trips: dict[int, np.ndarray],
+                       arrays: dict[int, np.ndarray]) -> list[tuple]:
+        """Warp metrics of accesses that share one address shape (their addresses differ by
+        constants, such as an unrolled loop's loads): the shape is evaluated once and every
+        member's warps go through the sector and bank counts in one batch.
 
-    def _pattern_metrics(self, sa: StaticAccess, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
-                         trips: dict[int, np.ndarray], arrays: dict[int, np.ndarray]) -> tuple:
-        """Coalescing, bank conflicts and footprints of one address pattern (accesses whose
-        addresses differ by a multiple of 128 bytes share them)."""
-        access = sa.access
+        Returns (sectors, lines, degree, uniform, block_fp, grid_fp) per member."""
+        first = members[0]
+        access = first.access
         n = sample.size
-        weight = sample.weight
-        active = (freq[access.block] > 0) & (weight > 0)
-        if sa.guard is not None:
-            try:
-                active &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, {})) != 0, (n,))
-            except NotEvaluable:
-                pass
-        address = _evaluate_or_none(access.address, env0, n)
         warps = n // WARP_SIZE
-        act_w = active.reshape(warps, WARP_SIZE)
-        live = np.flatnonzero(act_w.any(axis=1))
-        if live.size > MAX_WARPS_PER_ACCESS:
-            live = live[np.linspace(0, live.size - 1, MAX_WARPS_PER_ACCESS).astype(int)]
-        warp_weight = weight.reshape(warps, WARP_SIZE).max(axis=1)[live]
-        act_w = act_w[live]
+        weight = sample.weight
+        base = _evaluate_or_none(first.shape, env0, n)
+        active = np.empty((len(members), n), dtype=bool)
+        for k, sa in enumerate(members):
+            active[k] = (freq[sa.access.block] > 0) & (weight > 0)
+            if sa.guard is not None:
+                try:
+                    active[k] &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, {})) != 0, (n,))
+                except NotEvaluable:
+                    pass
+        act_w = active.reshape(len(members), warps, WARP_SIZE)
+        live = act_w.any(axis=2)
+        warp_weight = weight.reshape(warps, WARP_SIZE).max(axis=1)[None, :] * live
+        totals = warp_weight.sum(axis=1)
 
-        def mean(values: np.ndarray) -> float | None:
-            if live.size == 0 or warp_weight.sum() == 0:
-                return None
-            return float((values * warp_weight).sum() / warp_weight.sum())
+        def means(values: np.ndarray) -> list[float | None]:
+            sums = (values.reshape(len(members), warps) * warp_weight).sum(axis=1)
+            return [float(v / t) if t > 0 else None for v, t in zip(sums, totals)]
 
-        sectors = lines = degree = None
-        uniform = False
-        if address is not None and live.size:
-            addr_w = address.reshape(warps, WARP_SIZE)[live]
-            if access.space == "local":
-                addr_w = _interleave_local(addr_w)
-            first = np.where(act_w, addr_w, addr_w[np.arange(live.size), np.argmax(act_w, axis=1)][:, None])
-            uniform = bool((first == first[:, :1]).all())
-            if access.tile is not None:
-                sectors, lines, degree = self._tile_metrics(access, addr_w, act_w, env0, mean)
-            elif access.space == "shared":
-                degree = mean(bank_conflict_degree(addr_w, act_w, access.bytes,
-                                                   broadcast=access.op != "atomic"))
-            else:
-                sectors = mean(units_per_request(addr_w, act_w, access.bytes, SECTOR_BYTES))
-                lines = mean(units_per_request(addr_w, act_w, access.bytes, LINE_BYTES))
-        elif live.size:
+        none = [None] * len(members)
+        sectors, lines, degree = none, none, none
+        if base is None:
             varying = access.address.varying()
-            lanes = act_w.sum(axis=1) if varying else np.ones(live.size)
+            lanes = act_w.sum(axis=2) if varying else live.astype(float)
             per_thread = -(-access.bytes // SECTOR_BYTES)
             if access.space == "shared":
-                degree = RANDOM_BANK_DEGREE if varying else 1.0
+                degree = [(RANDOM_BANK_DEGREE if varying else 1.0) if t > 0 else None for t in totals]
             else:
-                sectors = mean(lanes * per_thread)
-                lines = mean(lanes * per_thread)
-            uniform = not varying
-        block_fp, grid_fp = self._footprints(sa, sample, env0, active, address, trips, arrays)
-        return sectors, lines, degree, uniform, block_fp, grid_fp
+                sectors = lines = means(lanes * per_thread)
+            uniform = [not varying] * len(members)
+        else:
+            offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
+            addr = (base[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
+            act = act_w.reshape(len(members) * warps, WARP_SIZE)
+            if access.space == "local":
+                addr = _interleave_local(addr)
+            filled = np.where(act, addr, addr[np.arange(addr.shape[0]), np.argmax(act, axis=1)][:, None])
+            same = (filled == filled[:, :1]).all(axis=1).reshape(len(members), warps)
+            uniform = [bool(row.all()) for row in same]
+            if access.tile is not None:
+                sectors, lines, degree = self._tile_metrics(access, addr, act, env0, means)
+            elif access.space == "shared":
+                degree = means(bank_conflict_degree(addr, act, access.bytes, broadcast=access.op != "atomic"))
+            else:
+                sectors = means(units_per_request(addr, act, access.bytes, SECTOR_BYTES))
+                lines = means(units_per_request(addr, act, access.bytes, LINE_BYTES))
+        # One footprint per shape (members differ by constant shifts); from the first member
+        # that runs, so that members never executed report zero.
+        runs = [t > 0 for t in totals]
+        if base is None or not any(runs):
+            footprint = (None, None) if base is None else (0.0, 0.0)
+        else:
+            k = runs.index(True)
+            footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
+        return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
+                for k in range(len(members))]
 
     @staticmethod
     def _tile_metrics(access: MemoryAccess, addr_w: np.ndarray, act_w: np.ndarray, env0: dict,
-                      mean) -> tuple[float | None, float | None, float | None]:
+                      means) -> tuple[list, list, list]:
         """A wmma fragment: the warp reads ``rows`` rows of ``row_bytes`` from its first
         lane's address (shared fragments are taken as conflict-free)."""
         rows, row_bytes = access.tile  # type: ignore[misc]
+        count = addr_w.shape[0]
         if access.space == "shared":
-            return None, None, 1.0
+            return [None] * count, [None] * count, means(np.ones(count))
         stride = _evaluate_or_none(access.row_stride, env0, 1) if access.row_stride is not None else None
         if stride is None:
-            return None, None, None
-        start = addr_w[np.arange(addr_w.shape[0]), np.argmax(act_w, axis=1)]
+            return [None] * count, [None] * count, [None] * count
+        start = addr_w[np.arange(count), np.argmax(act_w, axis=1)]
         rows_addr = start[:, None] + np.arange(rows, dtype=np.int64)[None, :] * int(stride[0])
         every = np.ones(rows_addr.shape, dtype=bool)
-        return (mean(units_per_request(rows_addr, every, row_bytes, SECTOR_BYTES)),
-                mean(units_per_request(rows_addr, every, row_bytes, LINE_BYTES)), None)
+        return (means(units_per_request(rows_addr, every, row_bytes, SECTOR_BYTES)),
+                means(units_per_request(rows_addr, every, row_bytes, LINE_BYTES)), [None] * count)
 
     def _footprints(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
-                    address: np.ndarray | None, trips: dict[int, np.ndarray],
+                    address: np.ndarray, trips: dict[int, np.ndarray],
                     arrays: dict[int, np.ndarray]) -> tuple[float | None, float | None]:
         """Distinct bytes one (interior) block touches over its loops, and the whole grid."""
-        if address is None:
-            return None, None
         unit = BANK_WORD_BYTES if sa.access.space == "shared" else SECTOR_BYTES
         per_block = sample.padded_threads
         blocks = sample.size // per_block
@@ -340,10 +354,9 @@ class KernelAnalysis:
         d0 = distinct_units(base, mask, unit)
         growth = 1.0
         for index in sa.loops:
-            counter = f"i{index}"
             env1 = dict(env0)
-            env1[counter] = 1
-            next_address = _evaluate_or_none(sa.access.address, env1, sample.size)
+            env1[f"i{index}"] = 1
+            next_address = _evaluate_or_none(sa.shape, env1, sample.size)
             if next_address is None:
                 continue
             both = np.concatenate([base, next_address[rows]])
@@ -352,8 +365,8 @@ class KernelAnalysis:
             growth *= 1.0 + max(trip - 1.0, 0.0) * new / d0
         block_fp = d0 * unit * growth
         if sa.access.tile is not None:  # a fragment covers rows × row_bytes from each address
-            rows, row_bytes = sa.access.tile
-            block_fp *= rows * max(row_bytes, unit) / unit
+            tile_rows, row_bytes = sa.access.tile
+            block_fp *= tile_rows * max(row_bytes, unit) / unit
         if sa.access.space != "global":
             return block_fp, None
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2]
@@ -362,6 +375,16 @@ class KernelAnalysis:
             if k + 1 in arrays:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp
+
+    def _strides(self, sa: StaticAccess, env0: dict) -> dict[str, int | None]:
+        strides: dict[str, int | None] = {}
+        for dim, expr in zip(_DIMS, sa.strides):
+            if expr is not None and expr.is_const:
+                strides[dim] = expr.const
+                continue
+            value = _evaluate_or_none(expr, env0, 1) if expr is not None else None
+            strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
+        return strides
 
 
 def _interleave_local(addresses: np.ndarray) -> np.ndarray:
@@ -413,12 +436,10 @@ def _static_access(access: MemoryAccess, cfg: CFG, guard: Expr | None) -> Static
         affine = affine and linear is not None
     for index in loops:
         affine = affine and address.linear_in(f"i{index}") is not None
-    # Shifting every address by a whole number of accesses leaves bank conflicts and shared
-    # footprints unchanged; global sectors and lines depend on the offset within a line.
-    period = max(access.bytes, BANK_WORD_BYTES) if access.space == "shared" else LINE_BYTES
-    pattern = (str(address - address.const), address.const % period, access.bytes, access.space,
-               access.op == "atomic", access.block, str(guard), loops)
-    return StaticAccess(access, affine, tuple(strides), loops, guard, pattern)  # type: ignore[arg-type]
+    shape = address - address.const
+    key = (str(shape), access.bytes, access.space, access.op == "atomic", access.tile,
+           str(access.row_stride), loops)
+    return StaticAccess(access, affine, tuple(strides), loops, guard, shape, key)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=512)
@@ -436,8 +457,12 @@ def _analyze(function: Function, module_variables: tuple[Variable, ...], version
     accesses = tuple(_static_access(a, cfg, dataflow.predicates.get(a.instruction.line))
                      for a in dataflow.accesses)
     offsets, dynamic = _shared_layout(module_variables + function.variables)
+    groups: dict[tuple, list[int]] = {}
+    for k, sa in enumerate(accesses):
+        groups.setdefault(sa.group_key, []).append(k)
     return KernelAnalysis(function.name, function, cfg, dataflow, counts, accesses, offsets,
-                          dynamic, thread_dependent_branches(dataflow))
+                          dynamic, thread_dependent_branches(dataflow),
+                          tuple(tuple(g) for g in groups.values()))
 
 
 def analyze_kernel(module: Module, kernel_name: str) -> KernelAnalysis:
