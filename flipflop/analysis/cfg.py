@@ -48,20 +48,23 @@ class Loop:
 class CFG:
     blocks: tuple[BasicBlock, ...]
     idom: tuple[int | None, ...]
+    ipdom: tuple[int | None, ...]  # immediate post-dominator (None: the function's exit)
     loops: tuple[Loop, ...]  # outer loops before inner ones
     back_edges: frozenset[tuple[int, int]]
     order: tuple[int, ...]  # topological order of the graph without back edges
 
     def innermost_loop(self, block: int) -> Loop | None:
-        best = None
-        for loop in self.loops:
-            if block in loop.blocks and (best is None or loop.depth > best.depth):
-                best = loop
-        return best
+        nest = self.loops_of(block)
+        return nest[-1] if nest else None
 
     def loops_of(self, block: int) -> tuple[Loop, ...]:
         """Loops containing the block, outermost first."""
-        return tuple(sorted((lp for lp in self.loops if block in lp.blocks), key=lambda lp: lp.depth))
+        cache = self.__dict__.get("_nests")
+        if cache is None:
+            cache = tuple(tuple(sorted((lp for lp in self.loops if b.index in lp.blocks),
+                                       key=lambda lp: lp.depth)) for b in self.blocks)
+            object.__setattr__(self, "_nests", cache)
+        return cache[block]
 
     def dominates(self, a: int, b: int) -> bool:
         node: int | None = b
@@ -70,6 +73,15 @@ class CFG:
                 return True
             parent = self.idom[node]
             node = None if parent == node else parent
+        return False
+
+    def postdominates(self, a: int, b: int) -> bool:
+        """Every path from ``b`` to the exit passes through ``a``."""
+        node: int | None = b
+        while node is not None:
+            if node == a:
+                return True
+            node = self.ipdom[node]
         return False
 
     def exit_edges(self, loop: Loop) -> tuple[tuple[int, int], ...]:
@@ -122,7 +134,28 @@ def build_cfg(function: Function) -> CFG:
                      if _dom(idom, s, b.index))
     loops = _natural_loops(blocks, back)
     order = _topological(blocks, back)
-    return CFG(blocks, tuple(idom), loops, back, order)
+    return CFG(blocks, tuple(idom), _postdominators(blocks), loops, back, order)
+
+
+def _postdominators(blocks: tuple[BasicBlock, ...]) -> tuple[int | None, ...]:
+    """Immediate post-dominators: dominators of the reversed graph from a virtual exit."""
+    exit_node = len(blocks)
+    reversed_blocks = tuple(
+        BasicBlock(b.index, None, (), b.predecessors, b.successors or (exit_node,)) for b in blocks
+    ) + (BasicBlock(exit_node, None, (), tuple(b.index for b in blocks if not b.successors), ()),)
+    # renumber so that the virtual exit is node 0 for the dominator routine
+    order = [exit_node] + [b.index for b in blocks]
+    position = {node: k for k, node in enumerate(order)}
+    renumbered = tuple(
+        BasicBlock(position[b.index], None, (), tuple(position[s] for s in b.successors),
+                   tuple(position[p] for p in b.predecessors))
+        for b in sorted(reversed_blocks, key=lambda blk: position[blk.index]))
+    idom = _dominators(renumbered)
+    result: list[int | None] = []
+    for b in blocks:
+        parent = idom[position[b.index]]
+        result.append(None if parent is None or order[parent] == exit_node else order[parent])
+    return tuple(result)
 
 
 def _reverse_postorder(blocks: tuple[BasicBlock, ...]) -> list[int]:

@@ -36,6 +36,7 @@ _COMPARE: dict[str, str] = {
     "equ": "eq", "neu": "ne", "ltu": "lt", "leu": "le", "gtu": "gt", "geu": "ge",
 }
 _SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
+_MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
@@ -268,44 +269,89 @@ class _Interpreter:
         if len(incoming) == 1:
             return dict(incoming[0][1])
         regs = set().union(*(e.keys() for _, e in incoming))
-        sides = self._sides(b, [p for p, _ in incoming])
+        conditions: list[Expr] | None = None
         out: dict[str, Expr] = {}
-        for reg in regs:
+        for reg in sorted(regs):
             values = [e[reg] for _, e in incoming if reg in e]
             first = values[0]
             if all(v == first for v in values[1:]):
                 out[reg] = first
-            elif sides is not None and len(values) == 2 and all(reg in e for _, e in incoming):
-                cond, taken_index = sides
-                a, c = incoming[taken_index][1][reg], incoming[1 - taken_index][1][reg]
-                out[reg] = op("select", cond, a, c)
+                continue
+            if conditions is None:
+                conditions = self._edge_conditions(b, [p for p, _ in incoming]) or []
+            if conditions and len(values) == len(incoming):
+                merged = values[-1]
+                for cond, value in zip(reversed(conditions[:-1]), reversed(values[:-1])):
+                    merged = op("select", cond, value, merged)
+                out[reg] = merged
             else:
                 out[reg] = unknown(f"phi{b}:{reg}", any(v.varying() for v in values))
         return out
 
-    def _sides(self, b: int, preds: list[int]) -> tuple[Expr, int] | None:
-        """(taken condition, index of the predecessor on the taken side) for a two-way join
-        under one dominating branch."""
-        if len(preds) != 2:
-            return None
+    def _edge_conditions(self, b: int, preds: list[int]) -> list[Expr] | None:
+        """For each predecessor, the condition under which control arrives over its edge,
+        relative to ``b``'s immediate dominator; None when it cannot be expressed."""
         d = self.cfg.idom[b]
-        if d is None or d not in self.raw_branches:
+        if d is None:
             return None
-        taken, fallthrough, cond = self.raw_branches[d]
+        memo: dict[int, Expr | None] = {}
+        conditions = []
+        for p in preds:
+            arrive = self._arrive(p, b, d, memo, 0)
+            if arrive is None:
+                return None
+            conditions.append(arrive)
+        return conditions
 
-        def side(p: int) -> str | None:
-            if p == d:
-                return "taken" if b == taken else "fall"
-            if taken != b and self.cfg.dominates(taken, p):
-                return "taken"
-            if fallthrough != b and self.cfg.dominates(fallthrough, p):
-                return "fall"
-            return None
+    def _edge(self, p: int, b: int) -> Expr:
+        if p not in self.raw_branches:
+            return const(1)
+        taken, fallthrough, cond = self.raw_branches[p]
+        if taken == fallthrough:
+            return const(1)
+        return cond if b == taken else op("not", cond)
 
-        s0, s1 = side(preds[0]), side(preds[1])
-        if s0 is None or s1 is None or s0 == s1:
+    def _arrive(self, p: int, b: int, d: int, memo: dict[int, Expr | None], depth: int) -> Expr | None:
+        """Condition for taking edge p → b, given control is at ``d``. Leaving a loop through
+        its only exit target happens whenever the loop is entered."""
+        left = [lp for lp in self.cfg.loops_of(p) if b not in lp.blocks]
+        if left:
+            loop = left[0]
+            if d in loop.blocks or len({s for _, s in self.cfg.exit_edges(loop)}) != 1:
+                return None
+            return self._reach(loop.header, d, memo, depth + 1)
+        reach = self._reach(p, d, memo, depth + 1)
+        return None if reach is None else op("land", reach, self._edge(p, b))
+
+    def _reach(self, p: int, d: int, memo: dict[int, Expr | None], depth: int) -> Expr | None:
+        """Condition for reaching ``p`` from its dominator ``d``. A block that post-dominates
+        its own dominator is reached whenever that dominator is."""
+        if p == d:
+            return const(1)
+        if p in memo:
+            return memo[p]
+        if depth > _MAX_PATH_DEPTH:
             return None
-        return cond, (0 if s0 == "taken" else 1)
+        parent = self.cfg.idom[p]
+        if parent is not None and parent != p and self.cfg.postdominates(p, parent) \
+                and self.cfg.dominates(d, parent) and not any(
+                    lp.header == p for lp in self.cfg.loops):
+            result = self._reach(parent, d, memo, depth + 1)
+        else:
+            result = None
+            for q in self.cfg.blocks[p].predecessors:
+                if (q, p) in self.cfg.back_edges:
+                    if any(lp.header == p and d in lp.blocks for lp in self.cfg.loops):
+                        return None
+                    continue
+                if not self.cfg.dominates(d, q):
+                    return None
+                term = self._arrive(q, p, d, memo, depth + 1)
+                if term is None:
+                    return None
+                result = term if result is None else op("lor", result, term)
+        memo[p] = result
+        return result
 
     def run_block(self, b: int) -> None:
         env = self.entry_env(b)

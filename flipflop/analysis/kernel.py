@@ -47,6 +47,7 @@ _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, 
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
                 "s64": np.int64, "u64": np.uint64, "b64": np.int64}
 _DIMS = ("x", "y", "z")
+_MEMO_KEY = "__memo__"
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ class KernelAnalysis:
         env0.update(mem_sample.symbols())
         for summary in self.dataflow.loops:
             env0[summary.counter] = 0
+        env0[_MEMO_KEY] = {}  # evaluations over env0 share their sub-expressions
         mem_freq = [f[kept] for f in freq]
         mem_trips = {k: t[kept] for k, t in trips.items()}
         metrics: list[tuple] = [()] * len(self.accesses)
@@ -264,13 +266,14 @@ class KernelAnalysis:
         n = sample.size
         warps = n // WARP_SIZE
         weight = sample.weight
-        base = _evaluate_or_none(first.shape, env0, n)
+        memo0 = env0[_MEMO_KEY]
+        base = _evaluate_or_none(first.shape, env0, n, memo0)
         active = np.empty((len(members), n), dtype=bool)
         for k, sa in enumerate(members):
             active[k] = (freq[sa.access.block] > 0) & (weight > 0)
             if sa.guard is not None:
                 try:
-                    active[k] &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, {})) != 0, (n,))
+                    active[k] &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, memo0)) != 0, (n,))
                 except NotEvaluable:
                     pass
         act_w = active.reshape(len(members), warps, WARP_SIZE)
@@ -356,7 +359,8 @@ class KernelAnalysis:
         for index in sa.loops:
             env1 = dict(env0)
             env1[f"i{index}"] = 1
-            next_address = _evaluate_or_none(sa.shape, env1, sample.size)
+            env1[_MEMO_KEY] = {}
+            next_address = _evaluate_or_none(sa.shape, env1, sample.size, env1[_MEMO_KEY])
             if next_address is None:
                 continue
             both = np.concatenate([base, next_address[rows]])
@@ -382,7 +386,7 @@ class KernelAnalysis:
             if expr is not None and expr.is_const:
                 strides[dim] = expr.const
                 continue
-            value = _evaluate_or_none(expr, env0, 1) if expr is not None else None
+            value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
 
@@ -394,9 +398,10 @@ def _interleave_local(addresses: np.ndarray) -> np.ndarray:
     return ((addresses // 4) * WARP_SIZE + lanes) * 4 + addresses % 4
 
 
-def _evaluate_or_none(expr: Expr, env: dict, n: int) -> np.ndarray | None:
+def _evaluate_or_none(expr: Expr, env: dict, n: int, memo: dict | None = None) -> np.ndarray | None:
     try:
-        return np.broadcast_to(np.asarray(expr.evaluate(env, {}), dtype=np.int64), (n,))
+        return np.broadcast_to(np.asarray(expr.evaluate(env, {} if memo is None else memo),
+                                          dtype=np.int64), (n,))
     except NotEvaluable:
         return None
 

@@ -45,7 +45,7 @@ class LaunchSample:
 
 
 # Interior blocks sampled per grid dimension, by the number of dimensions the grid spans.
-MIDDLE_SAMPLES = {1: 8, 2: 3, 3: 1}
+MIDDLE_SAMPLES = {1: 8, 2: 1, 3: 1}
 
 
 def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:

@@ -205,19 +205,45 @@ class Expr:
                     for arg in atom.args:
                         yield from arg.atoms()
 
-    def symbols(self) -> set[str]:
-        return {a.name for a in self.atoms() if isinstance(a, Sym)}
+    def _facts(self) -> tuple[frozenset[str], bool, bool, bool]:
+        """(symbols, has an unknown, has a load, thread-varying), cached: expressions share
+        sub-trees, so a walk over ``atoms`` would revisit them many times."""
+        cached = self.__dict__.get("_facts_cache")
+        if cached is not None:
+            return cached
+        names: set[str] = set()
+        has_unknown = has_load = varying = False
+        for mono, _ in self.terms:
+            for atom in mono:
+                if isinstance(atom, Sym):
+                    names.add(atom.name)
+                    varying = varying or atom.name in THREAD_SYMBOLS
+                elif isinstance(atom, Unknown):
+                    has_unknown = True
+                    varying = varying or atom.varying
+                else:
+                    has_load = has_load or atom.kind == "load"
+                    for arg in atom.args:
+                        a_names, a_unknown, a_load, a_varying = arg._facts()
+                        names |= a_names
+                        has_unknown, has_load = has_unknown or a_unknown, has_load or a_load
+                        varying = varying or a_varying
+        cached = (frozenset(names), has_unknown, has_load, varying)
+        object.__setattr__(self, "_facts_cache", cached)
+        return cached
+
+    def symbols(self) -> frozenset[str]:
+        return self._facts()[0]
 
     def has_unknown(self) -> bool:
-        return any(isinstance(a, Unknown) for a in self.atoms())
+        return self._facts()[1]
 
     def has_load(self) -> bool:
-        return any(isinstance(a, Op) and a.kind == "load" for a in self.atoms())
+        return self._facts()[2]
 
     def varying(self) -> bool:
         """May differ between the threads of one block (depends on the thread index)."""
-        return any((isinstance(a, Sym) and a.name in THREAD_SYMBOLS)
-                   or (isinstance(a, Unknown) and a.varying) for a in self.atoms())
+        return self._facts()[3]
 
     def linear_in(self, name: str) -> tuple["Expr", "Expr"] | None:
         """``(e0, e1)`` with ``self == e0 + e1 × name`` and neither depending on ``name``;
@@ -228,7 +254,7 @@ class Expr:
         c1 = 0
         for mono, coef in self.terms:
             count = sum(1 for a in mono if a == target)
-            if any(isinstance(a, Op) and name in Expr.of(a).symbols() for a in mono):
+            if any(isinstance(a, Op) and any(name in arg.symbols() for arg in a.args) for a in mono):
                 return None
             if count == 0:
                 acc0[mono] = coef
