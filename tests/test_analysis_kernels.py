@@ -263,3 +263,15 @@ def test_scalar_for_pointer_is_a_configuration_error():
 def test_unknown_kernel_name_lists_the_kernels():
     with pytest.raises(UnknownKernelError, match="vector_add"):
         run("nope", "vector_add.cu", [F32], (32, 1, 1))
+
+
+@pytest.mark.parametrize("bx, by, tile", [(16, 4, 1024), (32, 1, 1024), (64, 2, 1000), (256, 1, 64)])
+def test_cooperative_load_counts_tile_over_threads(bx, by, tile):
+    # the loop start reaches the unrolled loop through nvcc's peeled prologue (a 4-way join)
+    r = features("cooperative_load", KERNELS / "cooperative_load.cu", [F32, F32, np.int32(0)],
+                 block=(bx, by, 1), problem_size=(bx * 8, by),
+                 defines={"block_size_x": bx, "block_size_y": by, "TILE": tile})
+    assert all(lp["trip_count"] is not None for lp in r["loops"])
+    assert r["instructions"]["global_load"] == pytest.approx(tile / (bx * by))
+    assert r["instructions"]["shared_store"] == pytest.approx(tile / (bx * by))
+    assert not r["notes"]
