@@ -60,7 +60,7 @@ def condition_mean(cond: Expr, env: Mapping[str, object], memo: dict, size: int,
             return (values & mask).sum(axis=0) / counts
         values = np.asarray(cond.evaluate(env, memo)) != 0
         return np.broadcast_to(values, (size,)).astype(float)
-    except NotEvaluable:
+    except (NotEvaluable, OverflowError, ValueError):
         return None
 
 

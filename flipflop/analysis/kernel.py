@@ -7,9 +7,12 @@ values and returns the ``LaunchFeatures`` the model reads: it evaluates the stor
 expressions vectorised over a weighted sample of the launch's threads (``launch.py``).
 
 Conventions:
-- Loop counters are evaluated at their middle iteration for trip counts and guard
-  conditions (exact for the usual linear nests) and at iteration 0 for the warp address
-  patterns; a loop's footprint growth comes from iteration 1 against iteration 0.
+- An outer loop's counter is taken at its middle iteration when inner trip counts depend
+  on it (exact for linear, triangular nests); branch conditions that read their loop's
+  counter are averaged over its iterations (``divergence.py``); warp address patterns use
+  iteration 0, and a loop's footprint growth compares iteration 1 with iteration 0.
+- Address analyses look at one interior and one boundary block per grid dimension
+  (``launch.memory_blocks``), weighted by the blocks they stand for.
 - Accesses whose addresses differ only by a constant (unrolled loops) are evaluated
   together: one evaluation of the shared address shape, one batched sector/bank count.
 - A loop whose trip count cannot be evaluated counts as one iteration and is reported
@@ -135,6 +138,11 @@ class KernelAnalysis:
                           arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0
                           ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         """``evaluate`` plus the per-branch guard fractions."""
+        with np.errstate(all="ignore"):  # wrapped integer arithmetic mirrors the GPU's
+            return self._evaluate(block, grid, arguments, resources, dynamic_shared_bytes)
+
+    def _evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
+                  resources: Resources, dynamic_shared_bytes: int) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         block = tuple(int(v) for v in block) + (1,) * (3 - len(block))  # type: ignore[assignment]
         grid = tuple(int(v) for v in grid) + (1,) * (3 - len(grid))  # type: ignore[assignment]
         if len(block) != 3 or len(grid) != 3 or min(block) < 1 or min(grid) < 1:
@@ -157,7 +165,7 @@ class KernelAnalysis:
             if summary.trip_count is not None:
                 try:
                     values = np.broadcast_to(np.asarray(summary.trip_count.evaluate(env, memo), dtype=float), (n,))
-                except NotEvaluable:
+                except (NotEvaluable, OverflowError, ValueError):
                     values = None
             known[index] = values is not None
             if values is None:
@@ -274,7 +282,7 @@ class KernelAnalysis:
             if sa.guard is not None:
                 try:
                     active[k] &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, memo0)) != 0, (n,))
-                except NotEvaluable:
+                except (NotEvaluable, OverflowError, ValueError):
                     pass
         act_w = active.reshape(len(members), warps, WARP_SIZE)
         live = act_w.any(axis=2)
@@ -402,7 +410,7 @@ def _evaluate_or_none(expr: Expr, env: dict, n: int, memo: dict | None = None) -
     try:
         return np.broadcast_to(np.asarray(expr.evaluate(env, {} if memo is None else memo),
                                           dtype=np.int64), (n,))
-    except NotEvaluable:
+    except (NotEvaluable, OverflowError, ValueError):
         return None
 
 
