@@ -501,6 +501,18 @@ def generate(model: Any, input_ids: Any, new_tokens: int, cache_name: str, keep:
     return tokens
 
 
+def _cupy_view_of_torch_stream(cupy: Any, torch: Any) -> Any:
+    """torch's current CUDA stream as a CuPy stream, so our launches order with torch's work."""
+    stream = torch.cuda.current_stream()
+    from_external = getattr(cupy.cuda.Stream, "from_external", None)  # CuPy ≥ 14; ExternalStream is deprecated
+    if from_external is not None:
+        try:
+            return from_external(stream)
+        except (TypeError, AttributeError, ValueError):  # a torch stream without the CUDA stream protocol
+            pass
+    return cupy.cuda.ExternalStream(stream.cuda_stream)
+
+
 class FlipflopAttention:
     """The case study's attention kernel, compiled with CuPy per block shape, called by transformers
     through its attention interface. `choice` selects the shapes; launches are timed with events."""
@@ -519,7 +531,7 @@ class FlipflopAttention:
             code = "".join(f"#define {k} {v}\n" for k, v in defines.items()) + source
             module = cupy.RawModule(code=code, options=("-std=c++17",))
             self._kernels[shape] = module.get_function("attention")
-        self._stream = cupy.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
+        self._stream = _cupy_view_of_torch_stream(cupy, torch)
         self.choice = choices[0]
         self.events: list[tuple[Any, Any]] = []
         self.timing = False
