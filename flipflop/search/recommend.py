@@ -124,8 +124,9 @@ def explain(pick: Pick, profile: GpuProfile) -> str:
         details = [f"global accesses use {100 * coalescing:.0f}% of the bytes they fetch"]
     if r["bank_conflict_degree"] > 1.05:
         details.append(f"shared-memory requests replay {r['bank_conflict_degree']:.1f}× from bank conflicts")
-    details.append(f"occupancy is {100 * r['occupancy']:.0f}% ({r['warps_per_sm']} warps, {r['blocks_per_sm']} "
-                   f"blocks per SM, limited by {r['occupancy_limiter']})")
+    blocks = r["blocks_per_sm"]
+    details.append(f"occupancy is {100 * r['occupancy']:.0f}% ({r['warps_per_sm']} warps, {blocks} "
+                   f"block{'s' if blocks != 1 else ''} per SM, limited by {r['occupancy_limiter']})")
     details.append(f"the grid runs in {r['waves']:.2f} waves with the last one {100 * r['tail_efficiency']:.0f}% full")
     text.append(details[0][0].upper() + "; ".join(details)[1:] + ".")
     if pick.sm_clock_mhz < profile.max_sm_clock_mhz - 1:

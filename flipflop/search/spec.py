@@ -4,13 +4,13 @@ A spec holds ``tune_kernel``'s arguments as data::
 
     kernel_name = "attention"
     kernel_source = "attention.cu"          # relative to the spec file
-    problem_size = ["seq_len", "batch * heads"]
+    problem_size = ["seq_len", "batch * heads"]   # may also use tune params, as in Kernel Tuner
     restrictions = ["32 <= block_size_x * block_size_y <= 1024"]
     grid_div_x = ["block_size_y"]
     gpu = "h100-sxm"                          # optional
     power_limits = "all"                      # optional: "all" or [300, 500, 700]
 
-    [constants]                               # optional names usable in the expressions below
+    [constants]                               # optional names usable in every expression
     seq_len = 2048
 
     [tune_params]
@@ -32,10 +32,12 @@ time or memory until touched.
 """
 from __future__ import annotations
 
+import ast
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -66,20 +68,40 @@ class Spec:
     compiler_options: tuple[str, ...] | None
     gpu: str
     power_limits: Any
+    constants: dict[str, Any] = field(default_factory=dict)
+
+    def _scoped(self, expression: str) -> Callable[[dict[str, Any]], Any]:
+        """An expression over the tune params that may also use the spec's constants."""
+        return lambda params: evaluate(expression, {**self.constants, **params})
 
     def positional(self) -> tuple[Any, ...]:
         """(kernel_name, kernel_source, problem_size, arguments, tune_params)."""
-        return self.kernel_name, str(self.kernel_source), self.problem_size, list(self.arguments), self.tune_params
+        size: Any = self.problem_size
+        if any(isinstance(v, str) for v in size):
+            parts = [self._scoped(v) if isinstance(v, str) else (lambda p, v=v: v) for v in size]
+            size = lambda params: tuple(int(part(params)) for part in parts)  # noqa: E731
+        return self.kernel_name, str(self.kernel_source), size, list(self.arguments), self.tune_params
+
+    def _grid_div(self, value: Any) -> Any:
+        if not self.constants or value is None:
+            return value
+        entries = [value] if isinstance(value, (str, int)) else list(value)
+        parts = [self._scoped(e) if isinstance(e, str) else (lambda p, e=e: e) for e in entries]
+        return lambda params: math.prod(int(part(params)) for part in parts)
 
     def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
         """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
         smem = self.smem_size
         smem_args = None
         if smem is not None:
-            smem_args = {"size": (lambda p, e=smem: int(evaluate(e, p))) if isinstance(smem, str) else int(smem)}
+            smem_args = {"size": (lambda p, f=self._scoped(smem): int(f(p))) if isinstance(smem, str) else int(smem)}
+        restrictions: Any = list(self.restrictions) if self.restrictions else None
+        if restrictions and self.constants:
+            checks = [self._scoped(r) for r in restrictions]
+            restrictions = lambda params: all(check(params) for check in checks)  # noqa: E731
         return dict(gpu=gpu or self.gpu, power_limits=power_limits if power_limits is not None else self.power_limits,
-                    restrictions=list(self.restrictions) if self.restrictions else None,
-                    grid_div_x=self.grid_div[0], grid_div_y=self.grid_div[1], grid_div_z=self.grid_div[2],
+                    restrictions=restrictions, grid_div_x=self._grid_div(self.grid_div[0]),
+                    grid_div_y=self._grid_div(self.grid_div[1]), grid_div_z=self._grid_div(self.grid_div[2]),
                     block_size_names=list(self.block_size_names) if self.block_size_names else None,
                     smem_args=smem_args, defines=self.defines,
                     compiler_options=list(self.compiler_options) if self.compiler_options else None)
@@ -103,6 +125,24 @@ def _number(value: Any, constants: dict[str, Any], key: str) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     raise ConfigurationError(f"spec: {key} must be a number or an expression string")
+
+
+def _size_entry(value: Any, constants: dict[str, Any], tune_names: set[str]) -> Any:
+    """A problem_size entry: a number now, or kept as an expression when it reads a tune param."""
+    if isinstance(value, str):
+        names = {n.id for n in ast.walk(ast.parse(value, mode="eval")) if isinstance(n, ast.Name)} \
+            if _parses(value) else set()
+        if names & tune_names:
+            return value
+    return int(_number(value, constants, "problem_size"))
+
+
+def _parses(expression: str) -> bool:
+    try:
+        ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    return True
 
 
 def _argument(i: int, entry: Any, constants: dict[str, Any], rng: np.random.Generator) -> Any:
@@ -173,13 +213,13 @@ def load_spec(path: str | Path) -> Spec:
     source = path.parent / _need(data, "kernel_source", str, "a path relative to the spec file")
     if not source.is_file():
         raise ConfigurationError(f"spec: kernel_source {source} does not exist")
-    raw_size = _need(data, "problem_size", (int, str, list), "an int, an expression or a list of them")
-    raw_size = raw_size if isinstance(raw_size, list) else [raw_size]
-    problem_size = tuple(int(_number(v, constants, "problem_size")) for v in raw_size)
     tune_params = _need(data, "tune_params", dict, "a table of name = [values]")
     for name, values in tune_params.items():
         if not isinstance(values, list) or not values:
             raise ConfigurationError(f"spec: tune_params.{name} must be a non-empty list")
+    raw_size = _need(data, "problem_size", (int, str, list), "an int, an expression or a list of them")
+    raw_size = raw_size if isinstance(raw_size, list) else [raw_size]
+    problem_size = tuple(_size_entry(v, constants, set(tune_params)) for v in raw_size)
     entries = _need(data, "arguments", list, "an array of tables ([[arguments]])")
     rng = np.random.default_rng(0)
     arguments = tuple(_argument(i, e, constants, rng) for i, e in enumerate(entries))
@@ -209,4 +249,4 @@ def load_spec(path: str | Path) -> Spec:
                 grid_div=(_grid_div(data, "grid_div_x"), _grid_div(data, "grid_div_y"), _grid_div(data, "grid_div_z")),
                 block_size_names=tuple(names) if names else None, smem_size=smem, defines=defines,
                 compiler_options=tuple(options) if options else None, gpu=gpu,
-                power_limits=data.get("power_limits"))
+                power_limits=data.get("power_limits"), constants=constants)
