@@ -93,8 +93,11 @@ class Spec:
         """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
         smem = self.smem_size
         smem_args = None
-        if smem is not None:
-            smem_args = {"size": (lambda p, f=self._scoped(smem): int(f(p))) if isinstance(smem, str) else int(smem)}
+        if isinstance(smem, str):
+            size_of = self._scoped(smem)
+            smem_args = {"size": lambda params: int(size_of(params))}
+        elif smem is not None:
+            smem_args = {"size": int(smem)}
         restrictions: Any = list(self.restrictions) if self.restrictions else None
         if restrictions and self.constants:
             checks = [self._scoped(r) for r in restrictions]
