@@ -124,3 +124,13 @@ def test_recommend_picks_come_from_the_pareto_set():
     assert rec.occupancy_baseline.power_limit_w == 700.0
     d = rec.to_dict()
     assert d["energy_optimal"]["role"] == "energy-optimal" and "energy_optimal_vs_occupancy" in d["savings"]
+
+
+def test_ptx_source_is_analysed_once_for_every_configuration():
+    from flipflop.frontend import compile_to_ptx
+    ptx = compile_to_ptx(PLAIN_2D).ptx
+    tune = {"block_size_x": [32, 64], "block_size_y": [2, 4]}
+    args = [np.zeros(1000 * 500, np.float32), np.zeros(1000 * 500, np.float32), np.int32(1000), np.int32(500)]
+    rows = flipflop.predict("copy2d", ptx, (1000, 500), args, tune)
+    assert len(rows) == 4 and rows.metadata["source_kind"] == "ptx" and rows.metadata["distinct_compiles"] == 1
+    assert rows.metadata["nvrtc_version"] is None

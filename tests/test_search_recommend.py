@@ -69,3 +69,9 @@ def test_baseline_rows_for_1d():
                    np.ones((n, 1)), tuple(reasons(o) for o in (1.0, 1.0, 1.0, 0.5)), (res,) * n, ())
     assert ev.configs[occupancy_baseline_row(ev)].block == (512, 1, 1)
     assert ev.configs[fixed_baseline_row(ev)].block == (256, 1, 1)
+
+
+def test_energy_pick_explains_its_trade_off_against_the_fastest():
+    rec = recommend_from(synthetic(), H100, "k", np.array([0, 1]), default_column=0)
+    assert "Against the time-optimal pick it runs 42% longer but uses 33% less energy" in rec.energy_optimal.why
+    assert "its power limit lowers the clock to 1500 MHz" in rec.energy_optimal.why

@@ -159,6 +159,22 @@ def _with_comparison(pick: Pick, profile: GpuProfile, occ: Pick, fixed: Pick | N
     return replace(pick, why=why)
 
 
+def _trade_off(energy_pick: Pick, time_pick: Pick) -> str:
+    """Why the energy-optimal pick is not the fastest: what it gives up and what it saves."""
+    if energy_pick.params == time_pick.params and energy_pick.power_limit_w == time_pick.power_limit_w:
+        return " It is also the fastest configuration."
+    slower = 100 * (energy_pick.time_ms / time_pick.time_ms - 1)
+    saved = 100 * (1 - energy_pick.energy_j / time_pick.energy_j)
+    causes = []
+    if energy_pick.params != time_pick.params:
+        causes.append(f"its shape draws {energy_pick.power_w:.0f} W instead of {time_pick.power_w:.0f} W")
+    if energy_pick.sm_clock_mhz < time_pick.sm_clock_mhz - 1:
+        causes.append(f"its power limit lowers the clock to {energy_pick.sm_clock_mhz:.0f} MHz")
+    because = f" because {' and '.join(causes)}" if causes else ""
+    return (f" Against the time-optimal pick it runs {slower:.0f}% longer but uses {saved:.0f}% less energy"
+            f"{because}.")
+
+
 def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.ndarray,
                    default_column: int) -> Recommendation:
     """Build the recommendation from predictions over the requested power-limit ``columns``.
@@ -181,6 +197,7 @@ def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.
 
     energy_pick, time_pick, balanced_pick = chosen(energy_i, "energy-optimal"), chosen(time_i, "time-optimal"), \
         chosen(balanced_i, "balanced")
+    energy_pick = replace(energy_pick, why=energy_pick.why + _trade_off(energy_pick, time_pick))
     savings = {}
     for pick, name in ((energy_pick, "energy_optimal"), (balanced_pick, "balanced"), (time_pick, "time_optimal")):
         savings[f"{name}_vs_occupancy"] = _saving(pick, occ)
