@@ -172,7 +172,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
 
 def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop import api
-    from flipflop.report.plots import pareto_html
+    from flipflop.report.plots import pareto_html, recommendation_html
     from flipflop.report.tables import avoided_text, recommendation_panels, savings_table
 
     spec, positional, kwargs = _spec_call(args)
@@ -193,7 +193,7 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
         console.print(savings_table(data))
         console.print(avoided_text(avoided))
     _write_outputs(args, rows, data, console, f"{spec.kernel_name} on {rec.gpu}",
-                   pareto_html(rows, list(spec.tune_params)))
+                   recommendation_html(data) + pareto_html(rows, list(spec.tune_params)))
     return 0
 
 

@@ -98,6 +98,7 @@ def test_recommend_panels_and_plots(tmp_path):
     code, _ = cli("recommend", spec(tmp_path), "--plot", str(page), "--json", str(tmp_path / "rec.json"))
     html = page.read_text()
     assert html.count("data:image/png;base64,") == 2 and "Pareto set" in html
+    assert "<h3>Energy-optimal: block_size_x=" in html
     rec = json.loads((tmp_path / "rec.json").read_text())
     assert rec["fixed_256_baseline"]["params"] == {"block_size_x": 16, "block_size_y": 16}
 

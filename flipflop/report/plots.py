@@ -154,3 +154,17 @@ def write_validation_plot(rows: Sequence[dict], target: str | Path) -> Path:
     target = Path(target)
     target.write_bytes(_png_bytes(fig))
     return target
+
+
+def recommendation_html(rec: dict) -> str:
+    """The picks and baselines with their explanations, for the HTML report."""
+    parts = []
+    for key, title in (("energy_optimal", "Energy-optimal"), ("balanced", "Balanced"), ("time_optimal", "Time-optimal"),
+                       ("occupancy_baseline", "Baseline: occupancy heuristic"),
+                       ("fixed_256_baseline", "Baseline: fixed 256 threads")):
+        pick = rec.get(key)
+        if pick:
+            params = ", ".join(f"{k}={v}" for k, v in pick["params"].items())
+            parts.append(f"<h3>{title}: {html.escape(params)} at {pick['power_limit_w']:.0f} W</h3>"
+                         f"<p>{html.escape(pick['why'])}</p>")
+    return "".join(parts)
