@@ -127,3 +127,12 @@ def test_features_needs_arguments(tmp_path, capsys):
     (tmp_path / "copy2d.cu").write_text(KERNEL)
     assert main(["features", "copy2d", str(tmp_path / "copy2d.cu")]) == 2
     assert "features needs the kernel's arguments" in capsys.readouterr().err
+
+
+def test_unknown_kernel_and_wrong_argument_count_are_one_line(tmp_path, capsys):
+    assert main(["predict", spec(tmp_path, SPEC.replace('kernel_name = "copy2d"', 'kernel_name = "nope"'))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "nope" in err and err.count("\n") == 1
+    last_argument = SPEC.rindex("[[arguments]]")
+    assert main(["predict", spec(tmp_path, SPEC[:last_argument])]) == 2
+    assert capsys.readouterr().err == "error: kernel copy2d takes 4 arguments, got 3\n"
