@@ -265,7 +265,7 @@ def _gpus(args: argparse.Namespace, out: TextIO) -> int:
 def _calibrate(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.hardware import calibrate
     args.argv = sys.argv[2:]
-    return calibrate.run(args)
+    return EXIT_ERROR if calibrate.run(args) else 0  # it has printed its one-line error
 
 
 def _measure(args: argparse.Namespace, out: TextIO) -> int:
