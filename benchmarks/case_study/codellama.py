@@ -502,15 +502,15 @@ def generate(model: Any, input_ids: Any, new_tokens: int, cache_name: str, keep:
 
 
 def _cupy_view_of_torch_stream(cupy: Any, torch: Any) -> Any:
-    """torch's current CUDA stream as a CuPy stream, so our launches order with torch's work."""
-    stream = torch.cuda.current_stream()
-    from_external = getattr(cupy.cuda.Stream, "from_external", None)  # CuPy ≥ 14; ExternalStream is deprecated
-    if from_external is not None:
-        try:
-            return from_external(stream)
-        except (TypeError, AttributeError, ValueError):  # a torch stream without the CUDA stream protocol
-            pass
-    return cupy.cuda.ExternalStream(stream.cuda_stream)
+    """torch's current CUDA stream as a CuPy stream, so our launches order with torch's work.
+
+    ExternalStream is what was verified on the device (CuPy 14.2); CuPy 14 marks it deprecated
+    in favour of Stream.from_external, which needs the stream protocol on torch's side."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return cupy.cuda.ExternalStream(torch.cuda.current_stream().cuda_stream)
 
 
 class FlipflopAttention:
