@@ -6,6 +6,7 @@ picks and baselines; ``measure`` and ``validate`` run the same space on a real G
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import time
@@ -18,6 +19,7 @@ import numpy as np
 from flipflop.errors import ConfigurationError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
+from flipflop.report.savings import measurement_avoided
 from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
 from flipflop.search.recommend import Recommendation, recommend_from
 from flipflop.search.space import enumerate_space
@@ -262,8 +264,10 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
         kernel_name, kernel_source, problem_size, arguments, tune_params, gpu, power_limits, restrictions,
         (grid_div_x, grid_div_y, grid_div_z), block_size_names, smem_args, defines, compiler_options)
     default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
-    rec = recommend_from(ev, profile, kernel_name, _columns(ev, requested), default_col)
-    return Recommendation(**{**rec.__dict__, "metadata": metadata})
+    cols = _columns(ev, requested)
+    rec = recommend_from(ev, profile, kernel_name, cols, default_col)
+    avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
+    return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
 
 
 def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],

@@ -124,6 +124,7 @@ def test_recommend_picks_come_from_the_pareto_set():
     assert rec.occupancy_baseline.power_limit_w == 700.0
     d = rec.to_dict()
     assert d["energy_optimal"]["role"] == "energy-optimal" and "energy_optimal_vs_occupancy" in d["savings"]
+    assert d["measurement_avoided"]["configurations"] == 6 * 11
 
 
 def test_ptx_source_is_analysed_once_for_every_configuration():

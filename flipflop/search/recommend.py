@@ -66,6 +66,7 @@ class Recommendation:
     dropped: int
     search_space_reduction: float  # 1 − |Pareto set| / evaluated points
     metadata: dict[str, Any] = field(default_factory=dict)
+    measurement_avoided: dict[str, Any] = field(default_factory=dict)  # flipflop.report.savings
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
