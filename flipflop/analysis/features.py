@@ -80,6 +80,7 @@ class LaunchFeatures:
     shared_bytes: int  # static + dynamic per block
     local_bytes: int
     spill_bytes: int = 0
+    static_instructions: int = 0  # PTX instructions in the kernel body, for spill traffic estimates
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

@@ -258,7 +258,7 @@ class KernelAnalysis:
             registers=resources.registers,
             shared_bytes=resources.shared_bytes + int(dynamic_shared_bytes),
             local_bytes=resources.local_bytes, spill_bytes=resources.spill_bytes,
-            notes=tuple(notes))
+            static_instructions=int(self.static_counts.sum()), notes=tuple(notes))
         return features, tuple(branches)
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,

@@ -75,6 +75,9 @@ class GpuProfile:
     schedulers_per_sm: int = 4     # warp instructions issued per clock per SM
     alu_latency_cycles: float = 4.0  # dependent-issue latency of the FP32/INT pipes
     barrier_cycles: float = 24.0   # a __syncthreads with all warps already arrived
+    block_launch_ns: float = 80.0  # per block per SM: the block scheduler's dispatch and retire
+    atomic_same_address_ns: float = 2.0  # global atomics on one address serialise at L2
+    l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits

@@ -39,7 +39,7 @@ UNIT_OF_CLASS: dict[str, str] = {
     "local_load": "ldst", "local_store": "ldst", "const_load": "ldst", "atomic": "ldst",
     "barrier": "other", "branch": "branch", "other": "other",
 }
-OVERLAP_NORM = 3.0      # ‖·‖_p combining SM-side and memory-side time: p=∞ is perfect overlap
+OVERLAP_NORM = 4.0      # ‖·‖_p combining the time terms: p=∞ would be perfect overlap
 CLOCK_STEP_MHZ = 15.0   # NVIDIA's SM clock granularity
 
 
@@ -81,13 +81,21 @@ class Prediction:
 
 @dataclass(frozen=True)
 class _Terms:
-    """Clock-independent pieces of one launch's time and power."""
+    """Clock-independent pieces of one launch's time and power.
 
-    sm_cycles: float
-    memory_s: float
-    memory_bound_by_latency: bool
-    sync_cycles: float
-    sync_s: float
+    Cycle counts scale with the SM clock, seconds do not. ``rounds`` × the block's latency
+    path is the time when too few blocks are resident to hide latency; ``busiest`` × the
+    per-block throughput terms the time when a resource saturates.
+    """
+
+    rounds: float
+    busiest: float
+    latency_cycles: float       # one block's dependent path: ALU chains, barriers
+    latency_s: float            # one block's exposed memory latency
+    throughput_cycles: float    # per block: issue, pipes, shared, L1
+    throughput_s: float         # per block: its share of L2 and DRAM bandwidth
+    dispatch_s: float           # per block: the block scheduler
+    atomic_s: float             # whole launch: same-address atomics, serialised
     active_sms: float
     resident_warps: float
     sm_energy_pj: float
@@ -123,30 +131,27 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
     issue_cycles = sum(warp_instr.values()) / profile.schedulers_per_sm
     pipe_cycles = max(warp_instr[u] * profile.warp_size / profile.ops_per_clock_per_sm[u]
                       for u in UNIT_CLASSES if profile.ops_per_clock_per_sm[u] > 0)
-    # A warp issues a dependent instruction every alu_latency cycles: the schedulers stay
-    # busy only with enough resident warps to interleave.
-    hiding = min(1.0, resident_warps / (profile.schedulers_per_sm * profile.alu_latency_cycles))
 
     traffic = memory_traffic(f, profile, occ.blocks_per_sm)
     shared_cycles = traffic.shared_wavefronts / blocks
     l1_cycles = traffic.l1_bytes / blocks / profile.shared_bytes_per_clock_per_sm
-    block_cycles = max(issue_cycles / hiding, pipe_cycles, shared_cycles, l1_cycles)
-    sm_cycles = busiest * block_cycles
+    l2_port_cycles = traffic.l2_bytes / blocks / profile.l2_bytes_per_clock_per_sm
+    throughput_cycles = max(issue_cycles, pipe_cycles, shared_cycles, l1_cycles, l2_port_cycles)
+    throughput_s = max(traffic.dram_bytes / blocks / (profile.dram_bandwidth_bytes_per_s / active_sms),
+                       traffic.l2_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
 
-    dram_s = traffic.dram_bytes / profile.dram_bandwidth_bytes_per_s
-    l2_s = traffic.l2_bytes / profile.l2_bandwidth_bytes_per_s
-    bytes_per_request = traffic.l1_bytes / traffic.global_requests if traffic.global_requests else 0.0
-    in_flight = active_sms * resident_warps * traffic.loads_in_flight_per_warp * bytes_per_request
-    latency_s = 0.0
-    if in_flight > 0 and traffic.l2_bytes > 0:
-        dram_share = min(1.0, traffic.dram_bytes / traffic.l2_bytes)
-        mean_latency_s = 1e-9 * (dram_share * profile.dram_latency_ns + (1 - dram_share) * profile.l2_latency_ns)
-        latency_s = traffic.l2_bytes * mean_latency_s / in_flight
-    memory_s = max(dram_s, l2_s, latency_s)
-
-    sync_cycles = rounds * f.barriers_per_thread * profile.barrier_cycles
-    exposed_s = profile.dram_latency_ns * 1e-9 / occ.blocks_per_sm if traffic.global_requests else 0.0
-    sync_s = rounds * f.barriers_per_thread * exposed_s
+    # A block's dependent path: each warp's instructions issue one ALU latency apart, every
+    # barrier waits for the block, and each group of loads in flight waits one memory latency.
+    thread_instr = sum(per_unit.values())
+    latency_cycles = thread_instr * profile.alu_latency_cycles + f.barriers_per_thread * profile.barrier_cycles
+    phases = traffic.load_executions_per_thread / traffic.loads_in_flight_per_warp
+    if traffic.l1_bytes > 0:
+        l1_hit = max(0.0, 1.0 - traffic.l2_bytes / traffic.l1_bytes)
+        dram_share = min(1.0, traffic.dram_bytes / traffic.l2_bytes) if traffic.l2_bytes else 0.0
+        miss_ns = dram_share * profile.dram_latency_ns + (1 - dram_share) * profile.l2_latency_ns
+        latency_s = phases * 1e-9 * (l1_hit * profile.shared_latency_ns + (1 - l1_hit) * miss_ns)
+    else:
+        latency_s = 0.0
 
     sm_energy = sum(per_unit[u] * profile.energy_pj_per_op[u] for u in UNIT_CLASSES) * threads * blocks
     sm_energy += traffic.shared_bytes * profile.shared_energy_pj_per_byte
@@ -160,9 +165,9 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
         waves=blocks / (occ.blocks_per_sm * sms),
         tail_efficiency=blocks / (full_waves * occ.blocks_per_sm * sms),
         dram_bytes=traffic.dram_bytes, l2_bytes=traffic.l2_bytes, active_fraction=f.active_fraction,
-        latency_limited_issue=hiding < 1.0 and issue_cycles / hiding >= max(pipe_cycles, shared_cycles, l1_cycles),
     )
-    return _Terms(sm_cycles, memory_s, latency_s >= max(dram_s, l2_s), sync_cycles, sync_s,
+    return _Terms(rounds, busiest, latency_cycles, latency_s, throughput_cycles, throughput_s,
+                  profile.block_launch_ns * 1e-9, traffic.atomic_ops_per_address * profile.atomic_same_address_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
 
@@ -182,10 +187,16 @@ def predict_launches(
 
     clocks = _clock_grid_hz(profile)[None, :]                    # (1, F)
     scale = clocks / (profile.max_sm_clock_mhz * 1e6)
-    sm_s = col("sm_cycles") / clocks
-    mem_s = np.broadcast_to(col("memory_s"), sm_s.shape)
-    busy_s = (sm_s ** OVERLAP_NORM + mem_s ** OVERLAP_NORM) ** (1.0 / OVERLAP_NORM)
-    time_s = profile.launch_overhead_us * 1e-6 + busy_s + col("sync_cycles") / clocks + col("sync_s")
+    shape = (len(terms), clocks.shape[1])
+    parts = {
+        "latency": col("rounds") * (col("latency_cycles") / clocks + col("latency_s")),
+        "compute": col("busiest") * col("throughput_cycles") / clocks,
+        "memory": np.broadcast_to(col("busiest") * col("throughput_s"), shape),
+        "dispatch": np.broadcast_to(col("busiest") * col("dispatch_s"), shape),
+        "atomic": np.broadcast_to(col("atomic_s"), shape),
+    }
+    busy_s = sum(part ** OVERLAP_NORM for part in parts.values()) ** (1.0 / OVERLAP_NORM)
+    time_s = profile.launch_overhead_us * 1e-6 + busy_s
     k = profile.voltage_exponent
     power = (profile.static_power_w
              + (col("active_sms") * profile.sm_active_power_w
@@ -204,13 +215,11 @@ def predict_launches(
     reasons = []
     top = clocks.shape[1] - 1
     for i, term in enumerate(terms):
-        r = dict(term.reasons)
-        latency_issue = r.pop("latency_limited_issue")
-        if mem_s[i, top] >= sm_s[i, top]:
-            bound = "latency" if term.memory_bound_by_latency else "memory"
-        else:
-            bound = "latency" if latency_issue else "compute"
+        at_max = {name: part[i, top] for name, part in parts.items()}
+        bound = max(at_max, key=at_max.get)
         reasons.append(Reasons(
-            bound=bound, sm_time_ms=sm_s[i, top] * 1e3, memory_time_ms=mem_s[i, top] * 1e3,
-            sync_time_ms=(term.sync_cycles / clocks[0, top] + term.sync_s) * 1e3, **r))
+            bound={"dispatch": "latency", "atomic": "memory"}.get(bound, bound),
+            sm_time_ms=max(at_max["compute"], at_max["latency"]) * 1e3,
+            memory_time_ms=max(at_max["memory"], at_max["atomic"]) * 1e3,
+            sync_time_ms=term.rounds * term.latency_cycles / clocks[0, top] * 1e3, **term.reasons))
     return Prediction(t * 1e3, p, p * t, f_mhz, limits, tuple(reasons))

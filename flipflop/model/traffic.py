@@ -28,6 +28,8 @@ class Traffic:
     shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
     shared_bytes: float
     global_requests: float      # warp-level global requests, whole launch
+    load_executions_per_thread: float  # global loads a thread executes
+    atomic_ops_per_address: float      # global atomics that land on one address (max over accesses)
     loads_in_flight_per_warp: float  # independent global loads a warp issues before a use
     coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
     bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
@@ -35,6 +37,18 @@ class Traffic:
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
     return access.executions_per_thread * warps
+
+
+def spill_accesses_per_thread(features: LaunchFeatures) -> float:
+    """Dynamic local-memory accesses a thread makes for register spills.
+
+    ptxas reports spill bytes of the static code only; spill code is assumed to run as often
+    as the average instruction, so the static spill count is scaled by dynamic/static counts.
+    """
+    if features.spill_bytes <= 0 or features.static_instructions <= 0:
+        return 0.0
+    dynamic = sum(features.instructions.values())
+    return features.spill_bytes / 4 * dynamic / features.static_instructions
 
 
 def memory_traffic(
@@ -51,6 +65,8 @@ def memory_traffic(
     global_requests = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
     loads_by_depth: dict[int, int] = {}
+    load_executions = 0.0
+    atomic_contention = 0.0
     # (bytes at L1, per-block footprint or None, grid footprint or None) per global access
     globals_: list[tuple[float, float | None, float | None]] = []
     for a in features.accesses:
@@ -69,13 +85,27 @@ def memory_traffic(
         a_l1 = reqs * sectors * SECTOR_BYTES
         requested += thread_bytes
         global_requests += reqs
+        if a.op == "atomic" and a.footprint_bytes:
+            addresses = max(1.0, a.footprint_bytes / a.bytes)
+            atomic_contention = max(atomic_contention, a.executions_per_thread * threads / addresses)
         if a.op == "load":
+            load_executions += a.executions_per_thread
             loads_by_depth[a.loop_depth] = loads_by_depth.get(a.loop_depth, 0) + 1
             block_fp = None if a.block_footprint_bytes is None else min(a.block_footprint_bytes, a_l1 / features.blocks)
         else:
             block_fp = None  # stores and atomics write through to L2
         grid_fp = a.footprint_bytes
         globals_.append((a_l1, block_fp, grid_fp))
+
+    spill = spill_accesses_per_thread(features)
+    if spill > 0:
+        # Spills live in local memory, interleaved so a warp's request is coalesced; each
+        # thread re-reads its own stack frame, so the block footprint is frame × threads.
+        frame = max(features.local_bytes, 4) * features.threads_per_block
+        spill_l1 = spill * warps * 4 * SECTOR_BYTES
+        globals_.append((spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
+        global_requests += spill * warps
+        requested += spill * 4 * threads
 
     l1 = sum(g[0] for g in globals_)
     # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
@@ -89,8 +119,17 @@ def memory_traffic(
             unique = block_fp * features.blocks
             to_l2.append((unique + (a_l1 - unique) * (1.0 - l1_fit), grid_fp))
     l2 = sum(t[0] for t in to_l2)
-    # L2: re-reads across blocks hit when what the resident blocks touch fits in L2.
-    concurrent = l2 * resident_blocks / features.blocks
+    # L2: re-reads across blocks hit when the distinct data the resident blocks touch fits;
+    # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
+    share = resident_blocks / features.blocks
+    concurrent = 0.0
+    for (a_l2, grid_fp), (_, block_fp, _) in zip(to_l2, globals_):
+        touched = [a_l2 * share]
+        if block_fp is not None:
+            touched.append(block_fp * resident_blocks)
+        if grid_fp is not None:
+            touched.append(grid_fp * share)
+        concurrent += min(touched)
     l2_fit = min(1.0, profile.l2_bytes / concurrent) if concurrent > 0 else 1.0
     dram = 0.0
     for a_l2, grid_fp in to_l2:
@@ -110,6 +149,8 @@ def memory_traffic(
         shared_wavefronts=shared_wavefronts,
         shared_bytes=shared_bytes,
         global_requests=global_requests,
+        load_executions_per_thread=load_executions,
+        atomic_ops_per_address=atomic_contention,
         loads_in_flight_per_warp=in_flight,
         coalescing_efficiency=(requested / l1) if l1 else 1.0,
         bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,
