@@ -14,14 +14,16 @@ N = 1 << 24
 
 
 def stream(block_x: int, sectors: float, fma_per_thread: float = 0.0, registers: int = 16) -> LaunchFeatures:
-    """c[i] = a[i] + b[i] over N floats; ``sectors`` per warp request (4 = coalesced)."""
+    """c[i] = a[i] + b[i] over N floats; ``sectors`` per warp request (4 = coalesced; more
+    means each thread's float sits in a sector of its own, as with a stride)."""
     grid = (math.ceil(N / block_x), 1, 1)
 
     def access(op, line):
         return AccessFacts(line=line, space="global", op=op, bytes=4, affine=True,
                            stride_bytes={"x": 4, "y": 0, "z": 0}, loop_depth=0, executions_per_thread=1.0,
                            sectors_per_request=sectors, lines_per_request=sectors / 4,
-                           bank_conflict_degree=None, footprint_bytes=4.0 * N, block_footprint_bytes=4.0 * block_x)
+                           bank_conflict_degree=None, footprint_bytes=4.0 * N * sectors / 4,
+                           block_footprint_bytes=4.0 * block_x * sectors / 4)
 
     return LaunchFeatures(
         kernel="stream", block=(block_x, 1, 1), grid=grid,
