@@ -2,7 +2,6 @@
 
 The model path runs only where torch and transformers are installed (CPU, dry-run size).
 """
-import argparse
 import gzip
 import json
 import zipfile

@@ -28,9 +28,10 @@ import sys
 import sysconfig
 import time
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -308,6 +309,7 @@ def recommend_shapes(batch_size: int, heads: int, head_dim: int, prefill_len: in
 
     try:
         from flipflop.api import recommend
+        from flipflop.errors import FlipflopError
     except ImportError as error:
         raise CaseStudyError(f"--shapes auto needs flipflop importable (PYTHONPATH=.): {error}") from None
     source = KERNEL_PATH.read_text()
@@ -323,9 +325,8 @@ def recommend_shapes(batch_size: int, heads: int, head_dim: int, prefill_len: in
                              "HEAD_DIM": [head_dim], "CAUSAL": [1]},
                             gpu=gpu, restrictions=["32 <= block_size_x * block_size_y <= 1024"],
                             grid_div_x=["block_size_y"], grid_div_y=[])
-        except Exception as error:  # flipflop's own errors, or a stage not yet importable
-            raise CaseStudyError(f"flipflop.recommend failed for the {phase}: {type(error).__name__}: "
-                                 f"{str(error).splitlines()[0] if str(error) else ''}") from None
+        except FlipflopError as error:
+            raise CaseStudyError(f"flipflop.recommend failed for the {phase}: {error}") from None
         picks["occupancy"][phase] = Shape(rec.occupancy_baseline.block[0], rec.occupancy_baseline.block[1])
         picks["flipflop"][phase] = Shape(rec.energy_optimal.block[0], rec.energy_optimal.block[1])
     where = f"prefill {batch_size}x{heads} heads x {prefill_len} tokens, decode 1 query x {decode_kv_len} keys"
@@ -432,8 +433,8 @@ def build_result(*, args: argparse.Namespace, argv: Sequence[str], gpu: dict[str
         "setup_s": setup_s,
         "runs": [{**asdict(run), "clock_event_reasons": list(run.clock_event_reasons)} for run in runs],
         "totals": summarize(runs, idle_power_w),
-        "notes": ["energy: NVML total-energy counter difference over each whole run, aligned on counter "
-                  "updates; the GPU's power limit was not changed",
+        "notes": [("energy: NVML total-energy counter difference over each whole run, aligned on counter "
+                   "updates; the GPU's power limit was not changed"),
                   "runs alternate shapes (A, B, A, B) to cancel thermal and clock drift"],
     }
 
@@ -539,7 +540,7 @@ class FlipflopAttention:
     def attend(self, query: Any, key: Any, value: Any, scale: float, shape: Shape) -> Any:
         """softmax(Q Kᵀ·scale) V, causal (queries are the last positions): [B, H, q, D] → [B, H, q, D] fp32."""
         torch, cupy = self._torch, self._cupy
-        batch, heads, q_len, dim = query.shape
+        batch, heads, q_len, _ = query.shape
         kv_len = key.shape[2]
         if key.shape[1] != heads:
             raise CaseStudyError(f"grouped-query attention ({heads} query, {key.shape[1]} KV heads) is not supported")
