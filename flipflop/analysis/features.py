@@ -54,6 +54,7 @@ class AccessFacts:
     footprint_bytes: float | None
     block_footprint_bytes: float | None
     uniform: bool = False  # same address for every thread of a warp (a broadcast)
+    loop_stride_bytes: int | None = None  # address change per iteration of the innermost loop
     cached_read_only: bool = False  # ld.global.nc / __ldg
 
 

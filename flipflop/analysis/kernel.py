@@ -60,6 +60,7 @@ class StaticAccess:
     access: MemoryAccess
     affine: bool
     strides: tuple[Expr | None, Expr | None, Expr | None]  # bytes per +1 of tid.x/y/z
+    loop_stride: Expr | None  # bytes per iteration of the innermost enclosing loop
     loops: tuple[int, ...]  # enclosing loop indices, outermost first
     guard: Expr | None  # the instruction's own predicate
     shape: Expr  # the address without its constant offset
@@ -224,7 +225,8 @@ class KernelAnalysis:
                 loop_depth=len(sa.loops), executions_per_thread=float(mean_freq[sa.access.block]),
                 sectors_per_request=m[0], lines_per_request=m[1], bank_conflict_degree=m[2],
                 footprint_bytes=m[5], block_footprint_bytes=m[4], uniform=m[3],
-                cached_read_only=sa.access.cached_read_only)
+                cached_read_only=sa.access.cached_read_only,
+                loop_stride_bytes=self._loop_stride(sa, env0))
             for sa, m in zip(self.accesses, metrics))
 
         loops = []
@@ -388,6 +390,15 @@ class KernelAnalysis:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp
 
+    def _loop_stride(self, sa: StaticAccess, env0: dict) -> int | None:
+        expr = sa.loop_stride
+        if expr is None:
+            return None
+        if expr.is_const:
+            return int(expr.const)
+        value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY])
+        return int(value[0]) if value is not None else None
+
     def _strides(self, sa: StaticAccess, env0: dict) -> dict[str, int | None]:
         strides: dict[str, int | None] = {}
         for dim, expr in zip(_DIMS, sa.strides):
@@ -452,7 +463,9 @@ def _static_access(access: MemoryAccess, cfg: CFG, guard: Expr | None) -> Static
     shape = address - address.const
     key = (str(shape), access.bytes, access.space, access.op == "atomic", access.tile,
            str(access.row_stride), loops)
-    return StaticAccess(access, affine, tuple(strides), loops, guard, shape, key)  # type: ignore[arg-type]
+    inner = address.linear_in(f"i{loops[-1]}") if loops else None
+    loop_stride = inner[1] if inner is not None else None
+    return StaticAccess(access, affine, tuple(strides), loop_stride, loops, guard, shape, key)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=512)

@@ -39,6 +39,28 @@ def _warp_requests(access: AccessFacts, warps: float) -> float:
     return access.executions_per_thread * warps
 
 
+def _new_sector_fraction(a: AccessFacts) -> float:
+    """Share of a loop access's executions that reach a sector not read the iteration before."""
+    stride = a.loop_stride_bytes
+    if a.loop_depth == 0 or stride is None or abs(stride) >= SECTOR_BYTES:
+        return 1.0
+    return max(abs(stride) / SECTOR_BYTES, 1.0 / max(a.executions_per_thread, 1.0))
+
+
+def _warps_sharing(a: AccessFacts, block: tuple[int, int, int], warps_per_block: int) -> float:
+    """Warps of a block that read the same addresses in the same iteration.
+
+    Threads that differ only along a dimension whose stride is zero read the same address;
+    a warp holds at most 32 distinct ones, so a block of D distinct addresses is read
+    warps × min(32, D) / D times over.
+    """
+    distinct = 1
+    for extent, dim in zip(block, "xyz"):
+        if a.stride_bytes.get(dim) != 0:
+            distinct *= extent
+    return max(1.0, warps_per_block * min(32, distinct) / distinct)
+
+
 def spill_accesses_per_thread(features: LaunchFeatures) -> float:
     """Dynamic local-memory accesses a thread makes for register spills.
 
@@ -91,11 +113,16 @@ def memory_traffic(
         if a.op == "load":
             load_executions += a.executions_per_thread
             loads_by_depth[a.loop_depth] = loads_by_depth.get(a.loop_depth, 0) + 1
-            block_fp = None if a.block_footprint_bytes is None else min(a.block_footprint_bytes, a_l1 / features.blocks)
+            # Near reuse hits L1 whatever the capacity: a sector re-read in the next
+            # iterations of the innermost loop, or read by the block's other warps in the
+            # same iteration (a zero stride along tid.y or tid.z).
+            a_l1_near = a_l1 * _new_sector_fraction(a) / _warps_sharing(a, features.block, warps_per_block)
+            block_fp = None if a.block_footprint_bytes is None else min(a.block_footprint_bytes, a_l1_near / features.blocks)
         else:
+            a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
         grid_fp = a.footprint_bytes
-        globals_.append((a_l1, block_fp, grid_fp))
+        globals_.append((a_l1, a_l1_near, block_fp, grid_fp))
 
     spill = spill_accesses_per_thread(features)
     if spill > 0:
@@ -103,27 +130,27 @@ def memory_traffic(
         # thread re-reads its own stack frame, so the block footprint is frame × threads.
         frame = max(features.local_bytes, 4) * features.threads_per_block
         spill_l1 = spill * warps * 4 * SECTOR_BYTES
-        globals_.append((spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
+        globals_.append((spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
         global_requests += spill * warps
         requested += spill * 4 * threads
 
     l1 = sum(g[0] for g in globals_)
     # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
-    resident_fp = blocks_per_sm * sum(g[1] for g in globals_ if g[1] is not None)
+    resident_fp = blocks_per_sm * sum(g[2] for g in globals_ if g[2] is not None)
     l1_fit = min(1.0, l1_capacity / resident_fp) if resident_fp > 0 else 1.0
     to_l2 = []
-    for a_l1, block_fp, grid_fp in globals_:
+    for _, near, block_fp, grid_fp in globals_:
         if block_fp is None:
-            to_l2.append((a_l1, grid_fp))
+            to_l2.append((near, grid_fp))
         else:
             unique = block_fp * features.blocks
-            to_l2.append((unique + (a_l1 - unique) * (1.0 - l1_fit), grid_fp))
+            to_l2.append((unique + (near - unique) * (1.0 - l1_fit), grid_fp))
     l2 = sum(t[0] for t in to_l2)
     # L2: re-reads across blocks hit when the distinct data the resident blocks touch fits;
     # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
     share = resident_blocks / features.blocks
     concurrent = 0.0
-    for (a_l2, grid_fp), (_, block_fp, _) in zip(to_l2, globals_):
+    for (a_l2, grid_fp), (_, _, block_fp, _) in zip(to_l2, globals_):
         touched = [a_l2 * share]
         if block_fp is not None:
             touched.append(block_fp * resident_blocks)
