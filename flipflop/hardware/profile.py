@@ -78,6 +78,7 @@ class GpuProfile:
     block_launch_ns: float = 80.0  # per block per SM: the block scheduler's dispatch and retire
     atomic_same_address_ns: float = 2.0  # global atomics on one address serialise at L2
     l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
+    l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits

@@ -105,6 +105,9 @@ def memory_traffic(
         if sectors is None:  # not analysable: assume every thread touches its own sector
             sectors = float(min(32, profile.warp_size))
         a_l1 = reqs * sectors * SECTOR_BYTES
+        if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
+            # A warp that fills none of its sectors makes L2 merge byte-masked writes.
+            a_l1 *= profile.l2_partial_write_factor
         requested += thread_bytes
         global_requests += reqs
         if a.op == "atomic" and a.footprint_bytes:
