@@ -83,7 +83,7 @@ def memory_traffic(
     resident_blocks = max(1, min(features.blocks, blocks_per_sm * profile.sm_count))
     l1_capacity = max(0.0, profile.l1_bytes_per_sm - blocks_per_sm * features.shared_bytes)
 
-    requested = 0.0
+    requested = transferred = 0.0
     global_requests = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
     loads_by_depth: dict[int, int] = {}
@@ -105,6 +105,7 @@ def memory_traffic(
         if sectors is None:  # not analysable: assume every thread touches its own sector
             sectors = float(min(32, profile.warp_size))
         a_l1 = reqs * sectors * SECTOR_BYTES
+        transferred += a_l1
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes.
             a_l1 *= profile.l2_partial_write_factor
@@ -182,6 +183,6 @@ def memory_traffic(
         load_executions_per_thread=load_executions,
         atomic_ops_per_address=atomic_contention,
         loads_in_flight_per_warp=in_flight,
-        coalescing_efficiency=(requested / l1) if l1 else 1.0,
+        coalescing_efficiency=(requested / transferred) if transferred else 1.0,
         bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,
     )
