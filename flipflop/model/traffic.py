@@ -137,6 +137,7 @@ def memory_traffic(
         globals_.append((spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
         global_requests += spill * warps
         requested += spill * 4 * threads
+        transferred += spill_l1
 
     l1 = sum(g[0] for g in globals_)
     # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
