@@ -430,7 +430,6 @@ DEVICE_ATTRIBUTES = {
     "max_blocks_per_sm": 106,
     "shared_reserved_per_block_bytes": 111,
 }
-CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8  # cuda.h
 
 
 def _cuda_errors(method: Callable) -> Callable:
@@ -504,11 +503,9 @@ class CupyDevice(CalibrationDevice):
         loads of one kernel differ in it)."""
         if load.bench.kernel not in self._functions:
             self._functions[load.bench.kernel] = self._module.get_function(load.bench.kernel)
-        function = self._functions[load.bench.kernel]
+        function = self._functions[load.bench.kernel]  # a RawKernel; its CUfunction is .kernel.ptr
         if load.shared_bytes > 48 * 1024:
-            from cupy.cuda import driver
-
-            driver.funcSetAttribute(function.ptr, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, load.shared_bytes)
+            function.max_dynamic_shared_size_bytes = load.shared_bytes
         return function
 
     def _buffer(self, name: str):
@@ -557,7 +554,7 @@ class CupyDevice(CalibrationDevice):
         from cupy.cuda import driver
 
         function = self._function(load)
-        return int(driver.occupancyMaxActiveBlocksPerMultiprocessor(function.ptr, load.block, load.shared_bytes))
+        return int(driver.occupancyMaxActiveBlocksPerMultiprocessor(function.kernel.ptr, load.block, load.shared_bytes))
 
     @_cuda_errors
     def time_ms(self, load: Load, iters: int, launches: int) -> float:
