@@ -271,3 +271,16 @@ def test_main_calibrate_without_cupy_is_a_one_line_error(tmp_path: Path, monkeyp
     monkeypatch.setattr(builtins, "__import__", no_cupy)
     assert main_calibrate(["--out", str(tmp_path / "p.json"), "--no-progress"]) == 1
     assert capsys.readouterr().err.strip() == "error: calibration needs CuPy: pip install cupy-cuda12x (or cupy-cuda13x)"
+
+
+def test_a_broken_benchmark_is_recorded_and_the_run_goes_on(tmp_path: Path):
+    class Broken(FakeDevice):
+        def time_ms(self, load, iters, launches):
+            if load.name == "sfu_sin":
+                raise AttributeError("no such thing")
+            return super().time_ms(load, iters, launches)
+
+    raw = run_calibration(tmp_path / "raw.json", quick=True, progress=False, device=Broken())
+    assert raw["complete"] is True
+    assert raw["errors"] == [{"name": "sfu_sin", "error": "AttributeError: no such thing"}]
+    assert "sfu_sin" not in {p["name"] for p in raw["points"]} and "sfu_ex2" in {p["name"] for p in raw["points"]}
