@@ -350,6 +350,7 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None) -> GpuProfi
         "flipflop_commit": meta.get("flipflop_commit"),
         "power_window_s": meta.get("window_s"),
         "complete": raw.get("complete", False),
+        "benchmark_errors": raw.get("errors", []),  # benchmarks whose fields fell back to the base
         "base_profile": base.name,
         "power_limits_set": bool(raw.get("power_limit_sweep")),
         "extras": fit.extras,
