@@ -7,11 +7,7 @@ picks and baselines; ``measure`` and ``validate`` run the same space on a real G
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import threading
 import time
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -20,6 +16,7 @@ from flipflop.errors import ConfigurationError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
 from flipflop.report.savings import measurement_avoided
+from flipflop.search.builds import arguments_key, prebuild, variant_builder
 from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
 from flipflop.search.recommend import Recommendation, recommend_from
 from flipflop.search.space import enumerate_space
@@ -73,94 +70,27 @@ def power_limit_list(profile: GpuProfile, power_limits: Any) -> list[float]:
     return sorted(set(limits))
 
 
-def check_arguments(function: Any, arguments: Sequence[Any]) -> None:
+def check_arguments(kernel: str, params: Sequence[Any], arguments: Sequence[Any]) -> None:
     """Kernel Tuner arguments (numpy arrays and scalars, kernel order) against the PTX parameters."""
-    params = function.params
     if len(arguments) != len(params):
-        raise ConfigurationError(f"kernel {function.name} takes {len(params)} arguments, got {len(arguments)}")
+        raise ConfigurationError(f"kernel {kernel} takes {len(params)} arguments, got {len(arguments)}")
     for i, (arg, param) in enumerate(zip(arguments, params)):
         if isinstance(arg, np.ndarray):
             if param.type not in ("u64", "b64") or param.array_len:
-                raise ConfigurationError(f"argument {i} of {function.name} is an array but the kernel takes "
+                raise ConfigurationError(f"argument {i} of {kernel} is an array but the kernel takes "
                                          f"a {param.type} scalar")
             continue
         if param.array_len:  # a struct passed by value: accept a numpy void/record of its size
             continue
         value = np.asarray(arg)
         if value.ndim != 0 or value.dtype == object:
-            raise ConfigurationError(f"argument {i} of {function.name} must be a numpy array or scalar, "
+            raise ConfigurationError(f"argument {i} of {kernel} must be a numpy array or scalar, "
                                      f"got {type(arg).__name__}")
         kinds, size = PTX_SCALAR_TYPES.get(param.type, ("", 0))
         if size and (value.dtype.kind not in kinds or value.dtype.itemsize != size):
             what = "float" if kinds == "f" else "integer"
-            raise ConfigurationError(f"argument {i} of {function.name} has dtype {value.dtype} but the kernel "
+            raise ConfigurationError(f"argument {i} of {kernel} has dtype {value.dtype} but the kernel "
                                      f"takes a {8 * size}-bit {what} (PTX .{param.type})")
-
-
-@lru_cache(maxsize=4096)
-def _compile(source: str, kernel_name: str, arch: str, defines: tuple[tuple[str, str], ...],
-             options: tuple[str, ...]) -> Any:
-    from flipflop.frontend import compile_kernel
-    return compile_kernel(source, kernel_name, arch=arch, defines=dict(defines) or None, options=options)
-
-
-_analyses: dict[tuple[str, str], Any] = {}
-_analyses_lock = threading.Lock()
-
-
-def _analysis(compiled: Any, kernel_name: str, args_key: tuple) -> _CachedAnalysis:
-    """One KernelAnalysis per distinct PTX text (configurations that compile alike share it)."""
-    from flipflop.analysis.kernel import analyze_kernel
-    key = (hashlib.sha1(compiled.ptx.encode()).hexdigest(), compiled.function.name)
-    with _analyses_lock:
-        cached = _analyses.get(key)
-    if cached is None:
-        cached = analyze_kernel(compiled.module, compiled.function.name)
-        with _analyses_lock:
-            _analyses[key] = cached
-    return _CachedAnalysis(cached, key, args_key)
-
-
-_features: dict[tuple, Any] = {}
-_FEATURES_MAX = 200_000
-ARGUMENT_SAMPLE = 4096  # elements of each array hashed for the features cache key
-
-
-def arguments_key(arguments: Sequence[Any]) -> tuple:
-    """A cache key for Kernel Tuner arguments: dtypes, shapes, scalar values, and a hash of
-    an evenly strided sample of each array's contents (contents only matter where a loop
-    bound reads them; hashing whole multi-GB arrays would cost more than the analysis)."""
-    key = []
-    for arg in arguments:
-        if isinstance(arg, np.ndarray):
-            flat = arg.reshape(-1)
-            sample = np.ascontiguousarray(flat[::max(1, flat.size // ARGUMENT_SAMPLE)])
-            key.append(("array", arg.dtype.str, arg.shape, hashlib.blake2b(sample.tobytes(), digest_size=16).digest()))
-        else:
-            value = np.asarray(arg)
-            key.append(("scalar", value.dtype.str, value.tobytes()))
-    return tuple(key)
-
-
-@dataclass(frozen=True)
-class _CachedAnalysis:
-    """A KernelAnalysis whose per-launch evaluations are memoised across calls."""
-
-    analysis: Any
-    ptx_key: tuple[str, str]
-    arguments_key: tuple
-
-    def evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence[Any],
-                 resources: Any, dynamic_shared_bytes: int = 0) -> Any:
-        key = (self.ptx_key, block, grid, self.arguments_key, resources, dynamic_shared_bytes)
-        cached = _features.get(key)
-        if cached is None:
-            cached = self.analysis.evaluate(block, grid, arguments, resources,
-                                            dynamic_shared_bytes=dynamic_shared_bytes)
-            if len(_features) >= _FEATURES_MAX:
-                _features.clear()
-            _features[key] = cached
-        return cached
 
 
 def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
@@ -177,18 +107,16 @@ def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
                             smem_args=smem_args, defines=defines)
     text, kind = load_kernel_source(kernel_source)
     options = tuple(compiler_options or ())
-    checked: list[bool] = []
     args_key = arguments_key(arguments)
+    variant = variant_builder(text, kernel_name, profile.arch, options, args_key,
+                              lambda v: check_arguments(v.kernel, v.params, arguments))
 
-    def build(key: tuple[tuple[str, str], ...]) -> KernelBuild:
-        compiled = _compile(text, kernel_name, profile.arch, key, options)
-        if not checked:
-            check_arguments(compiled.function, arguments)
-            checked.append(True)
-        return KernelBuild(compiled, _analysis(compiled, kernel_name, args_key))
+    def prepare(launches: dict) -> None:
+        prebuild(text, kernel_name, profile.arch, options, launches, arguments, args_key)
 
     all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
-    ev = evaluate_space(space, profile, all_limits, build, text if kind == "cuda" else None, arguments)
+    ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
+                        text if kind == "cuda" else None, arguments, prepare)
     metadata = {
         "kernel": kernel_name,
         "gpu": profile.name,

@@ -80,11 +80,13 @@ def evaluate_space(
     build: Callable[[tuple[tuple[str, str], ...]], KernelBuild],
     source: str | None,
     arguments: Sequence[Any],
+    prepare: Callable[[dict[tuple, list[tuple]]], None] | None = None,
 ) -> Evaluated:
     """Predict every configuration of ``space`` at every power limit.
 
     ``build(defines)`` compiles and analyses one variant (cached by the caller); ``source``
     is the CUDA text used to find which defines matter (None for PTX input: one variant).
+    ``prepare(launches by defines)``, if given, runs first (e.g. to build variants in parallel).
     Configurations the GPU cannot launch become ``Dropped`` records; if none is left,
     ConfigurationError says why the first few failed.
     """
@@ -99,6 +101,11 @@ def evaluate_space(
             shaped.append((config, key))
 
     keys = list(dict.fromkeys(key for _, key in shaped))
+    if prepare is not None:
+        launches: dict[tuple, list[tuple]] = {key: [] for key in keys}
+        for config, key in shaped:
+            launches[key].append((config.block, config.grid, config.dynamic_shared_bytes))
+        prepare(launches)
 
     def attempt(key: tuple) -> KernelBuild | CompileError:
         try:
