@@ -67,10 +67,16 @@ def relevant_defines(source: str, defines: tuple[tuple[str, str], ...]) -> tuple
 
 @dataclass(frozen=True)
 class KernelBuild:
-    """One compiled variant: the front end's compiled kernel and its analysis."""
+    """One compiled variant and what evaluates its launches.
 
-    compiled: Any          # flipflop.frontend.CompiledKernel
-    analysis: Any          # flipflop.analysis.kernel.KernelAnalysis
+    ``compiled`` needs ``ptx``, ``resources``, ``nvrtc_version`` and ``ptxas_version``
+    (a ``flipflop.search.builds.Variant`` or the front end's CompiledKernel); ``analysis``
+    needs ``evaluate(block, grid, arguments, resources, dynamic_shared_bytes)`` (a
+    KernelAnalysis or ``builds.CachedAnalysis``).
+    """
+
+    compiled: Any
+    analysis: Any
 
 
 def evaluate_space(
