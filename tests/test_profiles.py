@@ -62,3 +62,11 @@ def test_datasheet_inherits_from_measured_scaled_by_node():
 def test_gpus_listing():
     names = [s.name for s in list_profiles()]
     assert names == sorted(names) and set(NAMES) <= set(names)
+
+
+def test_measured_profile_without_node_in_provenance_still_qualifies():
+    h100 = dataclasses.replace(load_profile("h100-sxm"), status="measured", provenance={"command": "calibrate"},
+                               energy_pj_per_op={u: 10.0 for u in UNIT_CLASSES})
+    rtx3070 = load_profile("rtx-3070")
+    assert nearest_measured(rtx3070, [h100]) is h100
+    assert inherit(rtx3070, h100).energy_pj_per_op["fp32"] == pytest.approx(16.0)

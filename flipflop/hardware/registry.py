@@ -26,6 +26,9 @@ from flipflop.hardware.profile import PROFILE_DIR, GpuProfile, load_profile
 
 # Relative dynamic energy per operation, by process node (TSMC 4N = 1).
 NODE_ENERGY_FACTOR = {"TSMC 4N": 1.0, "TSMC N7": 1.35, "Samsung 8N": 1.6}
+# Process node by architecture, for profiles whose provenance does not name one
+# (GA100 is TSMC N7, GA10x Samsung 8N, AD10x and GH100 TSMC 4N).
+ARCH_NODE = {"sm_90": "TSMC 4N", "sm_89": "TSMC 4N", "sm_86": "Samsung 8N", "sm_80": "TSMC N7"}
 # Architecture → family, for choosing the nearest measured GPU.
 ARCH_FAMILY = {"sm_90": "hopper", "sm_89": "ada", "sm_86": "ampere", "sm_80": "ampere"}
 # Coefficients that scale with the process node.
@@ -52,7 +55,7 @@ class ProfileSummary:
 
 
 def _node(profile: GpuProfile) -> str | None:
-    return profile.provenance.get("process_node")
+    return profile.provenance.get("process_node") or ARCH_NODE.get(profile.arch)
 
 
 def _memory(profile: GpuProfile) -> str | None:
