@@ -28,7 +28,6 @@ PTX_SCALAR_TYPES: dict[str, tuple[str, int]] = {
     "s8": ("iub", 1), "u8": ("iub", 1), "b8": ("iubV", 1), "s16": ("iu", 2), "u16": ("iu", 2), "b16": ("iuf", 2),
     "s32": ("iu", 4), "u32": ("iu", 4), "b32": ("iuf", 4), "s64": ("iu", 8), "u64": ("iu", 8), "b64": ("iuf", 8),
 }
-RESULT_FIGURES = ("power_limit", "time", "power", "energy", "pareto", "sm_clock")
 
 
 class PredictionResults(list):
