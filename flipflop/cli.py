@@ -22,7 +22,16 @@ def _add_output_flags(p: argparse.ArgumentParser, plot: bool = True) -> None:
 
 
 def _add_spec_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("spec", help="tuning spec (TOML): kernel, problem size, arguments, tune_params, ...")
+    p.add_argument("spec", nargs="?", help="tuning spec (TOML): kernel, problem size, arguments, tune_params, ...; "
+                                            "or give them with the flags below (which also override a spec)")
+    p.add_argument("--kernel", help="kernel name")
+    p.add_argument("--source", help=".cu or .ptx file")
+    p.add_argument("--problem-size", help="problem size x[,y[,z]]")
+    p.add_argument("--tune", action="append", default=[], metavar="NAME=V1,V2,...", help="a tune parameter (repeatable)")
+    p.add_argument("--args", help="arguments in order: dtype[size] for an array, dtype=value for a scalar")
+    p.add_argument("--restriction", action="append", default=[], metavar="EXPR", help="a restriction (repeatable)")
+    for axis in "xyz":
+        p.add_argument(f"--grid-div-{axis}", metavar="EXPR[,EXPR]", help=f"grid divisor(s) for {axis}")
     p.add_argument("--gpu", help="bundled profile name or profile JSON path (overrides the spec)")
     p.add_argument("--power-limits", metavar="W", help='"all" or comma-separated watts, e.g. 300,500,700')
     p.add_argument("--grid-intensity", type=float, default=None, metavar="G",
@@ -98,24 +107,6 @@ def _ints(text: str, what: str) -> tuple[int, ...]:
         raise ConfigurationError(f"{what} {text!r}: use comma-separated integers") from None
 
 
-def _argument_list(text: str) -> list[Any]:
-    """'float32[1024],int32=7' → [np.zeros(1024, float32), np.int32(7)]."""
-    import numpy as np
-
-    arguments: list[Any] = []
-    for item in (t.strip() for t in text.split(",") if t.strip()):
-        try:
-            if item.endswith("]") and "[" in item:
-                dtype, size = item[:-1].split("[", 1)
-                arguments.append(np.zeros(int(size), np.dtype(dtype)))
-            else:
-                dtype, value = item.split("=", 1)
-                arguments.append(np.dtype(dtype).type(float(value) if np.dtype(dtype).kind == "f" else int(value)))
-        except (ValueError, TypeError):
-            raise ConfigurationError(f"--args item {item!r}: use dtype[size] or dtype=value") from None
-    return arguments
-
-
 def _console(out: TextIO) -> Any:
     from rich.console import Console
     return Console(file=out, width=160, soft_wrap=False, highlight=False)
@@ -136,8 +127,14 @@ def _write_outputs(args: argparse.Namespace, rows: list[dict], data: Any, consol
 
 
 def _spec_call(args: argparse.Namespace) -> tuple[Any, tuple, dict]:
-    from flipflop.search.spec import load_spec
-    spec = load_spec(args.spec)
+    from flipflop.search.spec import load_spec, parse_argument_list, parse_tune_param, spec_from_flags
+    divisors = tuple(getattr(args, f"grid_div_{axis}") for axis in "xyz")
+    spec = spec_from_flags(
+        load_spec(args.spec) if args.spec else None, kernel_name=args.kernel, kernel_source=args.source,
+        problem_size=_ints(args.problem_size, "--problem-size") if args.problem_size else None,
+        tune_params=dict(parse_tune_param(t) for t in args.tune),
+        arguments=parse_argument_list(args.args) if args.args else None, restrictions=args.restriction,
+        grid_div=tuple(d.split(",") if d is not None else None for d in divisors))
     return spec, spec.positional(), spec.api_kwargs(gpu=args.gpu, power_limits=_power_limits(args.power_limits))
 
 
@@ -207,7 +204,8 @@ def _features(args: argparse.Namespace, out: TextIO) -> int:
         from flipflop.search.spec import load_spec
         arguments = list(load_spec(args.spec).arguments)
     elif args.args:
-        arguments = _argument_list(args.args)
+        from flipflop.search.spec import parse_argument_list
+        arguments = list(parse_argument_list(args.args))
     else:
         raise ConfigurationError("features needs the kernel's arguments: --args 'float32[N],...,int32=N' "
                                  "or --spec SPEC.toml")

@@ -136,3 +136,24 @@ def test_unknown_kernel_and_wrong_argument_count_are_one_line(tmp_path, capsys):
     last_argument = SPEC.rindex("[[arguments]]")
     assert main(["predict", spec(tmp_path, SPEC[:last_argument])]) == 2
     assert capsys.readouterr().err == "error: kernel copy2d takes 4 arguments, got 3\n"
+
+
+def test_predict_from_flags_without_a_spec(tmp_path):
+    (tmp_path / "copy2d.cu").write_text(KERNEL)
+    code, text = cli("predict", "--kernel", "copy2d", "--source", str(tmp_path / "copy2d.cu"),
+                     "--problem-size", "512,256", "--tune", "block_size_x=16,32", "--tune", "block_size_y=4,8",
+                     "--args", "float32[131072],float32[131072],int32=512,int32=256",
+                     "--restriction", "block_size_x*block_size_y>=128", "--json", str(tmp_path / "r.json"))
+    assert code == 0
+    rows = json.loads((tmp_path / "r.json").read_text())["results"]
+    assert [(r["block_size_x"], r["block_size_y"]) for r in rows] == [(16, 8), (32, 4), (32, 8)]
+
+
+def test_flags_override_a_spec_and_missing_flags_are_named(tmp_path, capsys):
+    code, _ = cli("predict", spec(tmp_path), "--tune", "block_size_x=32", "--tune", "block_size_y=8",
+                  "--json", str(tmp_path / "r.json"))
+    rows = json.loads((tmp_path / "r.json").read_text())["results"]
+    assert code == 0 and [(r["block_size_x"], r["block_size_y"], r["power_limit"]) for r in rows] == [
+        (32, 8, 400.0), (32, 8, 700.0)]
+    assert main(["predict", "--kernel", "copy2d"]) == 2
+    assert capsys.readouterr().err == "error: without a spec file, give --source, --problem-size, --tune, --args\n"

@@ -35,9 +35,9 @@ from __future__ import annotations
 import ast
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -253,3 +253,66 @@ def load_spec(path: str | Path) -> Spec:
                 block_size_names=tuple(names) if names else None, smem_size=smem, defines=defines,
                 compiler_options=tuple(options) if options else None, gpu=gpu,
                 power_limits=data.get("power_limits"), constants=constants)
+
+
+def parse_argument_list(text: str) -> tuple[Any, ...]:
+    """Arguments written on one line: ``dtype[size]`` for an array (zeros), ``dtype=value``
+    for a scalar, comma-separated in kernel order: 'float32[1024],float32[1024],int32=1024'."""
+    arguments: list[Any] = []
+    for item in (t.strip() for t in text.split(",") if t.strip()):
+        try:
+            if item.endswith("]") and "[" in item:
+                dtype, size = item[:-1].split("[", 1)
+                arguments.append(np.zeros(int(size), np.dtype(dtype)))
+            else:
+                dtype, value = item.split("=", 1)
+                kind = np.dtype(dtype)
+                arguments.append(kind.type(float(value) if kind.kind == "f" else int(value)))
+        except (ValueError, TypeError):
+            raise ConfigurationError(f"argument {item!r}: use dtype[size] or dtype=value") from None
+    return tuple(arguments)
+
+
+def _value(text: str) -> Any:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text
+
+
+def parse_tune_param(text: str) -> tuple[str, list[Any]]:
+    """'block_size_x=16,32,64' → ("block_size_x", [16, 32, 64])."""
+    name, sep, values = text.partition("=")
+    parsed = [_value(v.strip()) for v in values.split(",") if v.strip()]
+    if not sep or not name.strip() or not parsed:
+        raise ConfigurationError(f"tune parameter {text!r}: use NAME=V1,V2,...")
+    return name.strip(), parsed
+
+
+def spec_from_flags(base: Spec | None, *, kernel_name: str | None = None, kernel_source: str | None = None,
+                    problem_size: Sequence[int] | None = None, tune_params: dict[str, list[Any]] | None = None,
+                    arguments: Sequence[Any] | None = None, restrictions: Sequence[str] | None = None,
+                    grid_div: tuple[Any, Any, Any] = (None, None, None)) -> Spec:
+    """A spec from command-line values, on top of ``base`` (a loaded spec) when given."""
+    given = {"kernel_name": kernel_name, "kernel_source": Path(kernel_source) if kernel_source else None,
+             "problem_size": tuple(problem_size) if problem_size else None, "tune_params": tune_params or None,
+             "arguments": tuple(arguments) if arguments is not None else None,
+             "restrictions": tuple(restrictions) if restrictions else None}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if any(d is not None for d in grid_div):
+        changes["grid_div"] = tuple(d if d is not None else (base.grid_div[i] if base else None)
+                                    for i, d in enumerate(grid_div))
+    if base is not None:
+        return replace(base, **changes)
+    flags = {"kernel_name": "--kernel", "kernel_source": "--source", "problem_size": "--problem-size",
+             "tune_params": "--tune", "arguments": "--args"}
+    missing = [flag for key, flag in flags.items() if key not in changes]
+    if missing:
+        raise ConfigurationError(f"without a spec file, give {', '.join(missing)}")
+    if not changes["kernel_source"].is_file():
+        raise ConfigurationError(f"kernel source {changes['kernel_source']} does not exist")
+    return Spec(path=Path("."), block_size_names=None, smem_size=None, defines=None, compiler_options=None,
+                gpu="h100-sxm", power_limits=None, restrictions=changes.pop("restrictions", None),
+                grid_div=changes.pop("grid_div", (None, None, None)), **changes)
