@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from flipflop.errors import ConfigurationError, MeasurementError
 from flipflop.measure.launcher import COMPILE_OPTIONS, STATUS_OK
@@ -196,7 +197,7 @@ def measure_with_kernel_tuner(
     started_s = clock()
     try:
         results, env = kernel_tuner.tune_kernel(**kwargs)
-    except Exception as error:  # Kernel Tuner raises bare exceptions on compile and driver errors
+    except Exception as error:  # noqa: BLE001 - Kernel Tuner raises bare exceptions on compile and driver errors
         raise MeasurementError(f"Kernel Tuner failed on {kernel_name}: {_one_line(error)}") from None
     wall_time_s = clock() - started_s
     energy_after_mj = _energy_mj(monitor)
