@@ -14,6 +14,7 @@ from flipflop.measure.kernel_tuner_bridge import (
     cache_entry,
     cache_key,
     measure_with_kernel_tuner,
+    only_configurations,
     row_from_kernel_tuner,
     tune_kernel_arguments,
     write_kernel_tuner_cache,
@@ -65,7 +66,7 @@ def _fake_kernel_tuner(monkeypatch, results, env, calls, clock=None, advance_s=0
 def test_tune_kernel_arguments_brute_force_cupy_quiet_with_our_compile_options():
     kwargs = tune_kernel_arguments("k", "src", (100, 10), [np.int32(1)], TUNE_PARAMS,
                                    restrictions=["block_size_x*block_size_y<=128"], grid_div_y=["block_size_y"],
-                                   smem_args={"size": 64}, iterations=5)
+                                   smem_args={"size": 64}, defines={"TILE": 4}, iterations=5)
     assert kwargs["lang"] == "cupy"
     assert kwargs["strategy"] == "brute_force"
     assert kwargs["compiler_options"] == ["-std=c++17"]
@@ -74,8 +75,25 @@ def test_tune_kernel_arguments_brute_force_cupy_quiet_with_our_compile_options()
     assert kwargs["restrictions"] == ["block_size_x*block_size_y<=128"]
     assert kwargs["grid_div_x"] is None and kwargs["grid_div_y"] == ["block_size_y"]
     assert kwargs["smem_args"] == {"size": 64}
+    assert kwargs["defines"] == {"TILE": 4}
     assert kwargs["tune_params"] == {"block_size_x": [32, 64, 128], "block_size_y": [1, 2]}
     assert kwargs["problem_size"] == (100, 10)
+
+
+def test_subset_restriction_admits_exactly_the_chosen_configurations():
+    text = only_configurations(["block_size_x", "block_size_y"],
+                               [{"block_size_x": np.int64(32), "block_size_y": 1}, {"block_size_x": 4, "block_size_y": 8}])
+    assert text == "(block_size_x, block_size_y,) in [(32, 1), (4, 8)]"
+    assert only_configurations(["block_size_x"], [{"block_size_x": 64}]) == "(block_size_x,) in [(64,)]"
+
+
+def test_kernel_tuner_searchspace_accepts_the_subset_restriction():
+    pytest.importorskip("kernel_tuner")
+    from kernel_tuner.searchspace import Searchspace
+
+    chosen = [{"block_size_x": 32, "block_size_y": 2}, {"block_size_x": 128, "block_size_y": 1}]
+    space = Searchspace(TUNE_PARAMS, [only_configurations(list(TUNE_PARAMS), chosen)], 1024)
+    assert sorted(space.sorted_list()) == [(32, 2), (128, 1)]
 
 
 def test_tune_params_that_change_gpu_settings_are_refused():

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.ground_truth.collect import OVERHEAD_PER_CONFIG_S, launch_configs  # noqa: E402
 from benchmarks.kernels.suite import Case, case_by_name  # noqa: E402
+from flipflop.measure.kernel_tuner_bridge import only_configurations  # noqa: E402
 
 DEFAULT_CASES = "vector_add@10000000,transpose_tiled@3000x5000,convolution@1000x1000"
 # Seconds Kernel Tuner spends per configuration besides its power window: NVRTC compile (serial),
@@ -98,13 +99,6 @@ def plan(cases: list[Case], full: list[Case], args: argparse.Namespace) -> list[
     return plans
 
 
-def kt_subset_restriction(case: Case, configs: list[dict]) -> str:
-    """A Kernel Tuner restriction string that admits exactly `configs`."""
-    names = list(case.tune_params)
-    tuples = [tuple(config[name] for name in names) for config in configs]
-    return f"({', '.join(names)},) in {tuples!r}"
-
-
 def dry_run(plans: list[dict], full: list[Case], args: argparse.Namespace, out: TextIO) -> None:
     try:
         import kernel_tuner
@@ -118,7 +112,7 @@ def dry_run(plans: list[dict], full: list[Case], args: argparse.Namespace, out: 
         print(f"{case.name}: {len(configs)}/{item['total']} configs, ~{item['estimate_s']:.0f} s; shapes {shapes}",
               file=out)
         if configs:
-            print(f"  Kernel Tuner restriction: {kt_subset_restriction(case, configs)[:160]}", file=out)
+            print(f"  Kernel Tuner restriction: {only_configurations(list(case.tune_params), configs)[:160]}", file=out)
     for case in full:
         print(f"{case.name}: full Kernel Tuner brute force over {len(launch_configs(case))} configs, "
               f"~{kt_cost_s(len(launch_configs(case)), args.kt_duration_s) + SETUP_PER_CASE_S:.0f} s", file=out)
@@ -160,7 +154,7 @@ def _run_kt(case: Case, configs: list[dict] | None, args, monitor, meter: Meter)
 
     restrictions = list(case.restrictions)
     if configs is not None:
-        restrictions.append(kt_subset_restriction(case, configs))
+        restrictions.append(only_configurations(list(case.tune_params), configs))
     rows, cost = meter(lambda: measure_with_kernel_tuner(
         case.kernel_name, case.source, case.problem_size, case.arguments(), case.tune_params,
         restrictions=restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y,

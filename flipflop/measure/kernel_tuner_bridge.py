@@ -110,6 +110,7 @@ def tune_kernel_arguments(
     grid_div_z: Any = None,
     block_size_names: Sequence[str] | None = None,
     smem_args: Mapping[str, Any] | None = None,
+    defines: Mapping[str, Any] | None = None,
     compiler_options: Sequence[str] = COMPILE_OPTIONS,
     iterations: int = 7,
     observers: Sequence[Any] = (),
@@ -130,10 +131,19 @@ def tune_kernel_arguments(
         "arguments": list(arguments), "tune_params": {k: list(v) for k, v in tune_params.items()},
         "restrictions": restrictions, "grid_div_x": grid_div_x, "grid_div_y": grid_div_y,
         "grid_div_z": grid_div_z, "block_size_names": list(block_size_names) if block_size_names else None,
-        "smem_args": dict(smem_args) if smem_args else None, "compiler_options": list(compiler_options),
+        "smem_args": dict(smem_args) if smem_args else None, "defines": dict(defines) if defines else None,
+        "compiler_options": list(compiler_options),
         "iterations": iterations, "lang": "cupy", "strategy": "brute_force", "observers": list(observers),
         "verbose": False, "quiet": True,
     }
+
+
+def only_configurations(param_names: Sequence[str], configs: Sequence[Mapping[str, Any]]) -> str:
+    """A Kernel Tuner restriction string admitting exactly `configs` (to measure a chosen subset,
+    e.g. the top-k predicted, with its brute force); add it to the user's restrictions."""
+    names = list(param_names)
+    tuples = [tuple(_json_value(config[name]) for name in names) for config in configs]
+    return f"({', '.join(names)},) in {tuples!r}"
 
 
 def row_from_kernel_tuner(result: Mapping[str, Any], param_names: Sequence[str]) -> dict:
@@ -162,6 +172,7 @@ def measure_with_kernel_tuner(
     grid_div_z: Any = None,
     block_size_names: Sequence[str] | None = None,
     smem_args: Mapping[str, Any] | None = None,
+    defines: Mapping[str, Any] | None = None,
     compiler_options: Sequence[str] = COMPILE_OPTIONS,
     iterations: int = 7,
     observers: str | None = "nvml",
@@ -191,7 +202,8 @@ def measure_with_kernel_tuner(
     kwargs = tune_kernel_arguments(
         kernel_name, kernel_source, problem_size, arguments, tune_params, restrictions=restrictions,
         grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z, block_size_names=block_size_names,
-        smem_args=smem_args, compiler_options=compiler_options, iterations=iterations, observers=kt_observers)
+        smem_args=smem_args, defines=defines, compiler_options=compiler_options, iterations=iterations,
+        observers=kt_observers)
     monitor = monitor if monitor is not None else _default_monitor()
     energy_before_mj = _energy_mj(monitor)
     started_s = clock()
