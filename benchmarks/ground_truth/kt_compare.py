@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.ground_truth.collect import OVERHEAD_PER_CONFIG_S, launch_configs  # noqa: E402
 from benchmarks.kernels.suite import Case, case_by_name  # noqa: E402
+from flipflop.errors import MeasurementError  # noqa: E402
 from flipflop.measure.kernel_tuner_bridge import only_configurations  # noqa: E402
 
 DEFAULT_CASES = "vector_add@10000000,transpose_tiled@3000x5000,convolution@1000x1000"
@@ -266,7 +267,12 @@ def measure_case(item: dict, args, monitor, deadline_s: float, result: dict, sav
                     skipped.append(f"kernel_tuner pass {pass_index}: would not fit the remaining "
                                    f"{remaining_s:.0f} s")
                     continue
-                rows, cost, result["kernel_tuner_metadata"] = _run_kt(case, configs, args, monitor, meter)
+                try:
+                    rows, cost, result["kernel_tuner_metadata"] = _run_kt(case, configs, args, monitor, meter)
+                except MeasurementError as error:  # recorded; our protocol's passes still run
+                    skipped.append(f"kernel_tuner pass {pass_index}: {error}")
+                    print(f"{case.name} pass {pass_index} kernel_tuner: {error}", flush=True)
+                    continue
             runs[protocol].append({"pass": pass_index, **cost})
             for key, entry in by_key.items():
                 entry[protocol].append({"pass": pass_index, **_figures(rows.get(key))})
@@ -283,7 +289,10 @@ def full_brute_force(case: Case, args, monitor, deadline_s: float) -> dict:
     if deadline_s - time.perf_counter() < estimate_s:
         return {"case": case.name, "skipped": f"needs ~{estimate_s:.0f} s, budget left "
                                               f"{deadline_s - time.perf_counter():.0f} s"}
-    rows, cost, metadata = _run_kt(case, None, args, monitor, Meter(monitor))
+    try:
+        rows, cost, metadata = _run_kt(case, None, args, monitor, Meter(monitor))
+    except MeasurementError as error:
+        return {"case": case.name, "skipped": str(error)}
     ok = [r for r in rows.values() if r.get("status") == "ok"]
     best = min(ok, key=lambda r: r["measured_energy"]) if ok else None
     return {"case": case.name, "configurations_in_space": total, **cost,
