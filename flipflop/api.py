@@ -21,6 +21,7 @@ from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
 from flipflop.search.recommend import Recommendation, recommend_from
 from flipflop.search.space import enumerate_space
 
+MEASURE_BACKENDS = ("flipflop", "kernel_tuner")
 POWER_LIMIT_STEPS = 11  # "all": the settable range in this many evenly spaced limits
 # PTX scalar parameter type → (numpy kind letters accepted, bytes). Pointers are u64/b64.
 PTX_SCALAR_TYPES: dict[str, tuple[str, int]] = {
@@ -199,33 +200,57 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
 
 def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
                   tune_params: Mapping[str, Sequence[Any]], kwargs: dict[str, Any], top_k: int | None,
-                  monitor: Any, on_result: Callable[[dict], None] | None) -> PredictionResults:
+                  monitor: Any, on_result: Callable[[dict], None] | None, backend: str) -> PredictionResults:
     from flipflop.frontend import load_kernel_source
-    from flipflop.measure.launcher import measure_configs
 
+    if backend not in MEASURE_BACKENDS:
+        raise ConfigurationError(f"backend must be one of {', '.join(MEASURE_BACKENDS)}, got {backend!r}")
     kwargs = dict(kwargs)
     kwargs["power_limits"] = None  # the GPU runs at whatever limit it has; predictions at the default
     rows = predict(kernel_name, kernel_source, problem_size, arguments, tune_params, **kwargs)
-    ev_configs = _configs_for(kernel_name, kernel_source, problem_size, tune_params, kwargs, rows)
-    chosen = sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows))
-    chosen = sorted(chosen)
+    chosen = sorted(sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows)))
     text, _ = load_kernel_source(kernel_source)
-    configs = [ev_configs[i] for i in chosen]
-    measured = measure_configs(kernel_name, text, arguments, configs, monitor=monitor,
-                               defines=kwargs.get("defines"), on_result=on_result)
+    keys = list(tune_params)
+    if backend == "kernel_tuner":
+        from flipflop.measure.kernel_tuner_bridge import measure_with_kernel_tuner
+
+        if kwargs.get("defines") is not None:
+            raise ConfigurationError("the kernel_tuner backend writes Kernel Tuner's own #defines; drop defines")
+        wanted = {tuple(rows[i][k] for k in keys) for i in chosen}
+        options = {"compiler_options": kwargs["compiler_options"]} if kwargs.get("compiler_options") else {}
+        tuned = measure_with_kernel_tuner(
+            kernel_name, text, problem_size, arguments, tune_params,
+            restrictions=lambda p: tuple(p[k] for k in keys) in wanted, grid_div_x=kwargs.get("grid_div_x"),
+            grid_div_y=kwargs.get("grid_div_y"), grid_div_z=kwargs.get("grid_div_z"),
+            block_size_names=kwargs.get("block_size_names"), smem_args=kwargs.get("smem_args"), monitor=monitor,
+            **options)
+        by_params = {tuple(r[k] for k in keys): r for r in tuned}
+        measured = [by_params.get(tuple(rows[i][k] for k in keys), {"status": "not measured by Kernel Tuner"})
+                    for i in chosen]
+        run = {"device_name": tuned.metadata.get("device_name"), "kernel_tuner": tuned.metadata}
+    else:
+        from flipflop.measure.launcher import measure_configs
+        from flipflop.measure.nvml import NvmlMonitor
+
+        monitor = monitor or NvmlMonitor()
+        launches = _configs_for(problem_size, tune_params, kwargs, rows)
+        measured = measure_configs(kernel_name, text, arguments, [launches[i] for i in chosen], monitor=monitor,
+                                   defines=kwargs.get("defines"), on_result=on_result)
+        run = {"device_name": monitor.info().name}
     out = []
     for i, result in zip(chosen, measured):
         row = dict(rows[i])
         row.update({k: result[k] for k in ("measured_time", "measured_power", "measured_energy", "status")
                     if k in result})
         out.append(row)
-    return PredictionResults(out, rows.dropped, {**rows.metadata, "measured_configurations": len(out),
+    return PredictionResults(out, rows.dropped, {**rows.metadata, **run, "backend": backend,
+                                                 "measured_configurations": len(out),
                                                  "pareto_size": sum(r["pareto"] for r in rows),
                                                  "space_size": len(rows)})
 
 
-def _configs_for(kernel_name: str, kernel_source: Any, problem_size: Any, tune_params: Mapping[str, Any],
-                 kwargs: dict[str, Any], rows: PredictionResults) -> list[dict]:
+def _configs_for(problem_size: Any, tune_params: Mapping[str, Any], kwargs: dict[str, Any],
+                 rows: PredictionResults) -> list[dict]:
     """The launch dicts ``measure_configs`` takes, aligned with ``rows`` (one limit per config)."""
     space = enumerate_space(tune_params, problem_size, restrictions=kwargs.get("restrictions"),
                             grid_div_x=kwargs.get("grid_div_x"), grid_div_y=kwargs.get("grid_div_y"),
@@ -243,20 +268,23 @@ def _configs_for(kernel_name: str, kernel_source: Any, problem_size: Any, tune_p
 
 def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
             tune_params: Mapping[str, Sequence[Any]], *, top_k: int | None = None, monitor: Any = None,
-            on_result: Callable[[dict], None] | None = None, **kwargs: Any) -> PredictionResults:
+            on_result: Callable[[dict], None] | None = None, backend: str = "flipflop",
+            **kwargs: Any) -> PredictionResults:
     """Launch the launchable configurations on the GPU (all, or the ``top_k`` by predicted energy).
 
     Same arguments as ``predict``; returns predict's dicts at the default power limit with
     ``measured_time`` (ms), ``measured_power`` (W), ``measured_energy`` (J) and ``status``.
-    Needs CuPy and NVML (``pip install flipflop[gpu]``).
+    ``backend``: "flipflop" (CuPy launches, NVML energy-counter protocol) or "kernel_tuner"
+    (``kernel_tuner.tune_kernel`` with its NVML observer). Needs a GPU, CuPy and NVML
+    (``pip install flipflop[gpu]``; Kernel Tuner for its backend).
     """
     return _measure_rows(kernel_name, kernel_source, problem_size, arguments, tune_params, kwargs, top_k,
-                         monitor, on_result)
+                         monitor, on_result, backend)
 
 
 def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
              tune_params: Mapping[str, Sequence[Any]], *, top_k: int | None = None, k: int = 5,
-             monitor: Any = None, on_result: Callable[[dict], None] | None = None,
+             monitor: Any = None, on_result: Callable[[dict], None] | None = None, backend: str = "flipflop",
              **kwargs: Any) -> dict[str, Any]:
     """Measure (all or the ``top_k`` predicted) and compare with the predictions.
 
@@ -266,7 +294,7 @@ def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments:
     from flipflop.report.metrics import validation_metrics
 
     rows = measure(kernel_name, kernel_source, problem_size, arguments, tune_params, top_k=top_k,
-                   monitor=monitor, on_result=on_result, **kwargs)
+                   monitor=monitor, on_result=on_result, backend=backend, **kwargs)
     ok = [r for r in rows if r.get("status") == "ok" and "measured_energy" in r]
     metrics = validation_metrics(
         predicted_time=[r["time"] for r in ok], predicted_energy=[r["energy"] for r in ok],

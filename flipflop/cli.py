@@ -84,6 +84,11 @@ def create_parser() -> argparse.ArgumentParser:
         _add_spec_flags(p)
         _add_output_flags(p, plot=name == "validate")
         p.add_argument("--top-k", type=int, default=None, help="only the k configurations with least predicted energy")
+        p.add_argument("--backend", choices=("flipflop", "kernel_tuner"), default="flipflop",
+                       help="flipflop: CuPy launches and the NVML energy-counter protocol (default); "
+                            "kernel_tuner: kernel_tuner.tune_kernel with its NVML observer")
+        if name == "measure":
+            p.add_argument("--kt-cache", metavar="FILE", help="also write the run as a Kernel Tuner cache file")
         if name == "validate":
             p.add_argument("--k", type=int, default=5, help="k of the top-k overlap metric (default 5)")
     return parser
@@ -272,10 +277,15 @@ def _measure(args: argparse.Namespace, out: TextIO) -> int:
 
     spec, positional, kwargs = _spec_call(args)
     kwargs.pop("power_limits")
-    rows = api.measure(*positional, top_k=args.top_k, **kwargs)
+    rows = api.measure(*positional, top_k=args.top_k, backend=args.backend, **kwargs)
     console = _console(out)
     if args.json != "-":
         console.print(predictions_table(rows, list(spec.tune_params), None))
+    if args.kt_cache:
+        from flipflop.measure.kernel_tuner_bridge import write_kernel_tuner_cache
+        path = write_kernel_tuner_cache(args.kt_cache, spec.kernel_name, positional[2], spec.tune_params, rows,
+                                        device_name=rows.metadata["device_name"])
+        console.print(f"wrote {path}")
     _write_outputs(args, rows, {"results": list(rows), "metadata": rows.metadata}, console,
                    f"{spec.kernel_name} measured")
     return 0
@@ -287,7 +297,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
     spec, positional, kwargs = _spec_call(args)
     kwargs.pop("power_limits")
-    report = api.validate(*positional, top_k=args.top_k, k=args.k, **kwargs)
+    report = api.validate(*positional, top_k=args.top_k, k=args.k, backend=args.backend, **kwargs)
     console = _console(out)
     if args.json != "-":
         console.print(metrics_table(report["metrics"]))

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 import flipflop
-from flipflop.measure import launcher
+from flipflop.measure import kernel_tuner_bridge, launcher
+from flipflop.measure.nvml import FakeNvml
 
 KERNEL = """
 extern "C" __global__ void scale(float *x, float a, int n)
@@ -35,7 +36,7 @@ def fake_gpu(monkeypatch):
 
 
 def test_measure_passes_launches_and_merges_measurements(fake_gpu):
-    rows = flipflop.measure("scale", KERNEL, N, args(), TUNE)
+    rows = flipflop.measure("scale", KERNEL, N, args(), TUNE, monitor=FakeNvml())
     (configs,) = fake_gpu
     assert [c["block"] for c in configs] == [(64, 1, 1), (128, 1, 1), (256, 1, 1), (512, 1, 1), (1024, 1, 1)]
     assert [c["grid"] for c in configs] == [(16384, 1, 1), (8192, 1, 1), (4096, 1, 1), (2048, 1, 1), (1024, 1, 1)]
@@ -45,17 +46,36 @@ def test_measure_passes_launches_and_merges_measurements(fake_gpu):
 
 
 def test_measure_top_k_takes_least_predicted_energy(fake_gpu):
-    rows = flipflop.measure("scale", KERNEL, N, args(), TUNE, top_k=2)
+    rows = flipflop.measure("scale", KERNEL, N, args(), TUNE, top_k=2, monitor=FakeNvml())
     predicted = flipflop.predict("scale", KERNEL, N, args(), TUNE)
     best_two = sorted(sorted(predicted, key=lambda r: r["energy"])[:2], key=lambda r: r["block_size_x"])
     assert [r["block_size_x"] for r in rows] == [r["block_size_x"] for r in best_two]
 
 
 def test_validate_metrics(fake_gpu):
-    report = flipflop.validate("scale", KERNEL, N, args(), TUNE, k=2)
+    report = flipflop.validate("scale", KERNEL, N, args(), TUNE, k=2, monitor=FakeNvml())
     m = report["metrics"]
     assert m["measured"] == 5
     for key in ("spearman_energy", "spearman_time", "regret_energy", "top_2_overlap_energy", "pareto_coverage",
                 "near_optimum_in_pareto", "search_space_reduction"):
         assert key in m
     assert m["regret_energy"] >= 1.0 and -1.0 <= m["spearman_energy"] <= 1.0
+    assert report["metadata"]["device_name"] == "Fake H100" and report["metadata"]["backend"] == "flipflop"
+
+
+def test_kernel_tuner_backend_measures_only_the_chosen_configurations(monkeypatch):
+    seen = {}
+
+    def fake_kt(kernel_name, kernel_source, problem_size, arguments, tune_params, **kwargs):
+        visited = [p for p in ({"block_size_x": b} for b in tune_params["block_size_x"]) if kwargs["restrictions"](p)]
+        seen["visited"] = visited
+        rows = [{**p, "measured_time": 1.0, "measured_power": 200.0, "measured_energy": 0.2, "status": "ok",
+                 "backend": "kernel_tuner"} for p in visited]
+        return kernel_tuner_bridge.KernelTunerResults(rows, {"device_name": "NVIDIA H100 80GB HBM3"})
+
+    monkeypatch.setattr(kernel_tuner_bridge, "measure_with_kernel_tuner", fake_kt)
+    rows = flipflop.measure("scale", KERNEL, N, args(), TUNE, top_k=3, backend="kernel_tuner")
+    assert len(seen["visited"]) == 3 and [r["measured_energy"] for r in rows] == [0.2, 0.2, 0.2]
+    assert rows.metadata["device_name"] == "NVIDIA H100 80GB HBM3" and rows.metadata["backend"] == "kernel_tuner"
+    with pytest.raises(flipflop.errors.ConfigurationError, match="backend must be one of flipflop, kernel_tuner"):
+        flipflop.measure("scale", KERNEL, N, args(), TUNE, backend="nope")

@@ -157,3 +157,18 @@ def test_flags_override_a_spec_and_missing_flags_are_named(tmp_path, capsys):
         (32, 8, 400.0), (32, 8, 700.0)]
     assert main(["predict", "--kernel", "copy2d"]) == 2
     assert capsys.readouterr().err == "error: without a spec file, give --source, --problem-size, --tune, --args\n"
+
+
+def test_measure_writes_a_kernel_tuner_cache(tmp_path, monkeypatch):
+    from flipflop.measure import launcher, nvml
+
+    def measure_configs(kernel_name, kernel_source, arguments, configs, **kwargs):
+        return [{**c, "measured_time": 0.5, "measured_power": 250.0, "measured_energy": 0.125, "status": "ok"}
+                for c in configs]
+
+    monkeypatch.setattr(launcher, "measure_configs", measure_configs)
+    monkeypatch.setattr(nvml, "NvmlMonitor", lambda: nvml.FakeNvml(name="NVIDIA H100 80GB HBM3"))
+    code, text = cli("measure", spec(tmp_path), "--top-k", "3", "--kt-cache", str(tmp_path / "kt"))
+    assert code == 0 and "wrote" in text
+    cache = (tmp_path / "kt.json").read_text()
+    assert '"device_name": "NVIDIA H100 80GB HBM3"' in cache and cache.count('"nvml_energy"') == 3
