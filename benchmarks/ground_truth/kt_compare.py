@@ -203,10 +203,11 @@ def compare(configurations: list[dict], passes: int) -> dict:
     paired = [c for c in configurations if all(ok(c, p) for p in PROTOCOLS) and
               all(len(c[p]) == passes for p in PROTOCOLS)]
 
-    def series(protocol: str, figure: str, pass_index: int | None = None) -> list[float]:
+    def series(protocol: str, figure: str, pass_index: int | None = None, among: list | None = None) -> list[float]:
+        among = paired if among is None else among
         if pass_index is not None:
-            return [c[protocol][pass_index][figure] for c in paired]
-        return [statistics.mean(p[figure] for p in c[protocol]) for c in paired]
+            return [c[protocol][pass_index][figure] for c in among]
+        return [statistics.mean(p[figure] for p in c[protocol]) for c in among]
 
     result: dict[str, Any] = {"configurations_compared": len(paired)}
     agreement = {}
@@ -227,10 +228,12 @@ def compare(configurations: list[dict], passes: int) -> dict:
     result["agreement"] = agreement
     repeatability = {}
     for protocol in PROTOCOLS:
-        noise = {}
+        # Each protocol's own noise, over every configuration it measured "ok" in both passes.
+        own = [c for c in configurations if len(c[protocol]) >= 2 and ok(c, protocol)]
+        noise: dict[str, Any] = {"configurations": len(own)}
         if passes >= 2:
             for figure in FIGURES:
-                first, second = series(protocol, figure, 0), series(protocol, figure, 1)
+                first, second = series(protocol, figure, 0, own), series(protocol, figure, 1, own)
                 name = figure.removeprefix("measured_")
                 noise[f"spearman_{name}_pass0_vs_pass1"] = _spearman(first, second)
                 noise[f"median_abs_rel_diff_{name}"] = _median_rel_diff(first, second)
