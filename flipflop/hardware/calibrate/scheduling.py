@@ -1,0 +1,110 @@
+"""Micro-benchmarks for three costs the model charges that no throughput table holds:
+the block scheduler's dispatch cost per block, the serialisation of global atomics on one
+address, and the L2 cost of sectors written only in part. Times only (CUDA events); no
+power. Read-only: nothing on the GPU is set.
+
+    python -m flipflop.hardware.calibrate.scheduling --out scheduling_raw.json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+CUDA_SOURCE = r"""
+extern "C" __global__ void empty_block(int *out) {
+    if (out == nullptr) out[threadIdx.x] = 1;  // never true: keeps the kernel from being elided
+}
+// One atomic per warp, all on one address: the L2 atomic unit serialises them.
+extern "C" __global__ void same_address_atomic(float *out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if ((threadIdx.x & 31) == 0 && i < n) atomicAdd(out, 1.0f);
+}
+// Each lane touches its own 32-byte sector (a stride of 8 floats): 4 of the 32 bytes.
+extern "C" __global__ void strided_store(float *out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[(size_t)i * 8] = (float)i;
+}
+extern "C" __global__ void strided_load(const float *in, float *out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        float v = in[(size_t)i * 8];
+        if (v == -12345.0f) out[i] = v;
+    }
+}
+"""
+SM_BLOCKS_PER_SM = 4096     # empty blocks per SM: dispatch dominates
+ATOMIC_WARPS = 1 << 18
+STRIDED_THREADS = 1 << 22   # 4 Mi sectors = 128 MiB, beyond L2
+REPEATS = 20
+
+
+def _median_ms(cp: Any, launch: Callable[[], None]) -> float:
+    launch()
+    cp.cuda.runtime.deviceSynchronize()
+    times = []
+    for _ in range(REPEATS):
+        start, stop = cp.cuda.Event(), cp.cuda.Event()
+        start.record()
+        launch()
+        stop.record()
+        stop.synchronize()
+        times.append(cp.cuda.get_elapsed_time(start, stop))
+    return statistics.median(times)
+
+
+def run_scheduling(out_path: Path) -> dict[str, Any]:
+    """Measure the three costs; write and return the raw numbers and the derived figures."""
+    import cupy as cp  # the device side of calibration needs CuPy
+    import numpy as np
+
+    module = cp.RawModule(code=CUDA_SOURCE, options=("-std=c++17",))
+    sms = cp.cuda.Device().attributes["MultiProcessorCount"]
+    raw: dict[str, Any] = {"sm_count": sms, "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+                           "command": " ".join(sys.argv)}
+
+    empty = module.get_function("empty_block")
+    blocks = sms * SM_BLOCKS_PER_SM
+    dummy = cp.zeros(1024, cp.int32)
+    dispatch = {}
+    for threads in (32, 256, 1024):
+        dispatch[threads] = _median_ms(cp, lambda t=threads: empty((blocks,), (t,), (dummy,)))
+    raw["empty_blocks"] = {"blocks": blocks, "time_ms_by_threads": dispatch}
+    raw["block_launch_ns"] = dispatch[32] * 1e6 / SM_BLOCKS_PER_SM
+
+    atomic = module.get_function("same_address_atomic")
+    target = cp.zeros(1, cp.float32)
+    n = ATOMIC_WARPS * 32
+    ms = _median_ms(cp, lambda: atomic((n // 256,), (256,), (target, np.int32(n))))
+    raw["same_address_atomics"] = {"atomics": ATOMIC_WARPS, "time_ms": ms}
+    raw["atomic_same_address_ns"] = ms * 1e6 / ATOMIC_WARPS
+
+    buffer = cp.ones(STRIDED_THREADS * 8, cp.float32)
+    sink = cp.zeros(STRIDED_THREADS, cp.float32)
+    grid = (STRIDED_THREADS // 256,)
+    store, load = module.get_function("strided_store"), module.get_function("strided_load")
+    count = np.int32(STRIDED_THREADS)
+    store_ms = _median_ms(cp, lambda: store(grid, (256,), (buffer, count)))
+    load_ms = _median_ms(cp, lambda: load(grid, (256,), (buffer, sink, count)))
+    raw["partial_sectors"] = {"sectors": STRIDED_THREADS, "store_ms": store_ms, "load_ms": load_ms}
+    raw["l2_partial_write_factor"] = store_ms / load_ms
+
+    out_path.write_text(json.dumps(raw, indent=1))
+    return raw
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="block dispatch, same-address atomic and partial-write costs")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    raw = run_scheduling(args.out)
+    print(json.dumps({k: raw[k] for k in ("block_launch_ns", "atomic_same_address_ns", "l2_partial_write_factor")}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
