@@ -212,15 +212,14 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
     text, _ = load_kernel_source(kernel_source)
     keys = list(tune_params)
     if backend == "kernel_tuner":
-        from flipflop.measure.kernel_tuner_bridge import measure_with_kernel_tuner
+        from flipflop.measure.kernel_tuner_bridge import measure_with_kernel_tuner, only_configurations
 
-        if kwargs.get("defines") is not None:
-            raise ConfigurationError("the kernel_tuner backend writes Kernel Tuner's own #defines; drop defines")
-        wanted = {tuple(rows[i][k] for k in keys) for i in chosen}
         options = {"compiler_options": kwargs["compiler_options"]} if kwargs.get("compiler_options") else {}
         tuned = measure_with_kernel_tuner(
             kernel_name, text, problem_size, arguments, tune_params,
-            restrictions=lambda p: tuple(p[k] for k in keys) in wanted, grid_div_x=kwargs.get("grid_div_x"),
+            # A restriction string: Kernel Tuner passes a lone tune parameter's bare value to a callable.
+            restrictions=[only_configurations(keys, [rows[i] for i in chosen])], defines=kwargs.get("defines"),
+            grid_div_x=kwargs.get("grid_div_x"),
             grid_div_y=kwargs.get("grid_div_y"), grid_div_z=kwargs.get("grid_div_z"),
             block_size_names=kwargs.get("block_size_names"), smem_args=kwargs.get("smem_args"), monitor=monitor,
             **options)
