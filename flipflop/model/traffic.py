@@ -14,6 +14,7 @@ from flipflop.analysis.features import AccessFacts, LaunchFeatures
 from flipflop.hardware.profile import GpuProfile
 
 SECTOR_BYTES = 32
+L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may both hold a line
 GLOBAL_SPACES = ("global", "generic", "local")
 
 
@@ -170,6 +171,13 @@ def memory_traffic(
         else:
             unique = min(grid_fp, a_l2)
             dram += unique + (a_l2 - unique) * (1.0 - l2_fit)
+    # A kernel launched back to back (as tuners and most applications do) whose whole data
+    # fits in L2 finds it there: only the share beyond what L2 holds comes from DRAM.
+    footprints = [g[3] for g in globals_]
+    if footprints and all(fp is not None for fp in footprints):
+        resident = profile.l2_bytes * L2_RESIDENT_SHARE
+        total = sum(footprints)
+        dram *= max(0.0, 1.0 - resident / total) if total > 0 else 0.0
 
     deepest = max(loads_by_depth) if loads_by_depth else 0
     in_flight = float(min(8, max(1, loads_by_depth.get(deepest, 1))))
