@@ -133,10 +133,10 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
                       for u in UNIT_CLASSES if profile.ops_per_clock_per_sm[u] > 0)
 
     traffic = memory_traffic(f, profile, occ.blocks_per_sm)
-    shared_cycles = traffic.shared_wavefronts / blocks
-    l1_cycles = traffic.l1_bytes / blocks / profile.shared_bytes_per_clock_per_sm
+    # Shared memory and L1 share one data pipeline: a wavefront per cycle between them.
+    l1_cycles = (traffic.shared_wavefronts + traffic.global_wavefronts) / blocks
     l2_port_cycles = traffic.l2_bytes / blocks / profile.l2_bytes_per_clock_per_sm
-    throughput_cycles = max(issue_cycles, pipe_cycles, shared_cycles, l1_cycles, l2_port_cycles)
+    throughput_cycles = max(issue_cycles, pipe_cycles, l1_cycles, l2_port_cycles)
     throughput_s = max(traffic.dram_bytes / blocks / (profile.dram_bandwidth_bytes_per_s / active_sms),
                        traffic.l2_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
 

@@ -27,6 +27,7 @@ class Traffic:
     l2_bytes: float             # L1 misses served by L2
     dram_bytes: float           # L2 misses and write-backs
     shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
+    global_wavefronts: float    # L1 tag-stage passes of global/local requests, whole launch
     shared_bytes: float
     global_requests: float      # warp-level global requests, whole launch
     load_executions_per_thread: float  # global loads a thread executes
@@ -85,7 +86,7 @@ def memory_traffic(
     l1_capacity = max(0.0, profile.l1_bytes_per_sm - blocks_per_sm * features.shared_bytes)
 
     requested = transferred = 0.0
-    global_requests = 0.0
+    global_requests = global_wavefronts = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
     loads_by_depth: dict[int, int] = {}
     load_executions = 0.0
@@ -107,6 +108,9 @@ def memory_traffic(
             sectors = float(min(32, profile.warp_size))
         a_l1 = reqs * sectors * SECTOR_BYTES
         transferred += a_l1
+        # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
+        lines = a.lines_per_request if a.lines_per_request is not None else sectors
+        global_wavefronts += reqs * max(lines, sectors / 4)
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes.
             a_l1 *= profile.l2_partial_write_factor
@@ -137,6 +141,7 @@ def memory_traffic(
         spill_l1 = spill * warps * 4 * SECTOR_BYTES
         globals_.append((spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
         global_requests += spill * warps
+        global_wavefronts += spill * warps
         requested += spill * 4 * threads
         transferred += spill_l1
 
@@ -187,6 +192,7 @@ def memory_traffic(
         l2_bytes=l2,
         dram_bytes=dram,
         shared_wavefronts=shared_wavefronts,
+        global_wavefronts=global_wavefronts,
         shared_bytes=shared_bytes,
         global_requests=global_requests,
         load_executions_per_thread=load_executions,
