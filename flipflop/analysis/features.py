@@ -55,6 +55,7 @@ class AccessFacts:
     block_footprint_bytes: float | None
     uniform: bool = False  # same address for every thread of a warp (a broadcast)
     loop_stride_bytes: int | None = None  # address change per iteration of the innermost loop
+    array: str | None = None  # the pointer parameter the address is based on (global accesses)
     cached_read_only: bool = False  # ld.global.nc / __ldg
 
 
