@@ -102,3 +102,44 @@ def test_wrong_schema_and_missing_sweeps_are_one_line_errors(raw):
 
 def test_default_base_is_the_bundled_profile_of_the_same_gpu(raw):
     assert fit_profile(raw).name == "h100-sxm"
+
+
+def test_launch_overhead_is_the_gpu_side_cost_and_host_latency_an_extra(profile, raw):
+    assert profile.launch_overhead_us == pytest.approx(2.5)
+    assert profile.provenance["extras"]["host_launch_latency_us"] == pytest.approx(10.9)
+    # an early runner timed one launch between events: that is host latency, not the field
+    legacy = {**raw, "points": [p for p in raw["points"] if p["name"] != "launch_latency_host"]}
+    for p in legacy["points"]:
+        if p["name"] == "launch_overhead":
+            legacy["points"][legacy["points"].index(p)] = {**p, "param": 1, "time_ms": 0.0109}
+    fitted = fit_profile(legacy, load_profile(BASE))
+    assert fitted.launch_overhead_us == load_profile(BASE).launch_overhead_us
+    assert fitted.provenance["extras"]["host_launch_latency_us"] == pytest.approx(10.9)
+
+
+def test_idle_reading_at_full_clock_is_not_idle_power(raw):
+    busy = {**raw, "idle": {"power_w": 126.8, "sm_clock_mhz": 1980.0}}
+    fitted = fit_profile(busy, load_profile(BASE))
+    assert fitted.idle_power_w == load_profile(BASE).idle_power_w
+    assert fitted.provenance["extras"]["idle_reading"]["power_w"] == 126.8
+
+
+def test_a_dram_chase_as_fast_as_l2_keeps_the_base_dram_latency(raw):
+    fast = {**raw, "points": [{**p, "time_ms": 2.9} if p["name"] == "latency_dram" else p for p in raw["points"]]}
+    fitted = fit_profile(fast, load_profile(BASE))
+    assert fitted.dram_latency_ns == load_profile(BASE).dram_latency_ns
+    assert fitted.l2_latency_ns == pytest.approx(250.0)
+    assert fitted.provenance["extras"]["pointer_chase_ns"]["latency_dram"] == pytest.approx(145.0)
+
+
+def test_a_negative_sm_slope_is_fitted_as_zero(raw):
+    flat = {**raw, "points": [
+        {**p, "power_w": p["power_w"] - 0.15 * p["active_sms"] + 0.15 * 132} if p["group"] == "sm_scaling" else p
+        for p in raw["points"]]}
+    fitted = fit_profile(flat, load_profile(BASE))
+    assert fitted.sm_active_power_w == 0.0
+    assert fitted.origin["sm_active_power_w"].endswith("(no measurable slope; fitted as 0)")
+
+
+def test_notes_go_to_provenance(raw):
+    assert fit_profile(raw, load_profile(BASE), ("a note",)).provenance["notes"] == ["a note"]

@@ -50,6 +50,10 @@ ATTRIBUTE_FIELDS = ("sm_count", "max_threads_per_sm", "max_threads_per_block", "
                     "shared_reserved_per_block_bytes", "l2_bytes")
 # A sweep point counts as throttled when its clock is this far under the maximum.
 THROTTLED_FRACTION = 0.98
+# An idle reading counts only if the SM clock had fallen below this share of its maximum.
+IDLE_CLOCK_FRACTION = 0.5
+# A DRAM pointer chase must be this much slower than the L2 one to count as reaching DRAM.
+DRAM_OVER_L2_LATENCY = 1.5
 PJ = 1e-12
 
 
@@ -99,6 +103,12 @@ def _residency(fit: _Fit) -> tuple[float, float, float] | None:
     design = np.array([[1.0, p["active_sms"], p["active_sms"] * p["warps_per_sm"]] for p in rows])
     power = np.array([p["power_w"] for p in rows])
     (static_w, sm_w, warp_w), *_ = np.linalg.lstsq(design, power, rcond=None)
+    if sm_w < 0:
+        # No measurable cost per active SM: fit static and per-warp power alone (sm_w = 0)
+        # rather than report a negative power.
+        (static_w, warp_w), *_ = np.linalg.lstsq(design[:, [0, 2]], power, rcond=None)
+        sm_w = 0.0
+        fit.extras["sm_active_power_clamped"] = True
     residual = power - design @ np.array([static_w, sm_w, warp_w])
     fit.extras["residency_fit_rms_w"] = float(np.sqrt(np.mean(residual ** 2)))
     return float(static_w), float(sm_w), float(warp_w)
@@ -200,14 +210,26 @@ def _fit_memory(fit: _Fit, base: GpuProfile, k: float) -> None:
 
 
 def _fit_latencies(fit: _Fit) -> None:
-    for field_name, point_name in (("dram_latency_ns", "latency_dram"), ("l2_latency_ns", "latency_l2"),
-                                   ("shared_latency_ns", "latency_shared")):
-        if fit.has(point_name):
-            p = fit.points[point_name]
-            fit.set(field_name, p["time_ms"] * 1e6 / p["param"], "measured: single-thread pointer chase")
-    if fit.has("launch_overhead"):
-        fit.set("launch_overhead_us", fit.points["launch_overhead"]["time_ms"] * 1e3,
-                "measured: back-to-back empty-kernel launches")
+    latency_ns = {name: fit.points[name]["time_ms"] * 1e6 / fit.points[name]["param"]
+                  for name in ("latency_dram", "latency_l2", "latency_shared") if fit.has(name)}
+    fit.extras["pointer_chase_ns"] = latency_ns
+    for field_name, point_name in (("l2_latency_ns", "latency_l2"), ("shared_latency_ns", "latency_shared")):
+        if point_name in latency_ns:
+            fit.set(field_name, latency_ns[point_name], "measured: single-thread pointer chase")
+    dram_ns, l2_ns = latency_ns.get("latency_dram"), latency_ns.get("latency_l2")
+    if dram_ns is not None and (l2_ns is None or dram_ns > DRAM_OVER_L2_LATENCY * l2_ns):
+        fit.set("dram_latency_ns", dram_ns, "measured: single-thread pointer chase, L2 flushed before each timing")
+    # A DRAM chase no slower than the L2 one was served by L2 (an early runner's warm-up left its
+    # lines there): the base profile's figure stands, and the reading stays in the extras.
+    host = fit.points.get("launch_latency_host")
+    launch = fit.points.get("launch_overhead")
+    if launch is not None and launch.get("param", 1) > 1 and launch.get("time_ms"):
+        fit.set("launch_overhead_us", launch["time_ms"] * 1e3,
+                f"measured: {launch['param']} empty launches queued behind a blocker kernel (GPU side)")
+    elif launch is not None and launch.get("time_ms"):
+        host = launch  # an early runner timed one launch between events: the host's latency
+    if host is not None and host.get("time_ms"):
+        fit.extras["host_launch_latency_us"] = host["time_ms"] * 1e3
     if fit.has("fp32_latency"):
         p = fit.points["fp32_latency"]
         fit.set("alu_latency_cycles", p["time_ms"] * 1e-3 * fit.clock_hz(p) / p["iters"],
@@ -268,11 +290,12 @@ def _fit_voltage_exponent(fit: _Fit, base: GpuProfile) -> float:
                                            f"of P − P_static ∝ f^K")
             return k
     k = base.voltage_exponent
-    heaviest = max((p for p in fit.raw["points"] if p.get("power_w") is not None),
-                   key=lambda p: p["power_w"], default=None)
-    anchor = "" if heaviest is None else (
-        f"; anchored at {heaviest['power_w']:.0f} W drawn at {heaviest.get('sm_clock_mhz', fit.max_clock_mhz):.0f} MHz "
-        f"({heaviest['name']})")
+    loads = [p for p in fit.raw["points"] + fit.raw.get("anchors", []) if p.get("power_w") is not None]
+    anchors = "".join(
+        f"; {p['name']} drew {p['power_w']:.0f} W at {p.get('sm_clock_mhz') or fit.max_clock_mhz:.0f} MHz"
+        + (f" ({', '.join(p['clock_event_reasons'])})" if p.get("clock_event_reasons") else "")
+        for p in sorted(loads, key=lambda p: -p["power_w"])[:3])
+    anchor = f"; anchors, the heaviest loads measured{anchors}" if loads else ""
     fit.set("voltage_exponent", k, f"modelled: f ∝ ((P_cap − P_static)/(P − P_static))^(1/K), K = {k:g} "
                                    f"(paper's DVFS exponent); read-only calibration set no power limit{anchor}")
     return k
@@ -298,13 +321,14 @@ def default_base(raw: dict[str, Any]) -> GpuProfile:
     raise ProfileNotFoundError(f"no bundled profile matches GPU '{raw['meta'].get('name')}'; pass a base profile")
 
 
-def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None) -> GpuProfile:
+def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tuple[str, ...] = ()) -> GpuProfile:
     """Fit a measured GpuProfile from raw calibration numbers (as run_calibration writes them).
 
     `base` supplies what calibration does not measure (register allocation granularity,
     grid limits, convert/branch throughputs, ...); by default the bundled profile of the
     same GPU. Every fitted field's origin says measured or modelled; the raw numbers are kept
-    in ``profile.raw`` so the fit can be redone.
+    in ``profile.raw`` so the fit can be redone. `notes` (what a reader of this run should
+    know) go to ``provenance["notes"]``.
     """
     if raw.get("schema") != "flipflop-calibration-raw/1":
         raise CalibrationFitError(f"not a flipflop calibration raw file (schema {raw.get('schema')!r})")
@@ -322,15 +346,20 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None) -> GpuProfi
     low_w, high_w = meta["power_limit_range_w"]
     fit.set("power_limit_min_w", float(low_w), "measured: NVML power-limit constraints")
     fit.set("power_limit_max_w", float(high_w), "measured: NVML power-limit constraints")
-    if raw.get("idle") and raw["idle"].get("power_w") is not None:
-        fit.set("idle_power_w", raw["idle"]["power_w"], "measured: energy counter, no work queued")
+    idle = raw.get("idle") or {}
+    if idle.get("power_w") is not None:
+        fit.extras["idle_reading"] = {key: idle.get(key) for key in ("power_w", "sm_clock_mhz", "settle_s")}
+        if (idle.get("sm_clock_mhz") or 0) < IDLE_CLOCK_FRACTION * fit.max_clock_mhz:
+            fit.set("idle_power_w", idle["power_w"], "measured: energy counter, no work queued, clocks down")
+        # else the GPU had not yet dropped its clocks: that reading is busy static power, not idle
 
     residency = _residency(fit)
     if residency is None:
         raise CalibrationFitError("raw numbers lack the residency sweeps (sm_scaling/warp_scaling points)")
     static_w, sm_w, warp_w = residency
     fit.set("static_power_w", static_w, "measured: intercept of power vs active SMs and resident warps (sleeping warps)")
-    fit.set("sm_active_power_w", sm_w, "measured: slope of power vs active SMs, one sleeping warp each")
+    fit.set("sm_active_power_w", sm_w, "measured: slope of power vs active SMs, one sleeping warp each"
+            + (" (no measurable slope; fitted as 0)" if fit.extras.get("sm_active_power_clamped") else ""))
     fit.set("warp_resident_power_w", warp_w, "measured: slope of power vs resident warps per SM, all SMs")
 
     k = _fit_voltage_exponent(fit, base)
@@ -354,6 +383,7 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None) -> GpuProfi
         "base_profile": base.name,
         "power_limits_set": bool(raw.get("power_limit_sweep")),
         "extras": fit.extras,
+        "notes": list(notes),
     }
     return replace(base, status="measured", origin=origin, provenance=provenance, raw=raw, **fit.fields)
 
@@ -364,6 +394,7 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("raw", help="raw JSON written by flipflop calibrate")
     parser.add_argument("--out", required=True, help="profile JSON to write")
     parser.add_argument("--base", help="profile supplying unmeasured fields (default: the bundled one of this GPU)")
+    parser.add_argument("--note", action="append", default=[], help="a note for provenance (repeatable)")
     return parser
 
 
@@ -371,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     args = create_parser().parse_args(argv)
     try:
         raw = json.loads(Path(args.raw).read_text())
-        profile = fit_profile(raw, load_profile(args.base) if args.base else None)
+        profile = fit_profile(raw, load_profile(args.base) if args.base else None, tuple(args.note))
     except (OSError, json.JSONDecodeError) as error:
         print(f"error: cannot read {args.raw}: {error}", file=sys.stderr)
         return 1

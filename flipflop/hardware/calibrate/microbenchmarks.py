@@ -227,14 +227,17 @@ extern "C" __global__ void dram_copy(const float4* __restrict__ src, float4* __r
 }
 
 // Scattered reads: each warp request touches `sectors` 32-byte sectors, each in its own
-// 128-byte line, at a pseudo-random 4 KB region of a buffer far larger than L2.
+// 128-byte line of a pseudo-random 4 KB region; which lines and which sector of each line
+// rotate with the round, so the requests sweep the whole buffer (far larger than L2).
 extern "C" __global__ void scattered_read(const float* buf, unsigned region_mask, int sectors, int iters, float* out) {
     unsigned lane = threadIdx.x & 31;
     unsigned warp = (blockIdx.x * blockDim.x + threadIdx.x) >> 5;
-    unsigned offset = (lane * sectors / 32) * 32 + (lane & 7);  // words: sector's line + word in sector
+    unsigned line = lane * sectors / 32;  // the lane's sector, one per line
     float s = 0;
     for (int i = 0; i < iters; i++) {
-        unsigned region = (warp * 2654435761u + (unsigned)i * 2246822519u) & region_mask;
+        unsigned hash = warp * 2654435761u + (unsigned)i * 2246822519u;
+        unsigned region = hash & region_mask;
+        unsigned offset = ((line + (hash >> 27)) & 31) * 32 + ((hash >> 25) & 3) * 8 + (lane & 7);  // words
         float v;
         asm volatile("ld.global.cg.f32 %0, [%1];" : "=f"(v) : "l"(buf + (unsigned long long)region * 1024 + offset));
         s += v;
@@ -291,7 +294,8 @@ class Microbenchmark:
     ops_per_iter: float = 0.0
     bytes_per_iter: float = 0.0
     power: bool = True
-    param: int = 0               # stride (shared), sectors per request (scattered), chain steps (latency)
+    param: int = 0               # stride (shared), sectors per request (scattered), chain steps
+                                 # (latency), launches timed together (launch)
 
 
 # The ops a round performs per thread: CHAINS instructions, except the MMA loop (2 chains).
@@ -332,7 +336,10 @@ MEMORY_BENCHMARKS: tuple[Microbenchmark, ...] = (
 OTHER_BENCHMARKS: tuple[Microbenchmark, ...] = (
     Microbenchmark("barrier", "barrier_loop", "barrier", "barrier", 1),
     Microbenchmark("fp32_latency", "fp32_latency", "latency", "fp32", 1, power=False),
-    Microbenchmark("launch_overhead", "empty_kernel", "launch", power=False),
+    # back-to-back empty launches queued behind a blocker kernel: the GPU-side cost per launch
+    Microbenchmark("launch_overhead", "empty_kernel", "launch", power=False, param=1000),
+    # one empty launch between two events, issued from Python: the host's launch latency
+    Microbenchmark("launch_latency_host", "empty_kernel", "launch", power=False, param=1),
     Microbenchmark("latency_dram", "chase_global", "latency", power=False, param=20_000),
     Microbenchmark("latency_l2", "chase_global", "latency", power=False, param=50_000),
     Microbenchmark("latency_shared", "chase_shared", "latency", power=False, param=200_000),

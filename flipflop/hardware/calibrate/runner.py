@@ -53,6 +53,11 @@ PROBE_ITERS = 64
 MAX_ITERS = 1 << 26
 TIMED_LAUNCHES = 5
 IDLE_SECONDS = 2.0
+# Before the idle reading, wait (at most this long) for the SM clock to fall below this
+# share of its maximum: right after work the GPU still draws its busy static power.
+IDLE_SETTLE_S = 20.0
+IDLE_CLOCK_FRACTION = 0.5
+BLOCKER_SLEEP_ITERS = 100_000        # × ~300 ns of nanosleep: long enough to queue 1000 launches
 # Power-limit sweep (opt-in): steps between the settable minimum and maximum.
 POWER_LIMIT_STEP_W = 50.0
 
@@ -74,8 +79,10 @@ class Load:
     shared_bytes: int = 0            # dynamic shared memory (forces blocks per SM)
     iters: int = 0                   # 0: sized at run time to TARGET_LAUNCH_MS
     iters_is_launches: bool = False
-    group: str = "full"              # "full", "sm_scaling", "warp_scaling", "fma_scaling"
+    group: str = "full"              # "full", "sm_scaling", "warp_scaling", "fma_scaling", "latency"
     work_threads: int = 0            # threads doing the counted work (0: grid × block)
+    flush_l2: bool = False           # evict L2 before each timing (a chase that must reach DRAM)
+    behind_blocker: bool = False     # queue the launches behind a long kernel (GPU-side launch cost)
 
     @property
     def name(self) -> str:
@@ -160,11 +167,12 @@ def plan_loads(meta: dict[str, Any], quick: bool = False) -> list[Load]:
     loads.append(Load(others["barrier"], _full_grid(sms, BARRIER_BLOCK_THREADS, max_threads),
                       BARRIER_BLOCK_THREADS, loop_args))
     loads.append(Load(others["fp32_latency"], 1, 32, loop_args, iters=FP32_LATENCY_ITERS, group="latency"))
-    # one empty kernel between two events: the fixed cost every timed launch carries
-    loads.append(Load(others["launch_overhead"], 1, 32, (), iters=1, iters_is_launches=True, group="latency"))
+    for name in ("launch_overhead", "launch_latency_host"):
+        loads.append(Load(others[name], 1, 32, (), iters=others[name].param, iters_is_launches=True,
+                          group="latency", behind_blocker=others[name].param > 1))
     for name, buffer in (("latency_dram", "chase_dram"), ("latency_l2", "chase_l2")):
         loads.append(Load(others[name], 1, 1, (buffer, ("i32", others[name].param), "out"), iters=1,
-                          group="latency"))
+                          group="latency", flush_l2=name == "latency_dram"))
     loads.append(Load(others["latency_shared"], 1, 32,
                       ("chase_shared", ("i32", CHASE_SHARED_WORDS), ("i32", others["latency_shared"].param), "out"),
                       iters=1, group="latency", work_threads=1))
@@ -213,7 +221,7 @@ def estimate_seconds(loads: list[Load], window_s: float, idle_s: float, anchors:
     power_loads = sum(1 for load in loads if load.bench.power)
     timed_only = len(loads) - power_loads
     per_power_s = window_s + 0.35
-    return 8.0 + idle_s + power_loads * per_power_s + timed_only * 0.3 + (anchors + limits) * (window_s + 1.5)
+    return 8.0 + IDLE_SETTLE_S / 2 + idle_s + power_loads * per_power_s + timed_only * 0.3 + (anchors + limits) * (window_s + 1.5)
 
 
 # ---------------------------------------------------------------------------------------
@@ -251,8 +259,9 @@ def _size_iters(device: CalibrationDevice, load: Load) -> int:
 def measure_load(device: CalibrationDevice, load: Load, meta: dict[str, Any], window_s: float) -> dict[str, Any]:
     """Time (and, for power benchmarks, steady power of) one load; a JSON-ready record."""
     iters = _size_iters(device, load)
-    # an empty launch is short and jittery: many more samples for its median
-    time_ms = device.time_ms(load, iters, TIMED_LAUNCHES * (10 if load.bench.kind == "launch" else 1))
+    # a single empty launch is short and jittery: many more samples for its median
+    jittery = load.bench.kind == "launch" and not load.behind_blocker
+    time_ms = device.time_ms(load, iters, TIMED_LAUNCHES * (10 if jittery else 1))
     launches = iters if load.iters_is_launches else 1
     time_per_launch_ms = time_ms / launches
     ops, nbytes = work_per_launch(load, iters)
@@ -557,6 +566,17 @@ class CupyDevice(CalibrationDevice):
         function = self._function(load)
         return int(driver.occupancyMaxActiveBlocksPerMultiprocessor(function.kernel.ptr, load.block, load.shared_bytes))
 
+    def _flush_l2(self) -> None:
+        """One streaming pass over the 1 GiB buffer evicts whatever L2 held."""
+        flush = mb.Microbenchmark("flush", "dram_read", "dram")
+        self._launcher(Load(flush, 1024, 256, ("dram", ("u64", DRAM_BUFFER_BYTES // 16), "out"),
+                            iters_is_launches=True), 1)()
+
+    def _blocker(self) -> None:
+        """A ~30 ms single-warp kernel: launches enqueued after it wait, and then run back to back."""
+        sleep = mb.Microbenchmark("blocker", "resident_sleep", "residency")
+        self._launcher(Load(sleep, 1, 32, ("out", "iters")), BLOCKER_SLEEP_ITERS)()
+
     @_cuda_errors
     def time_ms(self, load: Load, iters: int, launches: int) -> float:
         cp = self._cp
@@ -564,6 +584,10 @@ class CupyDevice(CalibrationDevice):
         launch()  # warm-up (and first-touch of buffers)
         times = []
         for _ in range(launches):
+            if load.flush_l2:
+                self._flush_l2()
+            if load.behind_blocker:
+                self._blocker()
             start, stop = cp.cuda.Event(), cp.cuda.Event()
             start.record()
             launch()
@@ -603,7 +627,14 @@ class CupyDevice(CalibrationDevice):
 
     def idle(self, seconds: float) -> dict[str, Any]:
         self._cp.cuda.runtime.deviceSynchronize()
+        max_clock_mhz = self._monitor.info().max_sm_clock_mhz
+        start_s = time.perf_counter()
+        while (self._monitor.sm_clock_mhz() > IDLE_CLOCK_FRACTION * max_clock_mhz
+               and time.perf_counter() - start_s < IDLE_SETTLE_S):
+            time.sleep(0.2)
+        settle_s = time.perf_counter() - start_s
         reading = self._steady(lambda: time.sleep(0.005), lambda: None, seconds)
+        reading["settle_s"] = round(settle_s, 1)
         return reading
 
     @_cuda_errors
