@@ -56,6 +56,7 @@ class AccessFacts:
     uniform: bool = False  # same address for every thread of a warp (a broadcast)
     loop_stride_bytes: int | None = None  # address change per iteration of the innermost loop
     array: str | None = None  # the pointer parameter the address is based on (global accesses)
+    offset_bytes: int = 0  # the address's constant part: unrolled copies of an access differ in it
     cached_read_only: bool = False  # ld.global.nc / __ldg
 
 

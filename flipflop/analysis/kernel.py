@@ -226,7 +226,8 @@ class KernelAnalysis:
                 sectors_per_request=m[0], lines_per_request=m[1], bank_conflict_degree=m[2],
                 footprint_bytes=m[5], block_footprint_bytes=m[4], uniform=m[3],
                 cached_read_only=sa.access.cached_read_only,
-                loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param)
+                loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
+                offset_bytes=int(sa.access.address.const))
             for sa, m in zip(self.accesses, metrics))
 
         loops = []
