@@ -143,3 +143,29 @@ def test_a_negative_sm_slope_is_fitted_as_zero(raw):
 
 def test_notes_go_to_provenance(raw):
     assert fit_profile(raw, load_profile(BASE), ("a note",)).provenance["notes"] == ["a note"]
+
+
+def test_a_loop_rate_far_below_the_peak_replaces_it_one_near_it_confirms_it(raw):
+    slow = {**raw, "points": [
+        {**p, "ops_per_s": p["ops_per_s"] * 0.5} if p["name"] == "tensor_mma" else
+        {**p, "ops_per_s": p["ops_per_s"] * 0.9} if p["name"] == "fp32_fma" else p
+        for p in raw["points"]]}
+    fitted = fit_profile(slow, load_profile(BASE))
+    assert fitted.ops_per_clock_per_sm["tensor"] == pytest.approx(16.0)
+    assert fitted.ops_per_clock_per_sm["fp32"] == 128
+    assert fitted.provenance["extras"]["loop_ops_per_clock_per_sm"]["fp32"] == pytest.approx(115.2)
+
+
+def test_cli_records_its_command(tmp_path):
+    out = tmp_path / "h100.json"
+    assert main([str(FIXTURE), "--out", str(out), "--base", str(BASE), "--note", "two words"]) == 0
+    provenance = load_profile(out).provenance
+    assert provenance["fit_command"].endswith('--note "two words"')
+    assert provenance["notes"] == ["two words"]
+
+
+def test_refitting_over_a_calibrated_profile_changes_nothing(profile):
+    refit = fit_profile(profile.raw, profile)
+    assert refit.origin == profile.origin
+    assert refit.ops_per_clock_per_sm == profile.ops_per_clock_per_sm
+    assert refit.energy_pj_per_op == pytest.approx(profile.energy_pj_per_op)

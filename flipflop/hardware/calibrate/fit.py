@@ -52,6 +52,8 @@ ATTRIBUTE_FIELDS = ("sm_count", "max_threads_per_sm", "max_threads_per_block", "
 THROTTLED_FRACTION = 0.98
 # An idle reading counts only if the SM clock had fallen below this share of its maximum.
 IDLE_CLOCK_FRACTION = 0.5
+# A unit loop's measured rate within this fraction of the base profile's peak confirms the peak.
+LOOP_RATE_TOLERANCE = 0.2
 # A DRAM pointer chase must be this much slower than the L2 one to count as reaching DRAM.
 DRAM_OVER_L2_LATENCY = 1.5
 PJ = 1e-12
@@ -107,6 +109,7 @@ def _residency(fit: _Fit) -> tuple[float, float, float] | None:
         # No measurable cost per active SM: fit static and per-warp power alone (sm_w = 0)
         # rather than report a negative power.
         (static_w, warp_w), *_ = np.linalg.lstsq(design[:, [0, 2]], power, rcond=None)
+        static_w, warp_w = float(static_w), float(warp_w)
         sm_w = 0.0
         fit.extras["sm_active_power_clamped"] = True
     residual = power - design @ np.array([static_w, sm_w, warp_w])
@@ -127,16 +130,30 @@ def _energy_at_max_clock(fit: _Fit, point: dict[str, Any], joules: float, k: flo
     return joules * (fit.max_clock_mhz * 1e6 / fit.clock_hz(point)) ** (k - 1)
 
 
+def _throughput(fit: _Fit, base: GpuProfile, unit: str, measured: float, confirmed: list[str],
+                replaced: list[str]) -> float:
+    """The unit's peak rate: the base's when the measured loop rate confirms it, else the measured one."""
+    fit.extras.setdefault("loop_ops_per_clock_per_sm", {})[unit] = measured
+    peak = base.ops_per_clock_per_sm.get(unit)
+    if peak and abs(measured / peak - 1) <= LOOP_RATE_TOLERANCE:
+        confirmed.append(unit)
+        return peak
+    replaced.append(unit)
+    return measured
+
+
 def _fit_units(fit: _Fit, base: GpuProfile, k: float) -> None:
     ops_per_clock = dict(base.ops_per_clock_per_sm)
     energy = dict(base.energy_pj_per_op)
-    measured_ops, measured_energy = [], []
+    confirmed: list[str] = []
+    replaced: list[str] = []
+    measured_energy = []
     for unit, names in UNIT_SOURCES.items():
         present = [fit.points[n] for n in names if fit.has(n)]
         if not present:
             continue
-        ops_per_clock[unit] = _mean([p["ops_per_s"] / (fit.sm_count * fit.clock_hz(p)) for p in present])
-        measured_ops.append(unit)
+        rate = _mean([p["ops_per_s"] / (fit.sm_count * fit.clock_hz(p)) for p in present])
+        ops_per_clock[unit] = _throughput(fit, base, unit, rate, confirmed, replaced)
         powered = [p for p in present if p.get("power_w") is not None]
         if powered:
             energy[unit] = _mean([_energy_at_max_clock(fit, p, _excess_power_w(fit, p, k) / p["ops_per_s"], k) / PJ
@@ -144,11 +161,13 @@ def _fit_units(fit: _Fit, base: GpuProfile, k: float) -> None:
             measured_energy.append(unit)
     if fit.has("shared_load_conflict1"):
         p = fit.points["shared_load_conflict1"]
-        ops_per_clock["ldst"] = p["ops_per_s"] / (fit.sm_count * fit.clock_hz(p))
-        measured_ops.append("ldst")
+        rate = p["ops_per_s"] / (fit.sm_count * fit.clock_hz(p))
+        ops_per_clock["ldst"] = _throughput(fit, base, "ldst", rate, confirmed, replaced)
     fit.set("ops_per_clock_per_sm", ops_per_clock,
-            f"measured (thread-instructions per clock per SM at full occupancy): {', '.join(measured_ops)}; "
-            f"the rest from the base profile ({base.origin.get('ops_per_clock_per_sm', base.status)})")
+            f"measured loop rates (extras.loop_ops_per_clock_per_sm); within {LOOP_RATE_TOLERANCE:.0%} of the base "
+            f"profile's peak they confirm it and the peak is kept (the shortfall is the loop's own counter and "
+            f"branch, which the model counts apart): {', '.join(confirmed) or 'none'}; further off, the measured "
+            f"rate replaces it: {', '.join(replaced) or 'none'}{REST_MARKER}{_rest_origin(base, 'ops_per_clock_per_sm')})")
     fit.fields["energy_pj_per_op"] = energy
     fit.extras["measured_energy_units"] = measured_energy
 
@@ -169,7 +188,7 @@ def _fit_memory(fit: _Fit, base: GpuProfile, k: float) -> None:
         # two equations E_i·r_i + E_b·b_i = P_i in the instruction and byte energies
         rows = [per_s(p) for p in shared]
         a = np.array([[r[1], r[2]] for r in rows])
-        instr_j, byte_j = np.linalg.solve(a, np.array([r[0] for r in rows]))
+        instr_j, byte_j = (float(x) for x in np.linalg.solve(a, np.array([r[0] for r in rows])))
         if instr_j < 0:  # noise: attribute everything to bytes rather than report a negative energy
             instr_j, byte_j = 0.0, _mean([r[0] / r[2] for r in rows])
         energy["ldst"] = instr_j / PJ
@@ -195,8 +214,8 @@ def _fit_memory(fit: _Fit, base: GpuProfile, k: float) -> None:
         fit.set("dram_energy_pj_per_byte", (dram_total_j - l2_part) / PJ,
                 "measured: DRAM read and copy streams, less the load/store instructions and the L2 energy per byte")
     fit.set("energy_pj_per_op", energy,
-            f"measured ((P − residency baseline) / op rate, at max clock): {', '.join(origin_energy)}; "
-            f"the rest from the base profile ({base.origin.get('energy_pj_per_op', base.status)})")
+            f"measured ((P − residency baseline) / op rate, at max clock): {', '.join(origin_energy)}"
+            f"{REST_MARKER}{_rest_origin(base, 'energy_pj_per_op')})")
 
     dram = [fit.points[n]["bytes_per_s"] for n in ("dram_read", "dram_copy") if fit.has(n)]
     if dram:
@@ -301,6 +320,16 @@ def _fit_voltage_exponent(fit: _Fit, base: GpuProfile) -> float:
     return k
 
 
+REST_MARKER = "; the rest from the base profile ("
+
+
+def _rest_origin(base: GpuProfile, name: str) -> str:
+    """Origin of the entries of a per-unit table that calibration left to the base: the
+    base's own origin, or, when the base is itself calibrated, the one it recorded."""
+    own = base.origin.get(name, base.status)
+    return own[own.index(REST_MARKER) + len(REST_MARKER):-1] if REST_MARKER in own else own
+
+
 def _inherited_origin(base: GpuProfile, name: str) -> str:
     """Origin of a field calibration left to the base profile (kept as is when refitting
     over an earlier calibration, so origins never nest)."""
@@ -372,6 +401,8 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tupl
               if name not in ("origin", "provenance", "raw", "name", "display_name", "arch", "status")}
     origin.update(fit.origin)
     provenance = {
+        # what the chip is (the registry's inheritance reads these), kept from the base
+        **{key: base.provenance[key] for key in ("process_node", "memory") if key in base.provenance},
         "kind": "calibration",
         "gpu": meta.get("name"), "driver": meta.get("driver"), "date": meta.get("date"),
         "command": meta.get("command"), "duration_s": meta.get("duration_s"),
@@ -409,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     except FlipflopError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    command = "python -m flipflop.hardware.calibrate.fit " + " ".join(
+        f'"{a}"' if " " in a else a for a in (sys.argv[1:] if argv is None else argv))
+    profile = replace(profile, provenance={**profile.provenance, "fit_command": command})
     Path(args.out).write_text(profile.to_json() + "\n")
     print(f"wrote {args.out} ({profile.name}, status {profile.status})", file=sys.stderr)
     return 0
