@@ -41,6 +41,10 @@ def _warp_requests(access: AccessFacts, warps: float) -> float:
     return access.executions_per_thread * warps
 
 
+def _max_or_none(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else max(a, b)
+
+
 def _new_sector_fraction(a: AccessFacts) -> float:
     """Share of a loop access's executions that reach a sector not read the iteration before."""
     stride = a.loop_stride_bytes
@@ -91,9 +95,12 @@ def memory_traffic(
     loads_by_depth: dict[int, int] = {}
     load_executions = 0.0
     atomic_contention = 0.0
-    # (bytes at L1, per-block footprint or None, grid footprint or None) per global access
-    globals_: list[tuple[float, float | None, float | None]] = []
-    for a in features.accesses:
+    # Per group of global accesses: (bytes at L1, bytes past near reuse, per-block footprint
+    # or None, grid footprint or None). Loads of one array with equal strides differ only by
+    # constant offsets (an unrolled stencil or filter): their sectors overlap, so the group
+    # counts once beyond L1.
+    groups: dict[object, list[float | None]] = {}
+    for index, a in enumerate(features.accesses):
         reqs = _warp_requests(a, warps)
         thread_bytes = a.bytes * a.executions_per_thread * threads
         if a.space == "shared":
@@ -130,8 +137,18 @@ def memory_traffic(
         else:
             a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
-        grid_fp = a.footprint_bytes
-        globals_.append((a_l1, a_l1_near, block_fp, grid_fp))
+        key: object = index
+        if a.op == "load" and a.array is not None:
+            # Copies closer than one warp request's span share sectors.
+            span = sectors * SECTOR_BYTES
+            key = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes,
+                   a.offset_bytes // span)
+        group = groups.setdefault(key, [0.0, 0.0, block_fp, a.footprint_bytes])
+        group[0] += a_l1
+        group[1] = max(group[1], a_l1_near)
+        group[2] = _max_or_none(group[2], block_fp)
+        group[3] = _max_or_none(group[3], a.footprint_bytes)
+    globals_ = [tuple(g) for g in groups.values()]
 
     spill = spill_accesses_per_thread(features)
     if spill > 0:
