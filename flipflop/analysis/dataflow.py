@@ -122,6 +122,7 @@ class _Interpreter:
         self.raw_predicates: dict[int, Expr] = {}
         self.pointer_params: set[str] = set()
         self._resolved: dict[str, Expr] = {}
+        self._subs_memo: dict = {}  # Expr.subs memo for the current ``subst``
 
     def _defined(self, loop: Loop) -> set[str]:
         regs: set[str] = set()
@@ -168,7 +169,7 @@ class _Interpreter:
             return cached
         out = expr
         for _ in range(len(self.cfg.loops) + 2):
-            nxt = out.subs(self.subst)
+            nxt = out.subs(self.subst, self._subs_memo)
             if nxt == out:
                 break
             out = nxt
@@ -184,6 +185,7 @@ class _Interpreter:
         counter = counter_symbol(loop)
         latch_envs = [self.env_out[lt] for lt in loop.latches if lt in self.env_out]
         init = self.init.get(loop.index, {})
+        own = {f"H{loop.index}:{r}" for r in self.defs[loop.index]}
         for reg in sorted(self.defs[loop.index]):
             header = f"H{loop.index}:{reg}"
             h = sym(header)
@@ -193,12 +195,14 @@ class _Interpreter:
                 self.subst[header] = unknown(f"loop{loop.index}:{reg}", True)
                 continue
             latch = next(iter(values.values()))
-            self.subst[header] = self._recurrence(loop, reg, h, latch, start, counter)
+            self.subst[header] = self._recurrence(loop, reg, h, latch, start, counter, own)
         self._resolved.clear()
+        self._subs_memo.clear()
         self.summaries[loop.index] = self._trip(loop, counter)
 
-    def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str) -> Expr:
-        own = {f"H{loop.index}:{r}" for r in self.defs[loop.index]}
+    def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str,
+                    own: set[str]) -> Expr:
+        """``own``: the header symbols of every register the loop assigns."""
         step = latch - h
         if not (step.symbols() & own):
             return start + step * sym(counter)
@@ -236,9 +240,10 @@ class _Interpreter:
             if summary.trip_count is not None:
                 mapping[summary.counter] = summary.trip_count - 1
         out: dict[str, Expr] = {}
+        memo: dict = {}
         for reg, value in env.items():
             resolved = self.resolve(value)
-            resolved = resolved.subs(mapping)
+            resolved = resolved.subs(mapping, memo)
             if any(summary_counter in resolved.symbols() for summary_counter in
                    (counter_symbol(lp) for lp in loops)):
                 resolved = unknown(f"exit{reg}", resolved.varying())
@@ -268,10 +273,17 @@ class _Interpreter:
             return {}
         if len(incoming) == 1:
             return dict(incoming[0][1])
-        regs = set().union(*(e.keys() for _, e in incoming))
+        # Registers holding the very same value on every edge pass through; only the others
+        # (few, next to the many a long kernel keeps live) are compared and joined.
+        envs = [e for _, e in incoming]
+        head = envs[0]
+        differing: set[str] = set()
+        for e in envs[1:]:
+            differing.update(reg for reg, value in e.items() if head.get(reg) is not value)
+            differing.update(reg for reg in head if reg not in e)
         conditions: list[Expr] | None = None
-        out: dict[str, Expr] = {}
-        for reg in sorted(regs):
+        out: dict[str, Expr] = dict(head)
+        for reg in sorted(differing):
             values = [e[reg] for _, e in incoming if reg in e]
             first = values[0]
             if all(v == first for v in values[1:]):

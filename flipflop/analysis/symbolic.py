@@ -101,8 +101,17 @@ class Op(Atom):
 Monomial = tuple[Atom, ...]  # sorted atoms; repeats are powers
 
 
+_MONO_STR_LIMIT = 1 << 16
+_mono_strs: dict[Monomial, str] = {}
+
+
 def _mono_str(mono: Monomial) -> str:
-    return "*".join(a.key for a in mono)
+    text = _mono_strs.get(mono)
+    if text is None:
+        if len(_mono_strs) >= _MONO_STR_LIMIT:
+            _mono_strs.clear()
+        text = _mono_strs[mono] = "*".join(a.key for a in mono)
+    return text
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,16 +120,22 @@ class Expr:
 
     const: int
     terms: tuple[tuple[Monomial, int], ...]  # sorted by monomial key, no zero coefficients
-    _key: str = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        parts = []
-        for mono, coef in self.terms:
-            text = _mono_str(mono)
-            parts.append(text if coef == 1 else f"-{text}" if coef == -1 else f"{coef}*{text}")
-        if self.const or not parts:
-            parts.append(str(self.const))
-        object.__setattr__(self, "_key", " + ".join(parts).replace("+ -", "- "))
+    @property
+    def _key(self) -> str:
+        """The printed form, which is also the identity; built on first use (most
+        intermediate results of arithmetic are never compared or printed)."""
+        key = self.__dict__.get("_key_cache")
+        if key is None:
+            parts = []
+            for mono, coef in self.terms:
+                text = _mono_str(mono)
+                parts.append(text if coef == 1 else f"-{text}" if coef == -1 else f"{coef}*{text}")
+            if self.const or not parts:
+                parts.append(str(self.const))
+            key = " + ".join(parts).replace("+ -", "- ")
+            object.__setattr__(self, "_key_cache", key)
+        return key
 
     # ----- construction ---------------------------------------------------------------
     @staticmethod
@@ -268,16 +283,29 @@ class Expr:
                 return None
         return Expr._from(self.const, acc0), Expr._from(c1, acc1)
 
-    def subs(self, mapping: Mapping[str, "Expr"]) -> "Expr":
-        """Replace symbols by expressions (inside operations too)."""
+    def subs(self, mapping: Mapping[str, "Expr"], memo: dict | None = None) -> "Expr":
+        """Replace symbols by expressions (inside operations too).
+
+        ``memo`` caches results by expression key for repeated calls with the same
+        ``mapping`` (expressions share sub-trees); the caller drops it when the mapping changes."""
         if not mapping or not (self.symbols() & mapping.keys()):
             return self
-        out = Expr.const_(self.const)
+        if memo is None:
+            memo = {}
+        cached = memo.get(self._key)
+        if cached is not None:
+            return cached
+        const = self.const
+        acc: dict[Monomial, int] = {}
         for mono, coef in self.terms:
             term = Expr.const_(coef)
             for atom in mono:
-                term = term * _subs_atom(atom, mapping)
-            out = out + term
+                term = term * _subs_atom(atom, mapping, memo)
+            const += term.const
+            for m, c in term.terms:
+                acc[m] = acc.get(m, 0) + c
+        out = Expr._from(const, acc)
+        memo[self._key] = out
         return out
 
     # ----- evaluation -----------------------------------------------------------------
@@ -330,11 +358,11 @@ def unknown(tag: str, varying: bool) -> Expr:
     return Expr.of(Unknown(tag, varying))
 
 
-def _subs_atom(atom: Atom, mapping: Mapping[str, Expr]) -> Expr:
+def _subs_atom(atom: Atom, mapping: Mapping[str, Expr], memo: dict) -> Expr:
     if isinstance(atom, Sym):
-        return mapping.get(atom.name, Expr.of(atom))
+        return mapping.get(atom.name) or Expr.of(atom)
     if isinstance(atom, Op):
-        return op(atom.kind, *(a.subs(mapping) for a in atom.args), data=atom.data)
+        return op(atom.kind, *(a.subs(mapping, memo) for a in atom.args), data=atom.data)
     return Expr.of(atom)
 
 
