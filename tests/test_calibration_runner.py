@@ -34,7 +34,8 @@ TRUTH = dict(idle_w=76.0, static_w=120.0, sm_w=0.1, warp_w=0.004,
                             "ldst": 32.0},
              energy_pj={"fp32": 3.0, "fp16": 3.5, "fp64": 9.0, "int": 2.5, "sfu": 12.0, "tensor": 55.0,
                         "ldst": 4.0, "barrier": 1.0},
-             shared_pj_per_byte=1.5, l2_pj_per_byte=5.0, dram_pj_per_byte=20.0,
+             shared_pj_per_byte=1.5, l1_pj_per_byte=2.5, l1_bytes_per_clock=64.0, l2_pj_per_byte=5.0,
+             dram_pj_per_byte=20.0,
              l2_bytes_per_s=5.5e12, dram_bytes_per_s=3.0e12, launch_us=2.5,
              latency_ns={"latency_dram": 600.0, "latency_l2": 250.0, "latency_shared": 15.0}, alu_cycles=4.0,
              barrier_cycles=24.0)
@@ -72,6 +73,9 @@ class FakeDevice(CalibrationDevice):
             rate = t["ops_per_clock"]["ldst"] * SMS * clock_hz / bench.param * (0.25 if bench.kernel.endswith("v4") else 1)
             seconds = ops / rate
             return seconds, (ops * t["energy_pj"]["ldst"] + nbytes * t["shared_pj_per_byte"]) * 1e-12 / seconds
+        if bench.kind == "l1":
+            seconds = nbytes / (t["l1_bytes_per_clock"] * SMS * clock_hz)
+            return seconds, (ops * t["energy_pj"]["ldst"] + nbytes * t["l1_pj_per_byte"]) * 1e-12 / seconds
         if bench.kind in ("l2", "dram", "scattered"):
             sectors = nbytes if bench.kind != "scattered" else ops / 32 * bench.param * 32
             seconds = sectors / (t["l2_bytes_per_s"] if bench.kind == "l2" else t["dram_bytes_per_s"])
@@ -216,6 +220,8 @@ def test_fit_recovers_the_fake_gpus_coefficients(tmp_path: Path):
     assert extras["shared_load_slowdown_by_conflict_degree"] == pytest.approx(
         {"1": 1.0, "2": 2.0, "4": 4.0, "8": 8.0, "16": 16.0, "32": 32.0})
     assert extras["barrier_energy_pj_per_thread"] == pytest.approx(1.0)
+    assert extras["l1_energy_pj_per_byte"] == pytest.approx(2.5)
+    assert extras["l1_bytes_per_clock_per_sm"] == pytest.approx(64.0)
     for check in extras["fma_scaling_check"]:
         assert check["predicted_w"] == pytest.approx(check["measured_w"])
     assert profile.raw is raw

@@ -202,6 +202,20 @@ extern "C" __global__ void l2_read(const float4* buf, unsigned mask, int iters, 
     if (s == 12345.f) out[i0] = s;
 }
 
+// L1-resident reads: each block re-reads its own 16 KB slice (.ca: cached in L1), 16 B per
+// thread per load; a full SM's slices (8 blocks) fit its L1.
+extern "C" __global__ void l1_read(const float4* buf, int iters, float* out) {
+    const float4* slice = buf + blockIdx.x * 1024;
+    float s = 0;
+    for (int i = 0; i < iters; i++) {
+        float4 v;
+        asm volatile("ld.global.ca.v4.f32 {%0,%1,%2,%3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w)
+                     : "l"(slice + ((threadIdx.x + (unsigned)i * blockDim.x) & 1023)));
+        s += v.x;
+    }
+    if (s == 12345.f) out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+
 // DRAM streaming: one pass over n float4 per launch, grid-stride, four loads in flight per
 // thread so the stream is limited by DRAM bandwidth rather than by latency.
 #define LD_CS(v, p) asm volatile("ld.global.cs.v4.f32 {%0,%1,%2,%3}, [%4];" : "=f"(v.x), "=f"(v.y), "=f"(v.z), "=f"(v.w) : "l"(p))
@@ -275,7 +289,7 @@ extern "C" __global__ void chase_shared(const unsigned* next, int words, int ste
 }
 """
 
-Kind = Literal["unit", "shared", "l2", "dram", "scattered", "barrier", "residency", "launch", "latency"]
+Kind = Literal["unit", "shared", "l1", "l2", "dram", "scattered", "barrier", "residency", "launch", "latency"]
 
 
 @dataclass(frozen=True)
@@ -328,6 +342,7 @@ SCATTERED_BENCHMARKS: tuple[Microbenchmark, ...] = tuple(
 )
 
 MEMORY_BENCHMARKS: tuple[Microbenchmark, ...] = (
+    Microbenchmark("l1_read", "l1_read", "l1", "ldst", 1, 16.0),
     Microbenchmark("l2_read", "l2_read", "l2", "ldst", 1, 16.0),
     Microbenchmark("dram_read", "dram_read", "dram", "ldst", 1, 16.0),
     Microbenchmark("dram_copy", "dram_copy", "dram", "ldst", 2, 32.0),  # 16 B read + 16 B written

@@ -35,6 +35,8 @@ RAW_SCHEMA = "flipflop-calibration-raw/1"
 # Buffer sizes: L2-resident (well under the 50 MB of an H100, under half of any recent L2),
 # and DRAM-resident (far over any L2).
 L2_BUFFER_BYTES = 8 << 20
+L1_SLICE_BYTES = 16 << 10           # re-read by one block (l1_read's 1024 float4)
+MAX_FULL_BLOCKS = 1 << 14           # blocks of a full-occupancy grid the L1 buffer serves
 DRAM_BUFFER_BYTES = 1 << 30
 SCATTER_REGION_BYTES = 4096          # one warp request's 32 lines of 128 B
 CHASE_DRAM_BYTES = 256 << 20
@@ -150,6 +152,7 @@ def plan_loads(meta: dict[str, Any], quick: bool = False) -> list[Load]:
     l2_mask = L2_BUFFER_BYTES // 16 - 1
     dram_vec4 = DRAM_BUFFER_BYTES // 16
     memory_args = {
+        "l1_read": ("l1", "iters", "out"),
         "l2_read": ("l2", ("u32", l2_mask), "iters", "out"),
         "dram_read": ("dram", ("u64", dram_vec4), "out"),
         "dram_copy": ("dram", "dram_dst", ("u64", dram_vec4)),
@@ -525,6 +528,8 @@ class CupyDevice(CalibrationDevice):
                 self._buffers[name] = cp.zeros(1 << 22, dtype=cp.float32)
             elif name == "l2":
                 self._buffers[name] = cp.ones(L2_BUFFER_BYTES // 4, dtype=cp.float32)
+            elif name == "l1":  # one 16 KB slice per block of the full-occupancy grid
+                self._buffers[name] = cp.ones(L1_SLICE_BYTES // 4 * MAX_FULL_BLOCKS, dtype=cp.float32)
             elif name in ("dram", "dram_dst"):
                 self._buffers[name] = cp.ones(DRAM_BUFFER_BYTES // 4, dtype=cp.float32)
             elif name in ("chase_dram", "chase_l2"):
