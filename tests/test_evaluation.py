@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from flipflop.report.evaluation import (
-    chance_top_k_coverage, co2e_g, fmt, geomean, grid_neighbours, local_optimum_found, markdown_table, median,
+    chance_top_k_coverage, co2e_g, fmt, geomean, grid_neighbours, is_measured_local_minimum, local_optimum_found, markdown_table, median,
     pct, per_configuration_cost, saving_pct, throughput_gain_pct, top_k_coverage, verdict)
 
 GRID = {"block_size_x": [1, 2, 4], "block_size_y": [1, 2]}
@@ -54,6 +55,17 @@ def test_local_optimum_found_exact_neighbour_within_tolerance_and_miss():
     assert not local_optimum_found(CONFIGS, GRID, neighbour_poor, measured)
 
 
+def test_measured_local_minimum_compares_the_predicted_best_with_its_own_neighbours():
+    measured = [10.0, 5.0, 9.0, 5.2, 8.0, 5.1]
+    # 4×2 (5.1): neighbours 2×2 (5.2) and 4×1 (8.0): a local minimum though not the global one.
+    assert is_measured_local_minimum(CONFIGS, GRID, [9, 9, 9, 9, 9, 1], measured)
+    # 2×1 (9.0): neighbours 1×1 (10), 2×2 (5.2), 4×1 (8): 9 > 1.05 × 5.2.
+    assert not is_measured_local_minimum(CONFIGS, GRID, [9, 9, 1, 9, 9, 9], measured)
+    # 2×2 (5.2) vs neighbour 1×2 (5.0): 5.2 ≤ 1.05 × 5.0, within tolerance.
+    assert is_measured_local_minimum(CONFIGS, GRID, [9, 9, 9, 1, 9, 9], measured)
+    assert not is_measured_local_minimum(CONFIGS, GRID, [9, 9, 9, 1, 9, 9], measured, tolerance=1.0)
+
+
 def test_savings_arithmetic():
     assert saving_pct(21.0, 30.0) == pytest.approx(30.0)
     assert saving_pct(33.0, 30.0) == pytest.approx(-10.0)
@@ -78,6 +90,7 @@ def test_cells_and_markdown_table():
     assert fmt(math.nan) == "—"
     assert fmt(None) == "—"
     assert fmt(True) == "yes"
+    assert fmt(np.bool_(False)) == "no"
     assert fmt(0.123456) == "0.123"
     assert fmt(7) == "7"
     assert pct(12.345) == "12.3 %"

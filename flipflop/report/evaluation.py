@@ -11,6 +11,9 @@ Definitions (stated again in docs/evaluation.md):
 * locally optimal configuration found — the predicted energy-optimal configuration is the
   measured optimum, or one of its grid neighbours (one step along one tune parameter's
   value list, every other parameter equal) measuring within ``NEIGHBOUR_TOLERANCE`` of it.
+  Two looser readings are reported beside it: the predicted best measures within that
+  tolerance of the optimum (anywhere in the grid), and the predicted best is a measured
+  local minimum (no grid neighbour measures less than it by more than the tolerance).
 """
 from __future__ import annotations
 
@@ -74,7 +77,17 @@ def local_optimum_found(configs: Sequence[Mapping[str, Any]], tune_params: Mappi
     if best_predicted == best_measured:
         return True
     neighbours = grid_neighbours(configs, tune_params)[best_measured]
-    return best_predicted in neighbours and measured[best_predicted] <= tolerance * measured[best_measured]
+    return bool(best_predicted in neighbours and measured[best_predicted] <= tolerance * measured[best_measured])
+
+
+def is_measured_local_minimum(configs: Sequence[Mapping[str, Any]], tune_params: Mapping[str, Sequence[Any]],
+                              predicted_energy: Sequence[float], measured_energy: Sequence[float],
+                              tolerance: float = NEIGHBOUR_TOLERANCE) -> bool:
+    """Whether no grid neighbour of the predicted best measures less than it ÷ ``tolerance``."""
+    measured = np.asarray(measured_energy, float)
+    best_predicted = int(np.argmin(np.asarray(predicted_energy, float)))
+    neighbours = grid_neighbours(configs, tune_params)[best_predicted]
+    return bool(all(measured[best_predicted] <= tolerance * measured[n] for n in neighbours))
 
 
 def saving_pct(value: float, baseline: float) -> float:
@@ -112,7 +125,7 @@ def fmt(value: Any, digits: int = 3) -> str:
     """A table cell: NaN/None as "—", floats to ``digits`` significant figures, else str()."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.{digits}g}"
