@@ -496,6 +496,43 @@ def plot_attention_savings(rq1: list[dict], target: Path) -> None:
     plt.close(fig)
 
 
+def plot_attention_heatmaps(cases: list[Case], predictions: dict, matched: dict[str, Matched], target: Path) -> None:
+    """Energy over block_size_x × block_size_y at 700 W, ÷ each panel's least: predicted, and measured where it is."""
+    plt = _pyplot()
+    from matplotlib.colors import LogNorm
+
+    fig, axes = plt.subplots(2, len(cases), figsize=(2.0 * len(cases) + 1, 4.6), dpi=110, squeeze=False,
+                             layout="constrained")
+    xs, ys = cases[0].tune_params["block_size_x"], cases[0].tune_params["block_size_y"]
+    image = None
+    for col, case in enumerate(cases):
+        pred = predictions["cases"][case.name]
+        limit_col = pred["limits_w"].index(pred["default_limit_w"])
+        grids = [np.full((len(ys), len(xs)), np.nan), np.full((len(ys), len(xs)), np.nan)]
+        for (x, y), energy in zip(pred["configs"], np.array(pred["energy_j"])[:, limit_col]):
+            grids[0][ys.index(y), xs.index(x)] = energy
+        m = matched.get(case.name)
+        if m is not None:
+            for config, energy in zip(m.configs, m.measured_energy):
+                grids[1][ys.index(config["block_size_y"]), xs.index(config["block_size_x"])] = energy
+        for row, (grid, what) in enumerate(zip(grids, ("predicted", "measured"))):
+            ax = axes[row][col]
+            if np.isfinite(grid).any():
+                image = ax.imshow(grid / np.nanmin(grid), origin="lower", cmap="viridis_r",
+                                  norm=LogNorm(1, 8))
+            else:
+                ax.text(0.5, 0.5, "not measured", ha="center", va="center", transform=ax.transAxes, fontsize=8)
+            ax.set_title(f"seq {case.problem_size[0]}, {what}", fontsize=8)
+            ax.set_xticks(range(len(xs)), xs, fontsize=5, rotation=90)
+            ax.set_yticks(range(len(ys)), ys, fontsize=5)
+    axes[1][0].set_xlabel("block_size_x", fontsize=7)
+    axes[1][0].set_ylabel("block_size_y", fontsize=7)
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.6, label="energy ÷ least in panel")
+    fig.savefig(target)
+    plt.close(fig)
+
+
 def plot_power_limits(rq1: list[dict], target: Path) -> None:
     """Predicted least energy per launch at each power limit, relative to the default limit."""
     plt = _pyplot()
@@ -605,7 +642,11 @@ def rq1_section(rq1: list[dict], calibration: dict) -> list[str]:
              pct(r["predicted_saving_vs_occupancy_heuristic"]), pct(r["predicted_saving_vs_fixed_256"])] for r in rq1]
     out.append(markdown_table(["seq", "pick predicted", "occupancy predicted", "fixed 256 predicted",
                                "predicted E saving vs occ.", "predicted E saving vs 256"], rows))
-    out += ["", "![attention trends](img/rq1_attention_trends.png)", "",
+    out += ["", "Energy over the whole block-shape grid at 700 W, each panel divided by its least value (blank: not "
+            "launchable or not measured). The predictions for every shape × power limit are in "
+            "`benchmarks/results/evaluation_predictions.json`.", "",
+            "![attention heat-maps](img/rq1_attention_heatmaps.png)", "",
+            "![attention trends](img/rq1_attention_trends.png)", "",
             "![attention savings](img/rq1_attention_savings.png)", ""]
     out += ["### Power limits (" + POWER_LIMIT_NOTE + ")", ""]
     anchors = "; ".join(f"{a['name']} {a['power_w']:.0f} W at {a['sm_clock_mhz']:.0f} MHz"
@@ -919,6 +960,9 @@ def main(argv: list[str] | None = None) -> int:
     plot_attention_trends(rq1, IMG / "rq1_attention_trends.png")
     plot_attention_savings(rq1, IMG / "rq1_attention_savings.png")
     plot_power_limits(rq1, IMG / "rq1_power_limits.png")
+    plot_attention_heatmaps([c for c in attention_cases() if c.name in predictions["cases"]
+                             and "error" not in predictions["cases"][c.name]], predictions, matched,
+                            IMG / "rq1_attention_heatmaps.png")
     plot_predicted_vs_measured([matched[c.name] for c in attention_cases() if c.name in matched],
                                IMG / "rq2_attention_scatter.png")
     rq2_lines, families = rq2_section(metrics)
