@@ -14,7 +14,13 @@ from flipflop.hardware.calibrate import microbenchmarks as mb
 from flipflop.hardware.calibrate import raw_path_for
 from flipflop.hardware.calibrate.fit import fit_profile
 from flipflop.hardware.calibrate.runner import (
-    CalibrationDevice, Load, RawWriter, plan_loads, power_limit_steps, run_calibration, work_per_launch,
+    CalibrationDevice,
+    Load,
+    RawWriter,
+    plan_loads,
+    power_limit_steps,
+    run_calibration,
+    work_per_launch,
 )
 from flipflop.hardware.profile import load_profile
 
@@ -250,8 +256,7 @@ def test_raw_writer_replaces_the_file_atomically(tmp_path: Path):
 
 
 def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeypatch):
-    import flipflop.hardware.calibrate.runner as runner
-    from flipflop.hardware.calibrate import main_calibrate
+    from flipflop.hardware.calibrate import main_calibrate, runner
 
     monkeypatch.setattr(runner, "CupyDevice", FakeDevice)
     out = tmp_path / "gpu.json"

@@ -23,9 +23,10 @@ import statistics
 import sys
 import time
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from flipflop.errors import FlipflopError, MeasurementError
 from flipflop.hardware.calibrate import microbenchmarks as mb
@@ -310,9 +311,15 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[str], None]]:
         return
     try:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
     except ImportError:
-        Console = None  # noqa: N806
+        Console = None
     if Console is None or not sys.stderr.isatty():
         count = [0]
         start_s = time.perf_counter()
@@ -654,7 +661,10 @@ class CupyDevice(CalibrationDevice):
             b = torch.randn(n, n, device="cuda", dtype=getattr(torch, dtype))
         except RuntimeError as error:  # torch's out-of-memory and CUDA errors
             raise MeasurementError(f"GEMM anchor {dtype} {n}: {str(error).splitlines()[0]}") from None
-        launch = lambda: torch.mm(a, b)  # noqa: E731
+
+        def launch() -> None:
+            torch.mm(a, b)
+
         for _ in range(3):
             launch()
         torch.cuda.synchronize()
