@@ -125,6 +125,9 @@ class FakeDevice(CalibrationDevice):
     def gemm_anchor(self, dtype, n, window_s):
         return None
 
+    def scheduling(self):
+        return {"block_launch_ns": 82.0, "atomic_same_address_ns": 1.8, "l2_partial_write_factor": 1.9}
+
     @contextmanager
     def power_limit(self, watts):
         original = self.limit_w
@@ -265,6 +268,8 @@ def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeyp
     assert profile.status == "measured" and profile.static_power_w == pytest.approx(TRUTH["static_w"])
     raw = json.loads((tmp_path / "gpu.raw.json").read_text())
     assert raw["meta"]["command"].startswith("flipflop calibrate --out")
+    assert (profile.block_launch_ns, profile.atomic_same_address_ns, profile.l2_partial_write_factor) == (82.0, 1.8, 1.9)
+    assert profile.origin["block_launch_ns"].startswith("measured")
 
 
 def test_main_calibrate_without_cupy_is_a_one_line_error(tmp_path: Path, monkeypatch, capsys):

@@ -356,6 +356,9 @@ def default_base(raw: dict[str, Any]) -> GpuProfile:
     raise ProfileNotFoundError(f"no bundled profile matches GPU '{raw['meta'].get('name')}'; pass a base profile")
 
 
+SCHEDULING_FIELDS = ("block_launch_ns", "atomic_same_address_ns", "l2_partial_write_factor")
+
+
 def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tuple[str, ...] = ()) -> GpuProfile:
     """Fit a measured GpuProfile from raw calibration numbers (as run_calibration writes them).
 
@@ -397,6 +400,11 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tupl
             + (" (no measurable slope; fitted as 0)" if fit.extras.get("sm_active_power_clamped") else ""))
     fit.set("warp_resident_power_w", warp_w, "measured: slope of power vs resident warps per SM, all SMs")
 
+    for name in SCHEDULING_FIELDS:
+        if (raw.get("scheduling") or {}).get(name) is not None:
+            fit.set(name, float(raw["scheduling"][name]),
+                    "measured: flipflop.hardware.calibrate.scheduling (CUDA events)")
+
     k = _fit_voltage_exponent(fit, base)
     _fit_units(fit, base, k)
     _fit_memory(fit, base, k)
@@ -432,6 +440,8 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", required=True, help="profile JSON to write")
     parser.add_argument("--base", help="profile supplying unmeasured fields (default: the bundled one of this GPU)")
     parser.add_argument("--note", action="append", default=[], help="a note for provenance (repeatable)")
+    parser.add_argument("--scheduling", help="scheduling costs measured separately "
+                        "(python -m flipflop.hardware.calibrate.scheduling), merged into the raw numbers")
     return parser
 
 
@@ -439,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     args = create_parser().parse_args(argv)
     try:
         raw = json.loads(Path(args.raw).read_text())
+        if args.scheduling:
+            raw["scheduling"] = json.loads(Path(args.scheduling).read_text())
         profile = fit_profile(raw, load_profile(args.base) if args.base else None, tuple(args.note))
     except (OSError, json.JSONDecodeError) as error:
         print(f"error: cannot read {args.raw}: {error}", file=sys.stderr)

@@ -123,6 +123,11 @@ class CalibrationDevice(ABC):
         no GEMM library is present."""
 
     @abstractmethod
+    def scheduling(self) -> dict[str, Any]:
+        """Block dispatch, same-address atomic and partial-sector write costs
+        (flipflop.hardware.calibrate.scheduling)."""
+
+    @abstractmethod
     def power_limit(self, watts: float):
         """Context manager holding the power limit at `watts`, restoring it on exit."""
 
@@ -390,6 +395,11 @@ def run_calibration(out_path: str | Path, *, quick: bool = False, set_power_limi
                 raw["anchors"].append(anchor)
             writer.flush()
             advance(f"gemm {dtype} {n}")
+        try:
+            raw["scheduling"] = device.scheduling()
+        except Exception as error:  # noqa: BLE001 (as above: one failure must not end the run)
+            raw["errors"].append({"name": "scheduling", "error": f"{type(error).__name__}: {error}"})
+        writer.flush()
         if limits:
             heaviest = _heaviest_load(loads, raw["points"])
             for watts in limits:
@@ -650,6 +660,11 @@ class CupyDevice(CalibrationDevice):
         return reading
 
     @_cuda_errors
+    def scheduling(self) -> dict[str, Any]:
+        from flipflop.hardware.calibrate.scheduling import measure_scheduling
+
+        return measure_scheduling()
+
     def gemm_anchor(self, dtype: str, n: int, window_s: float) -> dict[str, Any] | None:
         try:
             import torch

@@ -1,7 +1,8 @@
 """Micro-benchmarks for three costs the model charges that no throughput table holds:
 the block scheduler's dispatch cost per block, the serialisation of global atomics on one
 address, and the L2 cost of sectors written only in part. Times only (CUDA events); no
-power. Read-only: nothing on the GPU is set.
+power. Read-only: nothing on the GPU is set. `flipflop calibrate` runs them (raw["scheduling"]);
+alone:
 
     python -m flipflop.hardware.calibrate.scheduling --out scheduling_raw.json
 """
@@ -57,8 +58,8 @@ def _median_ms(cp: Any, launch: Callable[[], None]) -> float:
     return statistics.median(times)
 
 
-def run_scheduling(out_path: Path) -> dict[str, Any]:
-    """Measure the three costs; write and return the raw numbers and the derived figures."""
+def measure_scheduling() -> dict[str, Any]:
+    """Measure the three costs on the current GPU; the raw numbers and the derived figures."""
     import cupy as cp  # the device side of calibration needs CuPy
     import numpy as np
 
@@ -92,8 +93,6 @@ def run_scheduling(out_path: Path) -> dict[str, Any]:
     load_ms = _median_ms(cp, lambda: load(grid, (256,), (buffer, sink, count)))
     raw["partial_sectors"] = {"sectors": STRIDED_THREADS, "store_ms": store_ms, "load_ms": load_ms}
     raw["l2_partial_write_factor"] = store_ms / load_ms
-
-    out_path.write_text(json.dumps(raw, indent=1))
     return raw
 
 
@@ -101,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="block dispatch, same-address atomic and partial-write costs")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    raw = run_scheduling(args.out)
+    raw = measure_scheduling()
+    args.out.write_text(json.dumps(raw, indent=1))
     print(json.dumps({k: raw[k] for k in ("block_launch_ns", "atomic_same_address_ns", "l2_partial_write_factor")}))
     return 0
 
