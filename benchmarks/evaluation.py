@@ -244,10 +244,6 @@ class Matched:
     measured_time: np.ndarray
     measured_power: np.ndarray
 
-    @property
-    def default_col(self) -> int:
-        return self.pred["limits_w"].index(self.pred["default_limit_w"])
-
 
 def match(case: Case, pred: dict, measured: list[dict]) -> Matched:
     """Pair each measured configuration with its prediction at the default power limit."""
@@ -315,16 +311,17 @@ def measured_pick(m: Matched, params: list | None) -> dict | None:
     return None
 
 
-def predicted_at(pred: dict, params: list | None, col: int | None = None) -> dict | None:
-    """Predicted energy and time of ``params`` at limit column ``col`` (default limit if None)."""
+def predicted_at(pred: dict, params: list | None) -> dict | None:
+    """Predicted energy and time of ``params`` at the default power limit."""
     if params is None:
         return None
     i = pred["configs"].index(list(params))
-    col = pred["limits_w"].index(pred["default_limit_w"]) if col is None else col
+    col = pred["limits_w"].index(pred["default_limit_w"])
     return {"energy_j": pred["energy_j"][i][col], "time_ms": pred["time_ms"][i][col]}
 
 
 def shape_text(params: list | None) -> str:
+    """Tune-parameter values joined by ×, e.g. "16×64"; "—" for none."""
     return "—" if params is None else "×".join(str(v) for v in params)
 
 
