@@ -41,27 +41,43 @@ def thread_dependent_branches(dataflow: Dataflow) -> tuple[int, ...]:
 
 
 def condition_mean(cond: Expr, env: Mapping[str, object], memo: dict, size: int,
-                   counter: str | None, trip: np.ndarray | None) -> np.ndarray | None:
-    """Per-thread mean of a 0/1 condition, over the loop iterations when it reads ``counter``."""
+                   counter: str | None, trip: np.ndarray | None,
+                   loop_memos: dict | None = None) -> np.ndarray | None:
+    """Per-thread mean of a 0/1 condition, over the loop iterations when it reads ``counter``.
+
+    ``loop_memos`` (one dict per launch, for ``env``) lets the conditions of one loop share
+    the iteration environment and the values of their common sub-expressions."""
     try:
         if counter is not None and trip is not None and counter in cond.symbols():
-            longest = int(np.max(trip)) if trip.size else 1
-            if longest <= ITERATION_SAMPLES:
-                steps = np.arange(max(longest, 1), dtype=np.int64)[:, None]
-                mask = steps < trip[None, :]
-            else:
-                steps = (np.arange(ITERATION_SAMPLES)[:, None] * trip[None, :] // ITERATION_SAMPLES)
-                steps = steps.astype(np.int64)
-                mask = np.ones(steps.shape, dtype=bool)
-            sub = dict(env)
-            sub[counter] = steps
-            values = np.broadcast_to(np.asarray(cond.evaluate(sub, {})) != 0, steps.shape[:1] + (size,))
+            shared = loop_memos.get(counter) if loop_memos is not None else None
+            if shared is None:
+                shared = _iterations(env, counter, trip)
+                if loop_memos is not None:
+                    loop_memos[counter] = shared
+            steps, mask, sub, sub_memo = shared
+            values = np.broadcast_to(np.asarray(cond.evaluate(sub, sub_memo)) != 0, steps.shape[:1] + (size,))
             counts = np.maximum(mask.sum(axis=0), 1)
             return (values & mask).sum(axis=0) / counts
         values = np.asarray(cond.evaluate(env, memo)) != 0
         return np.broadcast_to(values, (size,)).astype(float)
     except (NotEvaluable, OverflowError, ValueError):
         return None
+
+
+def _iterations(env: Mapping[str, object], counter: str, trip: np.ndarray) -> tuple:
+    """(steps, mask, environment with ``counter`` = steps, memo) for averaging over a loop's
+    iterations: every iteration up to ITERATION_SAMPLES, else that many evenly spaced."""
+    longest = int(np.max(trip)) if trip.size else 1
+    if longest <= ITERATION_SAMPLES:
+        steps = np.arange(max(longest, 1), dtype=np.int64)[:, None]
+        mask = steps < trip[None, :]
+    else:
+        steps = (np.arange(ITERATION_SAMPLES)[:, None] * trip[None, :] // ITERATION_SAMPLES)
+        steps = steps.astype(np.int64)
+        mask = np.ones(steps.shape, dtype=bool)
+    sub = dict(env)
+    sub[counter] = steps
+    return steps, mask, sub, {}
 
 
 def block_frequencies(cfg: CFG, dataflow: Dataflow, trips: Mapping[int, np.ndarray],

@@ -184,13 +184,14 @@ class KernelAnalysis:
                 stay = 1.0 - 1.0 / np.maximum(trips[summary.loop.index], 1.0)
                 inside = self.dataflow.branches[b].taken in summary.loop.blocks
                 taken[b] = stay if inside else 1.0 - stay
+        loop_memos: dict = {}
         for b, branch in self.dataflow.branches.items():
             if b in taken:
                 continue
             loop = self.cfg.innermost_loop(b)
             counter = f"i{loop.index}" if loop else None
             taken[b] = condition_mean(branch.condition, env, memo, n, counter,
-                                      trips[loop.index] if loop else None)
+                                      trips[loop.index] if loop else None, loop_memos)
         freq = block_frequencies(self.cfg, self.dataflow, trips, taken, n)
 
         weight = sample.weight

@@ -16,8 +16,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from flipflop.errors import CompileError
 from flipflop.frontend.cache import cache_key, read_cache, write_cache
@@ -37,6 +38,12 @@ _ENTRY_ERROR = re.compile(r"ptxas (?:error|fatal)\s*: Entry function '([^']+)' (
 _LINE_ERROR = re.compile(r"ptxas [^\n]*?, line (\d+); error\s*: (.*)")
 _ERROR = re.compile(r"ptxas (?:error|fatal)\s*: (.*)")
 _VERSION = re.compile(r"release [\d.]+, V([\d.]+)")
+_HEADER_DIRECTIVES = (".version", ".target", ".address_size")
+# What may stand at a PTX module's top level in an entry's declaration: the entry line, its
+# parameters, the closing parenthesis, performance directives.
+_ENTRY_DECLARATION = re.compile(r"^(?:\.visible\s+|\.weak\s+)?\.entry\s")
+_ENTRY_PARTS = (".param", ")", "{", "}", ".maxntid", ".reqntid", ".minnctapersm", ".maxnreg",
+                ".maxclusterrank", ".reqnctapercluster", ".explicitcluster", ".noreturn", ".pragma")
 _MAX_REGISTERS = 255  # per thread, every architecture since sm_35
 _ABI_REGISTERS = 2  # added to the estimate: ptxas keeps a couple of registers for itself
 
@@ -97,6 +104,93 @@ def ptxas_resources(ptx: str, arch: str = "sm_90", kernels: Iterable[str] | None
             raise CompileError(entry["error"])
         figures[name] = Resources(**entry, estimated=False, ptxas_version=version)
     return _select(figures, kernels)
+
+
+def prefetch_resources(ptxs: Sequence[str], arch: str = "sm_90", runs: int = 1) -> None:
+    """Fill the report cache for many modules with a few ptxas runs (at most ``runs`` at once).
+
+    Starting ptxas costs more than assembling a small kernel, so modules that can share one
+    input are merged: those holding only ``.entry`` definitions (no ``.func``, no
+    module-scope variables, hence no calls between them), with the same header. Each
+    module's entries are renamed apart, and its report is cached exactly as
+    ``ptxas_resources`` would cache it (ptxas assembles every entry on its own). A merged
+    run that fails caches nothing: its modules are assembled alone when asked for.
+    """
+    path = ptxas_path()
+    version = ptxas_version(path) if path else None
+    if path is None or version is None:
+        return
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for ptx in dict.fromkeys(ptxs):
+        key = cache_key("ptxas", ptx, arch, version)
+        header = _mergeable_header(ptx)
+        if header is not None and read_cache("ptxas", key) is None:
+            groups.setdefault(header, []).append((key, ptx))
+    batches: list[list[tuple[str, str]]] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        count = max(1, min(runs, len(members) // 2))
+        share = [0] * count
+        parts: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+        for member in sorted(members, key=lambda m: -len(m[1])):  # balance the runs by size
+            k = share.index(min(share))
+            parts[k].append(member)
+            share[k] += len(member[1])
+        batches += parts
+    with ThreadPoolExecutor(max(1, runs)) as pool:  # ptxas runs as a subprocess
+        list(pool.map(lambda batch: _run_merged(path, batch, arch), batches))
+
+
+def _mergeable_header(ptx: str) -> str | None:
+    """The module's header (``.version``/``.target``/``.address_size`` lines) when every other
+    top-level line belongs to an ``.entry`` declaration; None otherwise."""
+    header: list[str] = []
+    depth = 0
+    for line in ptx.splitlines():
+        text = line.strip()
+        if depth == 0 and text and not text.startswith("//"):
+            if text.startswith(_HEADER_DIRECTIVES):
+                header.append(text)
+            elif not (_ENTRY_DECLARATION.match(text) or text.startswith(_ENTRY_PARTS)):
+                return None
+        depth += line.count("{") - line.count("}")
+    return "\n".join(header) if header else None
+
+
+def _run_merged(path: Path, batch: list[tuple[str, str]], arch: str) -> None:
+    """Assemble ``batch`` ((cache key, PTX) pairs) in one ptxas run and cache each module's
+    report. Modules with an entry ptxas rejects are left out and the rest run again."""
+    header = _mergeable_header(batch[0][1]) or ""
+    bodies = []
+    owner: dict[str, tuple[int, str]] = {}  # renamed entry → (module, original name)
+    for k, (_, ptx) in enumerate(batch):
+        body = "\n".join(line for line in ptx.splitlines() if not line.strip().startswith(_HEADER_DIRECTIVES))
+        for name in _entry_names(ptx):
+            owner[f"{name}__flipflop{k}"] = (k, name)
+            body = re.sub(rf"(?<![\w$]){re.escape(name)}(?=(?:_param_\d+)?(?![\w$]))", f"{name}__flipflop{k}", body)
+        bodies.append(body)
+    with tempfile.TemporaryDirectory(prefix="flipflop-ptxas-") as folder:
+        ptx_file = str(Path(folder) / "merged.ptx")
+        Path(ptx_file).write_text(header + "\n" + "\n".join(bodies) + "\n")
+        result = _invoke(path, ptx_file, arch, [])
+    if result is None:
+        return
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        rejected = {owner[m.group(1)][0] for m in _ENTRY_ERROR.finditer(log) if m.group(1) in owner}
+        rest = [member for k, member in enumerate(batch) if k not in rejected]
+        if rejected and rest:
+            _run_merged(path, rest, arch)
+        return
+    report = _parse_report(log)
+    kernels: list[dict[str, dict]] = [{} for _ in batch]
+    for renamed, (k, name) in owner.items():
+        if renamed not in report:
+            return
+        kernels[k][name] = report[renamed]
+    for (key, _), figures in zip(batch, kernels):
+        write_cache("ptxas", key, json.dumps({"kernels": figures}))
 
 
 def _select(figures: dict[str, Resources], kernels: Iterable[str] | None) -> dict[str, Resources]:

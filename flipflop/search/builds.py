@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop.analysis.features import LaunchFeatures
-from flipflop.errors import CompileError
+from flipflop.errors import CompileError, FlipflopError
 from flipflop.frontend.ir import Param
 from flipflop.frontend.resources import Resources
 
@@ -136,21 +136,50 @@ def _worker(defines: Defines, launches: Sequence[Launch]) -> tuple[Variant | Com
     return _variant_of(compiled), evaluated
 
 
+def _ptx_of(defines: Defines) -> str | None:
+    """NVRTC's PTX for one variant of the current job (None for PTX input or a failed
+    compile: the build reports the failure)."""
+    from flipflop.frontend.nvrtc import compile_to_ptx, load_kernel_source
+
+    source, _, arch, options, _, _ = _fork_job  # type: ignore[misc]
+    try:
+        text, kind = load_kernel_source(source)
+        if kind != "cuda":
+            return None
+        return compile_to_ptx(text, arch=arch, defines=dict(defines) or None, options=options).ptx
+    except FlipflopError:
+        return None
+
+
 def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
              launches_by_defines: dict[Defines, list[Launch]], arguments: Sequence[Any], args_key: tuple) -> None:
-    """Build the uncached variants in forked worker processes when that pays off (else do nothing).
+    """Build the uncached variants ahead, in forked worker processes on a multi-core machine.
 
-    Fills the variant and features caches; ``variant_builder`` then finds everything there.
+    Three phases, each spread over the cores: NVRTC for every variant (in processes: NVRTC
+    serialises threads); ptxas for all of them in a few merged runs (starting ptxas costs
+    more than assembling a small kernel); then parsing, analysis and the launches' features,
+    largest PTX first so that the long ones do not finish last. NVRTC and ptxas results land
+    in the on-disk caches the builds read; with one core only the two compile phases run
+    ahead. Fills the variant and features caches; ``variant_builder`` then finds everything there.
     """
+    from flipflop.frontend.ptxas import prefetch_resources
+
     global _fork_job
     todo = [d for d in launches_by_defines if (source, kernel_name, arch, d, options) not in _variants]
-    workers = min(len(todo), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if workers < 2 or len(todo) < PARALLEL_MIN_VARIANTS or "fork" not in multiprocessing.get_all_start_methods():
+    if len(todo) < PARALLEL_MIN_VARIANTS:
         return
+    workers = min(len(todo), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     _fork_job = (source, kernel_name, arch, options, arguments, args_key)
     try:
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            prefetch_resources([ptx for ptx in map(_ptx_of, todo) if ptx is not None], arch)
+            return
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_worker, todo, [launches_by_defines[d] for d in todo]))
+            ptxs = list(pool.map(_ptx_of, todo))
+            prefetch_resources([ptx for ptx in ptxs if ptx is not None], arch, runs=workers)
+            order = sorted(range(len(todo)), key=lambda k: -len(ptxs[k] or ""))
+            futures = {k: pool.submit(_worker, todo[k], launches_by_defines[todo[k]]) for k in order}
+            results = [futures[k].result() for k in range(len(todo))]
     finally:
         _fork_job = None
     for defines, (variant, evaluated) in zip(todo, results):
