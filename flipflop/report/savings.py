@@ -15,7 +15,10 @@ from typing import Sequence
 
 import numpy as np
 
-COMPILE_S = 1.0           # per configuration: NVRTC + module load, Kernel Tuner compiles each separately
+# Per configuration: NVRTC + module load (Kernel Tuner compiles each separately). With the
+# 0.6 s window this reproduces Kernel Tuner's measured brute force on the H100: 32 shapes of
+# vector_add in 26.8 s (0.84 s each; benchmarks/data/h100/kt_compare_small.json).
+COMPILE_S = 0.2
 ITERATIONS = 7            # Kernel Tuner's default timed iterations
 WARMUP_LAUNCHES = 1
 POWER_WINDOW_S = 0.6      # back-to-back launches for a stable NVML energy reading
