@@ -6,7 +6,10 @@ Targets (issue 4): under 0.5 s including a cold compile, under 50 ms warm. "Cold
 fresh Python process with an empty compile cache (FLIPFLOP_CACHE_DIR in a temporary
 folder), so NVRTC, ptxas, parsing and analysis all happen; "warm" repeats the same call in
 that process (compiles, analyses and per-launch features come from memory; the space is
-enumerated and the model evaluated again). Writes benchmarks/results/predict_speed.json.
+enumerated and the model evaluated again). A case name ending in ``+blockDim`` takes the
+kernel with ``block_size_x/y/z`` read from ``blockDim`` (and no ``__launch_bounds__``), so one
+PTX serves every shape: the cold time without 51 compiles. Writes
+benchmarks/results/predict_speed.json.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -24,7 +28,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PATH = ROOT / "benchmarks" / "results" / "predict_speed.json"
-DEFAULT_CASES = ("stencil@8192x8192", "matmul_tiled@2048x2048", "transpose_tiled@8192x8192", "attention@seq2048")
+DEFAULT_CASES = ("stencil@8192x8192", "matmul_tiled@2048x2048", "transpose_tiled@8192x8192", "attention@seq2048",
+                 "stencil@8192x8192+blockDim")
+ONE_PTX = "+blockDim"
+
+
+def _one_ptx_source(source: str) -> str:
+    """The kernel reading its block size from ``blockDim`` instead of compile-time macros."""
+    source = re.sub(r"__launch_bounds__\([^)]*\)", "", source)
+    return re.sub(r"\bblock_size_([xyz])\b", r"blockDim.\1", source)
 
 
 def _one_case(name: str, repeats: int) -> dict:
@@ -33,13 +45,14 @@ def _one_case(name: str, repeats: int) -> dict:
     import flipflop
     from benchmarks.kernels.suite import case_by_name
 
-    case = case_by_name(name)
+    case = case_by_name(name.removesuffix(ONE_PTX))
+    source = _one_ptx_source(case.source) if name.endswith(ONE_PTX) else str(case.source_path)
     arguments = case.arguments()
     kwargs = dict(power_limits="all", restrictions=case.restrictions or None, grid_div_x=case.grid_div_x,
                   grid_div_y=case.grid_div_y)
 
     def call():
-        return flipflop.predict(case.kernel_name, str(case.source_path), case.problem_size, arguments,
+        return flipflop.predict(case.kernel_name, source, case.problem_size, arguments,
                                 case.tune_params, **kwargs)
 
     start = time.perf_counter()
