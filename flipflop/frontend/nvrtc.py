@@ -134,7 +134,7 @@ def _compute_arch(arch: str) -> str:
     return f"compute_{match.group(1)}"
 
 
-def _with_defines(source: str, defines: dict[str, object] | None, name: str) -> str:
+def with_defines(source: str, defines: dict[str, object] | None, name: str) -> str:
     """Prepend ``#define`` lines (Kernel Tuner style); ``#line`` keeps user line numbers right."""
     if not defines:
         return source
@@ -150,16 +150,32 @@ def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] 
     does; ``options`` are extra NVRTC options. Raises CompileError with the first error line
     of the NVRTC log (``kernel.cu(12): error: ...``); the full log is ``error.log``.
     """
-    used = (f"--gpu-architecture={_compute_arch(arch)}", "--std=c++17", *options)
+    used = _nvrtc_options(arch, options)
     version = nvrtc_version()
-    full_source = _with_defines(source, defines, name)
-    key = cache_key("nvrtc", full_source, name, used, version)
+    key = ptx_cache_key(source, arch, defines, options, name)
     cached = read_cache("ptx", key)
     if cached is not None:
         return CompiledPtx(ptx=cached, arch=arch, nvrtc_version=version, options=used)
-    ptx = _run_nvrtc(full_source, name, used + tuple(f"--include-path={d}" for d in include_dirs()))
+    ptx = run_nvrtc(with_defines(source, defines, name), name, arch, options)
     write_cache("ptx", key, ptx)
     return CompiledPtx(ptx=ptx, arch=arch, nvrtc_version=version, options=used)
+
+
+def _nvrtc_options(arch: str, options: Sequence[str]) -> tuple[str, ...]:
+    return (f"--gpu-architecture={_compute_arch(arch)}", "--std=c++17", *options)
+
+
+def ptx_cache_key(source: str, arch: str, defines: dict[str, object] | None, options: Sequence[str],
+                  name: str = "kernel.cu") -> str:
+    """The PTX cache key of one compile (``flipflop.frontend.batch`` fills the same entries)."""
+    return cache_key("nvrtc", with_defines(source, defines, name), name, _nvrtc_options(arch, options),
+                     nvrtc_version())
+
+
+def run_nvrtc(source: str, name: str, arch: str, options: Sequence[str]) -> str:
+    """PTX of ``source`` (defines already in it), uncached; raises CompileError."""
+    used = _nvrtc_options(arch, options)
+    return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in include_dirs()))
 
 
 def _run_nvrtc(source: str, name: str, options: Sequence[str]) -> str:

@@ -162,12 +162,20 @@ def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
     in the on-disk caches the builds read; with one core only the two compile phases run
     ahead. Fills the variant and features caches; ``variant_builder`` then finds everything there.
     """
+    from flipflop.frontend.batch import precompile
+    from flipflop.frontend.nvrtc import load_kernel_source
     from flipflop.frontend.ptxas import prefetch_resources
 
     global _fork_job
     todo = [d for d in launches_by_defines if (source, kernel_name, arch, d, options) not in _variants]
     if len(todo) < PARALLEL_MIN_VARIANTS:
         return
+    try:
+        text, kind = load_kernel_source(source)
+    except FlipflopError:
+        return  # the build reports it
+    if kind == "cuda":  # one NVRTC call for all variants where the source allows it
+        precompile(text, kernel_name, [dict(d) for d in todo], arch, options)
     workers = min(len(todo), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     _fork_job = (source, kernel_name, arch, options, arguments, args_key)
     try:
