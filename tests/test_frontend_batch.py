@@ -29,21 +29,27 @@ def cached(source, defines):
     return read_cache("ptx", nvrtc.ptx_cache_key(source, "sm_90", defines, ()))
 
 
-def test_each_batched_variant_is_byte_identical_to_its_own_compile():
-    assert batch.precompile(STENCIL, "stencil", VARIANTS) == len(VARIANTS)
+SHARED_TILE = STENCIL.replace(
+    "int i = y * width + x;",
+    "__shared__ float t[block_size_x]; t[threadIdx.x] = in[x]; __syncthreads(); "
+    "int i = y * width + x + (int)t[(threadIdx.x + 1) % block_size_x];")
+
+
+@pytest.mark.parametrize("source", [STENCIL, SHARED_TILE], ids=["plain", "shared-memory tile"])
+def test_each_batched_variant_is_byte_identical_to_its_own_compile(source):
+    assert batch.precompile(source, "stencil", VARIANTS) == len(VARIANTS)
     for defines in VARIANTS:
-        alone = nvrtc.run_nvrtc(nvrtc.with_defines(STENCIL, defines, "kernel.cu"), "kernel.cu", "sm_90", ())
-        assert cached(STENCIL, defines) == alone
+        alone = nvrtc.run_nvrtc(nvrtc.with_defines(source, defines, "kernel.cu"), "kernel.cu", "sm_90", ())
+        assert cached(source, defines) == alone
     # and compile_to_ptx now serves them from the cache
-    assert nvrtc.compile_to_ptx(STENCIL, defines=VARIANTS[2]).ptx == cached(STENCIL, VARIANTS[2])
+    assert nvrtc.compile_to_ptx(source, defines=VARIANTS[2]).ptx == cached(source, VARIANTS[2])
 
 
 @pytest.mark.parametrize("source, why", [
     ("#include <cuda_fp16.h>\n" + STENCIL, "an #include"),
     (STENCIL + 'extern "C" __global__ void other(float *o) { o[0] = 1; }\n', "a second extern C kernel"),
     (STENCIL.replace("0.25f", "(block_size_x == 1 ? undefined_name : 0.25f)"), "an error in one variant"),
-    (STENCIL.replace("int i = y * width + x;", "__shared__ float t[block_size_x]; t[threadIdx.x] = in[x]; "
-                     "int i = y * width + x + (int)t[(threadIdx.x + 1) % block_size_x];"), "module-level shared memory"),
+    ("__device__ float scale[4] = {1, 2, 3, 4};\n" + STENCIL.replace("0.25f", "scale[x & 3]"), "a module-level variable"),
 ])
 def test_what_the_batch_cannot_do_is_left_uncached(source, why):
     assert batch.precompile(source, "stencil", VARIANTS) == 0, why

@@ -23,6 +23,7 @@ from flipflop.frontend.nvrtc import include_dirs, ptx_cache_key, run_nvrtc, with
 _INCLUDE = re.compile(r"^\s*#\s*include\b", re.MULTILINE)
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 _ENTRY_START = re.compile(r"^\t// \.globl\t(\S+)\n+(?=(?:\.visible )?\.entry )", re.MULTILINE)
+_DEMOTED = re.compile(r"^// (\S+) has been demoted\n", re.MULTILINE)
 _MODULE_LEVEL = re.compile(r"^(?:\.visible |\.extern |\.weak )?\.(?:func|global|const|shared|local)\b", re.MULTILINE)
 MAX_BATCH = 64
 
@@ -44,6 +45,10 @@ def _combined_source(source: str, kernel_name: str, variants: Sequence[dict[str,
 
 def _split(ptx: str, kernel_name: str, count: int) -> list[str] | None:
     """Per-variant PTX texts, as a separate compile of each would print them, or None."""
+    # Shared variables declared in a kernel are "demoted" into it; the notes saying so all
+    # follow the module's first .globl line.
+    demoted = _DEMOTED.findall(ptx)
+    ptx = _DEMOTED.sub("", ptx)
     starts = list(_ENTRY_START.finditer(ptx))
     if len(starts) != count or _MODULE_LEVEL.search(ptx):
         return None
@@ -54,13 +59,19 @@ def _split(ptx: str, kernel_name: str, count: int) -> list[str] | None:
         bodies[match.group(1)] = ptx[match.end():end]
     texts = []
     for k in range(count):
-        body = bodies.get(_renamed(kernel_name, k))
+        renamed = _renamed(kernel_name, k)
+        body = bodies.get(renamed)
         if body is None:
             return None
-        # Labels and local depots are numbered by the function's index in the module.
-        body = body.replace(_renamed(kernel_name, k), kernel_name)
-        body = body.replace(f"$L__BB{k}_", "$L__BB0_").replace(f"__local_depot{k}", "__local_depot0")
-        texts.append(f"{header}\t// .globl\t{kernel_name}\n\n{body.rstrip()}\n\n")
+        mangled = f"{len(renamed)}{renamed}"  # in the mangled names of the kernel's statics
+
+        def back(text: str) -> str:
+            text = text.replace(mangled, f"{len(kernel_name)}{kernel_name}").replace(renamed, kernel_name)
+            # Labels and local depots are numbered by the function's index in the module.
+            return text.replace(f"$L__BB{k}_", "$L__BB0_").replace(f"__local_depot{k}", "__local_depot0")
+
+        notes = "".join(f"// {back(name)} has been demoted\n" for name in demoted if mangled in name)
+        texts.append(f"{header}\t// .globl\t{kernel_name}\n{notes}\n{back(body).rstrip()}\n\n")
     return texts
 
 
