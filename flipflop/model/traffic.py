@@ -1,10 +1,13 @@
 """Memory traffic of one launch through L1, L2 and DRAM, from the access analysis.
 
-Every global access contributes ``requests × sectors_per_request × 32`` bytes at L1.
-Re-reads a block makes of its own data (``block_footprint_bytes``) are served by L1 when
-the footprints of the blocks resident on an SM fit beside their shared memory; re-reads
-across blocks (``footprint_bytes`` of the whole grid) are served by L2 when the data the
-concurrently resident blocks touch fits in L2. What neither serves goes to DRAM.
+Every global access contributes ``requests × sectors_per_request × 32`` bytes at L1 and
+``max(lines, sectors / 4)`` L1 wavefronts per request. Near reuse always hits L1: sectors
+re-read in the next iterations of a loop, addresses the block's other warps read in the same
+iteration, and unrolled copies of one load that share sectors. Other re-reads a block makes
+of its own data hit L1 as far as the resident blocks' footprints fit beside their shared
+memory; re-reads across blocks hit L2 as far as the distinct data the resident blocks touch
+fits. The grid footprint comes from DRAM, unless all the kernel's data fits in (half of) L2
+and stays there between back-to-back launches. docs/model.md gives the equations.
 """
 from __future__ import annotations
 
