@@ -151,6 +151,12 @@ def _avoided(rows: list[dict], gpu: str, intensity: float | None) -> Any:
                                DEFAULT_GRID_INTENSITY_G_PER_KWH if intensity is None else intensity)
 
 
+def _print_estimates(console: Any, metadata: dict) -> None:
+    """What the static analysis had to estimate, so the numbers are read with that in mind."""
+    for note in metadata.get("analysis_notes", []):
+        console.print(f"[yellow]estimated:[/] {note}")
+
+
 def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop import api
     from flipflop.report.plots import pareto_html
@@ -165,6 +171,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
         console.print(predictions_table(rows, list(spec.tune_params), args.rows))
         console.print(f"{dropped_summary(rows.dropped)}; profile {rows.metadata['gpu']} "
                       f"({rows.metadata['profile_status']}); predicted in {rows.metadata['seconds']:.2f} s")
+        _print_estimates(console, rows.metadata)
         console.print(avoided_text(avoided))
     data = {"results": list(rows), "dropped": [{"params": p, "reason": r} for p, r in rows.dropped],
             "metadata": rows.metadata, "measurement_avoided": avoided.as_dict()}
@@ -193,6 +200,7 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
         for panel in recommendation_panels(data):
             console.print(panel)
         console.print(savings_table(data))
+        _print_estimates(console, meta)
         console.print(avoided_text(avoided))
     _write_outputs(args, rows, data, console, f"{spec.kernel_name} on {rec.gpu}",
                    recommendation_html(data) + pareto_html(rows, list(spec.tune_params)))

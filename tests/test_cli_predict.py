@@ -172,3 +172,23 @@ def test_measure_writes_a_kernel_tuner_cache(tmp_path, monkeypatch):
     assert code == 0 and "wrote" in text
     cache = (tmp_path / "kt.json").read_text()
     assert '"device_name": "NVIDIA H100 80GB HBM3"' in cache and cache.count('"nvml_energy"') == 3
+
+
+def test_what_the_analysis_estimated_is_printed_and_in_the_json(tmp_path):
+    (tmp_path / "collatz.cu").write_text("""
+extern "C" __global__ void collatz(int *out, int n)
+{
+    int i = blockIdx.x * block_size_x + threadIdx.x;
+    if (i >= n) return;
+    long long x = i + 1; int steps = 0;
+    while (x != 1) { x = (x & 1) ? 3 * x + 1 : x / 2; steps++; }
+    out[i] = steps;
+}
+""")
+    code, text = cli("predict", "--kernel", "collatz", "--source", str(tmp_path / "collatz.cu"),
+                     "--problem-size", "4096", "--tune", "block_size_x=64,128", "--args", "int32[4096],int32=4096",
+                     "--json", str(tmp_path / "r.json"))
+    assert code == 0
+    notes = json.loads((tmp_path / "r.json").read_text())["metadata"]["analysis_notes"]
+    assert len(notes) == 1 and "trip count unknown, counted once" in notes[0]
+    assert "estimated: loop at PTX line" in text

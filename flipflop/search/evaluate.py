@@ -153,6 +153,9 @@ def evaluate_space(
     if not kept:
         reasons = "; ".join(sorted({d.reason for d in dropped})[:3])
         raise ConfigurationError(f"no launchable configuration on {profile.name}: {reasons}")
+    # What the analysis had to guess (unknown trip counts, data-dependent branches), so a
+    # user knows which predictions rest on an estimate.
+    versions["analysis_notes"] = sorted({note for f in features for note in f.notes})
     versions["distinct_compiles"] = len(keys)
     versions["distinct_ptx"] = len({hashlib.sha1(b.compiled.ptx.encode()).hexdigest()
                                     for b in builds.values() if isinstance(b, KernelBuild)})
