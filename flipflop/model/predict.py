@@ -92,6 +92,7 @@ class _Terms:
     rounds: float
     busiest: float
     latency_cycles: float       # one block's dependent path: ALU chains, barriers
+    barrier_cycles: float       # the barriers' share of that path
     latency_s: float            # one block's exposed memory latency
     throughput_cycles: float    # per block: issue, pipes, shared, L1
     throughput_s: float         # per block: its share of L2 and DRAM bandwidth
@@ -144,7 +145,8 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
     # A block's dependent path: each warp's instructions issue one ALU latency apart, every
     # barrier waits for the block, and each group of loads in flight waits one memory latency.
     thread_instr = sum(per_unit.values())
-    latency_cycles = thread_instr * profile.alu_latency_cycles + f.barriers_per_thread * profile.barrier_cycles
+    barrier_cycles = f.barriers_per_thread * profile.barrier_cycles
+    latency_cycles = thread_instr * profile.alu_latency_cycles + barrier_cycles
     phases = traffic.load_executions_per_thread / traffic.loads_in_flight_per_warp
     if traffic.l1_bytes > 0:
         l1_hit = max(0.0, 1.0 - traffic.l2_bytes / traffic.l1_bytes)
@@ -167,7 +169,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
         tail_efficiency=blocks / (full_waves * occ.blocks_per_sm * sms),
         dram_bytes=traffic.dram_bytes, l2_bytes=traffic.l2_bytes, active_fraction=f.active_fraction,
     )
-    return _Terms(rounds, busiest, latency_cycles, latency_s, throughput_cycles, throughput_s,
+    return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, throughput_cycles, throughput_s,
                   profile.block_launch_ns * 1e-9, traffic.atomic_ops_per_address * profile.atomic_same_address_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
@@ -242,5 +244,5 @@ def predict_launches(
             bound={"dispatch": "latency", "atomic": "memory"}.get(bound, bound),
             sm_time_ms=max(at_max["compute"], at_max["latency"]) * 1e3,
             memory_time_ms=max(at_max["memory"], at_max["atomic"]) * 1e3,
-            sync_time_ms=term.rounds * term.latency_cycles / clocks[0, top] * 1e3, **term.reasons))
+            sync_time_ms=term.rounds * term.barrier_cycles / clocks[0, top] * 1e3, **term.reasons))
     return Prediction(t * 1e3, p, p * t, f_mhz, limits, tuple(reasons))
