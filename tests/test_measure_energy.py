@@ -70,3 +70,65 @@ def test_reading_records_clock_and_limit_state():
     reading = steady_power(gpu.launch, gpu.synchronize, fake, window_s=0.3, clock=gpu.clock)
     assert reading.sm_clock_mhz == 1845
     assert reading.clock_event_reasons == ()
+
+
+class AsyncVirtualGpu:
+    """Launches are queued and run while the host polls or waits, as on a real GPU."""
+
+    def __init__(self, start_s: float, launch_s: float):
+        self.now_s = start_s
+        self.launch_s = launch_s
+        self.busy_until_s = start_s
+        self.launches = 0
+
+    def clock(self) -> float:
+        return self.now_s
+
+    def launch(self) -> None:
+        self.launches += 1
+        self.busy_until_s = max(self.now_s, self.busy_until_s) + self.launch_s
+
+    def is_busy(self) -> bool:
+        return self.now_s < self.busy_until_s
+
+    def sleep(self, seconds: float) -> None:
+        self.now_s += seconds
+
+    def synchronize(self) -> None:
+        self.now_s = max(self.now_s, self.busy_until_s) + 20e-6
+
+
+def _power_with_startup_transient(start_s: float, launch_s: float):
+    """412 W steady, but the first 150 ms of every launch run at 250 W (clocks ramping up)."""
+    def power(t: float) -> float:
+        return 250.0 if (t - start_s) % launch_s < 0.15 else 412.0
+    return power
+
+
+def test_polling_times_the_edges_of_one_long_launch():
+    start_s, launch_s = 0.05, 2.5
+    gpu = AsyncVirtualGpu(start_s=start_s, launch_s=launch_s)
+    fake = FakeNvml(_power_with_startup_transient(start_s, launch_s), clock=gpu.clock)
+    gpu.now_s = start_s
+    reading = steady_power(gpu.launch, gpu.synchronize, fake, window_s=0.6, warmup_s=0.0,
+                           is_busy=gpu.is_busy, clock=gpu.clock, sleep=gpu.sleep)
+    assert gpu.launches == 1  # no warm-up launch: the caller's probe launch was the warm-up
+    assert reading.edges >= 20
+    # Edges inside the launch, timed to a millisecond: the mean over whole counter periods,
+    # which here are almost all past the transient.
+    expected_w = (0.15 * 250.0 + 2.35 * 412.0) / 2.5
+    assert expected_w < reading.power_w <= 412.0 * 1.005
+
+
+def test_without_polling_a_long_launch_has_edges_only_between_launches():
+    start_s, launch_s = 0.05, 0.8
+    gpu = AsyncVirtualGpu(start_s=start_s, launch_s=launch_s)
+    fake = FakeNvml(412.0, clock=gpu.clock)
+    polled = steady_power(gpu.launch, gpu.synchronize, fake, window_s=0.6, warmup_s=0.0,
+                          is_busy=gpu.is_busy, clock=gpu.clock, sleep=gpu.sleep)
+    gpu = AsyncVirtualGpu(start_s=start_s, launch_s=launch_s)
+    fake = FakeNvml(412.0, clock=gpu.clock)
+    unpolled = steady_power(gpu.launch, gpu.synchronize, fake, window_s=0.6, warmup_s=0.0,
+                            clock=gpu.clock)
+    assert polled.edges >= 7 and unpolled.edges == 2
+    assert polled.power_w == pytest.approx(412.0, rel=0.002)

@@ -1,14 +1,19 @@
-"""Launcher argument building on the CPU: Kernel Tuner defines and grid computation (no CuPy)."""
+"""The launcher on the CPU: Kernel Tuner defines, grids, and the per-configuration protocol
+against a fake runner and a fake NVML (no CuPy)."""
+
+import time
 
 import pytest
 
 from flipflop.errors import ConfigurationError
 from flipflop.measure.launcher import (
     _first_error_line,
+    _measure_one,
     grid_for,
     kernel_tuner_defines,
     source_with_defines,
 )
+from flipflop.measure.nvml import FakeNvml
 
 
 def test_defines_follow_kernel_tuner_order_and_fill_missing_block_sizes():
@@ -46,3 +51,68 @@ def test_compile_failure_status_keeps_the_ptxas_line():
     log = ("ptxas info    : 0 bytes gmem\n"
            "ptxas error   : Entry function 'matmul_tiled' uses too much shared data (0x10040 bytes, 0xc000 max)\n")
     assert _first_error_line(log).startswith("ptxas error   : Entry function 'matmul_tiled' uses too much shared data")
+
+
+class FakeTimedLaunch:
+    def __init__(self, runner: "FakeRunner"):
+        self._runner = runner
+        self.times: list[float] = []
+
+    def __call__(self) -> None:
+        self._runner.launch()
+        self.times.append(self._runner.launch_s * 1000)
+
+    def times_ms(self) -> list[float]:
+        return self.times
+
+
+class FakeRunner:
+    """CupyRunner's interface on the wall clock: a launch keeps the 'GPU' busy for launch_s."""
+
+    def __init__(self, launch_s: float):
+        self.launch_s = launch_s
+        self.busy_until_s = 0.0
+        self.launches = 0
+
+    def launcher(self, source, grid, block, shared_bytes):
+        return self.launch
+
+    def launch(self) -> None:
+        self.launches += 1
+        self.busy_until_s = max(time.perf_counter(), self.busy_until_s) + self.launch_s
+
+    def timed(self, launch) -> FakeTimedLaunch:
+        return FakeTimedLaunch(self)
+
+    def is_busy(self) -> bool:
+        return time.perf_counter() < self.busy_until_s
+
+    def synchronize(self) -> None:
+        time.sleep(max(0.0, self.busy_until_s - time.perf_counter()))
+
+    def median_time_ms(self, launch) -> float:
+        for _ in range(4):
+            launch()
+        self.synchronize()
+        return self.launch_s * 1000
+
+
+def test_a_long_launch_is_measured_on_its_power_window_launches():
+    runner = FakeRunner(launch_s=0.12)
+    fake = FakeNvml(300.0, update_period_s=0.02)
+    result = _measure_one(runner, "src", {"grid": (1, 1, 1), "block": (32, 1, 1)}, fake,
+                          window_s=0.1, max_seconds_per_config=30.0)
+    assert result["status"] == "ok"
+    assert result["measured_time"] == pytest.approx(120.0)
+    assert result["measured_power"] == pytest.approx(300.0, rel=0.05)
+    assert runner.launches == 2  # the probe, then one launch that spans the whole window
+    assert result["window_launches"] == 1
+
+
+def test_a_launch_beyond_the_per_config_limit_is_timed_only():
+    runner = FakeRunner(launch_s=0.05)
+    result = _measure_one(runner, "src", {"grid": (1, 1, 1), "block": (32, 1, 1)}, FakeNvml(300.0),
+                          window_s=0.1, max_seconds_per_config=0.01)
+    assert result == {"measured_time": pytest.approx(50.0),
+                      "status": "time only: a launch is too long for a power window"}
+    assert runner.launches == 1

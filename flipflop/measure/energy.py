@@ -4,7 +4,9 @@ The H100's total-energy counter publishes a new value only every ~100 ms. Readin
 single launch therefore gives ±20–40 % noise. Instead the kernel is kept running back-to-back
 for a window of several update periods; the counter is polled between batches of launches,
 and the power is ΔE/Δt between the first and the last update edge seen inside the window, so
-only whole, fully busy counter periods are counted.
+only whole, fully busy counter periods are counted. When the caller can tell whether the GPU
+is still busy, the counter is also polled while a batch runs, so a launch longer than a
+counter period has its edges timed to a millisecond instead of to half a launch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ BATCH_TARGET_S = 0.005
 MIN_EDGES = 2
 # Give up if the window has run this many times its length without enough edges.
 MAX_WINDOW_FACTOR = 4.0
+# Counter polls while a batch runs (when `is_busy` is given): fine enough to time an edge.
+POLL_INTERVAL_S = 0.001
 
 
 @dataclass(frozen=True)
@@ -53,19 +57,23 @@ def steady_power(
     window_s: float = 0.6,
     *,
     warmup_s: float = 0.05,
+    is_busy: Callable[[], bool] | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> PowerReading:
     """Measure the steady-state power (W) of `launch_batch` run back-to-back.
 
     `launch_batch` enqueues work (e.g. one or several kernel launches) without waiting;
     `synchronize` waits for all enqueued work. The work is first run for `warmup_s` (clocks
     and power settle, and the number of calls per ~5 ms batch is found), then for at least
-    `window_s` while the energy counter is polled after every batch. Raises MeasurementError
-    when the counter shows fewer than two update edges.
+    `window_s` while the energy counter is polled after every batch, and every millisecond
+    during it when `is_busy` (True while enqueued work runs) is given. `warmup_s=0` skips the
+    warm-up: for launches long enough that the caller has already run one. Raises
+    MeasurementError when the counter shows fewer than two update edges.
     """
     calls = 1
     warmup_start_s = clock()
-    while True:
+    while warmup_s > 0:
         batch_start_s = clock()
         for _ in range(calls):
             launch_batch()
@@ -84,6 +92,13 @@ def steady_power(
     while True:
         for _ in range(calls):
             launch_batch()
+        while is_busy is not None and is_busy():
+            sleep(POLL_INTERVAL_S)
+            poll_s = clock()
+            energy_mj = monitor.total_energy_mj()
+            if energy_mj != previous_mj:
+                edges.append((_edge_time_s(previous_poll_s, poll_s), energy_mj))
+            previous_poll_s, previous_mj = poll_s, energy_mj
         synchronize()
         poll_s = clock()
         energy_mj = monitor.total_energy_mj()

@@ -1,7 +1,10 @@
 """Launch a kernel's configurations on a real GPU through CuPy and measure time, power, energy.
 
 Time per launch is the median of CUDA-event timings; power comes from the energy-counter
-protocol (energy.steady_power); energy per launch = power × median time. Configurations are
+protocol (energy.steady_power); energy per launch = power × median time. A launch longer than
+a counter period (attention at long sequences: up to seconds) is measured on the power
+window's own launches, each timed by events while the counter is polled, so such a
+configuration costs about two launches, not six. Configurations are
 compiled Kernel Tuner style (a `#define` per block/grid size and tune parameter) in a thread
 pool before any is measured. A configuration that fails to compile or launch is a result with
 a `status` saying why, never an exception that stops the sweep.
@@ -28,6 +31,8 @@ COMPILE_OPTIONS = ("-std=c++17",)
 TIMING_MIN_LAUNCHES = 3
 TIMING_TARGET_S = 0.02
 TIMING_MAX_LAUNCHES = 1000
+# A launch at least this long spans a counter period: its window's launches give its time too.
+LONG_LAUNCH_S = 0.1
 STATUS_OK = "ok"
 
 
@@ -126,6 +131,14 @@ class CupyRunner:
     def synchronize(self) -> None:
         self._cupy.cuda.Device().synchronize()
 
+    def is_busy(self) -> bool:
+        """True while work enqueued on the current stream has not finished."""
+        return not self._cupy.cuda.get_current_stream().done
+
+    def timed(self, launch: Callable[[], None]) -> "EventTimedLaunch":
+        """`launch` with a CUDA-event pair recorded around every call."""
+        return EventTimedLaunch(launch, self._cupy.cuda)
+
     def median_time_ms(self, launch: Callable[[], None]) -> float:
         """Median of per-launch CUDA-event times (ms), after one warm-up launch."""
         cuda = self._cupy.cuda
@@ -146,6 +159,26 @@ class CupyRunner:
         return statistics.median(times_ms)
 
 
+class EventTimedLaunch:
+    """A launch that records CUDA events around each call; `times_ms` reads them afterwards."""
+
+    def __init__(self, launch: Callable[[], None], cuda: Any):
+        self._launch = launch
+        self._cuda = cuda
+        self._pairs: list[tuple[Any, Any]] = []
+
+    def __call__(self) -> None:
+        start, stop = self._cuda.Event(), self._cuda.Event()
+        start.record()
+        self._launch()
+        stop.record()
+        self._pairs.append((start, stop))
+
+    def times_ms(self) -> list[float]:
+        self._pairs[-1][1].synchronize()
+        return [self._cuda.get_elapsed_time(start, stop) for start, stop in self._pairs]
+
+
 def measure_configs(
     kernel_name: str,
     kernel_source: str,
@@ -155,7 +188,7 @@ def measure_configs(
     monitor: GpuMonitor | None = None,
     defines: dict[str, Any] | None = None,
     window_s: float = 0.6,
-    max_seconds_per_config: float = 3.0,
+    max_seconds_per_config: float = 30.0,
     budget_s: float | None = None,
     on_result: Callable[[dict], None] | None = None,
     compile_threads: int = 8,
@@ -207,10 +240,19 @@ def _measure_one(runner: CupyRunner, source: str, config: dict, monitor: GpuMoni
                  window_s: float, max_seconds_per_config: float) -> dict:
     launch = runner.launcher(source, config["grid"], config["block"], config.get("shared_bytes", 0))
     try:
-        time_ms = runner.median_time_ms(launch)
-        if time_ms / 1000 * 3 > max_seconds_per_config:
-            return {"measured_time": time_ms, "status": "time only: a launch is too long for a power window"}
-        reading = steady_power(launch, runner.synchronize, monitor, window_s=window_s)
+        probe = runner.timed(launch)  # the warm-up launch, which also says how long one takes
+        probe()
+        probe_s = probe.times_ms()[0] / 1000
+        if probe_s > max_seconds_per_config:
+            return {"measured_time": probe_s * 1000, "status": "time only: a launch is too long for a power window"}
+        if probe_s >= LONG_LAUNCH_S:
+            window_launch = runner.timed(launch)
+            reading = steady_power(window_launch, runner.synchronize, monitor, window_s=window_s,
+                                   warmup_s=0.0, is_busy=runner.is_busy)
+            time_ms = statistics.median(window_launch.times_ms())
+        else:
+            time_ms = runner.median_time_ms(launch)
+            reading = steady_power(launch, runner.synchronize, monitor, window_s=window_s, is_busy=runner.is_busy)
     except MeasurementError as error:
         return {"status": f"measurement failed: {error}"}
     except Exception as error:  # a launch failure (CUDADriverError, CUDARuntimeError)
@@ -224,5 +266,6 @@ def _measure_one(runner: CupyRunner, source: str, config: dict, monitor: GpuMoni
         "clock_event_reasons": list(reading.clock_event_reasons),
         "energy_edges": reading.edges,
         "power_window_s": round(reading.window_s, 4),
+        "window_launches": reading.batches * reading.launches_per_batch,
         "status": STATUS_OK,
     }
