@@ -275,3 +275,29 @@ def test_cooperative_load_counts_tile_over_threads(bx, by, tile):
     assert r["instructions"]["global_load"] == pytest.approx(tile / (bx * by))
     assert r["instructions"]["shared_store"] == pytest.approx(tile / (bx * by))
     assert not r["notes"]
+
+
+# ----- copies of one load, footprints of sub-sector strides, re-reads across loops -----------
+
+def row_passes(rows, cols, block=32):
+    args = [np.zeros(rows, np.float32), np.zeros(rows * cols, np.float32), np.int32(rows), np.int32(cols)]
+    return run("row_passes", "row_passes.cu", args, (block, 1, 1), rows)
+
+
+def test_unrolled_copies_in_one_sector_add_no_new_sectors():
+    loads = [a for a in global_accesses(row_passes(4096, 256), "load") if a["executions_per_thread"] > 0]
+    first_pass, second_pass = loads[:4], loads[4:]
+    for copies in (first_pass, second_pass):
+        # Thread t reads row t: the four copies sit 4 bytes apart in the sector copy 0 reads.
+        assert [a["offset_bytes"] for a in copies] == [0, 4, 8, 12]
+        assert [a["new_sector_share"] for a in copies] == [1.0, 0.0, 0.0, 0.0]
+        assert all(a["sectors_per_request"] == 32.0 for a in copies)
+    assert len({a["loop"] for a in first_pass}) == 1 and first_pass[0]["loop"] != second_pass[0]["loop"]
+
+
+def test_a_stride_shorter_than_a_sector_still_sweeps_the_whole_row():
+    # 16 bytes an unrolled iteration: a single step stays inside the first sector, yet the
+    # 64 iterations cover a thread's whole 1 KB row, and the grid the whole 4 MB input.
+    load = global_accesses(row_passes(4096, 256), "load")[0]
+    assert load["footprint_bytes"] == 4096 * 256 * 4
+    assert load["block_footprint_bytes"] == pytest.approx(32 * 256 * 4, rel=0.02)

@@ -178,3 +178,16 @@ def test_bank_conflicts_columns_padding_broadcast_and_phases():
     assert bank_conflict_degree((LANES * 8)[None, :], ALL, 8).tolist() == [1.0]  # doubles: half warps
     assert bank_conflict_degree((LANES * 16)[None, :], ALL, 16).tolist() == [1.0]  # float4: quarters
     assert bank_conflict_degree((LANES * 16)[None, :], ALL, 8).tolist() == [2.0]
+
+
+def test_new_units_count_only_sectors_no_earlier_copy_touched():
+    from flipflop.analysis.memory import new_units_per_request
+    lanes = np.arange(32, dtype=np.int64) * 4  # one warp reading 128 contiguous bytes
+    copies = np.stack([lanes, lanes + 4, lanes + 128, lanes])[:, None, :]  # (4 copies, 1 warp, 32)
+    active = np.ones(copies.shape, dtype=bool)
+    fresh = new_units_per_request(copies, active, 4, 32)
+    # 4 sectors; +4 bytes reaches sector 4; +128 covers sectors 4-7, three of them new; a
+    # repeat of copy 0 none.
+    assert fresh[:, 0].tolist() == [4.0, 1.0, 3.0, 0.0]
+    active[0, 0, 8:] = False  # copy 0 now reads only its first sector
+    assert new_units_per_request(copies, active, 4, 32)[:, 0].tolist() == [1.0, 4.0, 3.0, 0.0]

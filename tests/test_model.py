@@ -1,5 +1,6 @@
 """The coupled model on hand-built launch facts: exact identities and directional facts."""
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,3 +79,19 @@ def test_a_lower_power_limit_lowers_the_clock_of_a_power_hungry_kernel():
 def test_an_unlaunchable_block_is_a_clear_error():
     with pytest.raises(ConfigurationError, match="cannot launch"):
         predict_launches([stream(256, 4, registers=300)], H100)
+
+
+def test_a_second_pass_over_the_data_comes_from_dram_only_when_the_working_set_outgrows_l2():
+    """row_passes reads every row twice (max, then sum). Short rows: the rows of all resident
+    threads (17 MB) fit in L2, so the second pass hits there. Long rows: 256 MB in flight,
+    so most of the second pass comes from DRAM again."""
+    import flipflop
+    source = Path(__file__).parent / "kernels" / "row_passes.cu"
+    ratios = {}
+    for rows, cols in ((1 << 20, 16), (1 << 16, 1024)):
+        args = [np.zeros(rows, np.float32), np.zeros(rows * cols, np.float32), np.int32(rows), np.int32(cols)]
+        row = flipflop.predict("row_passes", str(source), rows, args, {"block_size_x": [256]}, gpu="h100-sxm",
+                               power_limits=[700])[0]
+        ratios[cols] = row["dram_bytes"] / (rows * cols * 4)
+    assert ratios[16] < 1.0  # one pass, part of it still in L2 from the previous launch
+    assert 1.5 < ratios[1024] < 2.0

@@ -58,6 +58,10 @@ class AccessFacts:
     array: str | None = None  # the pointer parameter the address is based on (global accesses)
     offset_bytes: int = 0  # the address's constant part: unrolled copies of an access differ in it
     cached_read_only: bool = False  # ld.global.nc / __ldg
+    loop: int | None = None  # the innermost enclosing loop's index (None outside loops)
+    # Share of this load's sectors that no earlier copy of it (same address shape, constant
+    # offset: an unrolled loop) touched in the same warp request; 1 for the first copy.
+    new_sector_share: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ Conventions:
 - An outer loop's counter is taken at its middle iteration when inner trip counts depend
   on it (exact for linear, triangular nests); branch conditions that read their loop's
   counter are averaged over its iterations (``divergence.py``); warp address patterns use
-  iteration 0, and a loop's footprint growth compares iteration 1 with iteration 0.
+  iteration 0, and a loop's footprint growth compares iteration 1 with iteration 0 (or, when
+  that step stays inside a sector, the first iteration that leaves it).
 - Address analyses look at one interior and one boundary block per grid dimension
   (``launch.memory_blocks``), weighted by the blocks they stand for.
 - Accesses whose addresses differ only by a constant (unrolled loops) are evaluated
@@ -36,7 +37,7 @@ from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchF
 from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, sample_launch
 from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
-    bank_conflict_degree, distinct_units, units_per_request)
+    bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import classify
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
 from flipflop.errors import ConfigurationError
@@ -228,7 +229,8 @@ class KernelAnalysis:
                 footprint_bytes=m[5], block_footprint_bytes=m[4], uniform=m[3],
                 cached_read_only=sa.access.cached_read_only,
                 loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
-                offset_bytes=int(sa.access.address.const))
+                offset_bytes=int(sa.access.address.const), loop=sa.loops[-1] if sa.loops else None,
+                new_sector_share=m[6])
             for sa, m in zip(self.accesses, metrics))
 
         loops = []
@@ -272,7 +274,9 @@ class KernelAnalysis:
         constants, such as an unrolled loop's loads): the shape is evaluated once and every
         member's warps go through the sector and bank counts in one batch.
 
-        Returns (sectors, lines, degree, uniform, block_fp, grid_fp) per member."""
+        Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share) per
+        member; new_sector_share: the part of a load's sectors that no earlier member load
+        touched in the same warp (1 for the first, and for stores and atomics)."""
         first = members[0]
         access = first.access
         n = sample.size
@@ -299,6 +303,7 @@ class KernelAnalysis:
 
         none = [None] * len(members)
         sectors, lines, degree = none, none, none
+        new_share: list[float | None] = [1.0] * len(members)
         if base is None:
             varying = access.address.varying()
             lanes = act_w.sum(axis=2) if varying else live.astype(float)
@@ -322,8 +327,17 @@ class KernelAnalysis:
             elif access.space == "shared":
                 degree = means(bank_conflict_degree(addr, act, access.bytes, broadcast=access.op != "atomic"))
             else:
-                sectors = means(units_per_request(addr, act, access.bytes, SECTOR_BYTES))
+                per_warp = units_per_request(addr, act, access.bytes, SECTOR_BYTES)
+                sectors = means(per_warp)
                 lines = means(units_per_request(addr, act, access.bytes, LINE_BYTES))
+                loads = [k for k, sa in enumerate(members) if sa.access.op == "load"]
+                if len(loads) > 1:
+                    fresh = per_warp.reshape(len(members), warps).astype(float)
+                    fresh[loads] = new_units_per_request(
+                        addr.reshape(len(members), warps, WARP_SIZE)[loads],
+                        act.reshape(len(members), warps, WARP_SIZE)[loads], access.bytes, SECTOR_BYTES)
+                    new_share = [None if s is None or s == 0 else min(1.0, f / s)
+                                 for f, s in zip(means(fresh), sectors)]
         # One footprint per shape (members differ by constant shifts); from the first member
         # that runs, so that members never executed report zero.
         runs = [t > 0 for t in totals]
@@ -333,7 +347,7 @@ class KernelAnalysis:
             k = runs.index(True)
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
-                for k in range(len(members))]
+                + (1.0 if new_share[k] is None else new_share[k],) for k in range(len(members))]
 
     @staticmethod
     def _tile_metrics(access: MemoryAccess, addr_w: np.ndarray, act_w: np.ndarray, env0: dict,
@@ -369,16 +383,22 @@ class KernelAnalysis:
         d0 = distinct_units(base, mask, unit)
         growth = 1.0
         for index in sa.loops:
-            env1 = dict(env0)
-            env1[f"i{index}"] = 1
-            env1[_MEMO_KEY] = {}
-            next_address = _evaluate_or_none(sa.shape, env1, sample.size, env1[_MEMO_KEY])
-            if next_address is None:
-                continue
-            both = np.concatenate([base, next_address[rows]])
-            new = distinct_units(both, np.concatenate([mask, mask]), unit) - d0
             trip = float(np.mean(trips[index][rows][mask]))
-            growth *= 1.0 + max(trip - 1.0, 0.0) * new / d0
+            step = 1
+            later = self._address_at(sa, env0, index, step, sample.size)
+            if later is None:
+                continue
+            # A step shorter than a sector mostly stays inside the sectors already counted:
+            # compare with the first iteration that leaves them, and share its growth out.
+            stride = int(np.median(np.abs(later[rows][mask] - base[mask])))
+            if 0 < stride < unit and trip > 2:
+                step = int(min(-(-unit // stride), trip - 1))
+                later = self._address_at(sa, env0, index, step, sample.size)
+                if later is None:
+                    continue
+            both = np.concatenate([base, later[rows]])
+            new = distinct_units(both, np.concatenate([mask, mask]), unit) - d0
+            growth *= 1.0 + max(trip - 1.0, 0.0) * new / (step * d0)
         block_fp = d0 * unit * growth
         if sa.access.tile is not None:  # a fragment covers rows × row_bytes from each address
             tile_rows, row_bytes = sa.access.tile
@@ -391,6 +411,14 @@ class KernelAnalysis:
             if k + 1 in arrays:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp
+
+    @staticmethod
+    def _address_at(sa: StaticAccess, env0: dict, loop: int, iteration: int, n: int) -> np.ndarray | None:
+        """Every sampled thread's address of ``sa`` at ``iteration`` of ``loop`` (others at 0)."""
+        env = dict(env0)
+        env[f"i{loop}"] = iteration
+        env[_MEMO_KEY] = {}
+        return _evaluate_or_none(sa.shape, env, n, env[_MEMO_KEY])
 
     def _loop_stride(self, sa: StaticAccess, env0: dict) -> int | None:
         expr = sa.loop_stride

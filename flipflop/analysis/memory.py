@@ -51,6 +51,35 @@ def units_per_request(addresses: np.ndarray, active: np.ndarray, width_bytes: in
     return np.where(live, counts, 0)
 
 
+def new_units_per_request(addresses: np.ndarray, active: np.ndarray, width_bytes: int,
+                          unit_bytes: int) -> np.ndarray:
+    """Units each access touches that no earlier access of the list touched, per warp.
+
+    ``addresses`` and ``active`` are (accesses, warps, 32): accesses issued one after the
+    other by the same warps (an unrolled loop's copies of a load). Returns (accesses, warps):
+    for access k, the distinct units of its request not already in accesses 0..k-1's."""
+    count, warps, lanes = addresses.shape
+    first = addresses // unit_bytes
+    last = (addresses + max(width_bytes, 1) - 1) // unit_bytes
+    spans = min(int(np.max(last - first)) + 1 if addresses.size else 1, 4)
+    units = np.concatenate([first + k for k in range(spans)], axis=2)
+    valid = np.concatenate([active & (first + k <= last) for k in range(spans)], axis=2)
+    per_access = units.shape[2]
+    rows = units.transpose(1, 0, 2).reshape(warps, count * per_access)
+    ok = valid.transpose(1, 0, 2).reshape(warps, count * per_access)
+    # Idle lanes get distinct negative values, so they neither count nor claim a unit.
+    rows = np.where(ok, rows, -1 - np.arange(count * per_access, dtype=np.int64)[None, :])
+    # A stable sort keeps earlier accesses first among equal units: the first of a run owns it.
+    order = np.argsort(rows, axis=1, kind="stable")
+    ordered = np.take_along_axis(rows, order, axis=1)
+    owner = np.ones(ordered.shape, dtype=bool)
+    owner[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    owner &= np.take_along_axis(ok, order, axis=1)
+    access_of = order // per_access
+    bins = access_of * warps + np.arange(warps)[:, None]
+    return np.bincount(bins[owner], minlength=count * warps).reshape(count, warps).astype(float)
+
+
 def bank_conflict_degree(addresses: np.ndarray, active: np.ndarray, width_bytes: int,
                          broadcast: bool = True) -> np.ndarray:
     """Wavefronts per phase for each warp (1 = conflict-free); 0 for idle warps.

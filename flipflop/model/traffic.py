@@ -6,7 +6,8 @@ re-read in the next iterations of a loop, addresses the block's other warps read
 iteration, and unrolled copies of one load that share sectors. Other re-reads a block makes
 of its own data hit L1 as far as the resident blocks' footprints fit beside their shared
 memory; re-reads across blocks hit L2 as far as the distinct data the resident blocks touch
-fits. The grid footprint comes from DRAM, unless all the kernel's data fits in (half of) L2
+fits. A later loop that reads again what an earlier loop read (a softmax's passes over its
+row) finds it in L1 or L2 only as far as the resident blocks' footprints fit there. The grid footprint comes from DRAM, unless all the kernel's data fits in (half of) L2
 and stays there between back-to-back launches. docs/model.md gives the equations.
 """
 from __future__ import annotations
@@ -40,12 +41,24 @@ class Traffic:
     bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
 
 
+@dataclass
+class _Group:
+    """Global accesses that read overlapping sectors: the copies of one load in one loop body
+    (an unrolled loop, a stencil's neighbours along x), or a single access."""
+
+    at_l1: float = 0.0  # bytes requested at L1
+    past_near: float = 0.0  # bytes left after near reuse
+    block_fp: float | None = 0.0  # distinct bytes one block touches (None: unknown)
+    grid_fp: float | None = 0.0  # distinct bytes the grid touches (None: unknown)
+    reread: bool = False  # an earlier loop read the same data: its first touch is counted there
+
+
 def _warp_requests(access: AccessFacts, warps: float) -> float:
     return access.executions_per_thread * warps
 
 
-def _max_or_none(a: float | None, b: float | None) -> float | None:
-    return None if a is None or b is None else max(a, b)
+def _sum_or_none(total: float | None, part: float | None, share: float) -> float | None:
+    return None if total is None or part is None else total + part * share
 
 
 def _new_sector_fraction(a: AccessFacts) -> float:
@@ -98,11 +111,10 @@ def memory_traffic(
     loads_by_depth: dict[int, int] = {}
     load_executions = 0.0
     atomic_contention = 0.0
-    # Per group of global accesses: (bytes at L1, bytes past near reuse, per-block footprint
-    # or None, grid footprint or None). Loads of one array with equal strides differ only by
-    # constant offsets (an unrolled stencil or filter): their sectors overlap, so the group
-    # counts once beyond L1.
-    groups: dict[object, list[float | None]] = {}
+    # Loads of one array with equal strides that differ only by constant offsets (an unrolled
+    # stencil or filter) form one group. The same pattern in a later loop re-reads the data
+    # (a `reread` group).
+    groups: dict[object, _Group] = {}
     for index, a in enumerate(features.accesses):
         reqs = _warp_requests(a, warps)
         thread_bytes = a.bytes * a.executions_per_thread * threads
@@ -141,17 +153,20 @@ def memory_traffic(
             a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
         key: object = index
+        fresh = 1.0
         if a.op == "load" and a.array is not None:
-            # Copies closer than one warp request's span share sectors.
-            span = sectors * SECTOR_BYTES
-            key = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes,
-                   a.offset_bytes // span)
-        group = groups.setdefault(key, [0.0, 0.0, block_fp, a.footprint_bytes])
-        group[0] += a_l1
-        group[1] = max(group[1], a_l1_near)
-        group[2] = _max_or_none(group[2], block_fp)
-        group[3] = _max_or_none(group[3], a.footprint_bytes)
-    globals_ = [tuple(g) for g in groups.values()]
+            pattern = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes)
+            key = (pattern, a.loop)
+            fresh = a.new_sector_share
+            if key not in groups and any(k[0] == pattern for k in groups if isinstance(k, tuple)):
+                groups[key] = _Group(reread=True)
+        group = groups.setdefault(key, _Group())
+        group.at_l1 += a_l1
+        # Copies of one load share sectors: past L1 each adds only the sectors it reaches first.
+        group.past_near += a_l1_near * fresh
+        group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
+        group.grid_fp = _sum_or_none(group.grid_fp, a.footprint_bytes, fresh)
+    globals_ = list(groups.values())
 
     spill = spill_accesses_per_thread(features)
     if spill > 0:
@@ -159,46 +174,53 @@ def memory_traffic(
         # thread re-reads its own stack frame, so the block footprint is frame × threads.
         frame = max(features.local_bytes, 4) * features.threads_per_block
         spill_l1 = spill * warps * 4 * SECTOR_BYTES
-        globals_.append((spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
+        globals_.append(_Group(spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
         global_requests += spill * warps
         global_wavefronts += spill * warps
         requested += spill * 4 * threads
         transferred += spill_l1
 
-    l1 = sum(g[0] for g in globals_)
+    l1 = sum(g.at_l1 for g in globals_)
+    first_touch = [g for g in globals_ if not g.reread]
     # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
-    resident_fp = blocks_per_sm * sum(g[2] for g in globals_ if g[2] is not None)
+    resident_fp = blocks_per_sm * sum(g.block_fp for g in first_touch if g.block_fp is not None)
     l1_fit = min(1.0, l1_capacity / resident_fp) if resident_fp > 0 else 1.0
     to_l2 = []
-    for _, near, block_fp, grid_fp in globals_:
-        if block_fp is None:
-            to_l2.append((near, grid_fp))
+    for g in globals_:
+        if g.block_fp is None:
+            to_l2.append(g.past_near)
+        elif g.reread:
+            to_l2.append(g.past_near * (1.0 - l1_fit))
         else:
-            unique = block_fp * features.blocks
-            to_l2.append((unique + (near - unique) * (1.0 - l1_fit), grid_fp))
-    l2 = sum(t[0] for t in to_l2)
+            unique = g.block_fp * features.blocks
+            to_l2.append(unique + (g.past_near - unique) * (1.0 - l1_fit))
+    l2 = sum(to_l2)
     # L2: re-reads across blocks hit when the distinct data the resident blocks touch fits;
     # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
     share = resident_blocks / features.blocks
     concurrent = 0.0
-    for (a_l2, grid_fp), (_, _, block_fp, _) in zip(to_l2, globals_):
+    for a_l2, g in zip(to_l2, globals_):
+        if g.reread:
+            continue
         touched = [a_l2 * share]
-        if block_fp is not None:
-            touched.append(block_fp * resident_blocks)
-        if grid_fp is not None:
-            touched.append(grid_fp * share)
+        if g.block_fp is not None:
+            touched.append(g.block_fp * resident_blocks)
+        if g.grid_fp is not None:
+            touched.append(g.grid_fp * share)
         concurrent += min(touched)
     l2_fit = min(1.0, profile.l2_bytes / concurrent) if concurrent > 0 else 1.0
     dram = 0.0
-    for a_l2, grid_fp in to_l2:
-        if grid_fp is None:
+    for a_l2, g in zip(to_l2, globals_):
+        if g.grid_fp is None:
             dram += a_l2
+        elif g.reread:
+            dram += a_l2 * (1.0 - l2_fit)
         else:
-            unique = min(grid_fp, a_l2)
+            unique = min(g.grid_fp, a_l2)
             dram += unique + (a_l2 - unique) * (1.0 - l2_fit)
     # A kernel launched back to back (as tuners and most applications do) whose whole data
     # fits in L2 finds it there: only the share beyond what L2 holds comes from DRAM.
-    footprints = [g[3] for g in globals_]
+    footprints = [g.grid_fp for g in first_touch]
     if footprints and all(fp is not None for fp in footprints):
         resident = profile.l2_bytes * L2_RESIDENT_SHARE
         total = sum(footprints)
