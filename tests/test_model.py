@@ -95,3 +95,20 @@ def test_a_second_pass_over_the_data_comes_from_dram_only_when_the_working_set_o
         ratios[cols] = row["dram_bytes"] / (rows * cols * 4)
     assert ratios[16] < 1.0  # one pass, part of it still in L2 from the previous launch
     assert 1.5 < ratios[1024] < 2.0
+
+
+def test_a_small_vector_every_row_re_reads_stays_in_l2_while_the_matrix_streams_past():
+    """row_dot streams a 256 MB matrix once and re-reads a 32 KB vector for every row: DRAM
+    sees the matrix once, whatever the block shape, not the vector's re-reads; less the half
+    of L2 that still holds data from the previous launch."""
+    import flipflop
+    rows, cols = 8192, 8192
+    args = [np.zeros(rows, np.float32), np.zeros(rows * cols, np.float32), np.zeros(cols, np.float32),
+            np.int32(rows), np.int32(cols)]
+    predictions = flipflop.predict("row_dot", str(Path(__file__).parent / "kernels" / "row_dot.cu"), (1, rows),
+                                   args, {"block_size_x": [32, 128], "block_size_y": [1, 4]}, gpu="h100-sxm",
+                                   power_limits=[700])
+    data = 4.0 * (rows * cols + rows + cols)
+    left_from_last_launch = 0.5 * H100.l2_bytes / data
+    for row in predictions:
+        assert row["dram_bytes"] / (rows * cols * 4) == pytest.approx(1.0 - left_from_last_launch, abs=0.01)

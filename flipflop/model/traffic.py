@@ -3,12 +3,14 @@
 Every global access contributes ``requests × sectors_per_request × 32`` bytes at L1 and
 ``max(lines, sectors / 4)`` L1 wavefronts per request. Near reuse always hits L1: sectors
 re-read in the next iterations of a loop, addresses the block's other warps read in the same
-iteration, and unrolled copies of one load that share sectors. Other re-reads a block makes
-of its own data hit L1 as far as the resident blocks' footprints fit beside their shared
-memory; re-reads across blocks hit L2 as far as the distinct data the resident blocks touch
-fits. A later loop that reads again what an earlier loop read (a softmax's passes over its
-row) finds it in L1 or L2 only as far as the resident blocks' footprints fit there. The grid footprint comes from DRAM, unless all the kernel's data fits in (half of) L2
-and stays there between back-to-back launches. docs/model.md gives the equations.
+iteration, and copies of one load (an unrolled loop) as far as their sectors coincide. Other
+re-reads a block makes of its own data hit L1 as far as the resident blocks' footprints fit
+beside their shared memory; re-reads across blocks hit L2 as far as the distinct data the
+resident blocks re-read fits (data read only once holds no lines others need). A later loop
+that reads again what an earlier loop read (a softmax's passes over a row) finds it in L1 or
+L2 only as far as the resident blocks' footprints fit there. The grid footprint comes from
+DRAM, unless all the kernel's data fits in (half of) L2 and stays there between back-to-back
+launches. docs/model.md gives the equations.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from flipflop.hardware.profile import GpuProfile
 SECTOR_BYTES = 32
 L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may both hold a line
 GLOBAL_SPACES = ("global", "generic", "local")
+# Data reaching L2 at most this many times its footprint counts as streamed (read once).
+STREAMED = 1.05
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class _Group:
     block_fp: float | None = 0.0  # distinct bytes one block touches (None: unknown)
     grid_fp: float | None = 0.0  # distinct bytes the grid touches (None: unknown)
     reread: bool = False  # an earlier loop read the same data: its first touch is counted there
+    reread_later: bool = False  # a later loop reads this group's data again
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
@@ -158,7 +163,9 @@ def memory_traffic(
             pattern = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes)
             key = (pattern, a.loop)
             fresh = a.new_sector_share
-            if key not in groups and any(k[0] == pattern for k in groups if isinstance(k, tuple)):
+            earlier = [g for k, g in groups.items() if isinstance(k, tuple) and k[0] == pattern]
+            if key not in groups and earlier:
+                earlier[0].reread_later = True
                 groups[key] = _Group(reread=True)
         group = groups.setdefault(key, _Group())
         group.at_l1 += a_l1
@@ -195,13 +202,14 @@ def memory_traffic(
             unique = g.block_fp * features.blocks
             to_l2.append(unique + (g.past_near - unique) * (1.0 - l1_fit))
     l2 = sum(to_l2)
-    # L2: re-reads across blocks hit when the distinct data the resident blocks touch fits;
+    # L2: re-reads across blocks hit when the distinct data the resident blocks re-read fits;
     # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
     share = resident_blocks / features.blocks
     concurrent = 0.0
     for a_l2, g in zip(to_l2, globals_):
-        if g.reread:
-            continue
+        streamed = g.grid_fp is not None and a_l2 <= g.grid_fp * STREAMED and not g.reread_later
+        if g.reread or streamed:
+            continue  # data read once passes through L2 without holding lines others re-read
         touched = [a_l2 * share]
         if g.block_fp is not None:
             touched.append(g.block_fp * resident_blocks)
