@@ -240,7 +240,8 @@ def test_wmma_gemm_counts_tensor_instructions_per_k_step():
             (128, 1, 1), (512, 16))
     # k = 256 → 16 k-steps, unrolled by 4: 4 trips of the main loop, none of the remainder
     assert [lp["trip_count"] for lp in r["loops"]] == [4.0, 0.0]
-    assert r["instructions"]["tensor"] == 16.0
+    # 16 wmma.mma.m16n16k16, each twice the work of the calibrated mma.sync.m16n8k16
+    assert r["instructions"]["tensor"] == 32.0
     loads = global_accesses(r, "load")
     # a 16×16 f16 fragment: 16 rows of 32 bytes, k·2 bytes apart → 16 sectors per warp request
     assert {a["sectors_per_request"] for a in loads if a["executions_per_thread"] > 0} == {16.0}

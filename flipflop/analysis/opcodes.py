@@ -16,6 +16,8 @@ Choices where PTX leaves room (documented here, used everywhere):
 """
 from __future__ import annotations
 
+import re
+
 from flipflop.frontend.ir import Instruction
 
 FLOAT_TYPE_CLASS: dict[str, str] = {
@@ -93,7 +95,7 @@ def _memory_class(instr: Instruction, space: str) -> tuple[tuple[str, float], ..
         return (("global_load", 1.0), ("shared_store", 1.0)) if "async" in mods else (("other", 1.0),)
     if op == "wmma":
         if "mma" in mods:
-            return (("tensor", 1.0),)
+            return (("tensor", tensor_weight(instr, threads=32)),)
         kind = "load" if "load" in mods else "store"
         return ((f"{space}_{kind}", 1.0),)
     if space == "param":
@@ -104,9 +106,30 @@ def _memory_class(instr: Instruction, space: str) -> tuple[tuple[str, float], ..
     return ((f"{space}_{kind}", 1.0),)
 
 
+# The tensor rate is calibrated on mma.sync.m16n8k16: 16·8·16 multiply-adds per warp, 64 per thread.
+TENSOR_MACS_PER_THREAD = 64
+_MMA_SHAPE = re.compile(r"^m(\d+)n(\d+)k(\d+)$")
+
+
+def tensor_weight(instr: Instruction, threads: int) -> float:
+    """A matrix instruction's work in units of one thread's share of mma.sync.m16n8k16:
+    m·n·k multiply-adds shared by the ``threads`` that issue it together (a warp; for
+    wgmma, a warpgroup of 128). 1 when the shape is not spelled out."""
+    for mod in instr.modifiers:
+        shape = _MMA_SHAPE.match(mod)
+        if shape:
+            m, n, k = map(int, shape.groups())
+            return m * n * k / threads / TENSOR_MACS_PER_THREAD
+    return 1.0
+
+
 def classify(instr: Instruction, space: str | None = None) -> tuple[tuple[str, float], ...]:
     """Classes and weights of one instruction. ``space`` resolves generic-space memory ops."""
     op = instr.opcode
+    if op in ("mma", "wgmma"):
+        if not any(_MMA_SHAPE.match(mod) for mod in instr.modifiers):
+            return (("other", 1.0),)  # wgmma.fence / commit_group / wait_group: bookkeeping
+        return (("tensor", tensor_weight(instr, threads=128 if op == "wgmma" else 32)),)
     if op in MEMORY_OPCODES:
         return _memory_class(instr, state_space(instr) or space or "global")
     typ = operand_type(instr)

@@ -59,13 +59,20 @@ def compile_kernel(kernel_source: str | Path, kernel_name: str, arch: str = "sm_
         ptx, nvrtc_version = text, None
     module = parse_ptx(ptx)
     function = find_kernel(module, kernel_name)
-    resources = ptxas_resources(ptx, arch, kernels=[function.name])[function.name]
+    resources = ptxas_resources(ptx, assembler_arch(module.target, arch), kernels=[function.name])[function.name]
     result = CompiledKernel(module=module, function=function, resources=resources, ptx=ptx, arch=arch,
                             nvrtc_version=nvrtc_version, ptxas_version=resources.ptxas_version)
     _compiled[key] = result
     if len(_compiled) > _MEMORY_ENTRIES:
         _compiled.popitem(last=False)
     return result
+
+
+def assembler_arch(ptx_target: str, arch: str) -> str:
+    """The architecture to assemble for: the PTX's own target when it is ``arch``'s
+    architecture-specific variant (Triton emits ``.target sm_90a``, which ptxas refuses to
+    assemble for plain sm_90), else ``arch``."""
+    return ptx_target if ptx_target.rstrip("af") == arch else arch
 
 
 def find_kernel(module: Module, kernel_name: str) -> Function:
