@@ -1,4 +1,4 @@
-"""Measure ground truth on a GPU (development suite or held-out set): time, power and energy per block shape.
+"""Measure ground truth on a GPU (development suite or a held-out set): time, power and energy per block shape.
 
     python benchmarks/ground_truth/collect.py --cases all --sizes 0 --out OUT [--single-file NAME]
                                               [--budget-s 500] [--window-s 0.6] [--passes 1] [--dry-run]
@@ -26,6 +26,7 @@ from typing import TextIO
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
+from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
 from flipflop.measure.launcher import grid_for  # noqa: E402
 
@@ -38,7 +39,8 @@ def create_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="all",
                         help="comma-separated case names or kernel names (before '@'), 'all' (the "
-                             "development suite) or 'heldout' (every held-out case, whatever --sizes)")
+                             "development suite), 'heldout' (every case of the first held-out set) or "
+                             "'heldout2' (every case of the second), whatever --sizes")
     parser.add_argument("--sizes", default="0", help="comma-separated size indices (0: first size, 1: second)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--single-file", default=None, help="write every case into this one JSONL in --out")
@@ -52,17 +54,19 @@ def create_parser() -> argparse.ArgumentParser:
 def select_cases(names: str, sizes: str) -> list[Case]:
     """The cases named, in the order named (a full name selects that case; a kernel name, the
     part before '@', selects its cases at the given size indices); 'all': every development-suite
-    case at them; 'heldout' (also as one of the names): every held-out case (each has one size).
-    Names are looked up in the development suite and the held-out set."""
+    case at them; 'heldout' / 'heldout2' (also as one of the names): every case of the first /
+    second held-out set (each has one size). Names are looked up in the development suite and
+    both held-out sets."""
     size_indices = {int(s) for s in sizes.split(",")}
     if names == "all":
         return [case for case in CASES if case.size_index in size_indices]
     chosen: list[Case] = []
+    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES}
     for name in (n.strip() for n in names.split(",")):
-        if name == "heldout":
-            chosen += [case for case in HELDOUT_CASES if case not in chosen]
+        if name in sets:
+            chosen += [case for case in sets[name] if case not in chosen]
             continue
-        chosen += [case for case in CASES + HELDOUT_CASES if case not in chosen and (
+        chosen += [case for case in CASES + HELDOUT_CASES + HELDOUT2_CASES if case not in chosen and (
             case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen
 
