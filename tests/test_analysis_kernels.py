@@ -302,3 +302,25 @@ def test_a_stride_shorter_than_a_sector_still_sweeps_the_whole_row():
     load = global_accesses(row_passes(4096, 256), "load")[0]
     assert load["footprint_bytes"] == 4096 * 256 * 4
     assert load["block_footprint_bytes"] == pytest.approx(32 * 256 * 4, rel=0.02)
+
+
+def test_neighbour_loads_of_other_shapes_share_the_block_s_sectors():
+    # 32×4 block, interior: the five loads ask for 5 + 4 + 5 + 4 + 4 = 22 sectors per warp,
+    # 88 per block; the block touches 6 rows, the 4 own ones with a one-sector halo on each
+    # side (6 sectors) and the rows above and below without (4): 32 distinct sectors.
+    args = [np.zeros(1 << 20, np.float32), np.zeros(1 << 20, np.float32), np.int32(1024), np.int32(1024)]
+    r = run("stencil_2d", "stencil_2d.cu", args, (32, 4, 1), (1024, 1024))
+    loads = global_accesses(r, "load")
+    assert len(loads) == 5
+    assert [a["window_share"] for a in loads] == [pytest.approx(32 / 88)] * 5
+    assert global_accesses(r, "store")[0]["window_share"] is None
+
+
+def test_a_store_shares_its_footprint_with_a_guarded_copy_of_itself():
+    # The edge store runs in two threads; the interior store, of the same shape, in all the
+    # others: the footprint is the interior's whole array, not the edge store's nothing.
+    n = 1 << 20
+    r = run("edge_copy", "edge_copy.cu", [F32, F32, np.int32(n)], (256, 1, 1), n)
+    stores = global_accesses(r, "store")
+    assert len(stores) == 2
+    assert [s["footprint_bytes"] for s in stores] == [4.0 * n, 4.0 * n]

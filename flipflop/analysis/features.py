@@ -62,6 +62,10 @@ class AccessFacts:
     # Share of this load's sectors that no earlier copy of it (same address shape, constant
     # offset: an unrolled loop) touched in the same warp request; 1 for the first copy.
     new_sector_share: float = 1.0
+    # For loads of one array in one loop body with different address shapes: the share of
+    # their requested sectors the block did not read in this or the previous iteration (None
+    # for other accesses).
+    window_share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,7 @@ class KernelAnalysis:
             for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
                                                             mem_trips, arrays)):
                 metrics[k] = values
+        window_share = self._window_shares(mem_sample, env0, mem_freq)
         accesses = tuple(
             AccessFacts(
                 line=sa.access.instruction.line, space=sa.access.space, op=sa.access.op,
@@ -230,8 +231,8 @@ class KernelAnalysis:
                 cached_read_only=sa.access.cached_read_only,
                 loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
                 offset_bytes=int(sa.access.address.const), loop=sa.loops[-1] if sa.loops else None,
-                new_sector_share=m[6])
-            for sa, m in zip(self.accesses, metrics))
+                new_sector_share=m[6], window_share=window_share.get(k))
+            for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         loops = []
         for summary in self.dataflow.loops:
@@ -338,13 +339,14 @@ class KernelAnalysis:
                         act.reshape(len(members), warps, WARP_SIZE)[loads], access.bytes, SECTOR_BYTES)
                     new_share = [None if s is None or s == 0 else min(1.0, f / s)
                                  for f, s in zip(means(fresh), sectors)]
-        # One footprint per shape (members differ by constant shifts); from the first member
-        # that runs, so that members never executed report zero.
+        # One footprint per shape (members differ by constant shifts); from the member that
+        # runs most (a store under a boundary guard would see none of the heaviest block's
+        # threads), and members never executed report zero.
         runs = [t > 0 for t in totals]
         if base is None or not any(runs):
             footprint = (None, None) if base is None else (0.0, 0.0)
         else:
-            k = runs.index(True)
+            k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
                 + (1.0 if new_share[k] is None else new_share[k],) for k in range(len(members))]
@@ -411,6 +413,56 @@ class KernelAnalysis:
             if k + 1 in arrays:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp
+
+    def _window_shares(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray]) -> dict[int, float]:
+        """Global loads of one array in one loop body with different address shapes (a 3-D
+        stencil's neighbour rows and planes, whose offsets are symbolic): the share of the
+        sectors their warp requests ask for in an iteration that the heaviest block did not
+        already read, in that iteration or the one before. Index → share, for the members of
+        such clusters only."""
+        clusters: dict[tuple, list[int]] = {}
+        for k, sa in enumerate(self.accesses):
+            if sa.access.space == "global" and sa.access.op == "load" and sa.access.base_param is not None:
+                clusters.setdefault((sa.access.base_param, sa.loops), []).append(k)
+        per_block = sample.padded_threads
+        blocks = sample.size // per_block
+        heaviest = int(np.argmax(sample.weight.reshape(blocks, per_block).max(axis=1)))
+        rows = slice(heaviest * per_block, (heaviest + 1) * per_block)
+        shares: dict[int, float] = {}
+        for (_, loops), members in clusters.items():
+            if len({self.accesses[k].shape for k in members}) < 2:
+                continue
+            masks = [((freq[self.accesses[k].access.block] > 0) & (sample.weight > 0))[rows] for k in members]
+            iterations = [0, 1] if loops else [0]
+            sectors: list[np.ndarray] = []
+            for iteration in iterations:
+                env = env0
+                if loops:
+                    env = dict(env0)
+                    env[f"i{loops[-1]}"] = iteration
+                    env[_MEMO_KEY] = {}
+                found = [self._address_in(self.accesses[k], env, sample.size) for k in members]
+                if any(a is None for a in found):
+                    break
+                sectors.append(np.concatenate([(a[rows] // SECTOR_BYTES)[m] for a, m in zip(found, masks)]))
+            else:
+                requested = sum(units_per_request(self._address_in(self.accesses[k], env, sample.size)[rows]
+                                                  .reshape(-1, WARP_SIZE), m.reshape(-1, WARP_SIZE),
+                                                  self.accesses[k].access.bytes, SECTOR_BYTES).sum()
+                                for k, m in zip(members, masks))
+                now = np.unique(sectors[-1])
+                seen = np.unique(sectors[0]) if len(sectors) > 1 else np.empty(0, dtype=now.dtype)
+                fresh = np.setdiff1d(now, seen, assume_unique=True).size
+                if requested > 0:
+                    for k in members:
+                        shares[k] = min(1.0, fresh / requested)
+        return shares
+
+    @staticmethod
+    def _address_in(sa: StaticAccess, env: dict, n: int) -> np.ndarray | None:
+        """Every sampled thread's address of ``sa`` (its shape plus its constant) under ``env``."""
+        shape = _evaluate_or_none(sa.shape, env, n, env[_MEMO_KEY])
+        return None if shape is None else shape + int(sa.access.address.const)
 
     @staticmethod
     def _address_at(sa: StaticAccess, env0: dict, loop: int, iteration: int, n: int) -> np.ndarray | None:

@@ -170,6 +170,10 @@ def memory_traffic(
         group = groups.setdefault(key, _Group())
         group.at_l1 += a_l1
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches first.
+        if a.window_share is not None:
+            # Loads of this array with other address shapes in the same loop (neighbour rows,
+            # planes): the analysis counted the sectors the block had not just read.
+            fresh, a_l1_near = a.window_share, a_l1
         group.past_near += a_l1_near * fresh
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
         group.grid_fp = _sum_or_none(group.grid_fp, a.footprint_bytes, fresh)
