@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import flipflop  # noqa: E402
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
+from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.suite import CASES  # noqa: E402
 from flipflop.errors import FlipflopError  # noqa: E402
 from flipflop.hardware.profile import load_profile  # noqa: E402
@@ -104,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(filter(None, args.cases.split(",")))
     started = time.perf_counter()
     sets = {}
-    for label, cases in (("development suite", CASES), ("held-out kernels", HELDOUT_CASES)):
+    for label, cases in (("development suite", CASES), ("held-out kernels", HELDOUT_CASES),
+                         ("second held-out set", HELDOUT2_CASES)):
         results = []
         for case in cases:
             if case.name not in measured or (wanted and case.name not in wanted):
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d"), "gpu_profile": args.gpu, "profile_status": profile.status,
         "ground_truth": ground_truth, "summary": development["summary"], "cases": development["cases"],
-        "heldout": sets["held-out kernels"]}, indent=1, default=str))
+        "heldout": sets["held-out kernels"], "heldout2": sets["second held-out set"]}, indent=1, default=str))
     args.markdown.write_text(markdown_table(sets, profile.name, profile.status, ground_truth))
     return 0
 
@@ -160,8 +162,11 @@ def markdown_table(sets: dict[str, dict], profile: str, status: str, ground_trut
         "Regret = measured energy of the predicted energy-optimal shape ÷ the measured optimum.",
         "Run-to-run noise of the measurements (two passes): energy ρ 0.99 (transpose_tiled), 0.93",
         "(convolution), 0.63 (vector_add, whose shapes lie within a few % of each other).",
-        "The held-out kernels (`benchmarks/kernels/heldout/`) were written and measured after the model",
-        "was built, and are not used to develop it: they show how it does on kernels it has never seen.",
+        "The held-out kernels (`benchmarks/kernels/heldout/`, run 5) were written and measured after the",
+        "model was built; what they exposed was then fixed in the model (their numbers before that are in",
+        "`benchmarks/results/accuracy_heldout_first_look.json`). The second held-out set",
+        "(`benchmarks/kernels/heldout2/`, run 7) was measured after the last model change and never used",
+        "to change it: it is the figure for kernels the model has not seen.",
     ]
     for label, data in sets.items():
         summary = data["summary"]
