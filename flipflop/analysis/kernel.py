@@ -287,12 +287,7 @@ class KernelAnalysis:
         base = _evaluate_or_none(first.shape, env0, n, memo0)
         active = np.empty((len(members), n), dtype=bool)
         for k, sa in enumerate(members):
-            active[k] = (freq[sa.access.block] > 0) & (weight > 0)
-            if sa.guard is not None:
-                try:
-                    active[k] &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, memo0)) != 0, (n,))
-                except (NotEvaluable, OverflowError, ValueError):
-                    pass
+            active[k] = self._runs(sa, sample, env0, freq)
         act_w = active.reshape(len(members), warps, WARP_SIZE)
         live = act_w.any(axis=2)
         warp_weight = weight.reshape(warps, WARP_SIZE).max(axis=1)[None, :] * live
@@ -425,38 +420,43 @@ class KernelAnalysis:
             if sa.access.space == "global" and sa.access.op == "load" and sa.access.base_param is not None:
                 clusters.setdefault((sa.access.base_param, sa.loops), []).append(k)
         per_block = sample.padded_threads
-        blocks = sample.size // per_block
-        heaviest = int(np.argmax(sample.weight.reshape(blocks, per_block).max(axis=1)))
+        heaviest = int(np.argmax(sample.weight.reshape(-1, per_block).max(axis=1)))
         rows = slice(heaviest * per_block, (heaviest + 1) * per_block)
         shares: dict[int, float] = {}
         for (_, loops), members in clusters.items():
-            if len({self.accesses[k].shape for k in members}) < 2:
+            accesses = [self.accesses[k] for k in members]
+            if len({sa.shape for sa in accesses}) < 2:
                 continue
-            masks = [((freq[self.accesses[k].access.block] > 0) & (sample.weight > 0))[rows] for k in members]
-            iterations = [0, 1] if loops else [0]
-            sectors: list[np.ndarray] = []
-            for iteration in iterations:
-                env = env0
-                if loops:
-                    env = dict(env0)
-                    env[f"i{loops[-1]}"] = iteration
-                    env[_MEMO_KEY] = {}
-                found = [self._address_in(self.accesses[k], env, sample.size) for k in members]
+            masks = [self._runs(sa, sample, env0, freq)[rows] for sa in accesses]
+            iterations = []
+            for iteration in ([0, 1] if loops else [0]):
+                env = _env_at(env0, loops[-1], iteration) if loops else env0
+                found = [self._address_in(sa, env, sample.size) for sa in accesses]
                 if any(a is None for a in found):
                     break
-                sectors.append(np.concatenate([(a[rows] // SECTOR_BYTES)[m] for a, m in zip(found, masks)]))
+                iterations.append([a[rows] for a in found])
             else:
-                requested = sum(units_per_request(self._address_in(self.accesses[k], env, sample.size)[rows]
-                                                  .reshape(-1, WARP_SIZE), m.reshape(-1, WARP_SIZE),
-                                                  self.accesses[k].access.bytes, SECTOR_BYTES).sum()
-                                for k, m in zip(members, masks))
-                now = np.unique(sectors[-1])
-                seen = np.unique(sectors[0]) if len(sectors) > 1 else np.empty(0, dtype=now.dtype)
-                fresh = np.setdiff1d(now, seen, assume_unique=True).size
-                if requested > 0:
-                    for k in members:
-                        shares[k] = min(1.0, fresh / requested)
+                last = iterations[-1]
+                requested = sum(units_per_request(a.reshape(-1, WARP_SIZE), m.reshape(-1, WARP_SIZE),
+                                                  sa.access.bytes, SECTOR_BYTES).sum()
+                                for a, m, sa in zip(last, masks, accesses))
+                sectors = [np.unique(np.concatenate([(a // SECTOR_BYTES)[m] for a, m in zip(found, masks)]))
+                           for found in iterations]
+                fresh = np.setdiff1d(sectors[-1], sectors[0], assume_unique=True).size if loops else sectors[0].size
+                for k in members:
+                    shares[k] = min(1.0, fresh / requested) if requested > 0 else 1.0
         return shares
+
+    @staticmethod
+    def _runs(sa: StaticAccess, sample: LaunchSample, env0: dict, freq: list[np.ndarray]) -> np.ndarray:
+        """Sampled threads that execute ``sa``: its block runs and its guard holds."""
+        active = (freq[sa.access.block] > 0) & (sample.weight > 0)
+        if sa.guard is not None:
+            try:
+                active &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, env0[_MEMO_KEY])) != 0, active.shape)
+            except (NotEvaluable, OverflowError, ValueError):
+                pass
+        return active
 
     @staticmethod
     def _address_in(sa: StaticAccess, env: dict, n: int) -> np.ndarray | None:
@@ -466,10 +466,8 @@ class KernelAnalysis:
 
     @staticmethod
     def _address_at(sa: StaticAccess, env0: dict, loop: int, iteration: int, n: int) -> np.ndarray | None:
-        """Every sampled thread's address of ``sa`` at ``iteration`` of ``loop`` (others at 0)."""
-        env = dict(env0)
-        env[f"i{loop}"] = iteration
-        env[_MEMO_KEY] = {}
+        """Every sampled thread's address shape of ``sa`` at ``iteration`` of ``loop`` (others at 0)."""
+        env = _env_at(env0, loop, iteration)
         return _evaluate_or_none(sa.shape, env, n, env[_MEMO_KEY])
 
     def _loop_stride(self, sa: StaticAccess, env0: dict) -> int | None:
@@ -490,6 +488,14 @@ class KernelAnalysis:
             value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
+
+
+def _env_at(env0: dict, loop: int, iteration: int) -> dict:
+    """``env0`` with loop ``loop``'s counter at ``iteration`` (and a fresh evaluation memo)."""
+    env = dict(env0)
+    env[f"i{loop}"] = iteration
+    env[_MEMO_KEY] = {}
+    return env
 
 
 def _interleave_local(addresses: np.ndarray) -> np.ndarray:

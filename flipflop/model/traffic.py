@@ -47,8 +47,8 @@ class Traffic:
 
 @dataclass
 class _Group:
-    """Global accesses that read overlapping sectors: the copies of one load in one loop body
-    (an unrolled loop, a stencil's neighbours along x), or a single access."""
+    """Global loads of one array with one access pattern in one loop body (the copies of an
+    unrolled load, a stencil's neighbours), or a single other access."""
 
     at_l1: float = 0.0  # bytes requested at L1
     past_near: float = 0.0  # bytes left after near reuse
@@ -169,10 +169,10 @@ def memory_traffic(
                 groups[key] = _Group(reread=True)
         group = groups.setdefault(key, _Group())
         group.at_l1 += a_l1
-        # Copies of one load share sectors: past L1 each adds only the sectors it reaches first.
+        # Copies of one load share sectors: past L1 each adds only the sectors it reaches
+        # first. Where loads of this array with other address shapes share the loop (neighbour
+        # rows, planes), the analysis counted the sectors the block had not just read.
         if a.window_share is not None:
-            # Loads of this array with other address shapes in the same loop (neighbour rows,
-            # planes): the analysis counted the sectors the block had not just read.
             fresh, a_l1_near = a.window_share, a_l1
         group.past_near += a_l1_near * fresh
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
