@@ -956,8 +956,9 @@ def heldout_section(metrics: list[dict]) -> list[str]:
                    "and what it exposed was then fixed (its first look: "
                    "`benchmarks/results/accuracy_heldout_first_look.json`), so it is no longer unseen",
         "heldout2": "the second held-out set (`benchmarks/kernels/heldout2/`: layernorm, batched 32×32 GEMM, im2col, "
-                    "RoPE, a bitonic sort step, Jacobi 2-D with a shared tile, cross-entropy; run 7), measured after "
-                    "the last model change and never used to change it: **kernels the model has not seen**",
+                    "RoPE, a bitonic sort step, Jacobi 2-D with a shared tile, cross-entropy; run 7), measured once "
+                    "the model was final (a later code clean-up changed no figure) and never used to change it: "
+                    "**kernels the model has not seen**",
     }
     out = ["## On kernels the model was not built on", ""]
     for family, text in sets.items():
