@@ -1,45 +1,24 @@
-"""The second held-out kernel set: every kernel compiles with NVRTC for representative block
-shapes, its argument builder matches the kernel's parameters, flipflop analyses it, and
-collect.py selects it only when asked. Small problem sizes throughout (no GPU, no gigabytes)."""
+"""The second held-out kernel set's own checks: new kernels in their own files, arrays sized to
+what the kernels index, the bitonic step's pairs, grids, and collect.py selecting the set only
+when asked. The checks every held-out kernel shares (compiles, arguments, shape spaces,
+flipflop predicts it) run over both sets in test_heldout_kernels.py."""
 
 import math
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import flipflop  # noqa: E402
 from benchmarks.ground_truth.collect import launch_configs, select_cases  # noqa: E402
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import (BITONIC_J, BITONIC_K, HELDOUT2_CASES, HELDOUT2_DIR,  # noqa: E402
                                          SIZES, heldout2_cases)
-from benchmarks.kernels.suite import CASES, configurations  # noqa: E402
-from flipflop.frontend.nvrtc import compile_to_ptx  # noqa: E402
-from flipflop.measure.launcher import kernel_tuner_defines  # noqa: E402
+from benchmarks.kernels.suite import CASES  # noqa: E402
 
 SMALL = heldout2_cases(small=True)
-PTX_TYPE_OF_SCALAR = {np.int32: ("s32", "u32", "b32"), np.float32: ("f32", "b32")}
-
-
-def _representative(case) -> list[dict]:
-    """Smallest, a middle and the largest block shape (by thread count, then x)."""
-    configs = sorted(launch_configs(case), key=lambda c: (c["block"][0] * c["block"][1], c["block"][0]))
-    return [configs[0], configs[len(configs) // 2], configs[-1]]
-
-
-def _params(config: dict) -> dict:
-    return {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
-
-
-def _entry_param_types(ptx: str, kernel: str) -> list[str]:
-    entry = re.search(rf"\.entry\s+{kernel}\s*\((.*?)\)", ptx, re.S)
-    assert entry, f"no .entry {kernel}"
-    return re.findall(r"\.param\s+\.(\w+)", entry.group(1))
 
 
 def test_seven_new_kernels_one_size_each_in_their_own_files():
@@ -59,59 +38,6 @@ def test_seven_new_kernels_one_size_each_in_their_own_files():
                              case.source)
         assert kernels == [case.kernel_name], case.name
     assert sorted(p.name for p in HELDOUT2_DIR.glob("*.cu")) == sorted(c.source_path.name for c in HELDOUT2_CASES)
-
-
-def test_shape_spaces_are_the_51_two_d_and_32_one_d_shapes():
-    for case in HELDOUT2_CASES:
-        shapes = configurations(case)
-        if "block_size_y" in case.tune_params:
-            assert len(shapes) == 51, case.name
-            assert all(32 <= s["block_size_x"] * s["block_size_y"] <= 1024 for s in shapes)
-        else:
-            assert [s["block_size_x"] for s in shapes] == list(range(32, 1025, 32)), case.name
-
-
-def test_small_cases_mirror_the_measured_ones():
-    assert [(c.kernel_name, c.source_path, c.tune_params, c.restrictions, c.grid_div_x, c.grid_div_y)
-            for c in SMALL] == [(c.kernel_name, c.source_path, c.tune_params, c.restrictions, c.grid_div_x,
-                                 c.grid_div_y) for c in HELDOUT2_CASES]
-    assert set(SIZES) == {c.name.split("@")[0].removeprefix("heldout2_") for c in HELDOUT2_CASES}
-
-
-def _compile(job):
-    case, config = job
-    ptx = compile_to_ptx(case.source, defines=kernel_tuner_defines(_params(config), config["grid"])).ptx
-    return case, config, ptx
-
-
-def test_kernels_compile_for_representative_shapes_and_take_their_arguments():
-    jobs = [(case, config) for case in SMALL for config in _representative(case)]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(_compile, jobs))
-    arguments = {case.name: case.arguments() for case in SMALL}
-    for case, config, ptx in results:
-        types = _entry_param_types(ptx, case.kernel_name)
-        args = arguments[case.name]
-        assert len(types) == len(args), (case.name, config["block"])
-        for i, (arg, ptx_type) in enumerate(zip(args, types)):
-            if isinstance(arg, np.ndarray):
-                assert ptx_type in ("u64", "b64"), (case.name, i, ptx_type)
-            else:
-                assert ptx_type in PTX_TYPE_OF_SCALAR[type(arg)], (case.name, i, ptx_type)
-
-
-@pytest.mark.parametrize("case", SMALL, ids=lambda c: c.name)
-def test_arguments_are_seeded_nonzero_and_typed(case):
-    first, second = case.arguments(), case.arguments()
-    assert len(first) == len(second)
-    for a, b in zip(first, second):
-        assert type(a) is type(b)
-        if isinstance(a, np.ndarray):
-            assert a.ndim == 1 and a.dtype in (np.float32, np.int32, np.uint32)
-            assert np.array_equal(a, b)  # seeded: the same data every time
-            assert np.count_nonzero(a) > 0.9 * a.size
-        else:
-            assert isinstance(a, (np.int32, np.float32))
 
 
 def test_arguments_size_the_arrays_the_kernels_index():
@@ -166,23 +92,6 @@ def test_grids_follow_each_kernels_layout():
     assert grid("jacobi2d_shared", 16, 16) == (width // 16, height // 16, 1)
     for case in HELDOUT2_CASES:
         assert all(c["grid"][1] <= 65535 and c["grid"][2] <= 65535 for c in launch_configs(case)), case.name
-
-
-@pytest.mark.parametrize("case", SMALL, ids=lambda c: c.name)
-def test_flipflop_predicts_representative_shapes(case):
-    shapes = [c["block"] for c in _representative(case)]
-    names = ["block_size_x", "block_size_y"][:len(case.tune_params)]
-    results = []
-    for block in shapes:
-        tune = {name: [size] for name, size in zip(names, block)}
-        rows = flipflop.predict(case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), tune,
-                                restrictions=case.restrictions or None, grid_div_x=case.grid_div_x,
-                                grid_div_y=case.grid_div_y)
-        assert len(rows) == 1 and not rows.dropped, (case.name, block, rows.dropped)
-        results.append(rows[0])
-    for row in results:
-        assert math.isfinite(row["time"]) and row["time"] > 0
-        assert math.isfinite(row["energy"]) and row["energy"] > 0 and row["power"] > 0
 
 
 def test_collect_selects_the_second_set_only_when_asked():

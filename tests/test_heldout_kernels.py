@@ -1,6 +1,7 @@
-"""The held-out kernel set: every kernel compiles with NVRTC for representative block shapes,
-its argument builder matches the kernel's parameters, flipflop analyses it, and collect.py
-selects it only when asked. Small problem sizes throughout (no GPU, no gigabytes)."""
+"""The held-out kernels: every kernel of both sets compiles with NVRTC for representative block
+shapes, its argument builder matches the kernel's parameters and flipflop analyses it; the
+first set's own layout checks, and collect.py selecting it only when asked. Small problem
+sizes throughout (no GPU, no gigabytes)."""
 
 import math
 import re
@@ -16,11 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import flipflop  # noqa: E402
 from benchmarks.ground_truth.collect import launch_configs, select_cases  # noqa: E402
 from benchmarks.kernels.heldout import HELDOUT_CASES, HELDOUT_DIR, SIZES, heldout_cases  # noqa: E402
+from benchmarks.kernels.heldout2 import HELDOUT2_CASES, heldout2_cases  # noqa: E402
+from benchmarks.kernels.heldout2 import SIZES as SIZES2  # noqa: E402
 from benchmarks.kernels.suite import CASES, configurations  # noqa: E402
 from flipflop.frontend.nvrtc import compile_to_ptx  # noqa: E402
 from flipflop.measure.launcher import kernel_tuner_defines  # noqa: E402
 
-SMALL = heldout_cases(small=True)
+SMALL1 = heldout_cases(small=True)
+# Checks that hold for every held-out kernel run over both sets (set 2's own: test_heldout2_kernels.py).
+MEASURED = HELDOUT_CASES + HELDOUT2_CASES
+SMALL = SMALL1 + heldout2_cases(small=True)
 PTX_TYPE_OF_SCALAR = {np.int32: ("s32", "u32", "b32"), np.float32: ("f32", "b32")}
 
 
@@ -57,7 +63,7 @@ def test_eight_heldout_kernels_one_size_each_in_their_own_files():
 
 
 def test_shape_spaces_are_the_51_two_d_and_32_one_d_shapes():
-    for case in HELDOUT_CASES:
+    for case in MEASURED:
         shapes = configurations(case)
         if "block_size_y" in case.tune_params:
             assert len(shapes) == 51, case.name
@@ -69,8 +75,9 @@ def test_shape_spaces_are_the_51_two_d_and_32_one_d_shapes():
 def test_small_cases_mirror_the_measured_ones():
     assert [(c.kernel_name, c.source_path, c.tune_params, c.restrictions, c.grid_div_x, c.grid_div_y)
             for c in SMALL] == [(c.kernel_name, c.source_path, c.tune_params, c.restrictions, c.grid_div_x,
-                                 c.grid_div_y) for c in HELDOUT_CASES]
+                                 c.grid_div_y) for c in MEASURED]
     assert set(SIZES) == {c.name.split("@")[0].removeprefix("heldout_") for c in HELDOUT_CASES}
+    assert set(SIZES2) == {c.name.split("@")[0].removeprefix("heldout2_") for c in HELDOUT2_CASES}
 
 
 def _compile(job):
@@ -102,7 +109,7 @@ def test_arguments_are_seeded_nonzero_and_typed(case):
     for a, b in zip(first, second):
         assert type(a) is type(b)
         if isinstance(a, np.ndarray):
-            assert a.ndim == 1 and a.dtype in (np.float32, np.float16, np.int32)
+            assert a.ndim == 1 and a.dtype in (np.float32, np.float16, np.int32, np.uint32)
             assert np.array_equal(a, b)  # seeded: the same data every time
             assert np.count_nonzero(a) > 0.9 * a.size
         else:
@@ -110,7 +117,7 @@ def test_arguments_are_seeded_nonzero_and_typed(case):
 
 
 def test_arguments_size_the_arrays_the_kernels_index():
-    by_kernel = {c.kernel_name: c for c in SMALL}
+    by_kernel = {c.kernel_name: c for c in SMALL1}
     out, inp, rows, cols = by_kernel["softmax_rows"].arguments()
     assert out.size == inp.size == rows * cols
     y, a, x, _alpha, _beta, rows, cols = by_kernel["gemv"].arguments()
