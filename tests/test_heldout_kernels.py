@@ -1,4 +1,4 @@
-"""The held-out kernels: every kernel of both sets compiles with NVRTC for representative block
+"""The held-out kernels: every kernel of the three sets compiles with NVRTC for representative block
 shapes, its argument builder matches the kernel's parameters and flipflop analyses it; the
 first set's own layout checks, and collect.py selecting it only when asked. Small problem
 sizes throughout (no GPU, no gigabytes)."""
@@ -19,14 +19,17 @@ from benchmarks.ground_truth.collect import launch_configs, select_cases  # noqa
 from benchmarks.kernels.heldout import HELDOUT_CASES, HELDOUT_DIR, SIZES, heldout_cases  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES, heldout2_cases  # noqa: E402
 from benchmarks.kernels.heldout2 import SIZES as SIZES2  # noqa: E402
+from benchmarks.kernels.heldout3 import HELDOUT3_CASES, heldout3_cases  # noqa: E402
+from benchmarks.kernels.heldout3 import SIZES as SIZES3  # noqa: E402
 from benchmarks.kernels.suite import CASES, configurations  # noqa: E402
 from flipflop.frontend.nvrtc import compile_to_ptx  # noqa: E402
 from flipflop.measure.launcher import kernel_tuner_defines  # noqa: E402
 
 SMALL1 = heldout_cases(small=True)
-# Checks that hold for every held-out kernel run over both sets (set 2's own: test_heldout2_kernels.py).
-MEASURED = HELDOUT_CASES + HELDOUT2_CASES
-SMALL = SMALL1 + heldout2_cases(small=True)
+# Checks that hold for every held-out kernel run over the three sets (set 2's and set 3's own:
+# test_heldout2_kernels.py, test_heldout3_kernels.py).
+MEASURED = HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES
+SMALL = SMALL1 + heldout2_cases(small=True) + heldout3_cases(small=True)
 PTX_TYPE_OF_SCALAR = {np.int32: ("s32", "u32", "b32"), np.float32: ("f32", "b32")}
 
 
@@ -78,6 +81,7 @@ def test_small_cases_mirror_the_measured_ones():
                                  c.grid_div_y) for c in MEASURED]
     assert set(SIZES) == {c.name.split("@")[0].removeprefix("heldout_") for c in HELDOUT_CASES}
     assert set(SIZES2) == {c.name.split("@")[0].removeprefix("heldout2_") for c in HELDOUT2_CASES}
+    assert set(SIZES3) == {c.name.split("@")[0].removeprefix("heldout3_") for c in HELDOUT3_CASES}
 
 
 def _compile(job):
@@ -109,7 +113,7 @@ def test_arguments_are_seeded_nonzero_and_typed(case):
     for a, b in zip(first, second):
         assert type(a) is type(b)
         if isinstance(a, np.ndarray):
-            assert a.ndim == 1 and a.dtype in (np.float32, np.float16, np.int32, np.uint32)
+            assert a.ndim == 1 and a.dtype in (np.float32, np.float16, np.int32, np.uint32, np.int8)
             assert np.array_equal(a, b)  # seeded: the same data every time
             assert np.count_nonzero(a) > 0.9 * a.size
         else:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
+from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
 from flipflop.measure.launcher import grid_for  # noqa: E402
 
@@ -39,8 +40,9 @@ def create_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", default="all",
                         help="comma-separated case names or kernel names (before '@'), 'all' (the "
-                             "development suite), 'heldout' (every case of the first held-out set) or "
-                             "'heldout2' (every case of the second), whatever --sizes")
+                             "development suite), 'heldout' (every case of the first held-out set), "
+                             "'heldout2' (every case of the second) or 'heldout3' (every case of the "
+                             "third), whatever --sizes")
     parser.add_argument("--sizes", default="0", help="comma-separated size indices (0: first size, 1: second)")
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--single-file", default=None, help="write every case into this one JSONL in --out")
@@ -54,19 +56,20 @@ def create_parser() -> argparse.ArgumentParser:
 def select_cases(names: str, sizes: str) -> list[Case]:
     """The cases named, in the order named (a full name selects that case; a kernel name, the
     part before '@', selects its cases at the given size indices); 'all': every development-suite
-    case at them; 'heldout' / 'heldout2' (also as one of the names): every case of the first /
-    second held-out set (each has one size). Names are looked up in the development suite and
-    both held-out sets."""
+    case at them; 'heldout' / 'heldout2' / 'heldout3' (also as one of the names): every case of
+    the first / second / third held-out set (each has one size). Names are looked up in the
+    development suite and the three held-out sets."""
     size_indices = {int(s) for s in sizes.split(",")}
     if names == "all":
         return [case for case in CASES if case.size_index in size_indices]
     chosen: list[Case] = []
-    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES}
+    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES}
     for name in (n.strip() for n in names.split(",")):
         if name in sets:
             chosen += [case for case in sets[name] if case not in chosen]
             continue
-        chosen += [case for case in CASES + HELDOUT_CASES + HELDOUT2_CASES if case not in chosen and (
+        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES
+        chosen += [case for case in everything if case not in chosen and (
             case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen
 
