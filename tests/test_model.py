@@ -112,3 +112,17 @@ def test_a_small_vector_every_row_re_reads_stays_in_l2_while_the_matrix_streams_
     left_from_last_launch = 0.5 * H100.l2_bytes / data
     for row in predictions:
         assert row["dram_bytes"] / (rows * cols * 4) == pytest.approx(1.0 - left_from_last_launch, abs=0.01)
+
+
+def test_rows_that_neighbouring_blocks_read_again_come_from_dram_once():
+    """stencil_2d reads rows y-1 and y+1 through loads of their own address shapes, each of
+    whose footprints is the whole input: DRAM still sees the input once and the output once
+    (less what L2 keeps from the previous launch), whatever the block's height."""
+    import flipflop
+    n = 4096
+    args = [np.zeros(n * n, np.float32), np.zeros(n * n, np.float32), np.int32(n), np.int32(n)]
+    rows = flipflop.predict("stencil_2d", str(Path(__file__).parent / "kernels" / "stencil_2d.cu"), (n, n), args,
+                            {"block_size_x": [32, 128], "block_size_y": [1, 8]}, gpu="h100-sxm", power_limits=[700])
+    data = 2 * 4.0 * n * n
+    for row in rows:
+        assert row["dram_bytes"] / data == pytest.approx(1.0 - 0.5 * H100.l2_bytes / data, rel=0.01)

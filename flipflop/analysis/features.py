@@ -66,6 +66,7 @@ class AccessFacts:
     # their requested sectors the block did not read in this or the previous iteration (None
     # for other accesses).
     window_share: float | None = None
+    array_bytes: float | None = None  # size of the argument array ``array`` points into, if known
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,8 @@ class KernelAnalysis:
                                                             mem_trips, arrays)):
                 metrics[k] = values
         window_share = self._window_shares(mem_sample, env0, mem_freq)
+        array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
+                       if k + 1 in arrays}
         accesses = tuple(
             AccessFacts(
                 line=sa.access.instruction.line, space=sa.access.space, op=sa.access.op,
@@ -231,7 +233,8 @@ class KernelAnalysis:
                 cached_read_only=sa.access.cached_read_only,
                 loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
                 offset_bytes=int(sa.access.address.const), loop=sa.loops[-1] if sa.loops else None,
-                new_sector_share=m[6], window_share=window_share.get(k))
+                new_sector_share=m[6], window_share=window_share.get(k),
+                array_bytes=array_bytes.get(sa.access.base_param))
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         loops = []

@@ -56,6 +56,9 @@ class _Group:
     grid_fp: float | None = 0.0  # distinct bytes the grid touches (None: unknown)
     reread: bool = False  # an earlier loop read the same data: its first touch is counted there
     reread_later: bool = False  # a later loop reads this group's data again
+    array: str | None = None  # the pointer parameter the accesses go through (None: unknown)
+    array_bytes: float | None = None  # that argument's size
+    writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
@@ -168,6 +171,7 @@ def memory_traffic(
                 earlier[0].reread_later = True
                 groups[key] = _Group(reread=True)
         group = groups.setdefault(key, _Group())
+        group.array, group.array_bytes, group.writes = a.array, a.array_bytes, a.op != "load"
         group.at_l1 += a_l1
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
@@ -221,18 +225,31 @@ def memory_traffic(
             touched.append(g.grid_fp * share)
         concurrent += min(touched)
     l2_fit = min(1.0, profile.l2_bytes / concurrent) if concurrent > 0 else 1.0
+    # An array is read from DRAM (and written to it) at most once per launch: accesses whose
+    # footprints overlap (a stencil's halo rows, which the neighbouring blocks read as their
+    # own rows) count the overlap as re-reads, which hit L2 as far as the working set fits.
+    firsts = [min(g.grid_fp, a_l2) if g.grid_fp is not None and not g.reread else 0.0
+              for a_l2, g in zip(to_l2, globals_)]
+    per_array: dict[tuple, float] = {}
+    for first, g in zip(firsts, globals_):
+        if g.array_bytes:
+            per_array[(g.array, g.writes)] = per_array.get((g.array, g.writes), 0.0) + first
+    scale = {key: min(1.0, bytes_ / total) if total > 0 else 1.0
+             for key, total in per_array.items()
+             for bytes_ in [next(g.array_bytes for g in globals_ if (g.array, g.writes) == key)]}
     dram = 0.0
-    for a_l2, g in zip(to_l2, globals_):
+    for first, a_l2, g in zip(firsts, to_l2, globals_):
         if g.grid_fp is None:
             dram += a_l2
         elif g.reread:
             dram += a_l2 * (1.0 - l2_fit)
         else:
-            unique = min(g.grid_fp, a_l2)
+            unique = first * scale.get((g.array, g.writes), 1.0)
             dram += unique + (a_l2 - unique) * (1.0 - l2_fit)
     # A kernel launched back to back (as tuners and most applications do) whose whole data
     # fits in L2 finds it there: only the share beyond what L2 holds comes from DRAM.
-    footprints = [g.grid_fp for g in first_touch]
+    footprints = [g.grid_fp * scale.get((g.array, g.writes), 1.0) if g.grid_fp is not None else None
+                  for g in first_touch]
     if footprints and all(fp is not None for fp in footprints):
         resident = profile.l2_bytes * L2_RESIDENT_SHARE
         total = sum(footprints)
