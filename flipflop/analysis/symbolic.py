@@ -102,6 +102,7 @@ Monomial = tuple[Atom, ...]  # sorted atoms; repeats are powers
 
 
 _MONO_STR_LIMIT = 1 << 16
+OP_TEXT_LIMIT = 1 << 14  # characters of an operation's arguments, beyond which it is unknown
 _mono_strs: dict[Monomial, str] = {}
 
 
@@ -455,6 +456,11 @@ def op(kind: str, *args: Expr, data: tuple = ()) -> Expr:
         if coef == 1 and len(mono) == 1 and isinstance(mono[0], Op) and mono[0].kind in COMPARISONS:
             inner = mono[0]
             return op(COMPARISONS[inner.kind], *inner.args)
+    if sum(len(str(a)) for a in args) > OP_TEXT_LIMIT:
+        # Conditional updates chained through a loop (a running argmax's `if (v > best)`)
+        # nest selects whose text doubles with every step; past this size the value is
+        # taken as unknown rather than exhausting memory.
+        return unknown(f"large {kind}", any(a.varying() for a in args))
     return Expr.of(Op(kind, tuple(args), data))
 
 
