@@ -372,10 +372,7 @@ class KernelAnalysis:
                     arrays: dict[int, np.ndarray]) -> tuple[float | None, float | None]:
         """Distinct bytes one (interior) block touches over its loops, and the whole grid."""
         unit = BANK_WORD_BYTES if sa.access.space == "shared" else SECTOR_BYTES
-        per_block = sample.padded_threads
-        blocks = sample.size // per_block
-        heaviest = int(np.argmax(sample.weight.reshape(blocks, per_block).max(axis=1)))
-        rows = slice(heaviest * per_block, (heaviest + 1) * per_block)
+        rows = _heaviest_block(sample)
         mask = active[rows]
         if not mask.any():
             return 0.0, 0.0
@@ -422,9 +419,7 @@ class KernelAnalysis:
         for k, sa in enumerate(self.accesses):
             if sa.access.space == "global" and sa.access.op == "load" and sa.access.base_param is not None:
                 clusters.setdefault((sa.access.base_param, sa.loops), []).append(k)
-        per_block = sample.padded_threads
-        heaviest = int(np.argmax(sample.weight.reshape(-1, per_block).max(axis=1)))
-        rows = slice(heaviest * per_block, (heaviest + 1) * per_block)
+        rows = _heaviest_block(sample)
         shares: dict[int, float] = {}
         for (_, loops), members in clusters.items():
             accesses = [self.accesses[k] for k in members]
@@ -491,6 +486,13 @@ class KernelAnalysis:
             value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
+
+
+def _heaviest_block(sample: LaunchSample) -> slice:
+    """The sampled threads of the block that stands for the most blocks (an interior one)."""
+    per_block = sample.padded_threads
+    heaviest = int(np.argmax(sample.weight.reshape(-1, per_block).max(axis=1)))
+    return slice(heaviest * per_block, (heaviest + 1) * per_block)
 
 
 def _env_at(env0: dict, loop: int, iteration: int) -> dict:

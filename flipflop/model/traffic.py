@@ -162,16 +162,18 @@ def memory_traffic(
             block_fp = None  # stores and atomics write through to L2
         key: object = index
         fresh = 1.0
+        earlier: list[_Group] = []
         if a.op == "load" and a.array is not None:
             pattern = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes)
             key = (pattern, a.loop)
             fresh = a.new_sector_share
             earlier = [g for k, g in groups.items() if isinstance(k, tuple) and k[0] == pattern]
-            if key not in groups and earlier:
+        if key not in groups:
+            if earlier:
                 earlier[0].reread_later = True
-                groups[key] = _Group(reread=True)
-        group = groups.setdefault(key, _Group())
-        group.array, group.array_bytes, group.writes = a.array, a.array_bytes, a.op != "load"
+            groups[key] = _Group(reread=bool(earlier), array=a.array, array_bytes=a.array_bytes,
+                                 writes=a.op != "load")
+        group = groups[key]
         group.at_l1 += a_l1
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
@@ -233,10 +235,10 @@ def memory_traffic(
     per_array: dict[tuple, float] = {}
     for first, g in zip(firsts, globals_):
         if g.array_bytes:
-            per_array[(g.array, g.writes)] = per_array.get((g.array, g.writes), 0.0) + first
-    scale = {key: min(1.0, bytes_ / total) if total > 0 else 1.0
-             for key, total in per_array.items()
-             for bytes_ in [next(g.array_bytes for g in globals_ if (g.array, g.writes) == key)]}
+            key = (g.array, g.writes, g.array_bytes)
+            per_array[key] = per_array.get(key, 0.0) + first
+    scale = {(array, writes): min(1.0, size / total) if total > 0 else 1.0
+             for (array, writes, size), total in per_array.items()}
     dram = 0.0
     for first, a_l2, g in zip(firsts, to_l2, globals_):
         if g.grid_fp is None:
