@@ -329,17 +329,19 @@ def test_a_store_shares_its_footprint_with_a_guarded_copy_of_itself():
 
 
 def test_chained_conditional_updates_do_not_blow_up_the_analysis():
-    # Each conditional update of the running (value, column) pair nests the previous selects:
-    # with 512 threads a row, the expression text doubled with every step until the analysis
-    # ran out of memory; past a size it is now unknown. Run in a subprocess with 4 GB of
-    # address space and a time limit, so a regression fails instead of swapping.
+    # The held-out row argmax keeps a running (value, column) pair, each conditional update
+    # nesting the previous selects: with 512 threads a row, the expression text doubled with
+    # every step until the analysis ran out of memory; past a size it is now unknown. Run in a
+    # subprocess with 4 GB of address space and a time limit, so a regression fails instead
+    # of swapping.
+    source = Path(__file__).resolve().parents[1] / "benchmarks" / "kernels" / "heldout3" / "argmax_rows.cu"
     script = (
         "import resource; resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n"
         "import numpy as np\n"
         "from flipflop.features import features\n"
-        f"f = features('running_argmax', {str(KERNELS / 'running_argmax.cu')!r}, "
-        "[np.zeros(64, np.int32), np.zeros(64 * 8192, np.float32), np.int32(64), np.int32(8192)], "
-        "block=(512, 1, 1), problem_size=(512, 64), "
+        f"f = features('argmax_rows', {str(source)!r}, "
+        "[np.zeros(64, np.int32), np.zeros(64, np.float32), np.zeros(64 * 8192, np.float32), np.int32(64), "
+        "np.int32(8192)], block=(512, 1, 1), problem_size=(512, 64), "
         "defines={'block_size_x': 512, 'block_size_y': 1, 'block_size_z': 1})\n"
         "print([lp['trip_count'] for lp in f['loops']])\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
