@@ -140,10 +140,8 @@ class CupyRunner:
         return EventTimedLaunch(launch, self._cupy.cuda)
 
     def median_time_ms(self, launch: Callable[[], None]) -> float:
-        """Median of per-launch CUDA-event times (ms), after one warm-up launch."""
+        """Median of per-launch CUDA-event times (ms); the caller has run a warm-up launch."""
         cuda = self._cupy.cuda
-        launch()
-        self.synchronize()
         times_ms: list[float] = []
         spent_s = 0.0
         while len(times_ms) < TIMING_MIN_LAUNCHES or (spent_s < TIMING_TARGET_S and len(times_ms) < TIMING_MAX_LAUNCHES):

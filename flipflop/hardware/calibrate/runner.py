@@ -601,22 +601,15 @@ class CupyDevice(CalibrationDevice):
 
     @_cuda_errors
     def time_ms(self, load: Load, iters: int, launches: int) -> float:
-        cp = self._cp
-        launch = self._launcher(load, iters)
-        launch()  # warm-up (and first-touch of buffers)
-        times = []
-        for _ in range(launches):
+        from flipflop.hardware.calibrate.scheduling import event_median_ms
+
+        def before() -> None:
             if load.flush_l2:
                 self._flush_l2()
             if load.behind_blocker:
                 self._blocker()
-            start, stop = cp.cuda.Event(), cp.cuda.Event()
-            start.record()
-            launch()
-            stop.record()
-            stop.synchronize()
-            times.append(cp.cuda.get_elapsed_time(start, stop))
-        return statistics.median(times)
+
+        return event_median_ms(self._cp, self._launcher(load, iters), launches, before)
 
     def _steady(self, launch: Callable[[], None], synchronize: Callable[[], None], window_s: float) -> dict[str, Any]:
         from flipflop.measure.energy import steady_power

@@ -44,11 +44,17 @@ STRIDED_THREADS = 1 << 22   # 4 Mi sectors = 128 MiB, beyond L2
 REPEATS = 20
 
 
-def _median_ms(cp: Any, launch: Callable[[], None]) -> float:
+def event_median_ms(cp: Any, launch: Callable[[], None], launches: int = REPEATS,
+                    before: Callable[[], None] | None = None) -> float:
+    """Median CUDA-event time (ms) of ``launches`` launches after one warm-up, each awaited
+    before the next; ``before`` enqueues work ahead of every timed launch (an L2 flush, a
+    blocker kernel) outside its events."""
     launch()
     cp.cuda.runtime.deviceSynchronize()
     times = []
-    for _ in range(REPEATS):
+    for _ in range(launches):
+        if before is not None:
+            before()
         start, stop = cp.cuda.Event(), cp.cuda.Event()
         start.record()
         launch()
@@ -73,14 +79,14 @@ def measure_scheduling() -> dict[str, Any]:
     dummy = cp.zeros(1024, cp.int32)
     dispatch = {}
     for threads in (32, 256, 1024):
-        dispatch[threads] = _median_ms(cp, lambda t=threads: empty((blocks,), (t,), (dummy,)))
+        dispatch[threads] = event_median_ms(cp, lambda t=threads: empty((blocks,), (t,), (dummy,)))
     raw["empty_blocks"] = {"blocks": blocks, "time_ms_by_threads": dispatch}
     raw["block_launch_ns"] = dispatch[32] * 1e6 / SM_BLOCKS_PER_SM
 
     atomic = module.get_function("same_address_atomic")
     target = cp.zeros(1, cp.float32)
     n = ATOMIC_WARPS * 32
-    ms = _median_ms(cp, lambda: atomic((n // 256,), (256,), (target, np.int32(n))))
+    ms = event_median_ms(cp, lambda: atomic((n // 256,), (256,), (target, np.int32(n))))
     raw["same_address_atomics"] = {"atomics": ATOMIC_WARPS, "time_ms": ms}
     raw["atomic_same_address_ns"] = ms * 1e6 / ATOMIC_WARPS
 
@@ -89,8 +95,8 @@ def measure_scheduling() -> dict[str, Any]:
     grid = (STRIDED_THREADS // 256,)
     store, load = module.get_function("strided_store"), module.get_function("strided_load")
     count = np.int32(STRIDED_THREADS)
-    store_ms = _median_ms(cp, lambda: store(grid, (256,), (buffer, count)))
-    load_ms = _median_ms(cp, lambda: load(grid, (256,), (buffer, sink, count)))
+    store_ms = event_median_ms(cp, lambda: store(grid, (256,), (buffer, count)))
+    load_ms = event_median_ms(cp, lambda: load(grid, (256,), (buffer, sink, count)))
     raw["partial_sectors"] = {"sectors": STRIDED_THREADS, "store_ms": store_ms, "load_ms": load_ms}
     raw["l2_partial_write_factor"] = store_ms / load_ms
     return raw
