@@ -115,8 +115,9 @@ def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
         prebuild(text, kernel_name, profile.arch, options, launches, arguments, args_key)
 
     all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
+    # A template kernel name's arguments can name defines too (reduce<block_size_x>).
     ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
-                        text if kind == "cuda" else None, arguments, prepare)
+                        f"{text}\n{kernel_name}" if kind == "cuda" else None, arguments, prepare)
     metadata = {
         "kernel": kernel_name,
         "gpu": profile.name,

@@ -122,3 +122,41 @@ def test_static_shared_over_48_kb_fails_only_that_configuration():
     with pytest.raises(CompileError, match="uses too much shared data"):
         compile_kernel(KERNELS_CU, "matmul_tiled", defines={"block_size_x": 128})
     assert compile_kernel(KERNELS_CU, "matmul_tiled", defines={"block_size_x": 16}).resources.shared_bytes == 2112
+
+
+TEMPLATE_REDUCE = r"""
+template <unsigned int blockSize, bool negate>
+__global__ void reduce(const float *in, float *out, unsigned int n) {
+  __shared__ float partial[blockSize];
+  unsigned int i = blockIdx.x * blockSize + threadIdx.x;
+  partial[threadIdx.x] = i < n ? in[i] : 0.f;
+  __syncthreads();
+  for (unsigned int k = blockSize / 2; k > 0; k >>= 1) {
+    if (threadIdx.x < k) partial[threadIdx.x] += partial[threadIdx.x + k];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) out[blockIdx.x] = negate ? -partial[0] : partial[0];
+}
+"""
+
+
+def test_template_kernel_name_takes_the_defines_as_kernel_tuner_does():
+    from flipflop.frontend.nvrtc import instantiate_kernel_name
+
+    assert instantiate_kernel_name("reduce<block_size_x, true>", {"block_size_x": 256}) == "reduce<256, true>"
+    assert instantiate_kernel_name("reduce<float, TILE>", {"TILE": "tile_x", "tile_x": 8}) == "reduce<float, 8>"
+    assert instantiate_kernel_name("plain", {"block_size_x": 256}) == "plain"
+    # Only whole words are replaced.
+    assert instantiate_kernel_name("k<block_size_xx>", {"block_size_x": 1}) == "k<block_size_xx>"
+
+
+def test_template_kernel_compiles_one_instantiation_per_block_size():
+    from flipflop.frontend.kernel import compile_kernel
+
+    for block in (64, 512):
+        compiled = compile_kernel(TEMPLATE_REDUCE, "reduce<block_size_x, true>",
+                                  defines={"block_size_x": str(block), "kernel_tuner": "1"})
+        # NVRTC's lowered name of reduce<block, true>(const float*, float*, unsigned int).
+        assert compiled.function.name == f"_Z6reduceILj{block}ELb1EEvPKfPfj"
+        assert [k.name for k in compiled.module.kernels] == [compiled.function.name]
+        assert compiled.resources.shared_bytes == block * 4

@@ -47,6 +47,8 @@ class Case:
     restrictions: list[str] = field(default_factory=list)
     family: str = ""
     size_index: int = 0
+    # Kernel Tuner's smem_args: {"size": bytes as an int or an expression of the tune params}.
+    smem_args: dict | None = None
 
     @property
     def source(self) -> str:

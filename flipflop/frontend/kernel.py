@@ -10,7 +10,7 @@ from typing import Sequence
 from flipflop.errors import UnknownKernelError
 from flipflop.frontend.cache import cache_key
 from flipflop.frontend.ir import Function, Module
-from flipflop.frontend.nvrtc import compile_to_ptx, load_kernel_source
+from flipflop.frontend.nvrtc import compile_to_ptx, is_template_name, load_kernel_source
 from flipflop.frontend.ptx_parser import parse_ptx
 from flipflop.frontend.ptxas import ptxas_resources
 from flipflop.frontend.resources import Resources
@@ -43,7 +43,9 @@ def compile_kernel(kernel_source: str | Path, kernel_name: str, arch: str = "sm_
     """Compile (CUDA) or take (PTX) ``kernel_source``, parse it and get ``kernel_name``'s resources.
 
     ``kernel_name`` is the entry's name, or for C++ kernels the unmangled base name when
-    exactly one entry's mangled name holds it (``kernel`` → ``_Z6kernelPfi``). Results are
+    exactly one entry's mangled name holds it (``kernel`` → ``_Z6kernelPfi``), or a template
+    instantiation whose arguments may name defines (``reduce<block_size_x, true>``, as Kernel
+    Tuner takes it), compiled as an NVRTC name expression. Results are
     kept in an in-process LRU keyed by content. Raises CompileError, PtxParseError or
     UnknownKernelError (which lists the module's kernels).
     """
@@ -52,13 +54,16 @@ def compile_kernel(kernel_source: str | Path, kernel_name: str, arch: str = "sm_
     if key in _compiled:
         _compiled.move_to_end(key)
         return _compiled[key]
+    entry = kernel_name
     if kind == "cuda":
-        compiled = compile_to_ptx(text, arch=arch, defines=defines, options=options)
+        template = kernel_name if is_template_name(kernel_name) else None
+        compiled = compile_to_ptx(text, arch=arch, defines=defines, options=options, template_kernel=template)
         ptx, nvrtc_version = compiled.ptx, compiled.nvrtc_version
+        entry = compiled.entry or kernel_name
     else:
         ptx, nvrtc_version = text, None
     module = parse_ptx(ptx)
-    function = find_kernel(module, kernel_name)
+    function = find_kernel(module, entry)
     resources = ptxas_resources(ptx, assembler_arch(module.target, arch), kernels=[function.name])[function.name]
     result = CompiledKernel(module=module, function=function, resources=resources, ptx=ptx, arch=arch,
                             nvrtc_version=nvrtc_version, ptxas_version=resources.ptxas_version)

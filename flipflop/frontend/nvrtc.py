@@ -29,12 +29,38 @@ _ERROR_LINE = re.compile(r"^(?P<file>[^\s(]+)\((?P<line>\d+)\): (?:catastrophic 
 
 @dataclass(frozen=True)
 class CompiledPtx:
-    """PTX that NVRTC produced for one source and configuration."""
+    """PTX that NVRTC produced for one source and configuration.
+
+    ``entry``: the mangled entry name NVRTC lowered a template kernel name to (e.g.
+    ``reduce<256, true>`` → ``_Z6reduceILj256ELb1EEvPfS0_j``), None for a plain name.
+    """
 
     ptx: str
     arch: str
     nvrtc_version: str
     options: tuple[str, ...]
+    entry: str | None = None
+
+
+def is_template_name(kernel_name: str) -> bool:
+    """Whether ``kernel_name`` is a template instantiation (``reduce<block_size_x, true>``)."""
+    return "<" in kernel_name and kernel_name.rstrip().endswith(">")
+
+
+def instantiate_kernel_name(kernel_name: str, defines: dict[str, object] | None) -> str:
+    """``kernel_name`` with every define (Kernel Tuner's tune parameters, block and grid sizes)
+    that appears as a word in its template arguments replaced by its value, as the
+    preprocessor would in Kernel Tuner's wrapper: ``reduce<block_size_x>`` → ``reduce<256>``."""
+    if not defines or not is_template_name(kernel_name):
+        return kernel_name
+    head, _, args = kernel_name.partition("<")
+    for _ in range(4):  # a define whose value names another define
+        replaced = re.sub(r"\b[A-Za-z_]\w*\b",
+                          lambda m: str(defines[m.group(0)]) if m.group(0) in defines else m.group(0), args)
+        if replaced == args:
+            break
+        args = replaced
+    return f"{head}<{args}"
 
 
 def _cuda_roots() -> list[Path]:
@@ -101,6 +127,8 @@ def _library() -> ctypes.CDLL:
     lib.nvrtcGetProgramLogSize.argtypes = [prog, ctypes.POINTER(ctypes.c_size_t)]
     lib.nvrtcGetProgramLog.argtypes = [prog, ctypes.c_char_p]
     lib.nvrtcDestroyProgram.argtypes = [ctypes.POINTER(prog)]
+    lib.nvrtcAddNameExpression.argtypes = [prog, ctypes.c_char_p]
+    lib.nvrtcGetLoweredName.argtypes = [prog, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
     return lib
 
 
@@ -143,22 +171,30 @@ def with_defines(source: str, defines: dict[str, object] | None, name: str) -> s
 
 
 def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,
-                   options: Sequence[str] = (), name: str = "kernel.cu") -> CompiledPtx:
+                   options: Sequence[str] = (), name: str = "kernel.cu",
+                   template_kernel: str | None = None) -> CompiledPtx:
     """Compile CUDA C++ ``source`` to PTX for ``arch`` (e.g. "sm_90") with NVRTC.
 
     ``defines`` become ``#define name value`` lines in front of the source, as Kernel Tuner
-    does; ``options`` are extra NVRTC options. Raises CompileError with the first error line
-    of the NVRTC log (``kernel.cu(12): error: ...``); the full log is ``error.log``.
+    does; ``options`` are extra NVRTC options. ``template_kernel`` (``reduce<block_size_x>``)
+    is instantiated with the defines and handed to NVRTC as a name expression, so the PTX
+    holds that instantiation; its mangled name is ``entry``. Raises CompileError with the
+    first error line of the NVRTC log (``kernel.cu(12): error: ...``); the full log is
+    ``error.log``.
     """
     used = _nvrtc_options(arch, options)
     version = nvrtc_version()
-    key = ptx_cache_key(source, arch, defines, options, name)
+    expression = instantiate_kernel_name(template_kernel, defines) if template_kernel else None
+    key = ptx_cache_key(source, arch, defines, options, name, expression)
     cached = read_cache("ptx", key)
-    if cached is not None:
-        return CompiledPtx(ptx=cached, arch=arch, nvrtc_version=version, options=used)
-    ptx = run_nvrtc(with_defines(source, defines, name), name, arch, options)
+    entry = read_cache("ptx-entry", key) if expression else None
+    if cached is not None and (expression is None or entry is not None):
+        return CompiledPtx(ptx=cached, arch=arch, nvrtc_version=version, options=used, entry=entry)
+    ptx, entry = _run_nvrtc_named(with_defines(source, defines, name), name, arch, options, expression)
     write_cache("ptx", key, ptx)
-    return CompiledPtx(ptx=ptx, arch=arch, nvrtc_version=version, options=used)
+    if entry is not None:
+        write_cache("ptx-entry", key, entry)
+    return CompiledPtx(ptx=ptx, arch=arch, nvrtc_version=version, options=used, entry=entry)
 
 
 def _nvrtc_options(arch: str, options: Sequence[str]) -> tuple[str, ...]:
@@ -166,24 +202,32 @@ def _nvrtc_options(arch: str, options: Sequence[str]) -> tuple[str, ...]:
 
 
 def ptx_cache_key(source: str, arch: str, defines: dict[str, object] | None, options: Sequence[str],
-                  name: str = "kernel.cu") -> str:
+                  name: str = "kernel.cu", name_expression: str | None = None) -> str:
     """The PTX cache key of one compile (``flipflop.frontend.batch`` fills the same entries)."""
-    return cache_key("nvrtc", with_defines(source, defines, name), name, _nvrtc_options(arch, options),
-                     nvrtc_version())
+    parts: tuple[object, ...] = ("nvrtc", with_defines(source, defines, name), name,
+                                 _nvrtc_options(arch, options), nvrtc_version())
+    return cache_key(*parts, name_expression) if name_expression else cache_key(*parts)
 
 
 def run_nvrtc(source: str, name: str, arch: str, options: Sequence[str]) -> str:
     """PTX of ``source`` (defines already in it), uncached; raises CompileError."""
+    return _run_nvrtc_named(source, name, arch, options, None)[0]
+
+
+def _run_nvrtc_named(source: str, name: str, arch: str, options: Sequence[str],
+                     expression: str | None) -> tuple[str, str | None]:
     used = _nvrtc_options(arch, options)
-    return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in include_dirs()))
+    return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in include_dirs()), expression)
 
 
-def _run_nvrtc(source: str, name: str, options: Sequence[str]) -> str:
+def _run_nvrtc(source: str, name: str, options: Sequence[str], expression: str | None) -> tuple[str, str | None]:
     lib = _library()
     prog = ctypes.c_void_p()
     _check(lib.nvrtcCreateProgram(ctypes.byref(prog), source.encode(), name.encode(), 0, None, None),
            "nvrtcCreateProgram")
     try:
+        if expression is not None:
+            _check(lib.nvrtcAddNameExpression(prog, expression.encode()), "nvrtcAddNameExpression")
         argv = (ctypes.c_char_p * len(options))(*(o.encode() for o in options))
         status = lib.nvrtcCompileProgram(prog, len(options), argv)
         if status != 0:
@@ -196,7 +240,13 @@ def _run_nvrtc(source: str, name: str, options: Sequence[str]) -> str:
         _check(lib.nvrtcGetPTXSize(prog, ctypes.byref(size)), "nvrtcGetPTXSize")
         buffer = ctypes.create_string_buffer(size.value)
         _check(lib.nvrtcGetPTX(prog, buffer), "nvrtcGetPTX")
-        return buffer.value.decode()
+        entry = None
+        if expression is not None:
+            lowered = ctypes.c_char_p()
+            _check(lib.nvrtcGetLoweredName(prog, expression.encode(), ctypes.byref(lowered)),
+                   "nvrtcGetLoweredName")
+            entry = lowered.value.decode()
+        return buffer.value.decode(), entry
     finally:
         lib.nvrtcDestroyProgram(ctypes.byref(prog))
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop.errors import ConfigurationError, MeasurementError
+from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
 
@@ -109,16 +110,19 @@ class CupyRunner:
         self._modules: dict[str, Any] = {}
         self._device_id = cupy.cuda.Device().id
 
-    def compile(self, source: str) -> str:
-        """Compile and load `source`; returns "ok" or the one-line reason it failed."""
+    def compile(self, source: str, defines: dict[str, Any] | None = None) -> str:
+        """Compile and load `source` (its `defines` already in it; they instantiate a template
+        kernel name such as ``reduce<block_size_x>``); returns "ok" or the one-line reason it failed."""
         if source in self._modules:
             return STATUS_OK
         try:
             # Compiles run in worker threads: make this GPU's context current in each one.
             self._cupy.cuda.Device(self._device_id).use()
-            module = self._cupy.RawModule(code=source, options=self._options)
+            name = instantiate_kernel_name(self.kernel_name, defines)
+            expressions = [name] if is_template_name(name) else None
+            module = self._cupy.RawModule(code=source, options=self._options, name_expressions=expressions)
             module.compile()
-            self._modules[source] = module.get_function(self.kernel_name)
+            self._modules[source] = module.get_function(name)
         except Exception as error:  # CuPy raises CompileException / CUDADriverError
             return f"compile failed: {_first_error_line(error)}"
         return STATUS_OK
@@ -205,14 +209,15 @@ def measure_configs(
 
     monitor = monitor or NvmlMonitor()
     runner = CupyRunner(kernel_name, arguments)
-    sources = []
+    sources, defines_of = [], {}
     for config in configs:
         config_defines = defines if defines is not None else kernel_tuner_defines(_tune_params(config), config["grid"])
         sources.append(source_with_defines(kernel_source, config_defines))
+        defines_of[sources[-1]] = config_defines
     # Compile every distinct source first, in parallel: NVRTC dominates otherwise.
-    distinct = list(dict.fromkeys(sources))
+    distinct = list(defines_of)
     with ThreadPoolExecutor(max_workers=compile_threads) as pool:
-        compile_status = dict(zip(distinct, pool.map(runner.compile, distinct)))
+        compile_status = dict(zip(distinct, pool.map(runner.compile, distinct, [defines_of[s] for s in distinct])))
 
     start_s = time.perf_counter()
     results = []
