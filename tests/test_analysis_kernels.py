@@ -347,3 +347,29 @@ def test_chained_conditional_updates_do_not_blow_up_the_analysis():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert 4.0 in eval(done.stdout)  # the column loop, unrolled by 4: 8192 / 512 / 4 trips
+
+
+WARP_STRIDE_ROWSUM = r"""
+extern "C" __global__ void rowsum(const float* __restrict__ in, float* out, int rows, int cols) {
+  int row = blockIdx.x * (blockDim.x / warpSize) + threadIdx.x / warpSize;
+  int lane = threadIdx.x % warpSize;
+  if (row >= rows) return;
+  float s = 0.f;
+  for (int c = lane; c < cols; c += warpSize) s += in[(size_t)row * cols + c];
+  for (int o = warpSize / 2; o > 0; o /= 2) s += __shfl_down_sync(0xffffffff, s, o);
+  if (lane == 0) out[row] = s;
+}
+"""
+
+
+def test_warp_size_is_the_constant_32_so_a_warp_strided_loop_is_counted():
+    """``warpSize`` compiles to PTX's predefined WARP_SZ: a row loop striding by it has a known trip
+    count and coalesced loads that read the whole matrix (issue 10: it was unknown, ~0 MB of DRAM)."""
+    rows, cols = 1024, 4096
+    args = [np.zeros(rows * cols, np.float32), np.zeros(rows, np.float32), np.int32(rows), np.int32(cols)]
+    f = features("rowsum", WARP_STRIDE_ROWSUM, args, block=(256, 1, 1), problem_size=(rows * 32,))
+    loads = [a for a in f["accesses"] if a["op"] == "load" and a["executions_per_thread"] > 1]
+    # NVRTC unrolls the row loop by 4: 4096 / 32 lanes / 4 = 32 trips, four loads a trip.
+    assert [lp["trip_count"] for lp in f["loops"] if lp["trip_count"] == 32.0] == [32.0]
+    assert len(loads) == 4 and {a["sectors_per_request"] for a in loads} == {4.0}
+    assert sum(a["footprint_bytes"] for a in loads) == rows * cols * 4

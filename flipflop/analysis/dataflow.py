@@ -28,6 +28,9 @@ from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
 
+# PTX's predefined identifiers that are constants (PTX ISA §4.5 "Predefined identifiers"):
+# ``warpSize`` compiles to ``mov.u32 %r, WARP_SZ``, and WARP_SZ is 32 on every target.
+PREDEFINED_CONSTANTS: dict[str, int] = {"WARP_SZ": 32}
 # setp comparison → symbolic comparison (unsigned and float-unordered forms map to the
 # same order; floats are unknown values anyway).
 _COMPARE: dict[str, str] = {
@@ -143,7 +146,10 @@ class _Interpreter:
             name = operand.text.lstrip("%")
             return sym(name) if name in _SPECIAL_SYMBOLS else unknown(name, True)
         if kind == "symbol":
-            return self._symbol_address(operand.base or operand.text)
+            name = operand.base or operand.text
+            if name in PREDEFINED_CONSTANTS:
+                return const(PREDEFINED_CONSTANTS[name])
+            return self._symbol_address(name)
         if kind == "addr":
             return self.address(operand, env)
         return unknown(operand.text, True)
