@@ -126,3 +126,31 @@ def test_rows_that_neighbouring_blocks_read_again_come_from_dram_once():
     data = 2 * 4.0 * n * n
     for row in rows:
         assert row["dram_bytes"] / data == pytest.approx(1.0 - 0.5 * H100.l2_bytes / data, rel=0.01)
+
+
+BROADCAST_SCALE = r"""
+extern "C" __global__ void scale_by_first(const float* in, float* out, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = in[i] * in[0];   // in[0]: every thread of a warp reads one address
+}
+"""
+
+
+def test_predictions_stay_in_their_physical_range():
+    """Issue 10, item 3: a broadcast load (a warp reading one address) once gave a coalescing
+    efficiency above 1; no figure may leave its physical range."""
+    import numpy as np
+
+    import flipflop
+
+    n = 1 << 25
+    rows = flipflop.predict("scale_by_first", BROADCAST_SCALE, (n,),
+                            [np.zeros(n, np.float32), np.zeros(n, np.float32), np.int32(n)],
+                            {"block_size_x": [32, 128, 1024]}, gpu="h200-sxm")
+    assert len(rows) == 3
+    for r in rows:
+        assert 0 < r["coalescing_efficiency"] <= 1
+        assert r["time"] > 0 and r["power"] > 0 and r["energy"] > 0
+        assert 0 < r["tail_efficiency"] <= 1 and 0 < r["occupancy"] <= 1
+        # The store alone writes n floats once each; the 256 MB of data is 4x the L2.
+        assert r["dram_bytes"] >= 0.5 * n * 4

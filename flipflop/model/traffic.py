@@ -136,6 +136,8 @@ def memory_traffic(
         sectors = a.sectors_per_request
         if sectors is None:  # not analysable: assume every thread touches its own sector
             sectors = float(min(32, profile.warp_size))
+        # A warp request moves at least one sector and at most one per thread.
+        sectors = min(max(sectors, 1.0), float(profile.warp_size))
         a_l1 = reqs * sectors * SECTOR_BYTES
         transferred += a_l1
         # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
@@ -144,7 +146,9 @@ def memory_traffic(
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes.
             a_l1 *= profile.l2_partial_write_factor
-        requested += thread_bytes
+        # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
+        # address (a broadcast) share its sector, so efficiency never exceeds 1.
+        requested += min(thread_bytes, reqs * sectors * SECTOR_BYTES)
         global_requests += reqs
         if a.op == "atomic" and a.footprint_bytes:
             addresses = max(1.0, a.footprint_bytes / a.bytes)
