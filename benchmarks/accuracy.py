@@ -74,6 +74,7 @@ def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
         "top5_energy": top_k_overlap(pe, me, 5),
         "pareto_coverage": pareto_coverage(pareto, mt, me),
         "time_ratio_median": float(np.median(pt / mt)), "power_ratio_median": float(np.median(pp / mp)),
+        "median_abs_energy_error": float(np.median(np.abs(pe / me - 1))),
         "predicted_best": {n: best[1][n] for n in names},
         "measured_best": {n: pairs[int(np.argmin(me))][1][n] for n in names},
     }
