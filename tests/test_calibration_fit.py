@@ -169,3 +169,14 @@ def test_refitting_over_a_calibrated_profile_changes_nothing(profile):
     assert refit.origin == profile.origin
     assert refit.ops_per_clock_per_sm == profile.ops_per_clock_per_sm
     assert refit.energy_pj_per_op == pytest.approx(profile.energy_pj_per_op)
+
+
+def test_write_bandwidth_comes_from_the_copy_and_read_streams():
+    """2/copy = 1/read + 1/write: the shipped H100's run-5 streams (3.05 TB/s read, 2.80 copy)."""
+    raw = json.loads((Path(__file__).parents[1] / "benchmarks" / "data" / "h100" / "calib_raw_run5.json").read_text())
+    fitted = fit_profile(raw, load_profile(BASE))
+    points = {p["name"]: p["bytes_per_s"] for p in raw["points"] if p["name"] in ("dram_read", "dram_copy")}
+    expected = 1 / (2 / points["dram_copy"] - 1 / points["dram_read"])
+    assert fitted.dram_write_bandwidth_bytes_per_s == pytest.approx(expected)
+    assert 2.59e12 < fitted.dram_write_bandwidth_bytes_per_s < 2.60e12
+    assert load_profile("h100-sxm").dram_write_bandwidth_bytes_per_s == pytest.approx(expected)

@@ -154,3 +154,23 @@ def test_predictions_stay_in_their_physical_range():
         assert 0 < r["tail_efficiency"] <= 1 and 0 < r["occupancy"] <= 1
         # The store alone writes n floats once each; the 256 MB of data is 4x the L2.
         assert r["dram_bytes"] >= 0.5 * n * 4
+
+
+def test_dram_writes_stream_at_the_calibrated_write_rate():
+    """A store-only kernel's DRAM time is its write-backs over the write bandwidth the calibration
+    derived from the copy and read streams (H200: 4.59 TB/s read, 3.90 copy → 3.40 write)."""
+    import numpy as np
+
+    import flipflop
+    from flipflop.hardware.profile import load_profile
+
+    fill = ('extern "C" __global__ void fill(float* out, int n) '
+            '{ int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) out[i] = 1.0f; }')
+    n = 1 << 26
+    profile = load_profile("h200-sxm")
+    assert profile.dram_write_bandwidth_bytes_per_s == pytest.approx(3.395e12, rel=1e-3)
+    row = flipflop.predict("fill", fill, (n,), [np.zeros(n, np.float32), np.int32(n)],
+                           {"block_size_x": [256]}, gpu="h200-sxm")[0]
+    # 256 MB written, less the share the 60 MB L2 keeps between back-to-back launches.
+    assert row["dram_bytes"] == pytest.approx(n * 4 * (1 - profile.l2_bytes * 0.5 / (n * 4)))
+    assert row["memory_time_ms"] == pytest.approx(row["dram_bytes"] / profile.dram_write_bandwidth_bytes_per_s * 1e3)

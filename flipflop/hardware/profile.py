@@ -79,6 +79,8 @@ class GpuProfile:
     atomic_same_address_ns: float = 2.0  # global atomics on one address serialise at L2
     l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
     l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
+    # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)
+    dram_write_bandwidth_bytes_per_s: float | None = None
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits

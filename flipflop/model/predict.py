@@ -6,7 +6,7 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
   T(f) = T_launch + ‖(T_sm(f), T_mem)‖_p + T_sync(f)
 
   T_sm   = n_b · max(C_issue / η_lat, C_pipe, C_shared, C_l1) / f   (busiest SM, cycles → s)
-  T_mem  = max(dram_bytes / BW_dram, l2_bytes / BW_l2, Little's law: bytes × latency / bytes in flight)
+  T_mem  = max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_bytes / BW_l2, Little's law: bytes × latency / bytes in flight)
   T_sync = rounds · barriers · (c_bar / f + exposed memory latency / blocks per SM)
 
 Power (board power while the kernel runs back to back):
@@ -139,7 +139,11 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
     l1_cycles = (traffic.shared_wavefronts + traffic.global_wavefronts) / blocks
     l2_port_cycles = traffic.l2_bytes / blocks / profile.l2_bytes_per_clock_per_sm
     throughput_cycles = max(issue_cycles, pipe_cycles, l1_cycles, l2_port_cycles)
-    throughput_s = max(traffic.dram_bytes / blocks / (profile.dram_bandwidth_bytes_per_s / active_sms),
+    # Reads and write-backs share the DRAM bus, each at its own calibrated rate.
+    write_bandwidth = profile.dram_write_bandwidth_bytes_per_s or profile.dram_bandwidth_bytes_per_s
+    dram_s = ((traffic.dram_bytes - traffic.dram_write_bytes) / profile.dram_bandwidth_bytes_per_s
+              + traffic.dram_write_bytes / write_bandwidth)
+    throughput_s = max(dram_s / blocks * active_sms,
                        traffic.l2_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
 
     # A block's dependent path: each warp's instructions issue one ALU latency apart, every

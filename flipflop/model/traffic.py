@@ -34,6 +34,7 @@ class Traffic:
     l1_bytes: float             # sectors through L1 (×32 B)
     l2_bytes: float             # L1 misses served by L2
     dram_bytes: float           # L2 misses and write-backs
+    dram_write_bytes: float     # the write-backs among them
     shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
     global_wavefronts: float    # L1 tag-stage passes of global/local requests, whole launch
     shared_bytes: float
@@ -243,15 +244,17 @@ def memory_traffic(
             per_array[key] = per_array.get(key, 0.0) + first
     scale = {(array, writes): min(1.0, size / total) if total > 0 else 1.0
              for (array, writes, size), total in per_array.items()}
-    dram = 0.0
+    dram = dram_written = 0.0
     for first, a_l2, g in zip(firsts, to_l2, globals_):
         if g.grid_fp is None:
-            dram += a_l2
+            group_dram = a_l2
         elif g.reread:
-            dram += a_l2 * (1.0 - l2_fit)
+            group_dram = a_l2 * (1.0 - l2_fit)
         else:
             unique = first * scale.get((g.array, g.writes), 1.0)
-            dram += unique + (a_l2 - unique) * (1.0 - l2_fit)
+            group_dram = unique + (a_l2 - unique) * (1.0 - l2_fit)
+        dram += group_dram
+        dram_written += group_dram if g.writes else 0.0
     # A kernel launched back to back (as tuners and most applications do) whose whole data
     # fits in L2 finds it there: only the share beyond what L2 holds comes from DRAM.
     footprints = [g.grid_fp * scale.get((g.array, g.writes), 1.0) if g.grid_fp is not None else None
@@ -259,7 +262,8 @@ def memory_traffic(
     if footprints and all(fp is not None for fp in footprints):
         resident = profile.l2_bytes * L2_RESIDENT_SHARE
         total = sum(footprints)
-        dram *= max(0.0, 1.0 - resident / total) if total > 0 else 0.0
+        kept = max(0.0, 1.0 - resident / total) if total > 0 else 0.0
+        dram, dram_written = dram * kept, dram_written * kept
 
     deepest = max(loads_by_depth) if loads_by_depth else 0
     in_flight = float(min(8, max(1, loads_by_depth.get(deepest, 1))))
@@ -268,6 +272,7 @@ def memory_traffic(
         l1_bytes=l1,
         l2_bytes=l2,
         dram_bytes=dram,
+        dram_write_bytes=dram_written,
         shared_wavefronts=shared_wavefronts,
         global_wavefronts=global_wavefronts,
         shared_bytes=shared_bytes,

@@ -226,6 +226,12 @@ def _fit_memory(fit: _Fit, base: GpuProfile, k: float) -> None:
     dram = [fit.points[n]["bytes_per_s"] for n in ("dram_read", "dram_copy") if fit.has(n)]
     if dram:
         fit.set("dram_bandwidth_bytes_per_s", max(dram), "measured: best of DRAM read and copy streams")
+    if fit.has("dram_read") and fit.has("dram_copy"):
+        # A copy moves as many bytes in as out: 2/copy = 1/read + 1/write, per byte of each.
+        read, copy = fit.points["dram_read"]["bytes_per_s"], fit.points["dram_copy"]["bytes_per_s"]
+        if 2 / copy > 1 / read:
+            fit.set("dram_write_bandwidth_bytes_per_s", 1 / (2 / copy - 1 / read),
+                    "measured: DRAM copy stream against the read stream (2/copy = 1/read + 1/write)")
     if fit.has("l2_read"):
         fit.set("l2_bandwidth_bytes_per_s", fit.points["l2_read"]["bytes_per_s"], "measured: L2-resident 16 B reads")
     if fit.has("shared_load_conflict1"):
