@@ -1,6 +1,5 @@
 """The public ``features()`` dict and ``KernelAnalysis.evaluate`` as the model calls it."""
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -45,19 +44,12 @@ def test_features_with_defines_compiles_that_configuration():
     assert [a["stride_bytes"]["x"] for a in r["accesses"]] == [4] * 6
 
 
-def test_evaluate_returns_launch_features_quickly():
+def test_evaluate_returns_launch_features_cached_per_function():
+    # Wall time is not asserted here (issue 13): benchmarks/predict_speed.py times the model.
     compiled = compile_kernel(KERNELS / "matmul_tiled.cu", "matmul_tiled")
     analysis = analyze_kernel(compiled.module, "matmul_tiled")
     assert analyze_kernel(compiled.module, "matmul_tiled") is analysis  # cached per function
     args = [F32, F32, F32, np.int32(256)]
-    shapes = [(16, 16, 1), (32, 8, 1), (8, 32, 1), (16, 8, 1)]
-    for block in shapes:  # warm the per-shape thread samples
-        analysis.evaluate(block, (16, 16, 1), args, compiled.resources)
-    start = time.perf_counter()
-    for _ in range(5):
-        for block in shapes:
-            out = analysis.evaluate(block, (16, 16, 1), args, compiled.resources, dynamic_shared_bytes=256)
-    per_call_ms = (time.perf_counter() - start) / (5 * len(shapes)) * 1e3
+    out = analysis.evaluate((16, 16, 1), (16, 16, 1), args, compiled.resources, dynamic_shared_bytes=256)
     assert isinstance(out, LaunchFeatures)
     assert out.shared_bytes == compiled.resources.shared_bytes + 256
-    assert per_call_ms < 20  # typically 1–3 ms on one CPU core
