@@ -1,0 +1,303 @@
+"""The HeCBench part of the third-party corpus (issue 10): kernels copied verbatim from
+zjin-lcf/HeCBench (`src/<bench>-cuda/`, commit f27000a5188f8ac79bd43fc95a1b3f890c18823d), one
+file each in `hecbench/<bench>_<kernel>.cu` whose header names the upstream path, the commit,
+the licence and the only edits made (`extern "C"`, and a hard-coded block-size macro turned
+into `block_size_x`/`block_size_y`).
+
+Each kernel is launched with its own program's geometry in Kernel Tuner terms and tuned over
+the block sizes that program allows. Sizes: a launch at a good block size takes roughly
+0.1-3 ms on an H200 and the arguments need < 3 GB (estimates in `ESTIMATES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from benchmarks.kernels.corpus import CorpusKernel
+from benchmarks.kernels.suite import KERNEL_DIR, TUNE_1D, Case
+
+HECBENCH_DIR = KERNEL_DIR / "corpus" / "hecbench"
+COMMIT = "f27000a5188f8ac79bd43fc95a1b3f890c18823d"
+FAMILY = "corpus"
+POW2_1D = {"block_size_x": [32, 64, 128, 256, 512, 1024]}
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _f32(rng, n, lo=-1.0, hi=1.0):
+    return rng.uniform(lo, hi, n).astype(np.float32)
+
+
+def _f16(rng, n, lo=-1.0, hi=1.0):
+    x = rng.uniform(lo, hi, n)
+    x[np.abs(x) < 1e-3] = 0.5
+    return x.astype(np.float16)
+
+
+def _i32(rng, n, lo=1, hi=10):
+    return rng.integers(lo, hi, n, dtype=np.int32)
+
+
+def _label(sizes) -> str:
+    return "x".join(str(s) for s in sizes)
+
+
+def _allclose_prefix(index: int, rtol: float = 0.0, atol: float = 0.0):
+    """Compare only the part of output `index` the reference gives (the kernel also writes
+    a padding tail whose extent depends on the block size)."""
+    def compare(a: dict, b: dict) -> str | None:
+        x, y = np.asarray(a[index]), np.asarray(b[index])
+        n = min(x.size, y.size)
+        if np.allclose(x[:n].astype(np.float64), y[:n].astype(np.float64), rtol=rtol, atol=atol):
+            return None
+        bad = int(np.argmax(~np.isclose(x[:n].astype(np.float64), y[:n].astype(np.float64), rtol=rtol, atol=atol)))
+        return f"argument {index} differs first at {bad}: {x[bad]} vs {y[bad]}"
+    return compare
+
+
+# ----------------------------------------------------------------------------------------------
+# Argument builders (kernel order) and references, one pair per kernel.
+
+# stencil1d: RADIUS 7; no length argument, so the arrays carry a tail of 1024 (+ RADIUS) slack
+# elements for the last, partly outside block (the program itself needs length % BLOCK_SIZE == 0).
+STENCIL_RADIUS = 7
+STENCIL_SLACK = 1024
+
+
+def _stencil1d(length):
+    def build():
+        rng = _rng(1001)
+        inp = rng.integers(-1000, 1000, length + STENCIL_RADIUS + STENCIL_SLACK, dtype=np.int32)
+        inp[inp == 0] = 1
+        return [inp, rng.integers(1, 1000, length + STENCIL_SLACK, dtype=np.int32)]
+    return build, (length,)
+
+
+def _stencil1d_ref(length):
+    def ref(args):
+        inp = args[0].astype(np.int64)
+        padded = np.concatenate([np.zeros(STENCIL_RADIUS, np.int64), inp])
+        out = np.zeros(length, np.int64)
+        for o in range(2 * STENCIL_RADIUS + 1):
+            out += padded[o:o + length]
+        return {1: out.astype(np.int32)}
+    return ref
+
+
+def _rotate(n):
+    def build():
+        rng = _rng(1002)
+        return [_f32(rng, n * n), np.int32(n)]
+    return build, (n // 2,)
+
+
+def _rotate_ref(args):
+    m, n = args[0], int(args[1])
+    return {0: np.rot90(m.reshape(n, n), -1).reshape(-1).copy()}
+
+
+def _softmax(slices, size):
+    def build():
+        rng = _rng(1003)
+        return [np.int32(slices), np.int32(size), _f32(rng, slices * size, -5.0, 5.0),
+                _f32(rng, slices * size)]
+    return build
+
+
+def _softmax_ref(args):
+    slices, size, src = int(args[0]), int(args[1]), args[2].astype(np.float64).reshape(-1, int(args[1]))
+    e = np.exp(src - src.max(axis=1, keepdims=True))
+    return {3: (e / e.sum(axis=1, keepdims=True)).reshape(-1).astype(np.float32)}
+
+
+def _laplace3d(nx, ny, nz):
+    def build():
+        rng = _rng(1004)
+        return [np.int32(nx), np.int32(ny), np.int32(nz), np.int32(nx), _f32(rng, nx * ny * nz),
+                _f32(rng, nx * ny * nz)]
+    return build
+
+
+def _laplace3d_ref(args):
+    nx, ny, nz = int(args[0]), int(args[1]), int(args[2])
+    u1 = args[4].reshape(nz, ny, nx)
+    u2 = u1.copy()
+    s = (u1[1:-1, 1:-1, :-2] + u1[1:-1, 1:-1, 2:] + u1[1:-1, :-2, 1:-1] + u1[1:-1, 2:, 1:-1]
+         + u1[:-2, 1:-1, 1:-1] + u1[2:, 1:-1, 1:-1])
+    u2[1:-1, 1:-1, 1:-1] = s * np.float32(1.0 / 6.0)
+    return {5: u2.reshape(-1)}
+
+
+def _atomic_reduction(n):
+    def build():
+        rng = _rng(1005)
+        return [_i32(rng, n, 1, 10), rng.integers(1, 1000, 1, dtype=np.int32), np.int32(n)]
+    return build
+
+
+def _atomic_reduction_ref(args):
+    total = (int(args[1][0]) + int(args[0].astype(np.int64).sum())) & 0xFFFFFFFF
+    return {1: np.array([total], np.uint32).view(np.int32)}
+
+
+def _relu_grad(count):
+    def build():
+        rng = _rng(1006)
+        return [_f16(rng, count), _f16(rng, count), _f16(rng, count), np.int32(count)]
+    return build
+
+
+def _relu_grad_ref(args):
+    gradient, feature = args[0], args[1]
+    return {2: np.where(feature > 0, gradient, np.float16(0)).astype(np.float16)}
+
+
+def _relu_int(count):
+    def build():
+        rng = _rng(1007)
+        x = rng.integers(-2**31, 2**31 - 1, count, dtype=np.int64).astype(np.int32)
+        x[x == 0] = 1
+        return [np.int32(count), x, _i32(rng, count, 1, 1000)]
+    return build
+
+
+def _relu_int_ref(args):
+    b = args[1].view(np.int8).copy()
+    b[b < 0] = 0
+    return {2: b.view(np.int32)}
+
+
+def _gelu(batch, seq, hidden):
+    def build():
+        rng = _rng(1008)
+        return [_f16(rng, batch * seq * hidden, -3.0, 3.0), _f16(rng, hidden), np.int32(hidden), np.int32(seq)]
+    return build
+
+
+def _gelu_ref(args):
+    src, bias, width = args[0], args[1], int(args[2])
+    v = (src.astype(np.float64).reshape(-1, width) + bias.astype(np.float64)).astype(np.float16).astype(np.float64)
+    t = 0.5 * v * (1.0 + np.tanh(0.79788456 * (v + 0.044715 * v * v * v)))
+    return {0: t.astype(np.float16).reshape(-1)}
+
+
+# ----------------------------------------------------------------------------------------------
+# The kernels: bench_kernel → (sizes full/small, a function of the sizes giving the Case fields).
+
+LAPLACE_TUNE = {"block_size_x": [8, 16, 24, 32, 48, 64, 96, 128, 256],
+                "block_size_y": [2, 4, 6, 8, 12, 16, 32, 64]}
+# Every halo node needs its own thread: 2*(BLOCK_X+BLOCK_Y+2) <= BLOCK_X*BLOCK_Y (kernel.h's note 2).
+LAPLACE_RESTRICT = ["block_size_x*block_size_y<=1024", "block_size_x*block_size_y>=32",
+                    "block_size_x*block_size_y>=2*(block_size_x+block_size_y+2)"]
+
+ESTIMATES = {
+    "stencil1d_stencil_1d": "2^27 ints in and out (1.07 GB), ~0.25 ms",
+    "matrix-rotate_rotate_matrix_parallel": "2048^2 floats in place (16 MiB, L2 resident), 1024 threads each "
+                                            "walking one layer with 4 strided loads a step: ~1-3 ms",
+    "softmax_softMax": "65536 rows x 512 (128 MiB in, 128 MiB out), one thread per row, uncoalesced: ~0.5-3 ms",
+    "softmax_softMax2": "131072 rows x 1024 (512 MiB in, 512 MiB out), one warp per row: ~0.25 ms",
+    "laplace3d_laplace3d": "512x512x512 floats in and out (1.07 GB), ~0.25-0.4 ms",
+    "atomicReduction_atomic_reduction": "209715200 ints (839 MB) read by 2048 blocks: ~0.2 ms",
+    "atomicReduction_atomic_reduction_v4": "209715200 ints (839 MB) read by 512 blocks: ~0.2 ms",
+    "relu_ReluGrad_impl1": "2^28 halves x 3 arrays (1.6 GB), ~0.35 ms",
+    "relu_ReluGrad_impl2": "2^28 halves x 3 arrays (1.6 GB), ~0.35 ms",
+    "relu_Relu_impl2": "2^27 ints in and out (1.07 GB), ~0.25 ms",
+    "gelu_gelu_bias_loop": "32 x 2048 x 4096 halves in place (537 MB, read + write), ~0.25 ms",
+}
+
+
+def _spec(name: str, size: tuple) -> dict:
+    """Case fields and the reference of kernel `name` at `size`."""
+    if name == "stencil1d_stencil_1d":
+        (length,) = size
+        build, ps = _stencil1d(length)
+        return dict(kernel="stencil_1d", ps=ps, args=build, tune=TUNE_1D, ref=_stencil1d_ref(length),
+                    compare=_allclose_prefix(1), idioms=("shared-memory tile", "static shared memory sized by the block",
+                                                         "stencil", "halo"))
+    if name == "matrix-rotate_rotate_matrix_parallel":
+        (n,) = size
+        build, ps = _rotate(n)
+        return dict(kernel="rotate_matrix_parallel", ps=ps, args=build, tune=TUNE_1D, ref=_rotate_ref,
+                    idioms=("early exit", "in place", "strided access", "per-thread loop"))
+    if name == "softmax_softMax":
+        slices, width = size
+        return dict(kernel="softMax", ps=(slices,), args=_softmax(slices, width), tune=TUNE_1D, ref=_softmax_ref,
+                    idioms=("early exit", "one thread per row", "expf"))
+    if name == "softmax_softMax2":
+        slices, width = size
+        return dict(kernel="softMax2", ps=(slices,), args=_softmax(slices, width), tune=TUNE_1D, ref=_softmax_ref,
+                    grid_div_x="block_size_x/32",
+                    idioms=("cooperative groups", "cg::thread_block", "tiled_partition", "cg::reduce",
+                            "warp per row", "early exit", "warpSize"))
+    if name == "laplace3d_laplace3d":
+        nx, ny, nz = size
+        return dict(kernel="laplace3d", ps=(nx, ny), args=_laplace3d(nx, ny, nz), tune=LAPLACE_TUNE,
+                    restrictions=LAPLACE_RESTRICT, ref=_laplace3d_ref,
+                    idioms=("2-D", "stencil", "shared-memory tile", "static shared memory sized by the block",
+                            "halo", "masks", "k-marching"))
+    if name in ("atomicReduction_atomic_reduction", "atomicReduction_atomic_reduction_v4"):
+        n, blocks = size
+        kernel = name.split("_", 1)[1]
+        return dict(kernel=kernel, ps=(blocks,), args=_atomic_reduction(n), tune=TUNE_1D, grid_div_x=[],
+                    ref=_atomic_reduction_ref, idioms=("atomicAdd", "grid-stride", "fixed grid", "reduction"))
+    if name == "relu_ReluGrad_impl1":
+        (count,) = size
+        return dict(kernel="ReluGrad_impl1", ps=((count + 1) // 2,), args=_relu_grad(count), tune=TUNE_1D,
+                    ref=_relu_grad_ref, idioms=("fp16", "__half2", "grid-stride", "odd tail"))
+    if name == "relu_ReluGrad_impl2":
+        (count,) = size
+        return dict(kernel="ReluGrad_impl2", ps=(-(-count // 8),), args=_relu_grad(count), tune=TUNE_1D,
+                    ref=_relu_grad_ref, idioms=("fp16", "float4", "ld.global.v4", "__half2", "masks"))
+    if name == "relu_Relu_impl2":
+        (count,) = size
+        return dict(kernel="Relu_impl2", ps=(count,), args=_relu_int(count), tune=TUNE_1D, ref=_relu_int_ref,
+                    idioms=("SIMD intrinsics (__vmaxs4)", "masks", "int8x4"))
+    if name == "gelu_gelu_bias_loop":
+        batch, seq, hidden = size
+        return dict(kernel="gelu_bias_loop", ps=(seq, batch), args=_gelu(batch, seq, hidden), tune=TUNE_1D,
+                    grid_div_x=[], grid_div_y=[], ref=_gelu_ref, rtol=1e-2, atol=2e-3,
+                    idioms=("fp16", "__half2", "block-stride loop", "fixed grid", "tanhf", "2-D grid"))
+    raise KeyError(name)
+
+
+# bench_kernel → (full size, small size).
+SIZES: dict[str, tuple[tuple, tuple]] = {
+    "stencil1d_stencil_1d": ((1 << 27,), (5000,)),
+    "matrix-rotate_rotate_matrix_parallel": ((2048,), (63,)),
+    "softmax_softMax": ((65536, 512), (300, 40)),
+    "softmax_softMax2": ((131072, 1024), (300, 40)),
+    "laplace3d_laplace3d": ((512, 512, 512), (40, 30, 6)),
+    "atomicReduction_atomic_reduction": ((209715200, 2048), (5000, 16)),
+    "atomicReduction_atomic_reduction_v4": ((209715200, 512), (5000, 4)),
+    "relu_ReluGrad_impl1": ((1 << 28,), (5001,)),
+    "relu_ReluGrad_impl2": ((1 << 28,), (5003,)),
+    "relu_Relu_impl2": ((1 << 27,), (5000,)),
+    "gelu_gelu_bias_loop": ((32, 2048, 4096), (2, 5, 96)),
+}
+
+
+def _case(name: str, size: tuple, spec: dict) -> Case:
+    return Case(name=f"hecbench/{name}@{_label(size)}", kernel_name=spec["kernel"],
+                source_path=HECBENCH_DIR / f"{name}.cu", problem_size=spec["ps"], arguments=spec["args"],
+                tune_params=spec["tune"], grid_div_x=spec.get("grid_div_x"), grid_div_y=spec.get("grid_div_y"),
+                restrictions=list(spec.get("restrictions", [])), family=FAMILY, size_index=0,
+                smem_args=spec.get("smem"))
+
+
+def _kernel(name: str) -> CorpusKernel:
+    full, small = SIZES[name]
+    f, s = _spec(name, full), _spec(name, small)
+    bench = name.split("_", 1)[0]
+    return CorpusKernel(case=_case(name, full, f), small=_case(name, small, s), reference=s["ref"],
+                        source="hecbench",
+                        origin=f"github.com/zjin-lcf/HeCBench src/{bench}-cuda @ {COMMIT[:12]} "
+                               f"(licence in the file header)",
+                        idioms=tuple(s["idioms"]), rtol=s.get("rtol", 1e-4), atol=s.get("atol", 1e-5),
+                        compare=s.get("compare"))
+
+
+HECBENCH: list[CorpusKernel] = [_kernel(name) for name in SIZES]
