@@ -1,0 +1,165 @@
+"""The corpus device script on the CPU: dry run, shared-memory sizes, names, the ncu join."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.ground_truth import corpus_collect as cc  # noqa: E402
+from benchmarks.kernels.corpus import CorpusKernel  # noqa: E402
+from benchmarks.kernels.suite import CASES  # noqa: E402
+
+
+def _fake_kernel(smem=None, kernel_name=None) -> CorpusKernel:
+    base = next(c for c in CASES if c.name.startswith("vector_add@"))
+    case = dataclasses.replace(base, name="hecbench/vadd@1m", family="corpus", smem_args=smem,
+                               kernel_name=kernel_name or base.kernel_name,
+                               arguments=lambda: pytest.fail("the dry run must not build full-size arguments"))
+    small = dataclasses.replace(base, name="hecbench/vadd@small", problem_size=(1000,), smem_args=smem,
+                                kernel_name=kernel_name or base.kernel_name,
+                                arguments=lambda: [np.zeros(1000, np.float32)] * 3 + [np.int32(1000)])
+    return CorpusKernel(case=case, small=small, reference=lambda a: {0: a[1] + a[2]},
+                        source="hecbench", origin="test")
+
+
+def test_dry_run_lists_configs_and_estimate(monkeypatch, capsys):
+    kernel = _fake_kernel(smem={"size": "block_size_x * 4"})
+    monkeypatch.setattr(cc, "select_kernels", lambda split, only: [kernel])
+    assert cc.main(["corpus_collect.py", "--out", "/nonexistent", "--dry-run", "--counter-configs", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "hecbench/vadd@1m: 32 configs, check 3 (32x1 544x1 1024x1), counters 8" in out
+    assert "shared 128..4096 B" in out
+    assert "total: 1 kernels, check 3 configs" in out and "counters 8 launches" in out
+    assert not Path("/nonexistent").exists()
+
+
+def test_dry_run_on_the_real_corpus_runs(capsys):
+    # Whatever part of the corpus is written: the dry run builds no full-size arguments.
+    code = cc.main(["corpus_collect.py", "--out", "/nonexistent", "--dry-run"])
+    assert code in (0, 2)
+
+
+def test_shared_bytes_from_smem_args():
+    base = next(c for c in CASES if c.name.startswith("vector_add@"))
+    params = {"block_size_x": 256, "block_size_y": 2, "block": (256, 2, 1), "grid": (4, 1, 1), "shared_bytes": 0}
+    assert cc.shared_bytes(base, params) == 0
+    assert cc.shared_bytes(dataclasses.replace(base, smem_args={"size": 1024}), params) == 1024
+    expr = dataclasses.replace(base, smem_args={"size": "block_size_x * block_size_y * 4 + 16"})
+    assert cc.shared_bytes(expr, params) == 256 * 2 * 4 + 16
+    call = dataclasses.replace(base, smem_args={"size": lambda p: p["block_size_x"] * 8})
+    assert cc.shared_bytes(call, params) == 2048
+    configs = cc.corpus_launch_configs(dataclasses.replace(base, smem_args={"size": "block_size_x*8"}))
+    assert [c["shared_bytes"] for c in configs[:2]] == [256, 512]
+
+
+def test_instantiated_name():
+    params = {"block_size_x": 256, "block": (256, 1, 1), "use_x": True, "block_size_x_2": 7}
+    assert cc.instantiated_name("reduce6<float, block_size_x, true>", params) == "reduce6<float, 256, true>"
+    assert cc.instantiated_name("k<block_size_x_2, use_x>", params) == "k<7, true>"
+    assert cc.instantiated_name("vector_add", params) == "vector_add"
+
+
+def test_spread_configs_keeps_ends():
+    configs = [{"block": (b, 1, 1)} for b in range(32, 1025, 32)]
+    picks = cc.spread_configs(configs, 8)
+    assert len(picks) == 8 and picks[0]["block"][0] == 32 and picks[-1]["block"][0] == 1024
+    assert [c["block"][0] for c in cc.spread_configs(configs, 3)] == [32, 544, 1024]
+
+
+def test_compare_and_errors():
+    kernel = _fake_kernel()
+    expected = {0: np.array([1.0, 2.0], np.float32)}
+    assert cc.compare_outputs(kernel, {0: np.array([1.0, 2.0], np.float32)}, expected) is None
+    poisoned = np.array([1.0, 2.0], np.float32)
+    poisoned.view(np.uint8)[4:] = 0xFF  # a value the kernel never wrote
+    assert "1 of 2" in cc.compare_outputs(kernel, {0: poisoned}, expected)
+    assert cc.errors_of({0: poisoned}, expected)[0] == float("inf")
+    assert cc.errors_of({0: np.array([1.0, 2.5])}, expected) == (0.5, 0.25)
+
+
+HEADER = ('"ID","Process ID","Process Name","Host Name","Kernel Name","Context","Stream","Block Size",'
+          '"Grid Size","Device","CC","Section Name","Metric Name","Metric Unit","Metric Value"')
+
+
+def _ncu_csv(launches: list[tuple[str, tuple, tuple, dict]]) -> str:
+    lines = ["==PROF== Connected to process 123 (/usr/bin/python3)", "some program output", HEADER]
+    for i, (name, block, grid, metrics) in enumerate(launches):
+        for metric, (unit, value) in metrics.items():
+            lines.append(f'"{i}","123","python3","host","{name}","1","7","({block[0]}, {block[1]}, {block[2]})",'
+                         f'"({grid[0]}, {grid[1]}, {grid[2]})","0","9.0","Command line profiler metrics",'
+                         f'"{metric}","{unit}","{value}"')
+    lines.append("==PROF== Disconnected from process 123")
+    return "\n".join(lines) + "\n"
+
+
+def _manifest() -> dict:
+    launches = []
+    for block in (32, 256, 1024):
+        entry = {"case": "hecbench/reduce@1m", "kernel_name": "reduce6<float, block_size_x, true>",
+                 "instantiated": f"reduce6<float, {block}, true>", "params": {"block_size_x": block},
+                 "block": [block, 1, 1], "grid": [1 << 20 // block if False else (1 << 20) // block, 1, 1],
+                 "shared_bytes": block * 4}
+        launches += [{**entry, "launch": len(launches), "profiled": False},
+                     {**entry, "launch": len(launches) + 1, "profiled": True}]
+    return {"header": "counters", "launches": launches}
+
+
+def _metrics(block: int) -> dict:
+    return {"dram__bytes_read.sum": ("byte", f"{4 * (1 << 20):,}"),
+            "smsp__inst_executed.sum": ("inst", f"{1000 + block:,}"),
+            "gpu__time_duration.sum": ("usecond", "12.5")}
+
+
+def test_parse_ncu_csv_values_and_units():
+    text = _ncu_csv([("reduce6", (32, 1, 1), (32768, 1, 1), _metrics(32))])
+    (launch,) = cc.parse_ncu_csv(text)
+    assert launch["block"] == [32, 1, 1] and launch["grid"] == [32768, 1, 1]
+    assert launch["metrics"]["dram__bytes_read.sum"] == 4 * (1 << 20)
+    assert launch["metrics"]["smsp__inst_executed.sum"] == 1032
+    assert launch["metrics"]["gpu__time_duration.sum"] == 12500.0  # ns
+    assert cc.parse_value("1.5", "Mbyte") == 1.5e6 and cc.parse_value("n/a") is None
+
+
+@pytest.mark.parametrize("with_warmups", [False, True])
+def test_join_ncu_with_manifest(with_warmups):
+    manifest = _manifest()
+    shown = manifest["launches"] if with_warmups else [l for l in manifest["launches"] if l["profiled"]]
+    names = {32: "reduce6", 256: "void reduce6<float, 256, true>(const float *, float *, unsigned int)",
+             1024: "reduce6"}
+    text = _ncu_csv([(names[l["block"][0]], tuple(l["block"]), tuple(l["grid"]), _metrics(l["block"][0]))
+                     for l in shown])
+    rows, mode = cc.join_ncu(cc.parse_ncu_csv(text), manifest)
+    assert mode == ("all" if with_warmups else "filtered")
+    assert [r["params"]["block_size_x"] for r in rows] == [32, 256, 1024]
+    assert [r["metrics"]["smsp__inst_executed.sum"] for r in rows] == [1032, 1256, 2024]
+    assert all(r["case"] == "hecbench/reduce@1m" for r in rows)
+
+
+def test_join_ncu_aligns_around_foreign_kernels():
+    manifest = _manifest()
+    shown = [("cupy_fill", (128, 1, 1), (8, 1, 1), _metrics(0))]
+    shown += [("reduce6", tuple(l["block"]), tuple(l["grid"]), _metrics(l["block"][0]))
+              for l in manifest["launches"][:4]]  # warm-ups included, cut short after the second config
+    rows, mode = cc.join_ncu(cc.parse_ncu_csv(_ncu_csv(shown)), manifest)
+    assert mode == "aligned"
+    assert [r["params"]["block_size_x"] for r in rows] == [32, 256]
+    assert rows[0]["ncu_id"] == 2
+
+
+def test_resume_reads_done_work(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"header": "run"}, {"check": "a@1", "passed": True}, {"header": "case", "case": "a@1"},
+        {"case": "a@1", "pass": 0, "status": "ok"}]) + "\n{\"cut")
+    records = cc.read_jsonl(path)
+    assert set(cc.done_checks(records)) == {"a@1"}
+    assert cc.done_cases(records, 0) == {"a@1"} and cc.done_cases(records, 1) == set()
