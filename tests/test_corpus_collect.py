@@ -84,6 +84,8 @@ def test_compare_and_errors():
     assert "1 of 2" in cc.compare_outputs(kernel, {0: poisoned}, expected)
     assert cc.errors_of({0: poisoned}, expected)[0] == float("inf")
     assert cc.errors_of({0: np.array([1.0, 2.5])}, expected) == (0.5, 0.25)
+    assert cc.errors_of({0: np.array([1.0, 2.0, 9.0])}, expected) == (0.0, 0.0)  # a reference of a prefix
+    assert cc.errors_of({0: np.array([1.0])}, expected)[0] == float("inf")
 
 
 HEADER = ('"ID","Process ID","Process Name","Host Name","Kernel Name","Context","Stream","Block Size",'
@@ -127,6 +129,7 @@ def test_parse_ncu_csv_values_and_units():
     assert launch["metrics"]["smsp__inst_executed.sum"] == 1032
     assert launch["metrics"]["gpu__time_duration.sum"] == 12500.0  # ns
     assert cc.parse_value("1.5", "Mbyte") == 1.5e6 and cc.parse_value("n/a") is None
+    assert cc.parse_value("938,528", "ns") == 938528.0  # ncu 2025.3 with --print-units base
 
 
 @pytest.mark.parametrize("with_warmups", [False, True])
