@@ -185,12 +185,167 @@ def _gelu_ref(args):
     return {0: t.astype(np.float16).reshape(-1)}
 
 
+def _rmsnorm(rows, cols):
+    def build():
+        rng = _rng(1009)
+        return [_f32(rng, rows * cols), _f32(rng, cols), _f32(rng, rows * cols), np.int64(cols), np.float32(1e-5)]
+    return build
+
+
+def _rmsnorm_ref(args):
+    x, gamma, cols, eps = args[0].astype(np.float64), args[1].astype(np.float64), int(args[3]), float(args[4])
+    x = x.reshape(-1, cols)
+    s = 1.0 / np.sqrt((x * x).mean(axis=1, keepdims=True) + eps)
+    return {2: (x * s * gamma).reshape(-1).astype(np.float32)}
+
+
+def _layernorm(rows, cols):
+    def build():  # out, mean, rstd, inp, weight, bias, N, C
+        rng = _rng(1010)
+        return [_f32(rng, rows * cols), _f32(rng, rows), _f32(rng, rows), _f32(rng, rows * cols), _f32(rng, cols),
+                _f32(rng, cols), np.int32(rows), np.int32(cols)]
+    return build
+
+
+def _layernorm_ref(args):
+    cols = int(args[7])
+    x, w, b = args[3].astype(np.float64).reshape(-1, cols), args[4].astype(np.float64), args[5].astype(np.float64)
+    m = x.mean(axis=1)
+    s = 1.0 / np.sqrt(((x - m[:, None]) ** 2).mean(axis=1) + 1e-5)
+    out = (x - m[:, None]) * s[:, None] * w + b
+    return {0: out.reshape(-1).astype(np.float32), 1: m.astype(np.float32), 2: s.astype(np.float32)}
+
+
+# histogram_gmem_atomics<NUM_PARTS 1024, 3 channels, 256 bins, uchar4>, grid 16 x 16 (run_gmem_atomics).
+HIST_PARTS, HIST_CHANNELS, HIST_BINS, HIST_GRID = 1024, 3, 256, (16, 16)
+
+
+def _histogram(width, height):
+    def build():  # in (uchar4 pixels as 4 bytes), width, height, out (one NUM_PARTS slice per block)
+        rng = _rng(1011)
+        blocks = HIST_GRID[0] * HIST_GRID[1]
+        return [rng.integers(1, 256, 4 * width * height, dtype=np.uint8), np.int32(width), np.int32(height),
+                rng.integers(1, 1000, blocks * HIST_PARTS, dtype=np.uint32)]
+    return build
+
+
+def _histogram_ref(args):
+    pixels = args[0].reshape(-1, 4)
+    hist = np.zeros(HIST_PARTS, np.uint32)
+    for ch in range(HIST_CHANNELS):
+        hist[ch * HIST_BINS:(ch + 1) * HIST_BINS] = np.bincount(pixels[:, ch], minlength=HIST_BINS)
+    return {3: hist}
+
+
+def _histogram_compare(a: dict, b: dict) -> str | None:
+    """Each block bins its own pixels (which ones depends on the block shape) into its slice of
+    `out`; the sum of the slices over the blocks is the image's histogram."""
+    x, y = np.asarray(a[3]), np.asarray(b[3])
+    per_block, total = (x, y) if x.size > y.size else (y, x)
+    got = per_block.reshape(-1, HIST_PARTS)[:, :HIST_CHANNELS * HIST_BINS].astype(np.int64).sum(axis=0)
+    want = total[:HIST_CHANNELS * HIST_BINS].astype(np.int64)
+    if np.array_equal(got, want):
+        return None
+    bad = int(np.argmax(got != want))
+    return f"histogram bin {bad}: {got[bad]} summed over the blocks vs {want[bad]}"
+
+
+PARTICLE_FLOATS = 10  # pos[3], vel[3], acc[3], mass
+
+
+def _nbody(n):
+    def build():  # p (Particle[n]), n, kSofteningSquared, kG
+        rng = _rng(1012)
+        p = np.empty((n, PARTICLE_FLOATS), np.float32)
+        p[:, 0:3] = rng.uniform(0.0, 1.0, (n, 3))
+        p[:, 3:6] = rng.uniform(-1.0, 1.0, (n, 3))
+        p[:, 6:9] = rng.uniform(-1e-3, 1e-3, (n, 3))
+        p[:, 9] = rng.uniform(0.5, 1.0, n) / n
+        return [p.reshape(-1), np.int32(n), np.float32(1e-2), np.float32(1.0)]
+    return build
+
+
+def _nbody_ref(args):
+    p = args[0].reshape(-1, PARTICLE_FLOATS).astype(np.float64)
+    soft, k_g = float(args[2]), float(args[3])
+    pos, mass = p[:, 0:3], p[:, 9]
+    acc = p[:, 6:9].copy()
+    for start in range(0, len(p), 512):
+        d = pos[None, :, :] - pos[start:start + 512, None, :]          # (i, j, 3): pj - pi
+        inv = 1.0 / np.sqrt((d * d).sum(axis=2) + soft)
+        strength = k_g * mass[None, :] * inv ** 3
+        acc[start:start + 512] += (d * strength[:, :, None]).sum(axis=1)
+    out = p.copy()
+    out[:, 6:9] = acc
+    return {0: out.reshape(-1).astype(np.float32)}
+
+
+def _bf16_bits(x) -> np.ndarray:
+    """float → bf16 bits (round to nearest even), as the device's __float2bfloat16_rn."""
+    u = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def _bf16_value(bits) -> np.ndarray:
+    return (np.asarray(bits, np.uint16).astype(np.uint32) << 16).view(np.float32)
+
+
+def _fma_grid(num_ops, channels):
+    return num_ops * (channels // 8) + (num_ops if channels % 8 else 0)
+
+
+def _fma(na, nc, channels, num_ops):
+    def build():  # a, b, c (bf16 bits), in_indices, out_indices, num_ops, C, N_A, N_C
+        rng = _rng(1013)
+        bf = lambda n: _bf16_bits(rng.uniform(-2.0, 2.0, n))  # noqa: E731
+        out_idx = rng.permutation(nc)[:num_ops].astype(np.int32)  # unique rows (the kernel writes without atomics)
+        return [bf(na * channels), bf(channels), bf(nc * channels), rng.integers(0, na, num_ops, dtype=np.int32),
+                out_idx, np.int32(num_ops), np.int32(channels), np.int32(na), np.int32(nc)]
+    return build
+
+
+def _fma_ref(args):
+    a, b, c = (_bf16_value(x).astype(np.float64) for x in args[:3])
+    in_idx, out_idx, channels = args[3], args[4], int(args[6])
+    a, c = a.reshape(-1, channels), c.reshape(-1, channels).copy()
+    product = _bf16_value(_bf16_bits(a[in_idx] * b)).astype(np.float64)   # __hmul: rounded to bf16
+    c[out_idx] = _bf16_value(_bf16_bits(c[out_idx] + product))            # __hadd: rounded to bf16
+    return {2: _bf16_bits(c.reshape(-1))}
+
+
+def _fma_compare(a: dict, b: dict) -> str | None:
+    x, y = _bf16_value(a[2]).astype(np.float64), _bf16_value(b[2]).astype(np.float64)
+    if np.allclose(x, y, rtol=8e-3, atol=1e-3):
+        return None
+    bad = int(np.argmax(~np.isclose(x, y, rtol=8e-3, atol=1e-3)))
+    return f"c[{bad}]: {x[bad]} vs {y[bad]} (bf16)"
+
+
+def _bitrev(lg):
+    def build():  # d_out, d_in (fr_t = long), lg_domain_size
+        rng = _rng(1014)
+        n = 1 << lg
+        return [rng.integers(1, 2**62, n, dtype=np.int64), rng.integers(1, 2**62, n, dtype=np.int64), np.uint32(lg)]
+    return build
+
+
+def _bitrev_ref(args):
+    lg = int(args[2])
+    i = np.arange(1 << lg, dtype=np.int64)
+    rev = np.zeros_like(i)
+    for bit in range(lg):
+        rev |= ((i >> bit) & 1) << (lg - 1 - bit)
+    return {0: args[1][rev]}
+
+
 # ----------------------------------------------------------------------------------------------
 # The kernels: bench_kernel → (sizes full/small, a function of the sizes giving the Case fields).
 
 LAPLACE_TUNE = {"block_size_x": [8, 16, 24, 32, 48, 64, 96, 128, 256],
                 "block_size_y": [2, 4, 6, 8, 12, 16, 32, 64]}
 # Every halo node needs its own thread: 2*(BLOCK_X+BLOCK_Y+2) <= BLOCK_X*BLOCK_Y (kernel.h's note 2).
+HIST_TUNE = {"block_size_x": [8, 16, 32, 64, 128, 256, 512, 1024], "block_size_y": [1, 2, 4, 8, 16, 32]}
+HIST_RESTRICT = ["32 <= block_size_x * block_size_y <= 1024"]
 LAPLACE_RESTRICT = ["block_size_x*block_size_y<=1024", "block_size_x*block_size_y>=32",
                     "block_size_x*block_size_y>=2*(block_size_x+block_size_y+2)"]
 
@@ -207,6 +362,16 @@ ESTIMATES = {
     "relu_ReluGrad_impl2": "2^28 halves x 3 arrays (1.6 GB), ~0.35 ms",
     "relu_Relu_impl2": "2^27 ints in and out (1.07 GB), ~0.25 ms",
     "gelu_gelu_bias_loop": "32 x 2048 x 4096 halves in place (537 MB, read + write), ~0.25 ms",
+    "rmsnorm_rmsnorm_fwd_two_scan_kernel": "16384 rows x 8192 (512 MiB in, 512 MiB out; the second pass re-reads the "
+                                           "row from L2): ~0.25-0.4 ms",
+    "layernorm_layernorm_forward_kernel0": "32768 rows x 4096 (512 MiB in, 512 MiB out): ~0.25-0.4 ms",
+    "layernorm_layernorm_forward_kernel2": "32768 rows x 4096 (512 MiB in, 512 MiB out): ~0.25-0.4 ms",
+    "histogram_histogram_gmem_atomics": "8192 x 8192 uchar4 pixels (256 MiB), 201 M global atomics on 256 "
+                                        "privatised histograms: ~0.5-3 ms",
+    "nbody_accelerate_particles": "65536 bodies: 4.3 G interactions of ~20 flops + one rsqrtf: ~1-2 ms",
+    "fma_implicit_fma_kernel_bf16": "2^20 gathered rows of 256 bf16 (512 MiB of a read, 512 MiB of c read and "
+                                    "written): ~0.3-0.5 ms",
+    "bitpermute_bit_rev_permutation": "2^26 int64 (512 MiB in, 512 MiB out), half the accesses scattered: ~0.5-1.5 ms",
 }
 
 
@@ -261,6 +426,48 @@ def _spec(name: str, size: tuple) -> dict:
         return dict(kernel="gelu_bias_loop", ps=(seq, batch), args=_gelu(batch, seq, hidden), tune=TUNE_1D,
                     grid_div_x=[], grid_div_y=[], ref=_gelu_ref, rtol=1e-2, atol=2e-3,
                     idioms=("fp16", "__half2", "block-stride loop", "fixed grid", "tanhf", "2-D grid"))
+    if name == "rmsnorm_rmsnorm_fwd_two_scan_kernel":
+        rows, cols = size
+        return dict(kernel="rmsnorm_fwd_two_scan_kernel<float, 4>", ps=(rows,), args=_rmsnorm(rows, cols), tune=TUNE_1D,
+                    grid_div_x=[], ref=_rmsnorm_ref,
+                    idioms=("template kernel", "64-bit indexing",
+                            "warp shuffles (__shfl_xor_sync)", "block reduction in shared memory", "uint4 vector loads",
+                            "ld.global.v4", "fixed grid"))
+    if name == "layernorm_layernorm_forward_kernel0":
+        rows, cols = size
+        return dict(kernel="layernorm_forward_kernel0<4>", ps=(rows,), args=_layernorm(rows, cols), tune=TUNE_1D,
+                    grid_div_x=[], ref=_layernorm_ref,
+                    idioms=("template kernel", "__stcs", "warp shuffles (__shfl_xor_sync)", "block reduction in shared memory",
+                            "uint4 vector loads", "ld.global.v4", "64-bit indexing", "fixed grid"))
+    if name == "layernorm_layernorm_forward_kernel2":
+        rows, cols = size
+        return dict(kernel="layernorm_forward_kernel2", ps=(rows * 32,), args=_layernorm(rows, cols), tune=TUNE_1D,
+                    ref=_layernorm_ref,
+                    idioms=("cooperative groups", "cg::thread_block", "tiled_partition", "cg::reduce", "__ldcs", "__stcs",
+                            "warp per row", "early exit"))
+    if name == "histogram_histogram_gmem_atomics":
+        width, height = size
+        return dict(kernel="histogram_gmem_atomics<1024, 3, 256, uchar4>", ps=HIST_GRID, args=_histogram(width, height),
+                    tune=HIST_TUNE, restrictions=HIST_RESTRICT, grid_div_x=[], grid_div_y=[], ref=_histogram_ref,
+                    compare=_histogram_compare,
+                    idioms=("atomicAdd", "histogram", "template kernel", "2-D", "grid-stride", "fixed grid",
+                            "uchar4 loads", "privatised per-block histograms"))
+    if name == "nbody_accelerate_particles":
+        (n,) = size
+        return dict(kernel="accelerate_particles", ps=(n,), args=_nbody(n), tune=TUNE_1D, ref=_nbody_ref,
+                    rtol=1e-3, atol=1e-4,
+                    idioms=("compute-bound", "n-body", "rsqrtf", "early exit", "struct loads (AoS)", "broadcast loads"))
+    if name == "fma_implicit_fma_kernel_bf16":
+        na, nc, channels, num_ops = size
+        return dict(kernel="implicit_fma_kernel<__nv_bfloat16>", ps=(_fma_grid(num_ops, channels),),
+                    args=_fma(na, nc, channels, num_ops), tune=TUNE_1D, smem={"size": channels * 2},
+                    ref=_fma_ref, compare=_fma_compare, rtol=8e-3, atol=1e-3,
+                    idioms=("bf16", "__nv_bfloat16", "dynamic shared memory (extern __shared__)", "uint4 vector loads",
+                            "ld.global.v4", "gather-scatter", "template kernel", "early exit", "masks"))
+    if name == "bitpermute_bit_rev_permutation":
+        (lg,) = size
+        return dict(kernel="bit_rev_permutation", ps=(1 << lg,), args=_bitrev(lg), tune=TUNE_1D, ref=_bitrev_ref,
+                    idioms=("bit reversal (__brev)", "scattered 64-bit loads/stores", "masks", "int64 data"))
     raise KeyError(name)
 
 
@@ -277,6 +484,13 @@ SIZES: dict[str, tuple[tuple, tuple]] = {
     "relu_ReluGrad_impl2": ((1 << 28,), (5003,)),
     "relu_Relu_impl2": ((1 << 27,), (5000,)),
     "gelu_gelu_bias_loop": ((32, 2048, 4096), (2, 5, 96)),
+    "rmsnorm_rmsnorm_fwd_two_scan_kernel": ((16384, 8192), (37, 200)),
+    "layernorm_layernorm_forward_kernel0": ((32768, 4096), (37, 200)),
+    "layernorm_layernorm_forward_kernel2": ((32768, 4096), (37, 200)),
+    "histogram_histogram_gmem_atomics": ((8192, 8192), (70, 45)),
+    "nbody_accelerate_particles": ((65536,), (1000,)),
+    "fma_implicit_fma_kernel_bf16": ((1 << 20, 1 << 20, 256, 1 << 20), (300, 200, 76, 150)),
+    "bitpermute_bit_rev_permutation": ((26,), (12,)),
 }
 
 
