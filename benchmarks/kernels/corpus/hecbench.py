@@ -338,6 +338,20 @@ def _bitrev_ref(args):
     return {0: args[1][rev]}
 
 
+def _softmax_rows(rows, cols):
+    def build():  # out, inp, N, C
+        rng = _rng(1015)
+        return [_f32(rng, rows * cols), _f32(rng, rows * cols, -8.0, 8.0), np.int32(rows), np.int32(cols)]
+    return build
+
+
+def _softmax_rows_ref(args):
+    cols = int(args[3])
+    x = args[1].astype(np.float64).reshape(-1, cols)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return {0: (e / e.sum(axis=1, keepdims=True)).reshape(-1).astype(np.float32)}
+
+
 # ----------------------------------------------------------------------------------------------
 # The kernels: bench_kernel → (sizes full/small, a function of the sizes giving the Case fields).
 
@@ -371,6 +385,11 @@ ESTIMATES = {
     "nbody_accelerate_particles": "65536 bodies: 4.3 G interactions of ~20 flops + one rsqrtf: ~1-2 ms",
     "fma_implicit_fma_kernel_bf16": "2^20 gathered rows of 256 bf16 (512 MiB of a read, 512 MiB of c read and "
                                     "written): ~0.3-0.5 ms",
+    "softmax-online_softmax_forward_online_kernel": "4096 rows x 50257 (823 MB in, 823 MB out, the row read "
+                                                    "twice): ~0.4-0.8 ms",
+    "softmax-online_softmax_forward_online_kernel2": "4096 rows x 50257 (823 MB in, 823 MB out): ~0.4-0.8 ms",
+    "softmax-online_softmax_forward_online_kernel3": "4096 rows x 50257 (823 MB in, 823 MB out), a block a row: "
+                                                     "~0.4-0.8 ms",
     "bitpermute_bit_rev_permutation": "2^26 int64 (512 MiB in, 512 MiB out), half the accesses scattered: ~0.5-1.5 ms",
 }
 
@@ -468,6 +487,20 @@ def _spec(name: str, size: tuple) -> dict:
         (lg,) = size
         return dict(kernel="bit_rev_permutation", ps=(1 << lg,), args=_bitrev(lg), tune=TUNE_1D, ref=_bitrev_ref,
                     idioms=("bit reversal (__brev)", "scattered 64-bit loads/stores", "masks", "int64 data"))
+    if name.startswith("softmax-online_"):
+        rows, cols = size
+        kernel = name.split("_", 1)[1]
+        if kernel == "softmax_forward_online_kernel3":  # one block a row, a shared-memory tree reduction
+            return dict(kernel=kernel, ps=(rows,), args=_softmax_rows(rows, cols), tune=POW2_1D, grid_div_x=[],
+                        ref=_softmax_rows_ref, atol=1e-7,
+                        idioms=("tree reduction in shared memory", "power-of-two block sizes", "block per row",
+                                "online softmax", "expf", "fixed grid"))
+        idioms = (("cooperative groups", "cg::thread_block", "tiled_partition", "cg::reduce with a struct",
+                   "online softmax", "warp per row", "early exit") if kernel == "softmax_forward_online_kernel" else
+                  ("warpSize", "__shfl_down_sync", "__shfl_sync", "__syncwarp", "online softmax", "warp per row",
+                   "early exit"))
+        return dict(kernel=kernel, ps=(rows * 32,), args=_softmax_rows(rows, cols), tune=TUNE_1D,
+                    ref=_softmax_rows_ref, atol=1e-7, idioms=idioms)
     raise KeyError(name)
 
 
@@ -491,6 +524,11 @@ SIZES: dict[str, tuple[tuple, tuple]] = {
     "nbody_accelerate_particles": ((65536,), (1000,)),
     "fma_implicit_fma_kernel_bf16": ((1 << 20, 1 << 20, 256, 1 << 20), (300, 200, 76, 150)),
     "bitpermute_bit_rev_permutation": ((26,), (12,)),
+    # The program's B*T = 8192 rows of V = 50257 (GPT-2's vocabulary); half the rows here (1.6 GB).
+    # Small: C >= 1024, since kernel2 returns threads with tid >= C before its full-mask shuffles.
+    "softmax-online_softmax_forward_online_kernel": ((4096, 50257), (37, 1100)),
+    "softmax-online_softmax_forward_online_kernel2": ((4096, 50257), (37, 1100)),
+    "softmax-online_softmax_forward_online_kernel3": ((4096, 50257), (37, 1100)),
 }
 
 
