@@ -1,0 +1,25 @@
+// Third-party kernel, copied verbatim (issue 10 corpus).
+// Upstream: yuhc/gpu-rodinia (a GitHub mirror of the Rodinia 3.1 benchmark suite)
+// Commit:   9c10d3ea16ddba2ba057cc3951a9efc4c2cc18a4
+// Path:     cuda/bfs/bfs.cu
+// Path:     cuda/bfs/kernel2.cu
+// Licence:  Rodinia's BSD-style licence (LICENSE of yuhc/gpu-rodinia, Copyright (c) 2008-2011 University of Virginia)
+// Edits (nothing else changed):
+//   - #define MAX_THREADS_PER_BLOCK 512 -> #define MAX_THREADS_PER_BLOCK block_size_x (bfs.cu launches MAX_THREADS_PER_BLOCK threads a block)
+//   - added extern "C" in front of the kernel
+
+#define MAX_THREADS_PER_BLOCK block_size_x
+
+extern "C" __global__ void
+Kernel2( bool* g_graph_mask, bool *g_updating_graph_mask, bool* g_graph_visited, bool *g_over, int no_of_nodes)
+{
+	int tid = blockIdx.x*MAX_THREADS_PER_BLOCK + threadIdx.x;
+	if( tid<no_of_nodes && g_updating_graph_mask[tid])
+	{
+
+		g_graph_mask[tid]=true;
+		g_graph_visited[tid]=true;
+		*g_over=true;
+		g_updating_graph_mask[tid]=false;
+	}
+}
