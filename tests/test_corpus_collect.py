@@ -33,7 +33,7 @@ def _fake_kernel(smem=None, kernel_name=None) -> CorpusKernel:
 
 def test_dry_run_lists_configs_and_estimate(monkeypatch, capsys):
     kernel = _fake_kernel(smem={"size": "block_size_x * 4"})
-    monkeypatch.setattr(cc, "select_kernels", lambda split, only: [kernel])
+    monkeypatch.setattr(cc, "select_kernels", lambda split, only, part=None: [kernel])
     assert cc.main(["corpus_collect.py", "--out", "/nonexistent", "--dry-run", "--counter-configs", "8"]) == 0
     out = capsys.readouterr().out
     assert "hecbench/vadd@1m: 32 configs, check 3 (32x1 544x1 1024x1), counters 8" in out
@@ -166,3 +166,15 @@ def test_resume_reads_done_work(tmp_path):
     records = cc.read_jsonl(path)
     assert set(cc.done_checks(records)) == {"a@1"}
     assert cc.done_cases(records, 0) == {"a@1"} and cc.done_cases(records, 1) == set()
+
+
+def test_parts_cover_the_corpus_once():
+    kernels = [_fake_kernel()] + [dataclasses.replace(_fake_kernel(), case=dataclasses.replace(
+        _fake_kernel().case, name=f"hecbench/k{i}@1", tune_params={"block_size_x": list(range(32, 32 * (i + 2), 32))}))
+        for i in range(6)]
+    parts = [cc.part_of(kernels, f"{k}/3") for k in (1, 2, 3)]
+    names = [cc._name(k) for part in parts for k in part]
+    assert sorted(names) == sorted(cc._name(k) for k in kernels) and len(set(names)) == len(names)
+    loads = [sum(len(cc.corpus_launch_configs(k.case)) for k in part) for part in parts]
+    assert max(loads) - min(loads) <= 32
+    assert cc.part_of(kernels, "1/1") == kernels and cc.part_of(kernels, None) == kernels
