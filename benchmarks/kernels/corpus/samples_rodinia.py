@@ -258,6 +258,9 @@ def _cuda_samples() -> list[CorpusKernel]:
     # transpose: a TILE_DIM x BLOCK_ROWS block per TILE_DIM x TILE_DIM tile (TILE_DIM a multiple of BLOCK_ROWS;
     # the sample's 32 x 16). Static shared tiles of up to 64 x 65 floats.
     tile_tune = {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16, 32, 64]}
+    # copy and transposeNaive keep no shared tile, so a 128-wide tile fits too (the others' static
+    # TILE_DIM x (TILE_DIM + 1) floats would pass 48 KiB).
+    wide_tune = {"block_size_x": [8, 16, 32, 64, 128], "block_size_y": [1, 2, 4, 8, 16, 32, 64]}
     tile_rules = ["block_size_x % block_size_y == 0", "block_size_x * block_size_y <= 1024"]
     w = h = 8192
     for seed, (kname, reference, idioms) in enumerate([
@@ -269,10 +272,11 @@ def _cuda_samples() -> list[CorpusKernel]:
             ("transposeDiagonal", _ref_transpose,
              ("diagonal block reordering (%, gridDim)", "shared-memory tile padded +1", "cooperative groups sync"))]):
         # copySharedMem's output mask assumes a square matrix; transposeDiagonal has a square-only path
-        sw, sh = (128, 128) if kname in ("copySharedMem", "transposeDiagonal") else (192, 128)
+        sw, sh = (256, 256) if kname in ("copySharedMem", "transposeDiagonal") else (384, 256)
         add(_pair("cuda-samples", f"transpose_{kname}", kname, f"transpose_{kname}.cu",
                   (_label(w, h), (w, h), _transpose_args(w, h, 1100 + seed)),
-                  (_label(sw, sh), (sw, sh), _transpose_args(sw, sh, 1100 + seed)), tile_tune,
+                  (_label(sw, sh), (sw, sh), _transpose_args(sw, sh, 1100 + seed)),
+                  wide_tune if kname in ("copy", "transposeNaive") else tile_tune,
                   grid_div_x="block_size_x", grid_div_y="block_size_x", restrictions=tile_rules),
             reference, "Samples/6_Performance/transpose/transpose.cu", idioms, 0.0, 0.0)
 
@@ -302,7 +306,7 @@ def _cuda_samples() -> list[CorpusKernel]:
         ("template kernel (blockSize)", "cooperative groups tiled_partition", "warp shuffle (shfl_down)",
          "extern __shared__ sized from the block", "per-block partial sums"),
         compare=_partial_sum_compare(1, sorted({-(-sn // (2 * b)) for b in POW2_1D["block_size_x"]}), 1e-4))
-    n, sn, blocks = 1 << 24, 4096, 64
+    n, sn, blocks = 1 << 26, 4096, 64
     add(_pair("cuda-samples", "reduction_reduce6", "reduce6<float, block_size_x, true>", "reduction_reduce6.cu",
               (str(n), (blocks,), _reduction_args(n, blocks, 1202)), (str(sn), (blocks,), _reduction_args(sn, blocks, 1202)),
               POW2_1D, grid_div_x=[], smem_args=smem),
@@ -522,7 +526,9 @@ def _ref_nn(args):
 
 BACKPROP_HID = 16  # hidden units = WIDTH (backprop's 16)
 BACKPROP_UNIT = 20160  # 2^6 * 3^2 * 5 * 7: every HEIGHT in the tune space divides the input count
-BACKPROP_HEIGHTS = [d for d in range(1, 65) if BACKPROP_UNIT % d == 0]
+# HEIGHT from the program's 16 up to 64 (16 x 64 = 1024 threads): the grid is (1, in / HEIGHT) and its y
+# must stay <= 65535, so in = 52 * 20160 (about 16 times Rodinia's 65536 inputs) needs HEIGHT >= 16.
+BACKPROP_HEIGHTS = [d for d in range(16, 65) if BACKPROP_UNIT % d == 0]
 
 
 def _backprop_adjust(n_in):
@@ -776,7 +782,7 @@ def _rodinia() -> list[CorpusKernel]:
         0.0, 0.0)
 
     n, sn = 8192, 77
-    hot_sizes = list(range(6, 33))
+    hot_sizes = list(range(2 * HOTSPOT_PYRAMID + 1, 33))  # at least one computed cell a block
     add(_pair("rodinia", "hotspot_calculate_temp", "calculate_temp", "hotspot_calculate_temp.cu",
               (_label(n, n), (n, n), _hotspot(n, n)), (_label(sn, 61), (61, sn), _hotspot(sn, 61)),
               {"block_size_x": hot_sizes, "block_size_y": hot_sizes}, grid_div_x=f"block_size_x-{2 * HOTSPOT_PYRAMID}",
@@ -803,7 +809,7 @@ def _rodinia() -> list[CorpusKernel]:
               TUNE_1D),
         _ref_nn, "cuda/nn/nn_cuda.cu", ("array of structs (float pairs)", "early-exit bounds check", "sqrt"), 1e-5, 1e-5)
 
-    n_in, sn_in = BACKPROP_UNIT * 256, BACKPROP_UNIT
+    n_in, sn_in = BACKPROP_UNIT * 52, BACKPROP_UNIT
     add(_pair("rodinia", "backprop_bpnn_adjust_weights_cuda", "bpnn_adjust_weights_cuda",
               "backprop_bpnn_adjust_weights_cuda.cu", (str(n_in), (BACKPROP_HID, n_in), _backprop_adjust(n_in)),
               (str(sn_in), (BACKPROP_HID, sn_in), _backprop_adjust(sn_in)),
