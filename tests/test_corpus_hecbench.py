@@ -71,7 +71,7 @@ def test_compiles_at_extremes_and_takes_its_arguments(kernel):
     for config in _extremes(case):
         template = case.kernel_name if _is_template(case.kernel_name) else None
         defines = kernel_tuner_defines(_params(config), config["grid"])
-        ptx = compile_to_ptx(case.source, defines=defines, template_kernel=template).ptx
+        ptx = compile_to_ptx(case.source, defines=defines, kernel_name=template).ptx
         types = _entry_param_types(ptx, case.kernel_name)
         assert len(types) == len(args), (case.name, config["block"])
         for i, (arg, ptx_type) in enumerate(zip(args, types)):

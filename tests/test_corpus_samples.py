@@ -87,7 +87,7 @@ def _compile(job):
     case = kernel.small
     template = case.kernel_name if is_template_name(case.kernel_name) else None
     compiled = compile_to_ptx(case.source, defines=kernel_tuner_defines(_params(config), config["grid"]),
-                              template_kernel=template)
+                              kernel_name=template)
     return kernel, config, compiled
 
 

@@ -10,7 +10,7 @@ from typing import Sequence
 from flipflop.errors import UnknownKernelError
 from flipflop.frontend.cache import cache_key
 from flipflop.frontend.ir import Function, Module
-from flipflop.frontend.nvrtc import compile_to_ptx, is_template_name, load_kernel_source
+from flipflop.frontend.nvrtc import compile_to_ptx, load_kernel_source
 from flipflop.frontend.ptx_parser import parse_ptx
 from flipflop.frontend.ptxas import ptxas_resources
 from flipflop.frontend.resources import Resources
@@ -56,8 +56,7 @@ def compile_kernel(kernel_source: str | Path, kernel_name: str, arch: str = "sm_
         return _compiled[key]
     entry = kernel_name
     if kind == "cuda":
-        template = kernel_name if is_template_name(kernel_name) else None
-        compiled = compile_to_ptx(text, arch=arch, defines=defines, options=options, template_kernel=template)
+        compiled = compile_to_ptx(text, arch=arch, defines=defines, options=options, kernel_name=kernel_name)
         ptx, nvrtc_version = compiled.ptx, compiled.nvrtc_version
         entry = compiled.entry or kernel_name
     else:

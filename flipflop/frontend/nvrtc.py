@@ -172,19 +172,20 @@ def with_defines(source: str, defines: dict[str, object] | None, name: str) -> s
 
 def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,
                    options: Sequence[str] = (), name: str = "kernel.cu",
-                   template_kernel: str | None = None) -> CompiledPtx:
+                   kernel_name: str | None = None) -> CompiledPtx:
     """Compile CUDA C++ ``source`` to PTX for ``arch`` (e.g. "sm_90") with NVRTC.
 
     ``defines`` become ``#define name value`` lines in front of the source, as Kernel Tuner
-    does; ``options`` are extra NVRTC options. ``template_kernel`` (``reduce<block_size_x>``)
-    is instantiated with the defines and handed to NVRTC as a name expression, so the PTX
-    holds that instantiation; its mangled name is ``entry``. Raises CompileError with the
+    does; ``options`` are extra NVRTC options. A template ``kernel_name``
+    (``reduce<block_size_x>``) is instantiated with the defines and handed to NVRTC as a name
+    expression, so the PTX holds that instantiation; its mangled name is ``entry``. Raises CompileError with the
     first error line of the NVRTC log (``kernel.cu(12): error: ...``); the full log is
     ``error.log``.
     """
     used = _nvrtc_options(arch, options)
     version = nvrtc_version()
-    expression = instantiate_kernel_name(template_kernel, defines) if template_kernel else None
+    expression = (instantiate_kernel_name(kernel_name, defines)
+                  if kernel_name is not None and is_template_name(kernel_name) else None)
     key = ptx_cache_key(source, arch, defines, options, name, expression)
     cached = read_cache("ptx", key)
     entry = read_cache("ptx-entry", key) if expression else None

@@ -139,7 +139,7 @@ def memory_traffic(
             sectors = float(min(32, profile.warp_size))
         # A warp request moves at least one sector and at most one per thread.
         sectors = min(max(sectors, 1.0), float(profile.warp_size))
-        a_l1 = reqs * sectors * SECTOR_BYTES
+        a_l1 = moved = reqs * sectors * SECTOR_BYTES
         transferred += a_l1
         # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
         lines = a.lines_per_request if a.lines_per_request is not None else sectors
@@ -149,7 +149,7 @@ def memory_traffic(
             a_l1 *= profile.l2_partial_write_factor
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
         # address (a broadcast) share its sector, so efficiency never exceeds 1.
-        requested += min(thread_bytes, reqs * sectors * SECTOR_BYTES)
+        requested += min(thread_bytes, moved)
         global_requests += reqs
         if a.op == "atomic" and a.footprint_bytes:
             addresses = max(1.0, a.footprint_bytes / a.bytes)

@@ -139,16 +139,15 @@ def _worker(defines: Defines, launches: Sequence[Launch]) -> tuple[Variant | Com
 def _ptx_of(defines: Defines) -> str | None:
     """NVRTC's PTX for one variant of the current job (None for PTX input or a failed
     compile: the build reports the failure)."""
-    from flipflop.frontend.nvrtc import compile_to_ptx, is_template_name, load_kernel_source
+    from flipflop.frontend.nvrtc import compile_to_ptx, load_kernel_source
 
     source, kernel_name, arch, options, _, _ = _fork_job  # type: ignore[misc]
     try:
         text, kind = load_kernel_source(source)
         if kind != "cuda":
             return None
-        template = kernel_name if is_template_name(kernel_name) else None
         return compile_to_ptx(text, arch=arch, defines=dict(defines) or None, options=options,
-                              template_kernel=template).ptx
+                              kernel_name=kernel_name).ptx
     except FlipflopError:
         return None
 
