@@ -64,7 +64,8 @@ def test_counts_sources_and_names():
             assert getattr(kernel.small, attribute) == getattr(kernel.case, attribute), (kernel.case.name, attribute)
         assert 1 <= len(configurations(kernel.case)) <= 64, kernel.case.name
     cu_files = sorted(p.name for d in (CUDA_SAMPLES_DIR, RODINIA_DIR) for p in d.glob("*.cu"))
-    assert cu_files == sorted(k.case.source_path.name for k in KERNELS)
+    # A kernel measured at two sizes (one L2-resident) shares its file.
+    assert cu_files == sorted({k.case.source_path.name for k in KERNELS})
 
 
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: k.case.name)

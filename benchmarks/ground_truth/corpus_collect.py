@@ -413,8 +413,17 @@ def dry_run(kernels: list, args, out: TextIO) -> None:
 
 
 def run_checks(kernels: list, args, argv: list[str], started_at: float) -> dict[str, dict]:
+    """Check every kernel not checked yet, in this output or in --checks-from (an earlier call's
+    JSONL: the same kernels on the same GPU image, so its verdicts stand)."""
     path = check_path(args)
     records = done_checks(read_jsonl(path))
+    for earlier in args.checks_from or ():
+        if earlier.exists() and earlier != path:
+            reused = {n: r for n, r in done_checks(read_jsonl(earlier)).items() if n not in records}
+            with open(path, "a") as out:
+                for record in reused.values():
+                    out.write(json.dumps({**record, "reused_from": str(earlier)}) + "\n")
+            records.update(reused)
     with open(path, "a") as out:
         for kernel in kernels:
             if _name(kernel) in records:
@@ -435,6 +444,9 @@ def run_checks(kernels: list, args, argv: list[str], started_at: float) -> dict[
 
 
 def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: float) -> list[str]:
+    """Every configuration of every kernel, one pass after the other: a second pass repeats the
+    whole sweep minutes later (other temperatures, other neighbours in time), so the two passes
+    bound the noise of the protocol rather than of back-to-back repeats."""
     from flipflop.measure.launcher import measure_configs
     from flipflop.measure.nvml import NvmlMonitor
 
@@ -443,50 +455,40 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
     rows: list[str] = []
     pass_indices = list(range(args.first_pass, args.first_pass + args.passes))
     remaining = sum(len(corpus_launch_configs(k.case)) for k in kernels) * args.passes
-    for kernel in kernels:
-        case = kernel.case
-        configs = corpus_launch_configs(case)
-        share = len(configs) * args.passes / max(remaining, 1)
-        remaining -= len(configs) * args.passes
-        left_s = max(0.0, args.budget_s - (time.time() - started_at))
-        case_budget_s = left_s * share
-        path = single_path or args.out / f"{case.name.replace('@', '_').replace('/', '_')}.jsonl"
-        existing = read_jsonl(path)
-        todo = [p for p in pass_indices if case.name not in done_cases(existing, p)]
-        if not todo:
-            continue
-        out = open(path, "a")
-        out.write(json.dumps({"header": "case", **case_header(case), "smem_args": _json_safe(
-            {k: (v if not callable(v) else "callable") for k, v in (case.smem_args or {}).items()}),
-            "split": args.split, **({} if single_path else metadata)}) + "\n")
-        case_start_s = time.perf_counter()
-        broken = False
-        for n, pass_index in enumerate(todo):
-            def write(result: dict, pass_index=pass_index) -> None:
-                out.write(json.dumps(_json_safe({"case": case.name, "pass": pass_index, **result})) + "\n")
-                out.flush()
-            pass_budget_s = max(0.0, case_budget_s - (time.perf_counter() - case_start_s)) / (len(todo) - n)
-            try:
-                # A template kernel name goes as given: the launcher instantiates it per configuration.
-                results = measure_configs(case.kernel_name, case.source, case.arguments(), configs,
-                                          monitor=monitor, window_s=args.window_s,
-                                          budget_s=pass_budget_s, on_result=write)
-            except Exception as error:  # one broken case must not end the run
-                print(f"{case.name}: failed: {type(error).__name__}: {error}", flush=True)
-                write({"status": f"case failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}"})
-                broken = is_sticky(error) or not context_alive()
-                if broken:
-                    break
+    for pass_index in pass_indices:
+        for kernel in kernels:
+            case = kernel.case
+            configs = corpus_launch_configs(case)
+            share = len(configs) / max(remaining, 1)
+            remaining -= len(configs)
+            case_budget_s = max(0.0, args.budget_s - (time.time() - started_at)) * share
+            path = single_path or args.out / f"{case.name.replace('@', '_').replace('/', '_')}.jsonl"
+            if case.name in done_cases(read_jsonl(path), pass_index):
                 continue
-            rows.append(_summary_row(case, results) + (f"  pass {pass_index}" if args.passes > 1 else ""))
-            print(rows[-1], flush=True)
-            if any(is_sticky(r.get("status", "")) for r in results) and not context_alive():
-                broken = True
-                break
-        out.close()
-        if broken:
-            _restart(argv, started_at)
-        _free_gpu_memory()
+            with open(path, "a") as out:
+                out.write(json.dumps({"header": "case", **case_header(case), "smem_args": _json_safe(
+                    {k: (v if not callable(v) else "callable") for k, v in (case.smem_args or {}).items()}),
+                    "split": args.split, "pass": pass_index, **({} if single_path else metadata)}) + "\n")
+
+                def write(result: dict) -> None:
+                    out.write(json.dumps(_json_safe({"case": case.name, "pass": pass_index, **result})) + "\n")
+                    out.flush()
+                broken = False
+                try:
+                    # A template kernel name goes as given: the launcher instantiates it per configuration.
+                    results = measure_configs(case.kernel_name, case.source, case.arguments(), configs,
+                                              monitor=monitor, window_s=args.window_s,
+                                              budget_s=case_budget_s, on_result=write)
+                    rows.append(_summary_row(case, results) + (f"  pass {pass_index}" if args.passes > 1 else ""))
+                    print(rows[-1], flush=True)
+                    broken = any(is_sticky(r.get("status", "")) for r in results) and not context_alive()
+                except Exception as error:  # one broken case must not end the run
+                    print(f"{case.name}: failed: {type(error).__name__}: {error}", flush=True)
+                    write({"status": f"case failed: {type(error).__name__}: {' '.join(str(error).split())[:300]}"})
+                    broken = is_sticky(error) or not context_alive()
+            if broken:
+                _restart(argv, started_at)
+            _free_gpu_memory()
     return rows
 
 
@@ -707,6 +709,8 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("--counter-configs", type=int, default=8, help="configurations per kernel under ncu")
     parser.add_argument("--passed-from", type=Path, default=None,
                         help="--counters: take the passed kernels from this JSONL's checks instead of checking")
+    parser.add_argument("--checks-from", type=Path, action="append", default=None,
+                        help="reuse the checks recorded in this JSONL (repeatable; missing files are skipped)")
     parser.add_argument("--manifest", default=None, help=f"--counters: manifest file name in --out ({MANIFEST_FILE})")
     parser.add_argument("--dry-run", action="store_true", help="list configurations and time; run nothing")
     parser.add_argument("--started-at", type=float, default=None, help=argparse.SUPPRESS)
