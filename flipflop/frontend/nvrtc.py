@@ -12,12 +12,13 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from flipflop.errors import CompileError, FlipflopError
 from flipflop.frontend.cache import cache_key, read_cache, write_cache
 
 _LIB_NAMES = ("libnvrtc.so.13", "libnvrtc.so")
+SOURCE_NAME = "kernel.cu"  # the name NVRTC's messages give the source; see with_source_name
 _SOURCE_SUFFIXES = {".cu": "cuda", ".cuh": "cuda", ".cpp": "cuda", ".h": "cuda", ".ptx": "ptx"}
 # Headers that drag host-side C++ (thrust/cub dispatch, <iostream>) into the device-only
 # compile; NVRTC rejects them with pages of unrelated errors, so the user gets the cause.
@@ -171,7 +172,7 @@ def with_defines(source: str, defines: dict[str, object] | None, name: str) -> s
 
 
 def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,
-                   options: Sequence[str] = (), name: str = "kernel.cu",
+                   options: Sequence[str] = (), name: str = SOURCE_NAME,
                    kernel_name: str | None = None) -> CompiledPtx:
     """Compile CUDA C++ ``source`` to PTX for ``arch`` (e.g. "sm_90") with NVRTC.
 
@@ -203,7 +204,7 @@ def _nvrtc_options(arch: str, options: Sequence[str]) -> tuple[str, ...]:
 
 
 def ptx_cache_key(source: str, arch: str, defines: dict[str, object] | None, options: Sequence[str],
-                  name: str = "kernel.cu", name_expression: str | None = None) -> str:
+                  name: str = SOURCE_NAME, name_expression: str | None = None) -> str:
     """The PTX cache key of one compile (``flipflop.frontend.batch`` fills the same entries)."""
     parts: tuple[object, ...] = ("nvrtc", with_defines(source, defines, name), name,
                                  _nvrtc_options(arch, options), nvrtc_version())
@@ -271,22 +272,62 @@ def _compile_error(source: str, log: str) -> CompileError:
     return error
 
 
+def with_source_name(message: str, kernel_source: Any) -> str:
+    """``message`` (a compile error or a dropped configuration's reason) naming the user's file
+    instead of ``kernel.cu`` when ``kernel_source`` was a path: compiles take the file's text,
+    so NVRTC only knows the name it is given, and the compile caches stay keyed by content."""
+    if not isinstance(kernel_source, (str, Path)) or not _names_file(kernel_source):
+        return message
+    return re.sub(rf"(?<![\w/.]){re.escape(SOURCE_NAME)}(?=[:(])", str(kernel_source), message)
+
+
+def _names_file(kernel_source: str | Path) -> bool:
+    return isinstance(kernel_source, Path) or ("\n" not in kernel_source and Path(kernel_source).suffix in _SOURCE_SUFFIXES)
+
+
 def load_kernel_source(kernel_source: str | Path) -> tuple[str, Literal["cuda", "ptx"]]:
-    """Read ``kernel_source`` — a path to a .cu/.cuh/.ptx file or the source text itself.
+    """Read ``kernel_source`` — a path to a .cu/.cuh/.cpp/.h/.ptx file or the source text itself.
 
     Returns the text and its kind: "ptx" for a .ptx file or a string with ``.version`` and
-    ``.entry`` directives, otherwise "cuda".
+    ``.entry`` directives, otherwise "cuda". A one-line string that names an existing
+    directory or a file of another suffix, or that cannot be source text (no brackets or
+    semicolons), is a FlipflopError rather than a compile of the name as CUDA.
     """
-    if isinstance(kernel_source, Path) or ("\n" not in kernel_source and len(kernel_source) < 4096
-                                           and Path(kernel_source).suffix in _SOURCE_SUFFIXES):
-        path = Path(kernel_source)
+    if not isinstance(kernel_source, (str, Path)):
+        raise FlipflopError(f"kernel_source must be a file path or the kernel's source text, "
+                            f"got {type(kernel_source).__name__}")
+    if "\x00" in str(kernel_source):
+        raise FlipflopError("kernel_source holds a NUL byte: pass a path or the source text")
+    one_line = isinstance(kernel_source, Path) or ("\n" not in kernel_source and len(kernel_source) < 4096)
+    path = Path(kernel_source) if one_line else None
+    if path is not None and (isinstance(kernel_source, Path) or path.suffix in _SOURCE_SUFFIXES or _exists(path)
+                             or not re.search(r"[;{}()]", kernel_source)):
+        allowed = ", ".join(_SOURCE_SUFFIXES)
+        if _exists(path) and path.is_dir():
+            raise FlipflopError(f"kernel source {path} is a directory; give a file ({allowed})")
+        if path.suffix not in _SOURCE_SUFFIXES:
+            state = "has" if _exists(path) else "does not exist and has"
+            raise FlipflopError(f"kernel source {path} {state} suffix '{path.suffix}'; "
+                                f"allowed: {allowed}, or the source text itself")
         try:
-            text = path.read_text()
+            text = path.read_bytes().decode("utf-8")
         except OSError as exc:
             raise FlipflopError(f"cannot read kernel source {path}: {exc.strerror}") from None
-        kind = _SOURCE_SUFFIXES.get(path.suffix, "cuda")
+        except UnicodeDecodeError:
+            raise FlipflopError(f"kernel source {path} is not text (UTF-8): give CUDA C++ or PTX source") from None
+        if "\x00" in text:
+            raise FlipflopError(f"kernel source {path} holds NUL bytes: give CUDA C++ or PTX source")
+        kind = _SOURCE_SUFFIXES[path.suffix]
         return text, "ptx" if kind == "ptx" or _looks_like_ptx(text) else "cuda"
     return kernel_source, "ptx" if _looks_like_ptx(kernel_source) else "cuda"
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` names something; a string too long to be a file name names nothing."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _looks_like_ptx(text: str) -> bool:

@@ -81,6 +81,7 @@ class GpuProfile:
     l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
     # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)
     dram_write_bandwidth_bytes_per_s: float | None = None
+    dram_bytes: int | None = None  # device memory; arguments larger than this cannot be launched
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits
@@ -93,18 +94,53 @@ class GpuProfile:
         return json.dumps(asdict(self), indent=1)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "GpuProfile":
+    def from_dict(cls, data: dict[str, Any], source: str | None = None) -> "GpuProfile":
+        """A profile from its JSON fields; ``source`` (the file) names it in errors."""
+        where = source or (data.get("name") if isinstance(data, dict) else None) or "(unnamed)"
+        if not isinstance(data, dict):
+            raise ProfileNotFoundError(f"profile {where} must be a JSON object of profile fields, "
+                                       f"got {type(data).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ProfileNotFoundError(f"profile {data.get('name', '?')}: unknown fields {sorted(unknown)}")
+            raise ProfileNotFoundError(f"profile {where}: unknown fields {sorted(unknown)}")
         missing = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING} - set(data)
         if missing:
-            raise ProfileNotFoundError(f"profile {data.get('name', '?')}: missing fields {sorted(missing)}")
+            raise ProfileNotFoundError(f"profile {where}: missing fields {sorted(missing)}"[:400])
+        for f in fields(cls):
+            problem = _field_problem(str(f.type), data.get(f.name)) if f.name in data else None
+            if problem:
+                raise ProfileNotFoundError(f"profile {where}: field {f.name} must be {problem}, "
+                                           f"got {data[f.name]!r}"[:300])
         data = dict(data)
         data["max_grid"] = tuple(data["max_grid"])
         data["max_block"] = tuple(data["max_block"])
         return cls(**data)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _field_problem(annotation: str, value: Any) -> str | None:
+    """What a profile field's JSON value should be, when it is not that (from its annotation)."""
+    if value is None and "None" in annotation:
+        return None
+    if annotation.startswith(("int", "float")):
+        if not _is_number(value) or value != value or value < 0:
+            return "a non-negative number"
+    elif annotation.startswith("tuple"):
+        if not (isinstance(value, list) and len(value) == 3 and all(_is_number(v) and v >= 1 for v in value)):
+            return "a list of 3 positive integers"
+    elif annotation == "dict[str, float]":
+        if not (isinstance(value, dict) and all(_is_number(v) for v in value.values())):
+            return "an object of numbers"
+    elif annotation.startswith("dict"):
+        if not isinstance(value, dict):
+            return "an object"
+    elif not isinstance(value, str):
+        return "a string"
+    return None
 
 
 def available_profiles() -> list[str]:
@@ -122,7 +158,13 @@ def load_profile(name_or_path: str | Path) -> GpuProfile:
             f"no GPU profile '{name_or_path}'; bundled: {', '.join(available_profiles()) or 'none'}"
         )
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise ProfileNotFoundError(f"cannot read profile {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ProfileNotFoundError(f"profile {path} is not text (UTF-8): a profile is a JSON file") from None
     except json.JSONDecodeError as exc:
-        raise ProfileNotFoundError(f"profile {path} is not valid JSON: {exc}") from None
-    return GpuProfile.from_dict(data)
+        what = "is empty" if not path.stat().st_size else f"is not valid JSON: {exc}"
+        raise ProfileNotFoundError(f"profile {path} {what}; a profile is a JSON object "
+                                   "(flipflop calibrate writes one)") from None
+    return GpuProfile.from_dict(data, str(path))

@@ -29,7 +29,7 @@ def shape_problem(profile: GpuProfile, block: tuple[int, int, int], grid: tuple[
     """Why this block/grid shape cannot launch, or None."""
     threads = block[0] * block[1] * block[2]
     if min(block) < 1:
-        return f"block {block} has a zero dimension"
+        return f"block {block} has a dimension < 1"
     if threads > profile.max_threads_per_block:
         return f"{threads} threads per block > {profile.max_threads_per_block}"
     for axis, size, limit in zip("xyz", block, profile.max_block):

@@ -6,7 +6,7 @@ callable taking the params dict; the thread block from ``block_size_names`` (a m
 dimension is 1); the problem size as ints, expressions over the params, or a callable; the
 grid as ceil(problem size / product of the ``grid_div_*`` entries), each ``grid_div_*``
 defaulting to ``[block_size_x]`` etc. (1 when that param does not exist); ``smem_args``
-``{"size": int | callable(params)}``; and compile-time ``#define`` lines as Kernel Tuner
+``{"size": int | expression string | callable(params)}``; and compile-time ``#define`` lines as Kernel Tuner
 writes them. Expressions are evaluated by a restricted evaluator (arithmetic, comparisons,
 boolean logic, ``min``/``max``/``abs``/``int``/``float``/``round``), never ``eval`` on
 untrusted names.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
-from flipflop.errors import ConfigurationError
+from flipflop.errors import ConfigurationError, FlipflopError
 
 DEFAULT_BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
 
@@ -35,6 +35,20 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, as
             ast.NotIn: lambda a, b: a not in b}
 _FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "abs": abs, "int": int, "float": float,
                                              "round": round, "ceil": math.ceil, "floor": math.floor}
+# Operands past these sizes are typos, not tuning expressions; computing them would hang or exhaust memory.
+MAX_EXPONENT = 1024
+MAX_CONFIGURATIONS = 10_000_000  # a product of tune_params this large is a mistake, not a space to enumerate
+MAX_SEQUENCE_REPEAT = 4096
+
+
+def _bounded(op: type, left: Any, right: Any) -> None:
+    """Refuse ``**``, ``<<`` and sequence repetition big enough to hang the evaluator."""
+    if op in (ast.Pow, ast.LShift) and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+        raise OverflowError(f"exponent or shift {right} > {MAX_EXPONENT}")
+    if op is ast.Mult:
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, tuple)) and isinstance(count, int) and count > MAX_SEQUENCE_REPEAT:
+                raise OverflowError(f"repeats a sequence {count} times")
 
 
 @lru_cache(maxsize=1024)
@@ -56,7 +70,9 @@ def _eval(node: ast.expr, names: Mapping[str, Any], expression: str) -> Any:
             return node.id == "True"
         raise ConfigurationError(f"bad expression {expression!r}: unknown name '{node.id}'")
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        return _BINARY[type(node.op)](_eval(node.left, names, expression), _eval(node.right, names, expression))
+        left, right = _eval(node.left, names, expression), _eval(node.right, names, expression)
+        _bounded(type(node.op), left, right)
+        return _BINARY[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_eval(node.operand, names, expression))
     if isinstance(node, ast.BoolOp):
@@ -83,10 +99,26 @@ def _eval(node: ast.expr, names: Mapping[str, Any], expression: str) -> Any:
 
 def evaluate(expression: str, params: Mapping[str, Any]) -> Any:
     """Evaluate a Kernel Tuner expression string (restriction, grid divisor, problem size)."""
+    if not isinstance(expression, str):
+        raise ConfigurationError(f"expected an expression string, got {expression!r}")
     try:
         return _eval(_parse(expression), params, expression)
     except ZeroDivisionError:
         raise ConfigurationError(f"bad expression {expression!r}: division by zero for {dict(params)}") from None
+    except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
+        # e.g. "block_size_x + 'a'", "float('x')", "2.0 ** 5000": the expression cannot give a value.
+        raise ConfigurationError(f"bad expression {expression!r}: {type(error).__name__}: {error}"[:300]) from None
+
+
+def call_user(function: Callable[..., Any], argument: Any, what: str) -> Any:
+    """Call a user's callable (restriction, problem size, grid divisor, smem size); what it
+    raises becomes a one-line ConfigurationError naming ``what``."""
+    try:
+        return function(argument)
+    except FlipflopError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of user code is reported, not re-raised
+        raise ConfigurationError(f"{what} raised {type(error).__name__}: {error}"[:300]) from None
 
 
 @dataclass(frozen=True)
@@ -118,19 +150,30 @@ class Space:
     total: int  # size of the full product of tune_params
 
 
-def _as_int(value: Any, what: str) -> int:
-    try:
-        as_float = float(value)
-    except (TypeError, ValueError):
-        raise ConfigurationError(f"{what} must be a number, got {value!r}") from None
-    return int(as_float)
+def as_int(value: Any, what: str, minimum: int | None = 1) -> int:
+    """``value`` as an int: an integer, or a float with no fractional part (``32.0``); not
+    below ``minimum`` (None: any). Anything else is a ConfigurationError naming ``what``."""
+    integral: int | None = None
+    if isinstance(value, bool):
+        integral = None  # True is an int to Python, but never a size
+    elif hasattr(value, "__index__"):
+        integral = operator.index(value)
+    elif isinstance(value, float) or hasattr(value, "is_integer"):
+        try:
+            integral = int(value) if float(value).is_integer() else None
+        except (TypeError, ValueError, OverflowError):
+            integral = None
+    if integral is None or (minimum is not None and integral < minimum):
+        allowed = "an integer" if minimum is None else f"an integer >= {minimum}"
+        raise ConfigurationError(f"{what} must be {allowed}, got {value!r}")
+    return integral
 
 
 def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, int, int]:
     """Kernel Tuner's current problem size: int, expression string, sequence of those, or callable."""
     if callable(problem_size):
-        problem_size = problem_size(dict(params))
-    if isinstance(problem_size, (str, int)) or hasattr(problem_size, "__index__"):
+        problem_size = call_user(problem_size, dict(params), "problem_size")
+    if isinstance(problem_size, (str, int, float)) or hasattr(problem_size, "__index__"):
         problem_size = (problem_size,)
     try:
         entries = list(problem_size)
@@ -141,34 +184,52 @@ def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, 
     sizes = [1, 1, 1]
     for i, entry in enumerate(entries):
         value = evaluate(entry, params) if isinstance(entry, str) else entry
-        sizes[i] = _as_int(value, f"problem_size[{i}]")
+        sizes[i] = as_int(value, f"problem_size[{i}]")
     return sizes[0], sizes[1], sizes[2]
 
 
 def _divisor(grid_div: Any, default_name: str, params: Mapping[str, Any]) -> int:
     if grid_div is None:
-        return _as_int(params[default_name], default_name) if default_name in params else 1
+        return as_int(params[default_name], default_name) if default_name in params else 1
     if callable(grid_div):
-        return _as_int(grid_div(dict(params)), "grid divisor")
-    entries = [grid_div] if isinstance(grid_div, (str, int)) else list(grid_div)
+        return as_int(call_user(grid_div, dict(params), "grid divisor"), f"grid divisor for {dict(params)}")
+    entries = [grid_div] if isinstance(grid_div, (str, int)) else _sequence(grid_div, "a grid divisor")
     product = 1
     for entry in entries:
         value = evaluate(entry, params) if isinstance(entry, str) else entry
-        product *= _as_int(value, f"grid divisor {entry!r}")
-    if product <= 0:
-        raise ConfigurationError(f"grid divisor {grid_div!r} is {product} for {dict(params)}")
+        product *= as_int(value, f"grid divisor {entry!r} for {dict(params)}")
     return product
 
 
-def _restriction_holds(restrictions: Any, params: dict[str, Any]) -> bool:
+def _sequence(value: Any, what: str) -> list[Any]:
+    try:
+        return list(value)
+    except TypeError:
+        raise ConfigurationError(f"{what} must be an expression string, an int, a list of them or a callable, "
+                                 f"got {value!r}") from None
+
+
+def check_restrictions(restrictions: Any) -> list[Any]:
+    """Kernel Tuner's restrictions (None, a string, a callable, or a list of strings and
+    callables) as a list; anything else is a ConfigurationError."""
     if restrictions is None:
-        return True
-    if callable(restrictions):
-        return bool(restrictions(params))
-    if isinstance(restrictions, str):
-        restrictions = [restrictions]
+        return []
+    if callable(restrictions) or isinstance(restrictions, str):
+        return [restrictions]
+    if not isinstance(restrictions, (list, tuple)):
+        raise ConfigurationError(f"restrictions must be a list of expression strings or callables, got "
+                                 f"{type(restrictions).__name__}")
     for restriction in restrictions:
-        ok = restriction(params) if callable(restriction) else evaluate(restriction, params)
+        if not (callable(restriction) or isinstance(restriction, str)):
+            raise ConfigurationError(f"restriction {restriction!r} must be an expression string such as "
+                                     "'block_size_x * block_size_y <= 1024' or a callable taking the params dict")
+    return list(restrictions)
+
+
+def _restriction_holds(restrictions: list[Any], params: dict[str, Any]) -> bool:
+    for restriction in restrictions:
+        ok = (call_user(restriction, dict(params), f"restriction {getattr(restriction, '__name__', restriction)}")
+              if callable(restriction) else evaluate(restriction, params))
         if not ok:
             return False
     return True
@@ -189,7 +250,18 @@ def kernel_tuner_defines(params: Mapping[str, Any], block: tuple[int, int, int],
 
 
 def _user_defines(defines: Mapping[str, Any], params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, str(value(params) if callable(value) else value)) for name, value in defines.items())
+    return tuple((str(name), str(call_user(value, params, f"define {name}") if callable(value) else value))
+                 for name, value in defines.items())
+
+
+def _smem_size(smem_args: Any) -> Any:
+    """Kernel Tuner's ``smem_args["size"]``: an int, an expression string over the tune params
+    ("block_size_x * 4") or a callable; its other keys (``array``) do not change the launch."""
+    if smem_args is None:
+        return 0
+    if not isinstance(smem_args, Mapping):
+        raise ConfigurationError(f"smem_args must be a dict such as {{'size': 'block_size_x * 4'}}, got {smem_args!r}")
+    return smem_args.get("size", 0)
 
 
 def enumerate_space(
@@ -210,25 +282,37 @@ def enumerate_space(
     for name, values in tune_params.items():
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
             raise ConfigurationError(f"tune_params['{name}'] must be a non-empty list of values")
+    if math.prod(len(list(values)) for values in tune_params.values()) > MAX_CONFIGURATIONS:
+        raise ConfigurationError(f"tune_params span more than {MAX_CONFIGURATIONS:,} configurations; "
+                                 "restrict the values (each one is compiled and analysed)")
+    if isinstance(block_size_names, str) or not (block_size_names is None or isinstance(block_size_names, Sequence)):
+        raise ConfigurationError(f"block_size_names must be a list of 1 to 3 names, got {block_size_names!r}")
     names = tuple(block_size_names or DEFAULT_BLOCK_SIZE_NAMES)
-    if not 1 <= len(names) <= 3:
+    if not 1 <= len(names) <= 3 or not all(isinstance(n, str) for n in names):
         raise ConfigurationError("block_size_names must name 1 to 3 dimensions")
     names = names + DEFAULT_BLOCK_SIZE_NAMES[len(names):]
-    smem = (smem_args or {}).get("size", 0)
+    if defines is not None and not isinstance(defines, Mapping):
+        raise ConfigurationError(f"defines must be a dict of name → value, got {type(defines).__name__}")
+    smem = _smem_size(smem_args)
+    checked = check_restrictions(restrictions)
     configs, restricted, total = [], [], 0
     keys = list(tune_params)
     for values in itertools.product(*(list(tune_params[k]) for k in keys)):
         total += 1
         params = dict(zip(keys, values))
-        if not _restriction_holds(restrictions, params):
+        if not _restriction_holds(checked, params):
             restricted.append(params)
             continue
-        block = tuple(_as_int(params.get(n, 1), n) for n in names)
+        block = tuple(as_int(params.get(n, 1), f"{n} (a block dimension)") for n in names)
         size = problem_size_of(problem_size, params)
         divisors = (_divisor(grid_div_x, names[0], params), _divisor(grid_div_y, names[1], params),
                     _divisor(grid_div_z, names[2], params))
         grid = tuple(max(1, math.ceil(s / d)) for s, d in zip(size, divisors))
-        dynamic = _as_int(smem(params) if callable(smem) else smem, "smem_args['size']")
+        if callable(smem):
+            smem_value = call_user(smem, dict(params), "smem_args['size']")
+        else:
+            smem_value = evaluate(smem, params) if isinstance(smem, str) else smem
+        dynamic = as_int(smem_value, f"smem_args['size'] for {params}", minimum=0)
         pairs = (_user_defines(defines, params) if defines is not None
                  else kernel_tuner_defines(params, block, grid, names))
         configs.append(Config(tuple(params.items()), block, grid, size, dynamic, pairs))

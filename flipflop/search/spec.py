@@ -42,12 +42,17 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop.errors import ConfigurationError
-from flipflop.search.space import evaluate
+from flipflop.search.space import as_int, evaluate
 
 _TOP_KEYS = {"kernel_name", "kernel_source", "problem_size", "tune_params", "arguments", "restrictions",
              "grid_div_x", "grid_div_y", "grid_div_z", "block_size_names", "smem_size", "defines",
              "compiler_options", "gpu", "power_limits", "constants"}
 _FILLS = ("zeros", "random", "ones", "arange")
+ARGUMENT_KINDS = "biufc"  # numpy kinds a kernel argument may have: bool, integers, floats, complex
+# Above this, "random" and "arange" contents would not fit in host memory; "zeros" and "ones"
+# cost nothing (one element broadcast to the shape), so only these two are limited.
+MAX_FILLED_BYTES = 1 << 32
+MAX_ARRAY_BYTES = 1 << 60  # past any GPU's memory; numpy's own shape arithmetic overflows not far above
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class Spec:
         size: Any = self.problem_size
         if any(isinstance(v, str) for v in size):
             parts = [self._scoped(v) if isinstance(v, str) else (lambda p, v=v: v) for v in size]
-            size = lambda params: tuple(int(part(params)) for part in parts)  # noqa: E731
+            size = lambda params: tuple(as_int(part(params), "problem_size") for part in parts)  # noqa: E731
         return self.kernel_name, str(self.kernel_source), size, list(self.arguments), self.tune_params
 
     def _grid_div(self, value: Any) -> Any:
@@ -87,7 +92,7 @@ class Spec:
             return value
         entries = [value] if isinstance(value, (str, int)) else list(value)
         parts = [self._scoped(e) if isinstance(e, str) else (lambda p, e=e: e) for e in entries]
-        return lambda params: math.prod(int(part(params)) for part in parts)
+        return lambda params: math.prod(as_int(part(params), "grid divisor") for part in parts)
 
     def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
         """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
@@ -95,9 +100,9 @@ class Spec:
         smem_args = None
         if isinstance(smem, str):
             size_of = self._scoped(smem)
-            smem_args = {"size": lambda params: int(size_of(params))}
+            smem_args = {"size": lambda params: as_int(size_of(params), "smem_size", minimum=0)}
         elif smem is not None:
-            smem_args = {"size": int(smem)}
+            smem_args = {"size": as_int(smem, "smem_size", minimum=0)}
         restrictions: Any = list(self.restrictions) if self.restrictions else None
         if restrictions and self.constants:
             checks = [self._scoped(r) for r in restrictions]
@@ -137,7 +142,7 @@ def _size_entry(value: Any, constants: dict[str, Any], tune_names: set[str]) -> 
             if _parses(value) else set()
         if names & tune_names:
             return value
-    return int(_number(value, constants, "problem_size"))
+    return as_int(_number(value, constants, "problem_size"), "spec: problem_size")
 
 
 def _parses(expression: str) -> bool:
@@ -148,6 +153,66 @@ def _parses(expression: str) -> bool:
     return True
 
 
+def argument_dtype(name: Any, what: str) -> np.dtype:
+    """A kernel argument's numpy dtype: a plain bool, integer, float or complex type."""
+    try:
+        dtype = np.dtype(name) if isinstance(name, str) and name.strip() else None
+    except (TypeError, ValueError, SyntaxError):
+        dtype = None
+    if dtype is None or dtype.kind not in ARGUMENT_KINDS or dtype.shape or dtype.names:
+        raise ConfigurationError(f"{what} {name!r} is not a numpy dtype of a kernel argument; "
+                                 "use e.g. float32, float64, int32, uint8, float16, bool")
+    return dtype
+
+
+def scalar_argument(dtype: np.dtype, value: Any, what: str) -> np.generic:
+    """``value`` as a numpy scalar of ``dtype``; a value the type cannot hold exactly in range
+    (99999999999 as int32, 1.5 as int32, 1e400 as float32) is a ConfigurationError."""
+    if dtype.kind in "iu":
+        number = as_int(value, what, minimum=None)
+        info = np.iinfo(dtype)
+        if not info.min <= number <= info.max:
+            raise ConfigurationError(f"{what} = {number} is out of range for {dtype} ({info.min} to {info.max})")
+        return dtype.type(number)
+    if dtype.kind == "b":
+        if value not in (0, 1) or isinstance(value, float):
+            raise ConfigurationError(f"{what} must be true/false or 0/1 for bool, got {value!r}")
+        return dtype.type(value)
+    try:
+        number = complex(value) if dtype.kind == "c" else float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigurationError(f"{what} must be a number for {dtype}, got {value!r}") from None
+    with np.errstate(over="ignore"):
+        converted = dtype.type(number)
+    if np.isfinite(number) and not np.isfinite(converted):
+        raise ConfigurationError(f"{what} = {value!r} is out of range for {dtype} (largest {np.finfo(dtype).max:g})")
+    return converted
+
+
+def array_argument(dtype: np.dtype, shape: tuple[int, ...], fill: str, what: str,
+                   rng: np.random.Generator | None = None) -> np.ndarray:
+    """An argument array of ``shape`` filled with ``fill``. "zeros" and "ones" allocate one
+    element, broadcast read-only to the shape (the analysis reads shapes, and contents only
+    where a loop bound loads them), so a shape as large as a GPU's memory costs nothing."""
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > MAX_ARRAY_BYTES:
+        raise ConfigurationError(f"{what}: shape {list(shape)} of {dtype} is {nbytes:.3g} bytes, larger than "
+                                 "any GPU's memory")
+    if fill in ("zeros", "ones"):
+        return np.broadcast_to(np.zeros((), dtype) if fill == "zeros" else np.ones((), dtype), shape)
+    if fill not in _FILLS:
+        raise ConfigurationError(f"{what}.fill must be one of {', '.join(_FILLS)}, got {fill!r}")
+    if nbytes > MAX_FILLED_BYTES:
+        raise ConfigurationError(f"{what}: fill '{fill}' materialises {nbytes / 2**30:.1f} GiB in host memory "
+                                 f"(at most {MAX_FILLED_BYTES / 2**30:g} GiB); use fill 'zeros' or 'ones'")
+    if fill == "arange":
+        return np.arange(math.prod(shape)).astype(dtype).reshape(shape)
+    rng = rng or np.random.default_rng(0)
+    if dtype.kind in "fc":
+        return rng.random(shape, dtype=np.float64).astype(dtype)
+    return rng.integers(0, 2 if dtype.kind == "b" else 100, size=shape).astype(dtype)
+
+
 def _argument(i: int, entry: Any, constants: dict[str, Any], rng: np.random.Generator) -> Any:
     key = f"arguments[{i}]"
     if not isinstance(entry, dict):
@@ -156,36 +221,31 @@ def _argument(i: int, entry: Any, constants: dict[str, Any], rng: np.random.Gene
     if unknown:
         raise ConfigurationError(f"spec: {key}: unknown key '{unknown[0]}'")
     kind = entry.get("type")
-    try:
-        dtype = np.dtype(entry.get("dtype", ""))
-    except TypeError:
-        raise ConfigurationError(f"spec: {key}.dtype {entry.get('dtype')!r} is not a numpy dtype") from None
+    if "dtype" not in entry:
+        raise ConfigurationError(f"spec: missing key '{key}.dtype' (e.g. \"float32\")")
+    dtype = argument_dtype(entry["dtype"], f"spec: {key}.dtype")
     if kind == "scalar":
         if "value" not in entry:
             raise ConfigurationError(f"spec: missing key '{key}.value'")
-        return dtype.type(_number(entry["value"], constants, f"{key}.value"))
+        value = entry["value"]
+        if not isinstance(value, bool):
+            value = _number(value, constants, f"{key}.value")
+        return scalar_argument(dtype, value, f"spec: {key}.value")
     if kind != "array":
         raise ConfigurationError(f"spec: {key}.type must be 'array' or 'scalar'")
     if "shape" in entry:
-        if not isinstance(entry["shape"], list):
-            raise ConfigurationError(f"spec: {key}.shape must be a list")
-        shape = tuple(int(_number(s, constants, f"{key}.shape")) for s in entry["shape"])
+        if not isinstance(entry["shape"], list) or not 1 <= len(entry["shape"]) <= 32:
+            raise ConfigurationError(f"spec: {key}.shape must be a list of 1 to 32 sizes")
+        shape = tuple(as_int(_number(s, constants, f"{key}.shape"), f"spec: {key}.shape entry")
+                      for s in entry["shape"])
     elif "size" in entry:
-        shape = (int(_number(entry["size"], constants, f"{key}.size")),)
+        shape = (as_int(_number(entry["size"], constants, f"{key}.size"), f"spec: {key}.size"),)
     else:
         raise ConfigurationError(f"spec: missing key '{key}.size' (or shape)")
     fill = entry.get("fill", "zeros")
-    if fill == "zeros":
-        return np.zeros(shape, dtype)
-    if fill == "ones":
-        return np.ones(shape, dtype)
-    if fill == "arange":
-        return np.arange(int(np.prod(shape))).astype(dtype).reshape(shape)
-    if fill == "random":
-        if dtype.kind == "f":
-            return rng.random(shape, dtype=np.float64).astype(dtype)
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    raise ConfigurationError(f"spec: {key}.fill must be one of {', '.join(_FILLS)}")
+    if not isinstance(fill, str):
+        raise ConfigurationError(f"spec: {key}.fill must be one of {', '.join(_FILLS)}")
+    return array_argument(dtype, shape, fill, f"spec: {key}", rng)
 
 
 def _grid_div(data: dict, key: str) -> Any:
@@ -201,9 +261,11 @@ def load_spec(path: str | Path) -> Spec:
     """Read and check a spec file; errors name the offending key in one line."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as error:
         raise ConfigurationError(f"cannot read spec {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"spec {path} is not text (UTF-8); a spec is a TOML file") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigurationError(f"spec {path} is not valid TOML: {error}") from None
     unknown = sorted(set(data) - _TOP_KEYS)
@@ -214,6 +276,8 @@ def load_spec(path: str | Path) -> Spec:
         raise ConfigurationError("spec: 'constants' must be a table")
     kernel_name = _need(data, "kernel_name", str, "a string")
     source = path.parent / _need(data, "kernel_source", str, "a path relative to the spec file")
+    if source.is_dir():
+        raise ConfigurationError(f"spec: kernel_source {source} is a directory; give a .cu or .ptx file")
     if not source.is_file():
         raise ConfigurationError(f"spec: kernel_source {source} does not exist")
     tune_params = _need(data, "tune_params", dict, "a table of name = [values]")
@@ -257,20 +321,34 @@ def load_spec(path: str | Path) -> Spec:
 
 def parse_argument_list(text: str) -> tuple[Any, ...]:
     """Arguments written on one line: ``dtype[size]`` for an array (zeros), ``dtype=value``
-    for a scalar, comma-separated in kernel order: 'float32[1024],float32[1024],int32=1024'."""
+    for a scalar, comma-separated in kernel order: 'float32[1024],float32[1024],int32=1024'.
+    Sizes and values may be arithmetic ('float32[4096*4096]', 'int32=1<<20')."""
     arguments: list[Any] = []
     for item in (t.strip() for t in text.split(",") if t.strip()):
-        try:
-            if item.endswith("]") and "[" in item:
-                dtype, size = item[:-1].split("[", 1)
-                arguments.append(np.zeros(int(size), np.dtype(dtype)))
-            else:
-                dtype, value = item.split("=", 1)
-                kind = np.dtype(dtype)
-                arguments.append(kind.type(float(value) if kind.kind == "f" else int(value)))
-        except (ValueError, TypeError):
-            raise ConfigurationError(f"argument {item!r}: use dtype[size] or dtype=value") from None
+        what = f"argument {item!r}"
+        if item.endswith("]") and "[" in item:
+            dtype, size = item[:-1].split("[", 1)
+            shape = (as_int(_literal(size, what), f"{what}: the size"),)
+            arguments.append(array_argument(argument_dtype(dtype.strip(), what), shape, "zeros", what))
+        elif "=" in item:
+            dtype, value = item.split("=", 1)
+            arguments.append(scalar_argument(argument_dtype(dtype.strip(), what), _literal(value, what), what))
+        else:
+            raise ConfigurationError(f"{what}: use dtype[size] for an array or dtype=value for a scalar")
     return tuple(arguments)
+
+
+def _literal(text: str, what: str) -> Any:
+    """A number written on the command line: an int, a float (also inf, nan) or an arithmetic expression."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    try:
+        return evaluate(text, {})
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{what}: {error}") from None
 
 
 def _value(text: str) -> Any:
