@@ -120,6 +120,14 @@ class _Interpreter:
         self.summaries: dict[int, LoopSummary] = {}
         self.init: dict[int, dict[str, Expr]] = {}
         self.defs = {lp.index: self._defined(lp) for lp in cfg.loops}
+        # Looked up per block and per loop: a scan over every loop each time is quadratic
+        # in a kernel's loop count.
+        self.children: dict[int, list[Loop]] = {lp.index: [] for lp in cfg.loops}
+        self.headed: dict[int, list[Loop]] = {}
+        for lp in cfg.loops:
+            if lp.parent is not None:
+                self.children[lp.parent].append(lp)
+            self.headed.setdefault(lp.header, []).append(lp)
         self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr, tuple | None]] = []
         self.raw_branches: dict[int, tuple[int, int, Expr]] = {}
         self.raw_predicates: dict[int, Expr] = {}
@@ -185,9 +193,8 @@ class _Interpreter:
     def finalize(self, loop: Loop) -> None:
         if loop.index in self.summaries:
             return
-        for inner in self.cfg.loops:
-            if inner.parent == loop.index:
-                self.finalize(inner)
+        for inner in self.children[loop.index]:
+            self.finalize(inner)
         counter = counter_symbol(loop)
         latch_envs = [self.env_out[lt] for lt in loop.latches if lt in self.env_out]
         init = self.init.get(loop.index, {})
@@ -235,9 +242,9 @@ class _Interpreter:
             return LoopSummary(loop, counter, trip, trip.has_load(), block)
         return LoopSummary(loop, counter, None, False, None)
 
-    def leave(self, env: dict[str, Expr], loops: list[Loop]) -> dict[str, Expr]:
-        """Values on an edge that leaves ``loops`` (innermost first): counters at their last
-        iteration."""
+    def leave(self, env: dict[str, Expr], loops: list[Loop], enclosing: tuple[Loop, ...]) -> dict[str, Expr]:
+        """Values on an edge that leaves ``loops`` (innermost first) from inside ``enclosing``
+        (every loop holding the edge's source): counters at their last iteration."""
         for loop in loops:
             self.finalize(loop)
         mapping: dict[str, Expr] = {}
@@ -245,10 +252,15 @@ class _Interpreter:
             summary = self.summaries[loop.index]
             if summary.trip_count is not None:
                 mapping[summary.counter] = summary.trip_count - 1
-        out: dict[str, Expr] = {}
+        # Only a register assigned in a finalized loop around the edge (the left ones, and an
+        # enclosing one finalized early by another exit) can hold symbols that resolving
+        # changes; every other one was resolved when its value left its loop. Re-resolving the
+        # whole environment at each exit made a long kernel quadratic in its loop count.
+        assigned = set().union(*(self.defs[lp.index] for lp in enclosing if lp.index in self.summaries))
+        out: dict[str, Expr] = dict(env)
         memo: dict = {}
-        for reg, value in env.items():
-            resolved = self.resolve(value)
+        for reg in [r for r in env if r in assigned]:
+            resolved = self.resolve(env[reg])
             resolved = resolved.subs(mapping, memo)
             if any(summary_counter in resolved.symbols() for summary_counter in
                    (counter_symbol(lp) for lp in loops)):
@@ -264,11 +276,10 @@ class _Interpreter:
             if (p, b) in self.cfg.back_edges or p not in self.env_out:
                 continue
             left = [lp for lp in reversed(self.cfg.loops_of(p)) if b not in lp.blocks]
-            env = self.leave(self.env_out[p], left) if left else self.env_out[p]
+            env = self.leave(self.env_out[p], left, self.cfg.loops_of(p)) if left else self.env_out[p]
             incoming.append((p, env))
         env = self._merge(b, incoming)
-        header_of = [lp for lp in self.cfg.loops if lp.header == b]
-        for loop in header_of:
+        for loop in self.headed.get(b, ()):
             self.init[loop.index] = dict(env)
             for reg in self.defs[loop.index]:
                 env[reg] = sym(f"H{loop.index}:{reg}")
