@@ -7,21 +7,55 @@ picks and baselines; ``measure`` and ``validate`` run the same space on a real G
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import time
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from flipflop.errors import ConfigurationError
+from flipflop.errors import CompileError, ConfigurationError, FlipflopError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
 from flipflop.report.savings import measurement_avoided
-from flipflop.search.builds import arguments_key, prebuild, variant_builder
+from flipflop.report.progress import VariantProgress
+from flipflop.search.builds import BuildCache, arguments_key, prebuild, variant_builder
 from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
 from flipflop.search.recommend import Recommendation, recommend_from
-from flipflop.search.space import enumerate_space
+from flipflop.search.space import enumerate_space, evaluate
 
 MEASURE_BACKENDS = ("flipflop", "kernel_tuner")
+# The process's compiled variants, analyses and launch features (also kept on disk), handed
+# to the search with every call so that a later call reuses what an earlier one built.
+BUILD_CACHE = BuildCache()
+LANGUAGES = ("CUDA", "CUPY", "NVCUDA")  # Kernel Tuner's lang values that mean a CUDA kernel
+# Keywords of kernel_tuner.tune_kernel that do not change a prediction, and why; a call that
+# gives them works unchanged and the results' metadata ("ignored") says what was left aside.
+KERNEL_TUNER_IGNORED = {
+    "answer": "not checked: a prediction runs no kernel (measure with backend='kernel_tuner' checks it)",
+    "atol": "not checked: a prediction runs no kernel",
+    "verify": "not checked: a prediction runs no kernel",
+    "verbose": "the API prints nothing",
+    "quiet": "the API prints nothing",
+    "log": "the API does not log",
+    "device": "the GPU is the profile named by gpu=; measure runs on the current device",
+    "platform": "OpenCL platforms do not apply to CUDA",
+    "texmem_args": "texture memory is not modelled",
+    "compiler": "kernels are compiled with NVRTC (and measured with CuPy's)",
+    "iterations": "predictions are per launch; measure follows its own energy protocol",
+    "strategy": "every configuration is predicted: no search strategy is needed",
+    "strategy_options": "every configuration is predicted: no search strategy is needed",
+    "simulation_mode": "a prediction runs nothing",
+    "observers": "power and energy come from the model (measure: from NVML)",
+}
+# Our result keys for Kernel Tuner's objective names (its NVML observables) and ours.
+OBJECTIVE_KEYS = {"time": "time", "energy": "energy", "power": "power", "nvml_energy": "energy",
+                  "GPU_energy": "energy", "nvml_power": "power", "GPU_power": "power"}
+# Units of the result dicts' figures, stated in JSON and CSV output.
+UNITS = {"time": "ms per launch", "energy": "J per launch", "power": "W", "power_limit": "W", "sm_clock": "MHz",
+         "measured_time": "ms per launch", "measured_energy": "J per launch", "measured_power": "W"}
+_PTX_CONST = re.compile(r"^\s*\.const\s+(?:\.align\s+\d+\s+)?\.([a-z]+)(\d*)\s+([\w$]+)(?:\[(\d+)\])?",
+                        re.MULTILINE)
 POWER_LIMIT_STEPS = 11  # "all": the settable range in this many evenly spaced limits
 # PTX scalar parameter type → (numpy kind letters accepted, bytes). Pointers are u64/b64.
 PTX_SCALAR_TYPES: dict[str, tuple[str, int]] = {
@@ -75,49 +109,138 @@ def check_arguments(kernel: str, params: Sequence[Any], arguments: Sequence[Any]
     if len(arguments) != len(params):
         raise ConfigurationError(f"kernel {kernel} takes {len(params)} arguments, got {len(arguments)}")
     for i, (arg, param) in enumerate(zip(arguments, params)):
-        if isinstance(arg, np.ndarray):
+        pointer_or_integer = param.type in ("u64", "b64", "s64") and not param.array_len
+        if isinstance(arg, np.ndarray) and arg.ndim > 0:
             if param.type not in ("u64", "b64") or param.array_len:
                 raise ConfigurationError(f"argument {i} of {kernel} is an array but the kernel takes "
                                          f"a {param.type} scalar")
             continue
         if param.array_len:  # a struct passed by value: accept a numpy void/record of its size
             continue
-        value = np.asarray(arg)
-        if value.ndim != 0 or value.dtype == object:
-            raise ConfigurationError(f"argument {i} of {kernel} must be a numpy array or scalar, "
-                                     f"got {type(arg).__name__}")
+        value = np.asarray(arg) if isinstance(arg, (int, float, complex, bool, np.generic, np.ndarray)) else None
+        if value is None or value.ndim != 0 or value.dtype == object:
+            hint = " (a pointer parameter takes a numpy array)" if pointer_or_integer else ""
+            raise ConfigurationError(f"argument {i} of {kernel} must be a numpy array or a numpy scalar, "
+                                     f"got {type(arg).__name__}{hint}")
         kinds, size = PTX_SCALAR_TYPES.get(param.type, ("", 0))
         if size and (value.dtype.kind not in kinds or value.dtype.itemsize != size):
+            if pointer_or_integer:
+                raise ConfigurationError(f"argument {i} of {kernel} is a {value.dtype} scalar but the kernel takes "
+                                         f"a pointer (pass a numpy array) or a 64-bit integer (PTX .{param.type})")
             what = "float" if kinds == "f" else "integer"
             raise ConfigurationError(f"argument {i} of {kernel} has dtype {value.dtype} but the kernel "
                                      f"takes a {8 * size}-bit {what} (PTX .{param.type})")
 
 
+def check_memory(arguments: Sequence[Any], profile: GpuProfile) -> None:
+    """The argument arrays must fit in the GPU's memory together (no kernel launches otherwise)."""
+    if profile.dram_bytes is None:
+        return
+    total = sum(int(a.nbytes) for a in arguments if isinstance(a, np.ndarray))
+    if total > profile.dram_bytes:
+        largest = max((i for i, a in enumerate(arguments) if isinstance(a, np.ndarray)),
+                      key=lambda i: arguments[i].nbytes)
+        raise ConfigurationError(f"the argument arrays hold {total / 1e9:,.1f} GB (argument {largest}: "
+                                 f"{arguments[largest].shape} {arguments[largest].dtype}) but {profile.name} has "
+                                 f"{profile.dram_bytes / 1e9:g} GB of memory")
+
+
+def check_call(kernel_name: Any, kernel_source: Any, arguments: Any) -> list[Any]:
+    """The parts of a call that must have a type before anything runs; returns the arguments as a list."""
+    if not isinstance(kernel_name, str) or not kernel_name.strip():
+        raise ConfigurationError(f"kernel_name must be the kernel's name (a string), got {kernel_name!r}"[:200])
+    if not isinstance(kernel_source, (str, os.PathLike)):
+        raise ConfigurationError(f"kernel_source must be a file path or the kernel's source text, "
+                                 f"got {type(kernel_source).__name__}")
+    if isinstance(arguments, (str, bytes, np.ndarray, Mapping)) or not isinstance(arguments, Sequence):
+        raise ConfigurationError(f"arguments must be a list of numpy arrays and scalars in kernel order, "
+                                 f"got {type(arguments).__name__}")
+    return list(arguments)
+
+
+def check_cmem_args(kernel: str, ptx: str, cmem_args: Mapping[str, Any]) -> None:
+    """Kernel Tuner's ``cmem_args`` (name → numpy array): each a ``__constant__`` variable of the
+    module that the array fits in, as Kernel Tuner's copy to the symbol needs."""
+    sizes = {m.group(3): (int(m.group(2) or 8) // 8) * int(m.group(4) or 1) for m in _PTX_CONST.finditer(ptx)}
+    for name, value in cmem_args.items():
+        if name not in sizes:
+            raise ConfigurationError(f"cmem_args['{name}']: {kernel}'s module has no __constant__ variable of "
+                                     f"that name; it has: {', '.join(sorted(sizes)) or 'none'}")
+        if not isinstance(value, (np.ndarray, np.generic)):
+            raise ConfigurationError(f"cmem_args['{name}'] must be a numpy array, got {type(value).__name__}")
+        if value.nbytes > sizes[name]:
+            raise ConfigurationError(f"cmem_args['{name}'] holds {value.nbytes} bytes but the __constant__ "
+                                     f"variable has {sizes[name]}")
+
+
+def ignored_options(options: Mapping[str, Any]) -> dict[str, str]:
+    """The Kernel Tuner keywords given that do not change a prediction (name → why); any other
+    keyword is a ConfigurationError."""
+    unknown = sorted(set(options) - set(KERNEL_TUNER_IGNORED))
+    if unknown:
+        raise ConfigurationError(f"unknown keyword argument '{unknown[0]}'; besides gpu and power_limits, the "
+                                 "keywords of kernel_tuner.tune_kernel are accepted")
+    return {name: KERNEL_TUNER_IGNORED[name] for name in options}
+
+
+def _check_lang(lang: Any) -> None:
+    if lang is not None and (not isinstance(lang, str) or lang.upper() not in LANGUAGES):
+        raise ConfigurationError(f"lang {lang!r} is not supported: flipflop predicts CUDA kernels "
+                                 f"(lang one of {', '.join(LANGUAGES)} or None)")
+
+
+def _compiler_options(options: Any) -> tuple[str, ...]:
+    if options is None:
+        return ()
+    if isinstance(options, str) or not isinstance(options, Sequence) or not all(isinstance(o, str) for o in options):
+        raise ConfigurationError(f"compiler_options must be a list of strings such as ['-use_fast_math'], "
+                                 f"got {options!r}"[:200])
+    return tuple(options)
+
+
 def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
               tune_params: Mapping[str, Sequence[Any]], gpu: str, limits: Any, restrictions: Any,
               grid_div: tuple[Any, Any, Any], block_size_names: Any, smem_args: Any, defines: Any,
-              compiler_options: Any) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+              compiler_options: Any, cmem_args: Any = None
+              ) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
     from flipflop.frontend import load_kernel_source
+    from flipflop.frontend.nvrtc import with_source_name
 
     started = time.perf_counter()
+    arguments = check_call(kernel_name, kernel_source, arguments)
+    if cmem_args is not None and not isinstance(cmem_args, Mapping):
+        raise ConfigurationError(f"cmem_args must be a dict of name → numpy array, got {type(cmem_args).__name__}")
     profile = resolve_profile(gpu)
     requested = power_limit_list(profile, limits)
+    check_memory(arguments, profile)
     space = enumerate_space(tune_params, problem_size, restrictions=restrictions, grid_div_x=grid_div[0],
                             grid_div_y=grid_div[1], grid_div_z=grid_div[2], block_size_names=block_size_names,
                             smem_args=smem_args, defines=defines)
     text, kind = load_kernel_source(kernel_source)
-    options = tuple(compiler_options or ())
+    options = _compiler_options(compiler_options)
     args_key = arguments_key(arguments)
-    variant = variant_builder(text, kernel_name, profile.arch, options, args_key,
-                              lambda v: check_arguments(v.kernel, v.params, arguments))
+
+    def check(v: Any) -> None:
+        check_arguments(v.kernel, v.params, arguments)
+        if cmem_args:
+            check_cmem_args(v.kernel, v.ptx, cmem_args)
+
+    variant = variant_builder(text, kernel_name, profile.arch, options, args_key, BUILD_CACHE,
+                              check)
 
     def prepare(launches: dict) -> None:
-        prebuild(text, kernel_name, profile.arch, options, launches, arguments, args_key)
+        with VariantProgress() as progress:
+            prebuild(text, kernel_name, profile.arch, options, launches, arguments, args_key, BUILD_CACHE, progress)
 
     all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
     # A template kernel name's arguments can name defines too (reduce<block_size_x>).
-    ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
-                        f"{text}\n{kernel_name}" if kind == "cuda" else None, arguments, prepare)
+    try:
+        ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
+                            f"{text}\n{kernel_name}" if kind == "cuda" else None, arguments, prepare)
+    except CompileError as error:  # name the user's file, not the text's stand-in name
+        raise CompileError(with_source_name(str(error), kernel_source)) from None
+    ev = dataclasses.replace(ev, dropped=tuple(dataclasses.replace(d, reason=with_source_name(d.reason, kernel_source))
+                                               for d in ev.dropped))
     metadata = {
         "kernel": kernel_name,
         "gpu": profile.name,
@@ -143,24 +266,140 @@ def _columns(ev: Evaluated, requested: Sequence[float]) -> np.ndarray:
     return np.array([int(np.flatnonzero(ev.power_limits_w == w)[0]) for w in requested])
 
 
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """The keyword arguments of ``predict`` and ``recommend`` beside the five positional ones."""
+
+    gpu: str = "h100-sxm"
+    power_limits: Any = None
+    restrictions: Any = None
+    grid_div: tuple[Any, Any, Any] = (None, None, None)
+    block_size_names: Any = None
+    smem_args: Any = None
+    defines: Any = None
+    compiler_options: Any = None
+    cmem_args: Any = None
+    lang: Any = None
+    cache: Any = None
+    metrics: Any = None
+    objective: Any = None
+    objective_higher_is_better: Any = None
+    ignored: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def _run(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
+         tune_params: Mapping[str, Sequence[Any]], options: Options
+         ) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+    """Check the keywords, evaluate the space, and record what was ignored and why."""
+    ignored = ignored_options(options.ignored)
+    _check_lang(options.lang)
+    if options.cache is not None and not isinstance(options.cache, (str, os.PathLike)):
+        raise ConfigurationError(f"cache must be a file path, got {type(options.cache).__name__}")
+    _metric_functions(options.metrics)
+    ev, profile, requested, metadata = _evaluate(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, options.gpu, options.power_limits,
+        options.restrictions, options.grid_div, options.block_size_names, options.smem_args, options.defines,
+        options.compiler_options, options.cmem_args)
+    if ignored:
+        metadata["ignored"] = ignored
+    metadata["units"] = dict(UNITS)
+    return ev, profile, requested, metadata
+
+
+def _metric_functions(metrics: Any) -> dict[str, Any]:
+    """Kernel Tuner's ``metrics``: name → callable(result dict) or expression string over its keys."""
+    if metrics is None:
+        return {}
+    if not isinstance(metrics, Mapping) or not all(isinstance(k, str) and (callable(v) or isinstance(v, str))
+                                                   for k, v in metrics.items()):
+        raise ConfigurationError("metrics must be a dict of name → callable(result dict) or expression string, "
+                                 "as Kernel Tuner takes them (time is in ms)")
+    return dict(metrics)
+
+
+def _apply_metrics(rows: Sequence[dict], metrics: Any) -> None:
+    """Add each user metric to every row, computed in order (a metric may use an earlier one)."""
+    from flipflop.search.space import call_user
+
+    for name, metric in _metric_functions(metrics).items():
+        for row in rows:
+            row[name] = call_user(metric, row, f"metric '{name}'") if callable(metric) else evaluate(metric, row)
+
+
+def _objective(rows: Sequence[dict], keys: Sequence[str], options: Options) -> dict[str, Any] | None:
+    """The best row for Kernel Tuner's ``objective`` (a result key or metric; lower is better
+    unless ``objective_higher_is_better``), as the metadata's ``objective`` entry."""
+    if options.objective is None:
+        return None
+    name = options.objective
+    key = OBJECTIVE_KEYS.get(name, name) if isinstance(name, str) else None
+    if key is None or not rows or key not in rows[0]:
+        known = ", ".join(sorted(set(OBJECTIVE_KEYS) | set(_metric_functions(options.metrics))))
+        raise ConfigurationError(f"objective {name!r} is not a result of flipflop; use one of {known}")
+    higher = bool(options.objective_higher_is_better)
+    values = [float(r[key]) for r in rows]
+    best = rows[int(np.argmax(values) if higher else np.argmin(values))]
+    return {"name": name, "key": key, "higher_is_better": higher,
+            "best": {k: best[k] for k in (*keys, "power_limit")}, "value": float(best[key])}
+
+
+def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[str, Any], kernel_name: str,
+                           problem_size: Any, tune_params: Mapping[str, Sequence[Any]], options: Options) -> str:
+    """Write the predictions at the profile's default power limit as a Kernel Tuner cache file
+    (Kernel Tuner's ``cache``), which its simulation mode replays; returns the path."""
+    from flipflop.measure.kernel_tuner_bridge import PREDICTED, write_kernel_tuner_cache
+
+    rows = results_table(ev, [float(profile.power_limit_default_w)], metadata)
+    _apply_metrics(rows, options.metrics)
+    measured_like = [{**row, "measured_time": row["time"], "measured_power": row["power"],
+                      "measured_energy": row["energy"], "sm_clock_mhz": row["sm_clock"], "status": "ok",
+                      "backend": PREDICTED} for row in rows]
+    objective = {"energy": "nvml_energy", "power": "nvml_power"}.get(OBJECTIVE_KEYS.get(options.objective, ""), "time")
+    size = problem_size if isinstance(problem_size, (int, str, Sequence)) else None
+    try:
+        path = write_kernel_tuner_cache(options.cache, kernel_name, size, tune_params, measured_like,
+                                        device_name=profile.display_name, objective=objective, dropped=rows.dropped)
+    except OSError as error:
+        raise ConfigurationError(f"cannot write cache {options.cache}: {error.strerror}") from None
+    return str(path)
+
+
 def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
             tune_params: Mapping[str, Sequence[Any]], *, gpu: str = "h100-sxm", power_limits: Any = None,
             restrictions: Any = None, grid_div_x: Any = None, grid_div_y: Any = None, grid_div_z: Any = None,
             block_size_names: Sequence[str] | None = None, smem_args: Mapping[str, Any] | None = None,
-            defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None
-            ) -> PredictionResults:
+            defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None,
+            cmem_args: Mapping[str, Any] | None = None, lang: str | None = None, cache: Any = None,
+            metrics: Mapping[str, Any] | None = None, objective: str | None = None,
+            objective_higher_is_better: bool | None = None, **kernel_tuner_options: Any) -> PredictionResults:
     """Predict time (ms), power (W) and energy (J) of every launchable configuration × power limit.
 
-    Arguments follow ``kernel_tuner.tune_kernel``. Each result dict holds the tune params,
-    ``power_limit`` (W), ``time`` (ms per launch), ``power`` (W), ``energy`` (J per launch),
-    ``pareto`` (on the joint time–energy front), ``sm_clock`` (MHz) and the model's reasons
-    (occupancy, coalescing_efficiency, bank_conflict_degree, waves, bound, ...).
-    ``.dropped`` lists the configurations left out and why; ``.metadata`` how it was obtained.
+    Arguments follow ``kernel_tuner.tune_kernel``; every keyword it takes is accepted. Used:
+    restrictions, grid_div_*, block_size_names, smem_args (``size`` an int, an expression
+    string or a callable), defines, compiler_options, cmem_args (checked against the module's
+    ``__constant__`` variables), lang (CUDA only), metrics (added to every result), objective
+    and objective_higher_is_better (the best result goes to ``metadata["objective"]``) and
+    cache (the predictions at the default power limit written as a Kernel Tuner cache file).
+    The others (answer, verify, iterations, strategy, ...) are listed with the reason in
+    ``metadata["ignored"]``. Each result dict holds the tune params, ``power_limit`` (W),
+    ``time`` (ms per launch), ``power`` (W), ``energy`` (J per launch), ``pareto`` (on the
+    joint time–energy front), ``sm_clock`` (MHz) and the model's reasons (occupancy,
+    coalescing_efficiency, bank_conflict_degree, waves, bound, ...). ``.dropped`` lists the
+    configurations left out and why; ``.metadata`` how it was obtained.
     """
-    ev, profile, requested, metadata = _evaluate(
-        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu, power_limits, restrictions,
-        (grid_div_x, grid_div_y, grid_div_z), block_size_names, smem_args, defines, compiler_options)
-    return results_table(ev, requested, metadata)
+    options = Options(gpu, power_limits, restrictions, (grid_div_x, grid_div_y, grid_div_z), block_size_names,
+                      smem_args, defines, compiler_options, cmem_args, lang, cache, metrics, objective,
+                      objective_higher_is_better, kernel_tuner_options)
+    ev, profile, requested, metadata = _run(kernel_name, kernel_source, problem_size, arguments, tune_params, options)
+    rows = results_table(ev, requested, metadata)
+    _apply_metrics(rows, metrics)
+    best = _objective(rows, list(tune_params), options)
+    if best is not None:
+        rows.metadata["objective"] = best
+    if cache is not None:
+        rows.metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, rows.metadata, kernel_name,
+                                                                     problem_size, tune_params, options)
+    return rows
 
 
 def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str, Any]) -> PredictionResults:
@@ -179,21 +418,32 @@ def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str,
 
 
 def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
-              tune_params: Mapping[str, Sequence[Any]], *, gpu: str = "h100-sxm", power_limits: Any = None,
+              tune_params: Mapping[str, Sequence[Any]], *, gpu: str = "h100-sxm", power_limits: Any = "all",
               restrictions: Any = None, grid_div_x: Any = None, grid_div_y: Any = None, grid_div_z: Any = None,
               block_size_names: Sequence[str] | None = None, smem_args: Mapping[str, Any] | None = None,
-              defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None
-              ) -> Recommendation:
+              defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None,
+              cmem_args: Mapping[str, Any] | None = None, lang: str | None = None, cache: Any = None,
+              metrics: Mapping[str, Any] | None = None, objective: str | None = None,
+              objective_higher_is_better: bool | None = None, **kernel_tuner_options: Any) -> Recommendation:
     """The energy-optimal, time-optimal and balanced picks, the baselines, savings and reasons.
 
-    Same arguments as ``predict``. Baselines (occupancy heuristic, fixed 256 threads) are
-    evaluated at the profile's default power limit.
+    Same arguments as ``predict``, except that ``power_limits`` defaults to "all": block
+    shape and power limit are tuned together (None: the default limit only). Baselines
+    (occupancy heuristic, fixed 256 threads) are evaluated at the profile's default power limit.
     """
-    ev, profile, requested, metadata = _evaluate(
-        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu, power_limits, restrictions,
-        (grid_div_x, grid_div_y, grid_div_z), block_size_names, smem_args, defines, compiler_options)
+    options = Options(gpu, power_limits, restrictions, (grid_div_x, grid_div_y, grid_div_z), block_size_names,
+                      smem_args, defines, compiler_options, cmem_args, lang, cache, metrics, objective,
+                      objective_higher_is_better, kernel_tuner_options)
+    ev, profile, requested, metadata = _run(kernel_name, kernel_source, problem_size, arguments, tune_params, options)
     default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
     cols = _columns(ev, requested)
+    if objective is not None:
+        rows = results_table(ev, requested, metadata)
+        _apply_metrics(rows, metrics)
+        metadata["objective"] = _objective(rows, list(tune_params), options)
+    if cache is not None:
+        metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, kernel_name, problem_size,
+                                                                tune_params, options)
     rec = recommend_from(ev, profile, kernel_name, cols, default_col)
     avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
     return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
@@ -206,8 +456,13 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
 
     if backend not in MEASURE_BACKENDS:
         raise ConfigurationError(f"backend must be one of {', '.join(MEASURE_BACKENDS)}, got {backend!r}")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        raise ConfigurationError(f"top_k must be a positive integer or None, got {top_k!r}")
     kwargs = dict(kwargs)
     kwargs["power_limits"] = None  # the GPU runs at whatever limit it has; predictions at the default
+    cache = kwargs.pop("cache", None)  # the measured run is what goes into a Kernel Tuner cache
+    if cache is not None and not isinstance(cache, (str, os.PathLike)):
+        raise ConfigurationError(f"cache must be a file path, got {type(cache).__name__}")
     rows = predict(kernel_name, kernel_source, problem_size, arguments, tune_params, **kwargs)
     chosen = sorted(sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows)))
     text, _ = load_kernel_source(kernel_source)
@@ -216,6 +471,8 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
         from flipflop.measure.kernel_tuner_bridge import measure_with_kernel_tuner, only_configurations
 
         options = {"compiler_options": kwargs["compiler_options"]} if kwargs.get("compiler_options") else {}
+        if kwargs.get("iterations") is not None:
+            options["iterations"] = kwargs["iterations"]
         tuned = measure_with_kernel_tuner(
             kernel_name, text, problem_size, arguments, tune_params,
             # A restriction string: Kernel Tuner passes a lone tune parameter's bare value to a callable.
@@ -243,10 +500,16 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
         row.update({k: result[k] for k in ("measured_time", "measured_power", "measured_energy", "status")
                     if k in result})
         out.append(row)
-    return PredictionResults(out, rows.dropped, {**rows.metadata, **run, "backend": backend,
-                                                 "measured_configurations": len(out),
-                                                 "pareto_size": sum(r["pareto"] for r in rows),
-                                                 "space_size": len(rows)})
+    results = PredictionResults(out, rows.dropped, {**rows.metadata, **run, "backend": backend,
+                                                    "measured_configurations": len(out),
+                                                    "pareto_size": sum(r["pareto"] for r in rows),
+                                                    "space_size": len(rows)})
+    if cache is not None:
+        from flipflop.measure.kernel_tuner_bridge import write_kernel_tuner_cache
+
+        results.metadata["kernel_tuner_cache"] = str(write_kernel_tuner_cache(
+            cache, kernel_name, problem_size, tune_params, results, device_name=str(run["device_name"])))
+    return results
 
 
 def _configs_for(problem_size: Any, tune_params: Mapping[str, Any], kwargs: dict[str, Any],

@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from flipflop.errors import ConfigurationError, FlipflopError
 
 EXIT_ERROR = 2
+PLOT_SUFFIXES = (".png", ".html")
 
 
 def _add_output_flags(p: argparse.ArgumentParser, plot: bool = True) -> None:
@@ -106,10 +109,45 @@ def _power_limits(text: str | None) -> Any:
 
 
 def _ints(text: str, what: str) -> tuple[int, ...]:
+    """'4096,4096' → (4096, 4096): 1 to 3 positive integers."""
     try:
-        return tuple(int(v) for v in text.split(",") if v.strip())
+        values = tuple(int(v) for v in text.split(",") if v.strip())
     except ValueError:
-        raise ConfigurationError(f"{what} {text!r}: use comma-separated integers") from None
+        raise ConfigurationError(f"{what} {text!r}: use 1 to 3 comma-separated positive integers") from None
+    if not 1 <= len(values) <= 3 or min(values) < 1:
+        raise ConfigurationError(f"{what} {text!r}: use 1 to 3 comma-separated positive integers")
+    return values
+
+
+def check_output(path: str | None, flag: str, suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse an output path that cannot be written, before any work is done for it."""
+    if path is None or path == "-":
+        return
+    target = Path(path)
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise ConfigurationError(f"{flag} {path}: use a file ending in {' or '.join(suffixes)}")
+    if target.is_dir():
+        raise ConfigurationError(f"{flag} {path} is a directory; give a file path")
+    parent = target.parent
+    if not parent.is_dir():
+        raise ConfigurationError(f"{flag} {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ConfigurationError(f"{flag} {path}: not writable")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output flag of a command, checked before it predicts or measures."""
+    check_output(getattr(args, "json", None), "--json")
+    check_output(getattr(args, "csv", None), "--csv")
+    check_output(getattr(args, "plot", None), "--plot", PLOT_SUFFIXES)
+    check_output(getattr(args, "kt_cache", None), "--kt-cache")
+    intensity = getattr(args, "grid_intensity", None)
+    if intensity is not None and not 0 <= intensity < float("inf"):
+        raise ConfigurationError(f"--grid-intensity {intensity:g}: give gCO2e per kWh, a number >= 0")
+    for flag in ("top_k", "k"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 1:
+            raise ConfigurationError(f"--{flag.replace('_', '-')} {value}: give a positive integer")
 
 
 def _console(out: TextIO) -> Any:
@@ -121,10 +159,12 @@ def _write_outputs(args: argparse.Namespace, rows: list[dict], data: Any, consol
                    summary_html: str = "") -> None:
     from flipflop.report.writers import to_csv, to_json, write_text
 
+    from flipflop.api import UNITS
+
     if args.json:
-        write_text(to_json(data), args.json)
+        write_text(to_json({**data, "units": UNITS} if isinstance(data, dict) else data), args.json)
     if args.csv:
-        write_text(to_csv(rows), args.csv)
+        write_text(to_csv(rows, UNITS), args.csv)
     if getattr(args, "plot", None):
         from flipflop.report.plots import write_plot
         for path in write_plot(rows, args.plot, title=title, summary_html=summary_html):
@@ -162,6 +202,7 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.plots import pareto_html
     from flipflop.report.tables import avoided_text, dropped_summary, predictions_table
 
+    _check_outputs(args)
     spec, positional, kwargs = _spec_call(args)
     rows = api.predict(*positional, **kwargs)
     avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
@@ -184,7 +225,10 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.plots import pareto_html, recommendation_html
     from flipflop.report.tables import avoided_text, recommendation_panels, savings_table
 
+    _check_outputs(args)
     spec, positional, kwargs = _spec_call(args)
+    if kwargs["power_limits"] is None:  # block shape and power limit are tuned together
+        kwargs["power_limits"] = "all"
     rec = api.recommend(*positional, **kwargs)
     rows = api.predict(*positional, **kwargs)  # compiles and analyses come from the cache
     avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
@@ -208,11 +252,12 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _features(args: argparse.Namespace, out: TextIO) -> int:
-    from flipflop.features import features
+    from flipflop.features import features, launch_problem
     from flipflop.report.writers import to_json
     from flipflop.search.space import kernel_tuner_defines
 
     block = (_ints(args.block, "--block") + (1, 1))[:3]
+    launch_problem(block, f"--block {args.block}")
     if args.spec:
         from flipflop.search.spec import load_spec
         arguments = list(load_spec(args.spec).arguments)
@@ -283,6 +328,7 @@ def _measure(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop import api
     from flipflop.report.tables import predictions_table
 
+    _check_outputs(args)
     spec, positional, kwargs = _spec_call(args)
     kwargs.pop("power_limits")
     rows = api.measure(*positional, top_k=args.top_k, backend=args.backend, **kwargs)
@@ -303,6 +349,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop import api
     from flipflop.report.tables import metrics_table
 
+    _check_outputs(args)
     spec, positional, kwargs = _spec_call(args)
     kwargs.pop("power_limits")
     report = api.validate(*positional, top_k=args.top_k, k=args.k, backend=args.backend, **kwargs)

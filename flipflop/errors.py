@@ -29,5 +29,9 @@ class ConfigurationError(FlipflopError):
     """A tuning specification, argument list or configuration that cannot be used."""
 
 
+class ArgumentSizeError(ConfigurationError):
+    """An argument array smaller than what a launch certainly accesses of it."""
+
+
 class MeasurementError(FlipflopError):
     """A GPU measurement that could not be taken (no GPU, NVML missing, launch failed)."""

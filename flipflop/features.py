@@ -6,15 +6,34 @@ from pathlib import Path
 from typing import Sequence
 
 from flipflop.analysis.kernel import analyze_kernel
-from flipflop.errors import ConfigurationError
+from flipflop.errors import CompileError, ConfigurationError
 from flipflop.frontend import compile_kernel
+from flipflop.frontend.nvrtc import with_source_name
+
+# Launch limits of every CUDA GPU since compute capability 2.0 (features has no GPU profile).
+MAX_THREADS_PER_BLOCK = 1024
+MAX_BLOCK = (1024, 1024, 64)
 
 
 def _triple(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
-    items = [int(value)] if isinstance(value, (int,)) or hasattr(value, "__index__") else [int(v) for v in value]
-    if not 1 <= len(items) <= 3 or min(items) < 1:
+    from flipflop.search.space import as_int
+
+    try:
+        items = [value] if hasattr(value, "__index__") or isinstance(value, float) else list(value)  # type: ignore[arg-type]
+    except TypeError:
+        items = []
+    if not 1 <= len(items) <= 3:
         raise ConfigurationError(f"{what} must be 1 to 3 positive integers, got {value!r}")
-    return tuple(items + [1] * (3 - len(items)))  # type: ignore[return-value]
+    return tuple([as_int(v, what) for v in items] + [1] * (3 - len(items)))  # type: ignore[return-value]
+
+
+def launch_problem(block: tuple[int, int, int], what: str) -> None:
+    """Raise ConfigurationError for a block no CUDA GPU launches."""
+    threads = block[0] * block[1] * block[2]
+    if threads > MAX_THREADS_PER_BLOCK or any(b > m for b, m in zip(block, MAX_BLOCK)):
+        raise ConfigurationError(f"{what}: block {block} ({threads} threads) cannot launch; CUDA allows at most "
+                                 f"{MAX_THREADS_PER_BLOCK} threads per block and {MAX_BLOCK[0]} × {MAX_BLOCK[1]} × "
+                                 f"{MAX_BLOCK[2]}")
 
 
 def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
@@ -31,12 +50,16 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
     bank conflicts, footprints), branches and the toolchain versions.
     """
     block3 = _triple(block, "block")
+    launch_problem(block3, "block")
     if problem_size is None:
         grid = (1, 1, 1)
     else:
         size3 = _triple(problem_size, "problem_size")
         grid = tuple(-(-s // b) for s, b in zip(size3, block3))
-    compiled = compile_kernel(kernel_source, kernel_name, arch=arch, defines=defines)
+    try:
+        compiled = compile_kernel(kernel_source, kernel_name, arch=arch, defines=defines)
+    except CompileError as error:  # name the user's file, not the text's stand-in name
+        raise CompileError(with_source_name(str(error), kernel_source)) from None
     analysis = analyze_kernel(compiled.module, compiled.function.name)
     launch, branches = analysis.evaluate_detailed(block3, grid, arguments, compiled.resources)
     return {

@@ -24,6 +24,8 @@ Conventions:
 from __future__ import annotations
 
 import functools
+import math
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -40,7 +42,7 @@ from flipflop.analysis.memory import (
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import classify
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
-from flipflop.errors import ConfigurationError
+from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Variable
 from flipflop.frontend.kernel import find_kernel
 from flipflop.frontend.resources import Resources
@@ -51,6 +53,7 @@ _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, 
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
                 "s64": np.int64, "u64": np.uint64, "b64": np.int64}
 _DIMS = ("x", "y", "z")
+_ELEMENT_TYPE = re.compile(r"[bfsu](8|16|32|64)")  # a PTX memory instruction's element type modifier
 _MEMO_KEY = "__memo__"
 
 
@@ -103,7 +106,41 @@ class KernelAnalysis:
                 env[param.name] = int(arg)
             elif isinstance(arg, np.ndarray) and arg.ndim == 0 and np.issubdtype(arg.dtype, np.integer):
                 env[param.name] = int(arg)
+        for k, param in enumerate(params):
+            if k + 1 in arrays:
+                self._check_dtype(k, param.name, arrays[k + 1].dtype)
         return env, arrays
+
+    @functools.cached_property
+    def _float_sizes(self) -> dict[str, frozenset[int]]:
+        """Pointer parameter → element sizes of its global accesses, for the parameters that
+        are only ever accessed as floats (ld.global.f32, atom.add.f64, ...)."""
+        sizes: dict[str, set[int]] = {}
+        other: set[str] = set()
+        for access in self.dataflow.accesses:
+            if access.base_param is None or access.space != "global":
+                continue
+            element = next((m for m in reversed(access.instruction.modifiers) if _ELEMENT_TYPE.fullmatch(m)), None)
+            if element is None or not element.startswith("f") or access.tile is not None:
+                other.add(access.base_param)
+            else:
+                sizes.setdefault(access.base_param, set()).add(int(element[1:]) // 8)
+        return {name: frozenset(found) for name, found in sizes.items() if name not in other}
+
+    def _check_dtype(self, k: int, name: str, dtype: np.dtype) -> None:
+        """An array whose dtype cannot be what a float-only parameter holds (float64 for a
+        kernel that reads f32, int32 for one that reads floats) is an error; parameters also
+        accessed as bits or integers may hold anything (the kernel reinterprets them)."""
+        sizes = self._float_sizes.get(name)
+        if not sizes or len(sizes) != 1:
+            return
+        size, = sizes
+        element = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
+        if dtype.kind not in "fc" or element != size:
+            wanted = {2: "float16", 4: "float32", 8: "float64"}.get(size, f"{8 * size}-bit float")
+            raise ConfigurationError(
+                f"argument {k} ({name}) of {self.name} is an array of {dtype} but the kernel accesses it as "
+                f"{8 * size}-bit floats (PTX .f{8 * size}); pass a {wanted} array")
 
     def _loader(self, arrays: dict[int, np.ndarray]):
         views: dict[tuple[int, str], np.ndarray] = {}
@@ -117,15 +154,14 @@ class KernelAnalysis:
                     raise NotEvaluable(f"load from slot {slot}")
                 key = (int(slot), type_name)
                 if key not in views:
-                    raw = np.ascontiguousarray(arrays[int(slot)]).reshape(-1).view(np.uint8)
-                    dtype = np.dtype(_NUMPY_TYPES.get(type_name, np.int32))
-                    views[key] = raw[: raw.size // dtype.itemsize * dtype.itemsize].view(dtype)
+                    views[key] = _typed_view(arrays[int(slot)], np.dtype(_NUMPY_TYPES.get(type_name, np.int32)))
                 view = views[key]
                 if view.size == 0:
                     raise NotEvaluable("empty array")
                 here = slots == slot
                 index = (addresses[here] - int(slot) * POINTER_SPACING_BYTES) // view.itemsize
-                out[here] = view[np.clip(index, 0, view.size - 1)].astype(np.int64)
+                repeats = not any(arrays[int(slot)].strides)
+                out[here] = view[index % view.size if repeats else np.clip(index, 0, view.size - 1)].astype(np.int64)
             return out
 
         return load
@@ -220,6 +256,7 @@ class KernelAnalysis:
             for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
                                                             mem_trips, arrays)):
                 metrics[k] = values
+        self._check_extents(mem_sample, env0, mem_freq, arrays)
         window_share = self._window_shares(mem_sample, env0, mem_freq)
         array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
                        if k + 1 in arrays}
@@ -409,6 +446,41 @@ class KernelAnalysis:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp
 
+    def _check_extents(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
+                       arrays: dict[int, np.ndarray]) -> None:
+        """Raise ArgumentSizeError when a sampled thread certainly accesses past the end of an
+        argument array. Sound, not complete: only affine global accesses outside loops, by
+        threads whose path to the access is certain (block frequency 1, guard evaluated true);
+        the sample holds the last block of every grid dimension, where such an affine index
+        peaks for the usual ``blockIdx * blockDim + threadIdx`` indexing."""
+        index = {p.name: k for k, p in enumerate(self.function.params)}
+        for sa in self.accesses:
+            access = sa.access
+            slot = index.get(access.base_param, -1) + 1
+            if (access.space != "global" or sa.loops or not sa.affine or access.tile is not None
+                    or slot not in arrays):
+                continue
+            certain = (freq[access.block] >= 1.0 - 1e-9) & (sample.weight > 0)
+            if sa.guard is not None:
+                try:
+                    certain &= np.broadcast_to(np.asarray(sa.guard.evaluate(env0, env0[_MEMO_KEY])) != 0,
+                                               certain.shape)
+                except (NotEvaluable, OverflowError, ValueError):
+                    continue
+            address = self._address_in(sa, env0, sample.size)
+            if address is None or not certain.any():
+                continue
+            offset = address[certain] - slot * POINTER_SPACING_BYTES
+            offset = offset[(offset >= 0) & (offset < POINTER_SPACING_BYTES)]
+            array = arrays[slot]
+            if offset.size and int(offset.max()) + access.bytes > array.nbytes:
+                extent = int(offset.max()) + access.bytes
+                raise ArgumentSizeError(
+                    f"argument {slot - 1} ({access.base_param}) of {self.name} holds {array.size:,} {array.dtype} "
+                    f"({array.nbytes:,} bytes) but block {sample.block} × grid {sample.grid} accesses "
+                    f"{extent:,} bytes of it (PTX line {access.instruction.line}); pass an array of at least "
+                    f"{-(-extent // array.itemsize):,} elements")
+
     def _window_shares(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray]) -> dict[int, float]:
         """Global loads of one array in one loop body with different address shapes (a 3-D
         stencil's neighbour rows and planes, whose offsets are symbolic): the share of the
@@ -486,6 +558,18 @@ class KernelAnalysis:
             value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
+
+
+def _typed_view(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``array``'s bytes read as ``dtype`` elements, without copying a broadcast constant
+    (one element broadcast to a shape, all strides 0, as specs make zeros): every element is
+    that one, so its bytes over a span both element sizes divide stand for the whole array,
+    read with indices modulo the span."""
+    if array.size and not any(array.strides):
+        one = np.ascontiguousarray(array.reshape(-1)[:1]).view(np.uint8)
+        return np.tile(one, math.lcm(array.itemsize, dtype.itemsize) // array.itemsize).view(dtype)
+    raw = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
+    return raw[: raw.size // dtype.itemsize * dtype.itemsize].view(dtype)
 
 
 def _heaviest_block(sample: LaunchSample) -> slice:

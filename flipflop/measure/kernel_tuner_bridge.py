@@ -36,6 +36,7 @@ from flipflop.measure.launcher import COMPILE_OPTIONS, STATUS_OK
 from flipflop.measure.nvml import GpuMonitor
 
 BACKEND = "kernel_tuner"
+PREDICTED = "flipflop.predict"  # the backend of rows that are predictions written as a cache
 NVML_OBSERVABLES = ("nvml_energy", "nvml_power", "core_freq", "temperature")
 # Kernel Tuner tune parameters that make it change the GPU's power limit or clocks. flipflop
 # never changes a GPU's settings behind the user's back (power limits: flipflop.measure.powerlimit).
@@ -299,7 +300,8 @@ def cache_entry(row: Mapping[str, Any], param_names: Sequence[str]) -> dict:
     else:
         entry["__error__"] = _error_class(status)
         entry["status"] = status
-    entry["measured_by"] = "kernel_tuner NVMLObserver" if row.get("backend") == BACKEND else "flipflop energy counter"
+    entry["measured_by"] = {BACKEND: "kernel_tuner NVMLObserver", PREDICTED: "flipflop prediction (not measured)"}.get(
+        row.get("backend"), "flipflop energy counter")
     if "timestamp" in row:
         entry["timestamp"] = str(row["timestamp"])
     return entry

@@ -7,7 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -39,14 +39,16 @@ def write_text(text: str, target: str | Path) -> None:
         Path(target).write_text(text)
 
 
-def to_csv(rows: Sequence[dict]) -> str:
-    """CSV of result dicts: one column per key, in first-seen order."""
+def to_csv(rows: Sequence[dict], units: Mapping[str, str] | None = None) -> str:
+    """CSV of result dicts: one column per key, in first-seen order; a key with a unit in
+    ``units`` is headed ``key (unit)``, e.g. ``time (ms per launch)``."""
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
+    units = units or {}
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([f"{k} ({units[k]})" if k in units else k for k in columns])
     for row in rows:
-        writer.writerow({k: _plain(v) for k, v in row.items()})
+        writer.writerow([_plain(row[k]) if k in row else "" for k in columns])
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop.analysis.features import LaunchFeatures
-from flipflop.errors import CompileError, ConfigurationError
+from flipflop.errors import ArgumentSizeError, CompileError, ConfigurationError
 from flipflop.frontend.resources import Resources
 from flipflop.hardware.profile import GpuProfile
 from flipflop.model.predict import Reasons, predict_launches
@@ -130,6 +130,7 @@ def evaluate_space(
     features: list[LaunchFeatures] = []
     resources: list[Resources] = []
     versions: dict[str, Any] = {}
+    overruns: list[ArgumentSizeError] = []
     for config, key in shaped:
         variant = builds[key]
         if isinstance(variant, CompileError):
@@ -145,11 +146,18 @@ def evaluate_space(
         versions.setdefault("nvrtc_version", getattr(variant.compiled, "nvrtc_version", None))
         versions.setdefault("ptxas_version", getattr(variant.compiled, "ptxas_version", None))
         versions["resources_estimated"] = versions.get("resources_estimated", False) or res.estimated
-        features.append(variant.analysis.evaluate(config.block, config.grid, arguments, res,
-                                                  dynamic_shared_bytes=config.dynamic_shared_bytes))
+        try:
+            features.append(variant.analysis.evaluate(config.block, config.grid, arguments, res,
+                                                      dynamic_shared_bytes=config.dynamic_shared_bytes))
+        except ArgumentSizeError as error:  # this launch overruns an argument; others may not
+            dropped.append(Dropped(config.params_dict, str(error)))
+            overruns.append(error)
+            continue
         kept.append(config)
         resources.append(res)
 
+    if not kept and overruns:
+        raise overruns[0]  # the arguments are too small for every launch: that one line says how
     if not kept:
         reasons = "; ".join(sorted({d.reason for d in dropped})[:3])
         raise ConfigurationError(f"no launchable configuration on {profile.name}: {reasons}")
