@@ -87,8 +87,10 @@ def power_limit_list(profile: GpuProfile, power_limits: Any) -> list[float]:
             raise ConfigurationError(f"power_limits must be None, 'all' or a list of watts, got {power_limits!r}")
         steps = np.linspace(profile.power_limit_min_w, profile.power_limit_max_w, POWER_LIMIT_STEPS)
         return sorted({float(round(w)) for w in steps})
-    if isinstance(power_limits, (int, float)):
+    if isinstance(power_limits, (int, float, np.number)):
         power_limits = [power_limits]
+    if isinstance(power_limits, (Mapping, bytes)) or not isinstance(power_limits, (Sequence, np.ndarray)):
+        raise ConfigurationError(f"power_limits must be None, 'all' or a list of watts, got {power_limits!r}"[:200])
     limits = []
     for watts in power_limits:
         try:

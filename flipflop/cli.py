@@ -124,10 +124,10 @@ def check_output(path: str | None, flag: str, suffixes: tuple[str, ...] = ()) ->
     if path is None or path == "-":
         return
     target = Path(path)
-    if suffixes and target.suffix.lower() not in suffixes:
-        raise ConfigurationError(f"{flag} {path}: use a file ending in {' or '.join(suffixes)}")
     if target.is_dir():
         raise ConfigurationError(f"{flag} {path} is a directory; give a file path")
+    if suffixes and target.suffix.lower() not in suffixes:
+        raise ConfigurationError(f"{flag} {path}: use a file ending in {' or '.join(suffixes)}")
     parent = target.parent
     if not parent.is_dir():
         raise ConfigurationError(f"{flag} {path}: directory {parent} does not exist")
