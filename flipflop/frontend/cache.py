@@ -1,4 +1,5 @@
-"""Content-addressed on-disk cache of compiler outputs (PTX, ptxas reports).
+"""Content-addressed on-disk cache of compiler and analysis outputs (PTX, ptxas reports,
+variants, launch features).
 
 Entries live under ``$FLIPFLOP_CACHE_DIR`` (default ``~/.cache/flipflop``), one folder per
 kind, keyed by a hash of everything that determines the output. Writes are atomic, so
@@ -31,14 +32,27 @@ def read_cache(kind: str, key: str) -> str | None:
         return None
 
 
+def read_cache_bytes(kind: str, key: str) -> bytes | None:
+    """The cached bytes stored under ``key``, or None."""
+    try:
+        return (cache_dir(kind) / key[:2] / key).read_bytes()
+    except OSError:
+        return None
+
+
 def write_cache(kind: str, key: str, text: str) -> None:
     """Store ``text`` under ``key`` atomically (temp file, then rename); best effort."""
+    write_cache_bytes(kind, key, text.encode())
+
+
+def write_cache_bytes(kind: str, key: str, data: bytes) -> None:
+    """Store ``data`` under ``key`` atomically (temp file, then rename); best effort."""
     target = cache_dir(kind) / key[:2] / key
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except OSError:
         pass  # a read-only home must not stop a compile
