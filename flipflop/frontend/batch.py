@@ -86,6 +86,18 @@ def precompile(source: str, kernel_name: str, variants: Sequence[dict[str, objec
         return 0
     todo = [(d, key) for d in variants
             if read_cache("ptx", key := ptx_cache_key(source, arch, d, options, name)) is None]
+    if not todo:
+        return 0
+    # The first variant alone shows whether the module can batch (no __constant__ array, no
+    # device function...): a combined compile found unbatchable would cost as much as
+    # compiling every variant once more. Its PTX is stored only once the rest batch.
+    first, first_key = todo.pop(0)
+    try:
+        first_ptx = run_nvrtc(with_defines(source, first, name), name, arch, options)
+    except CompileError:
+        return 0
+    if _MODULE_LEVEL.search(_DEMOTED.sub("", first_ptx)):
+        return 0
     stored = 0
     for start in range(0, len(todo), MAX_BATCH):
         chunk = todo[start:start + MAX_BATCH]
@@ -100,4 +112,5 @@ def precompile(source: str, kernel_name: str, variants: Sequence[dict[str, objec
         for (_, key), text in zip(chunk, texts):
             write_cache("ptx", key, text)
         stored += len(chunk)
-    return stored
+    write_cache("ptx", first_key, first_ptx)
+    return stored + 1

@@ -250,7 +250,7 @@ def _worker(defines: Defines, launches: Sequence[Launch]) -> tuple[Variant | Com
 
 def _precompile(variants: Sequence[Defines]) -> None:
     """In a forked worker: NVRTC for a share of the current job's variants, batched where
-    the source allows it (the PTX lands in the on-disk cache)."""
+    the source allows it, else one by one (the PTX lands in the on-disk cache)."""
     from flipflop.frontend.batch import precompile
     from flipflop.frontend.nvrtc import load_kernel_source
 
@@ -259,8 +259,9 @@ def _precompile(variants: Sequence[Defines]) -> None:
         text, kind = load_kernel_source(source)
     except FlipflopError:
         return  # the build reports it
-    if kind == "cuda":
-        precompile(text, kernel_name, [dict(d) for d in variants], arch, options)
+    if kind == "cuda" and not precompile(text, kernel_name, [dict(d) for d in variants], arch, options):
+        for defines in variants:
+            _ptx_of(defines)
 
 
 def _ptx_of(defines: Defines) -> str | None:
