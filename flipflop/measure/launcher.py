@@ -20,6 +20,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from flipflop.conventions import evaluate
 from flipflop.errors import ConfigurationError, MeasurementError
 from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
 from flipflop.measure.energy import steady_power
@@ -62,8 +63,8 @@ def _divisor(div: int | str | Sequence[str], params: dict[str, Any]) -> float:
         return div
     if isinstance(div, str):
         try:
-            return eval(div, {"__builtins__": {}}, dict(params))  # noqa: S307 - Kernel Tuner's expression syntax
-        except Exception as error:
+            return evaluate(div, params)
+        except ConfigurationError as error:
             raise ConfigurationError(f"grid divisor {div!r} cannot be evaluated: {error}") from None
     return math.prod(_divisor(part, params) for part in div)
 
