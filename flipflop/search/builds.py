@@ -321,6 +321,8 @@ def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
             _precompile(todo)
             prefetch_resources([ptx for ptx in map(_ptx_of, todo) if ptx is not None], arch)
             return
+        if progress:
+            progress.update("compiling", 0, total)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             # A few NVRTC calls per core: batching saves NVRTC's start-up, splitting uses the cores.
             shares = {pool.submit(_precompile, share): len(share)
