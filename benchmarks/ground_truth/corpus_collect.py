@@ -18,8 +18,9 @@ line per kernel: {"check": ..., "passed", "max_abs_error", "max_rel_error", "con
 
 MEASURE: the kernels that passed, every configuration of the full case, through
 flipflop.measure.launcher.measure_configs, one JSONL line per configuration as it comes
-(collect.py's format; dynamic shared memory from the case's smem_args). The budget is shared
-out over the cases by configurations, so a run that is cut short keeps what it measured.
+(collect.py's format; dynamic shared memory from the case's smem_args). Passes are whole sweeps,
+one after the other. Each case may use all of the budget left (compiles included), so a run cut
+short keeps every case it finished, whole.
 
 A kernel that breaks the CUDA context (illegal address) is recorded and the script restarts
 itself (os.execv) with the same output, skipping what is already written, within what is
@@ -454,14 +455,13 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
     single_path = args.out / args.single_file if args.single_file else None
     rows: list[str] = []
     pass_indices = list(range(args.first_pass, args.first_pass + args.passes))
-    remaining = sum(len(corpus_launch_configs(k.case)) for k in kernels) * args.passes
     for pass_index in pass_indices:
         for kernel in kernels:
             case = kernel.case
             configs = corpus_launch_configs(case)
-            share = len(configs) / max(remaining, 1)
-            remaining -= len(configs)
-            case_budget_s = max(0.0, args.budget_s - (time.time() - started_at)) * share
+            # Each case gets all the time left: a cut run loses whole cases at its end rather than
+            # the largest blocks of every case (run 14 lost those, which biases every ranking).
+            case_budget_s = max(0.0, args.budget_s - (time.time() - started_at))
             path = single_path or args.out / f"{case.name.replace('@', '_').replace('/', '_')}.jsonl"
             if case.name in done_cases(read_jsonl(path), pass_index):
                 continue
