@@ -1,4 +1,5 @@
-"""Kernel Tuner's conventions, owned in one place (issue 11): the expression evaluator.
+"""Kernel Tuner's conventions, owned in one place (issue 11): the expression evaluator and
+the ``#define`` lines of a configuration.
 
 Kernel Tuner writes restrictions, grid divisors, problem sizes and shared-memory sizes as
 Python expression strings over the tune parameters. They are evaluated here by a restricted
@@ -13,9 +14,12 @@ import ast
 import math
 import operator
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from flipflop.errors import ConfigurationError
+
+DEFAULT_BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
+GRID_SIZE_NAMES = ("grid_size_x", "grid_size_y", "grid_size_z")
 
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
            ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
@@ -99,3 +103,15 @@ def evaluate(expression: str, params: Mapping[str, Any]) -> Any:
     except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
         # e.g. "block_size_x + 'a'", "float('x')", "2.0 ** 5000": the expression cannot give a value.
         raise ConfigurationError(f"bad expression {expression!r}: {type(error).__name__}: {error}"[:300]) from None
+
+
+def kernel_tuner_defines(params: Mapping[str, Any], block: Sequence[int], grid: Sequence[int],
+                         block_size_names: Sequence[str] = DEFAULT_BLOCK_SIZE_NAMES) -> dict[str, Any]:
+    """The ``#define``s Kernel Tuner puts before the source for one configuration, in its order:
+    grid_size_x/y/z, the block size names with the block's sizes, every other tune parameter,
+    and ``kernel_tuner 1``."""
+    defines: dict[str, Any] = {name: int(size) for name, size in zip(GRID_SIZE_NAMES, grid)}
+    defines.update(zip(block_size_names, block))
+    defines.update(params)
+    defines["kernel_tuner"] = 1
+    return defines

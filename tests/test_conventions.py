@@ -39,3 +39,18 @@ def test_the_launcher_and_the_space_agree_on_grid_divisors_without_eval():
     assert grid_for((128 * 1024,), {"block_size_x": 256}, ("block_size_x/32",)) == (16384, 1, 1)
     with pytest.raises(ConfigurationError, match="grid divisor .* cannot be evaluated"):
         grid_for((10,), {"block_size_x": 2}, ("__import__('os').getpid()",))
+
+
+def test_predict_and_measure_compile_with_the_same_kernel_tuner_defines():
+    """Kernel Tuner writes grid_size_x/y/z, the block sizes, the other tune params, kernel_tuner 1."""
+    from flipflop.measure.launcher import kernel_tuner_defines as measured_defines
+    from flipflop.search.space import kernel_tuner_defines as predicted_defines
+
+    params = {"block_size_x": 32, "block_size_y": 4, "tile_size_x": 2}
+    space = enumerate_space({k: [v] for k, v in params.items()}, (4096, 4096), grid_div_x=["block_size_x", "tile_size_x"])
+    config = space.configs[0]
+    assert config.defines == predicted_defines(params, config.block, config.grid)
+    assert config.defines == tuple((name, str(value)) for name, value in measured_defines(params, config.grid).items())
+    assert config.defines == (("grid_size_x", "64"), ("grid_size_y", "1024"), ("grid_size_z", "1"),
+                              ("block_size_x", "32"), ("block_size_y", "4"), ("block_size_z", "1"),
+                              ("tile_size_x", "2"), ("kernel_tuner", "1"))

@@ -20,14 +20,14 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from flipflop import conventions
 from flipflop.conventions import evaluate
 from flipflop.errors import ConfigurationError, MeasurementError
 from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
 
-BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
-GRID_SIZE_NAMES = ("grid_size_x", "grid_size_y", "grid_size_z")
+BLOCK_SIZE_NAMES = conventions.DEFAULT_BLOCK_SIZE_NAMES
 COMPILE_OPTIONS = ("-std=c++17",)
 # CUDA-event timing: at least this many launches (long kernels), and about this much GPU time.
 TIMING_MIN_LAUNCHES = 3
@@ -39,16 +39,10 @@ STATUS_OK = "ok"
 
 
 def kernel_tuner_defines(params: dict[str, Any], grid: Sequence[int]) -> dict[str, Any]:
-    """The `#define`s Kernel Tuner puts in front of a source for one configuration.
-
-    grid_size_x/y/z, block_size_x/y/z (a missing block size is 1), every other tune
-    parameter, and `kernel_tuner 1`, in that order.
-    """
-    defines: dict[str, Any] = {name: int(size) for name, size in zip(GRID_SIZE_NAMES, grid)}
-    defines.update({name: params.get(name, 1) for name in BLOCK_SIZE_NAMES})
-    defines.update({name: value for name, value in params.items() if name not in defines})
-    defines["kernel_tuner"] = 1
-    return defines
+    """The `#define`s Kernel Tuner puts in front of a source for one configuration
+    (``flipflop.conventions``): grid_size_x/y/z, block_size_x/y/z (a missing block size is
+    1), every other tune parameter, and `kernel_tuner 1`, in that order."""
+    return conventions.kernel_tuner_defines(params, [params.get(name, 1) for name in BLOCK_SIZE_NAMES], grid)
 
 
 def source_with_defines(source: str, defines: dict[str, Any]) -> str:

@@ -19,10 +19,9 @@ import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-from flipflop.conventions import evaluate
+from flipflop import conventions
+from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, evaluate
 from flipflop.errors import ConfigurationError, FlipflopError
-
-DEFAULT_BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
 
 MAX_CONFIGURATIONS = 10_000_000  # a product of tune_params this large is a mistake, not a space to enumerate
 
@@ -154,16 +153,10 @@ def _restriction_holds(restrictions: list[Any], params: dict[str, Any]) -> bool:
 
 def kernel_tuner_defines(params: Mapping[str, Any], block: tuple[int, int, int], grid: tuple[int, int, int],
                          block_size_names: Sequence[str] = DEFAULT_BLOCK_SIZE_NAMES) -> tuple[tuple[str, str], ...]:
-    """The ``#define`` lines Kernel Tuner puts before the source, as (name, value) pairs."""
-    pairs: dict[str, str] = {}
-    for axis, size in zip("xyz", grid):
-        pairs[f"grid_size_{axis}"] = str(size)
-    for name, size in zip(block_size_names, block):
-        pairs[name] = str(size)
-    for name, value in params.items():
-        pairs[name] = str(value)
-    pairs["kernel_tuner"] = "1"
-    return tuple(pairs.items())
+    """Kernel Tuner's ``#define`` lines (``flipflop.conventions``) as the (name, text) pairs a
+    variant is compiled and keyed by."""
+    return tuple((name, str(value)) for name, value in
+                 conventions.kernel_tuner_defines(params, block, grid, block_size_names).items())
 
 
 def _user_defines(defines: Mapping[str, Any], params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
