@@ -35,6 +35,7 @@ from flipflop.frontend.resources import Resources
 
 ARGUMENT_SAMPLE = 4096   # elements of each array hashed for the features cache key
 PARALLEL_MIN_VARIANTS = 4
+SHARES_PER_CORE = 4  # batched NVRTC calls per core
 FEATURES_MAX = 200_000
 # Raise when what a cached variant or LaunchFeatures means changes without a change to the
 # code hashed into the analysis version (e.g. a dependency's behaviour).
@@ -324,9 +325,12 @@ def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
         if progress:
             progress.update("compiling", 0, total)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # A few NVRTC calls per core: batching saves NVRTC's start-up, splitting uses the cores.
+            # A few NVRTC calls per core: batching saves NVRTC's start-up (~20 ms a call),
+            # splitting uses the cores, and several shares per core even out variants whose
+            # compile times differ tenfold (unrolled tiles).
             shares = {pool.submit(_precompile, share): len(share)
-                      for share in (todo[k::workers * 2] for k in range(min(total, workers * 2)))}
+                      for share in (todo[k::workers * SHARES_PER_CORE]
+                                    for k in range(min(total, workers * SHARES_PER_CORE)))}
             done = 0
             for future in as_completed(shares):
                 future.result()
