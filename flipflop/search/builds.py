@@ -40,9 +40,9 @@ FEATURES_MAX = 200_000
 # Raise when what a cached variant or LaunchFeatures means changes without a change to the
 # code hashed into the analysis version (e.g. a dependency's behaviour).
 ANALYSIS_FORMAT = 1
-# The code whose output the disk cache holds: the PTX parser, the analysis, and this module.
-_VERSIONED_CODE = ("analysis", "frontend/ir.py", "frontend/ptx_parser.py", "frontend/kernel.py",
-                   "frontend/resources.py", "search/builds.py")
+# The code whose output the disk cache holds: the front end (how defines are written, the
+# parser, ptxas's report), the analysis, and this module.
+_VERSIONED_CODE = ("frontend", "analysis", "search/builds.py")
 # ptxas merges modules into one run to save its start-up (~12 ms); past this size a module gains
 # nothing from that and is assembled in the worker that analyses it, in parallel.
 MERGE_MAX_PTX_CHARS = 20_000
