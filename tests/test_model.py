@@ -50,11 +50,13 @@ def test_energy_is_power_times_time():
     assert p.energy_j[0, 0] == pytest.approx(p.power_w[0, 0] * p.time_ms[0, 0] / 1e3)
 
 
-def test_streaming_kernel_is_memory_bound_near_dram_bandwidth():
+def test_streaming_kernel_runs_below_but_near_dram_bandwidth():
+    """A coalesced stream moves its bytes at most at the DRAM's rate; the exposed latency of the
+    loads in flight (Little's law) keeps it below (measured vector_add on the H100: ~85 %)."""
     p = predict_launches([stream(256, 4)], H100)
-    assert p.reasons[0].bound == "memory"
-    bytes_moved = 12.0 * N
-    assert bytes_moved / (p.time_ms[0, 0] / 1e3) == pytest.approx(H100.dram_bandwidth_bytes_per_s, rel=0.3)
+    assert p.reasons[0].bound in ("memory", "latency")
+    achieved = 12.0 * N / (p.time_ms[0, 0] / 1e3)
+    assert 0.6 * H100.dram_bandwidth_bytes_per_s < achieved < H100.dram_bandwidth_bytes_per_s
 
 
 def test_uncoalesced_access_costs_time_and_energy():
@@ -174,3 +176,55 @@ def test_dram_writes_stream_at_the_calibrated_write_rate():
     # 256 MB written, less the share the 60 MB L2 keeps between back-to-back launches.
     assert row["dram_bytes"] == pytest.approx(n * 4 * (1 - profile.l2_bytes * 0.5 / (n * 4)))
     assert row["memory_time_ms"] == pytest.approx(row["dram_bytes"] / profile.dram_write_bandwidth_bytes_per_s * 1e3)
+
+
+def test_memory_bound_time_adds_exposed_latency_to_the_bandwidth_time():
+    """Loaded latency L0/(1 − U) in Little's law gives T = bytes·L0/in-flight + bytes/BW: the two
+    terms add (LOADED_NORM = 1) instead of the slower one hiding the other."""
+    from flipflop.model import predict as model
+
+    p = predict_launches([stream(256, 4)], H100)
+    r = p.reasons[0]
+    assert model.LOADED_NORM == 1.0
+    busy_ms = p.time_ms[0, 0] - H100.launch_overhead_us * 1e-3
+    assert busy_ms == pytest.approx(r.sm_time_ms + r.memory_time_ms, rel=0.02)
+    assert busy_ms > 1.2 * max(r.sm_time_ms, r.memory_time_ms)
+
+
+def test_larger_blocks_at_full_occupancy_take_longer_on_a_memory_bound_kernel():
+    """Issue 10: measured memory-bound time rises with the block size at full occupancy (an SM
+    frees a block's slot only when its slowest warp ends); the model follows, by the stretch
+    1 + c·ln(warps per block) on the exposed memory latency."""
+    from flipflop.model import predict as model
+
+    blocks = [256, 512, 1024]  # smaller blocks are dispatch-bound (81 ns a block on each SM)
+    p = predict_launches([stream(b, 4) for b in blocks], H100)
+    assert [r.occupancy for r in p.reasons] == [1.0] * 3
+    times = p.time_ms[:, 0]
+    assert times[0] < times[1] < times[2]
+    # The bandwidth term is the same for all three; only the latency share grows, by the log stretch.
+    memory = [r.memory_time_ms for r in p.reasons]
+    assert max(memory) == pytest.approx(min(memory), rel=1e-6)
+    latency = [r.sm_time_ms for r in p.reasons]
+    stretch = [1 + model.BLOCK_RELEASE * math.log(b // 32) for b in blocks]
+    assert latency[2] / latency[0] == pytest.approx(stretch[2] / stretch[0], rel=0.05)
+
+
+HISTOGRAM = r'''
+extern "C" __global__ void histogram(const unsigned int* data, unsigned int* bins, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) atomicAdd(&bins[data[i] & 255u], 1u);
+}
+'''
+
+
+def test_atomics_at_data_dependent_addresses_write_back_at_most_their_array():
+    """Counters on the H200 (runs 14-15) read a few MB of DRAM writes for atomic kernels the model
+    charged one write-back per atomic (GBs): an address the analysis cannot follow still lies in
+    its array, which bounds what L2 writes back."""
+    import flipflop
+
+    n = 1 << 26
+    row = flipflop.predict("histogram", HISTOGRAM, (n,), [np.zeros(n, np.uint32), np.zeros(256, np.uint32), np.int32(n)],
+                           {"block_size_x": [256]}, gpu="h200-sxm")[0]
+    assert n * 4 * 0.5 <= row["dram_bytes"] <= n * 4 + 256 * 4

@@ -41,6 +41,8 @@ UNIT_OF_CLASS: dict[str, str] = {
     "barrier": "other", "branch": "branch", "other": "other",
 }
 OVERLAP_NORM = 4.0      # ‖·‖_p combining the time terms: p=∞ would be perfect overlap
+LOADED_NORM = 1.0       # ‖·‖_q of exposed memory latency and bandwidth time: 1 = queueing (fit_corpus_dev.py)
+BLOCK_RELEASE = 0.6     # slot release: memory latency × (1 + c·ln(warps per block)/√round trips) (fit_corpus_dev.py)
 CLOCK_STEP_MHZ = 15.0   # NVIDIA's SM clock granularity
 
 
@@ -94,6 +96,8 @@ class _Terms:
     latency_cycles: float       # one block's dependent path: ALU chains, barriers
     barrier_cycles: float       # the barriers' share of that path
     latency_s: float            # one block's exposed memory latency
+    warps_per_block: float
+    memory_phases: float        # dependent memory round trips on one warp's path
     throughput_cycles: float    # per block: issue, pipes, shared, L1
     throughput_s: float         # per block: its share of L2 and DRAM bandwidth
     dispatch_s: float           # per block: the block scheduler
@@ -173,7 +177,8 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
         tail_efficiency=blocks / (full_waves * occ.blocks_per_sm * sms),
         dram_bytes=traffic.dram_bytes, l2_bytes=traffic.l2_bytes, active_fraction=f.active_fraction,
     )
-    return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, throughput_cycles, throughput_s,
+    return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, occ.warps_per_block, phases,
+                  throughput_cycles, throughput_s,
                   profile.block_launch_ns * 1e-9, traffic.atomic_ops_per_address * profile.atomic_same_address_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
@@ -215,14 +220,20 @@ def predict_launches(
     clocks = _clock_grid_hz(profile)[None, :]                    # (1, F)
     scale = clocks / (profile.max_sm_clock_mhz * 1e6)
     shape = (len(terms), clocks.shape[1])
+    # A block's slot frees when its slowest warp ends. Warps differ by their memory round
+    # trips; the expected maximum of n of them grows like ln n, and a path of k independent
+    # round trips varies relatively like 1/√k.
+    release = 1.0 + BLOCK_RELEASE * np.log(col("warps_per_block")) / np.sqrt(np.maximum(col("memory_phases"), 1.0))
     parts = {
-        "latency": col("rounds") * (col("latency_cycles") / clocks + col("latency_s")),
+        "latency": col("rounds") * (col("latency_cycles") / clocks + col("latency_s") * release),
         "compute": col("busiest") * col("throughput_cycles") / clocks,
         "memory": np.broadcast_to(col("busiest") * col("throughput_s"), shape),
         "dispatch": np.broadcast_to(col("busiest") * col("dispatch_s"), shape),
         "atomic": np.broadcast_to(col("atomic_s"), shape),
     }
-    busy_s = sum(part ** OVERLAP_NORM for part in parts.values()) ** (1.0 / OVERLAP_NORM)
+    loaded = (parts["latency"] ** LOADED_NORM + parts["memory"] ** LOADED_NORM) ** (1.0 / LOADED_NORM)
+    busy_s = (loaded ** OVERLAP_NORM + sum(parts[name] ** OVERLAP_NORM for name in ("compute", "dispatch", "atomic"))
+              ) ** (1.0 / OVERLAP_NORM)
     time_s = profile.launch_overhead_us * 1e-6 + busy_s
     k = profile.voltage_exponent
     power = (profile.static_power_w

@@ -187,7 +187,12 @@ def memory_traffic(
             fresh, a_l1_near = a.window_share, a_l1
         group.past_near += a_l1_near * fresh
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
-        group.grid_fp = _sum_or_none(group.grid_fp, a.footprint_bytes, fresh)
+        footprint = a.footprint_bytes
+        if footprint is None and a.op != "load" and a.array_bytes:
+            # Stores and atomics at addresses the analysis cannot follow (a histogram's bins)
+            # still land inside their array: it bounds what they leave in L2 to write back.
+            footprint = a.array_bytes
+        group.grid_fp = _sum_or_none(group.grid_fp, footprint, fresh)
     globals_ = list(groups.values())
 
     spill = spill_accesses_per_thread(features)
