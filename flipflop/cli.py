@@ -252,6 +252,7 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _features(args: argparse.Namespace, out: TextIO) -> int:
+    from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, grid_size
     from flipflop.features import features, launch_problem
     from flipflop.report.writers import to_json
     from flipflop.search.space import kernel_tuner_defines
@@ -269,7 +270,7 @@ def _features(args: argparse.Namespace, out: TextIO) -> int:
                                  "or --spec SPEC.toml")
     problem_size = _ints(args.problem_size, "--problem-size") if args.problem_size else None
     size = (tuple(problem_size) + (1, 1))[:3] if problem_size else block
-    grid = tuple(-(-s // b) for s, b in zip(size, block))
+    grid = grid_size(size, dict(zip(DEFAULT_BLOCK_SIZE_NAMES, block)))
     defines = dict(kernel_tuner_defines({}, block, grid))
     for item in args.define:
         name, sep, value = item.partition("=")

@@ -1,5 +1,5 @@
-"""Kernel Tuner's conventions, owned in one place (issue 11): the expression evaluator and
-the ``#define`` lines of a configuration.
+"""Kernel Tuner's conventions, owned in one place (issue 11): the expression evaluator, the
+grid of a launch and the ``#define`` lines of a configuration.
 
 Kernel Tuner writes restrictions, grid divisors, problem sizes and shared-memory sizes as
 Python expression strings over the tune parameters. They are evaluated here by a restricted
@@ -16,7 +16,7 @@ import operator
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
-from flipflop.errors import ConfigurationError
+from flipflop.errors import ConfigurationError, FlipflopError
 
 DEFAULT_BLOCK_SIZE_NAMES = ("block_size_x", "block_size_y", "block_size_z")
 GRID_SIZE_NAMES = ("grid_size_x", "grid_size_y", "grid_size_z")
@@ -103,6 +103,79 @@ def evaluate(expression: str, params: Mapping[str, Any]) -> Any:
     except (ArithmeticError, TypeError, ValueError, RecursionError, MemoryError) as error:
         # e.g. "block_size_x + 'a'", "float('x')", "2.0 ** 5000": the expression cannot give a value.
         raise ConfigurationError(f"bad expression {expression!r}: {type(error).__name__}: {error}"[:300]) from None
+
+
+def as_int(value: Any, what: str, minimum: int | None = 1) -> int:
+    """``value`` as an int: an integer, or a float with no fractional part (``32.0``); not
+    below ``minimum`` (None: any). Anything else is a ConfigurationError naming ``what``."""
+    integral: int | None = None
+    if isinstance(value, bool):
+        integral = None  # True is an int to Python, but never a size
+    elif hasattr(value, "__index__"):
+        integral = operator.index(value)
+    elif isinstance(value, float) or hasattr(value, "is_integer"):
+        try:
+            integral = int(value) if float(value).is_integer() else None
+        except (TypeError, ValueError, OverflowError):
+            integral = None
+    if integral is None or (minimum is not None and integral < minimum):
+        allowed = "an integer" if minimum is None else f"an integer >= {minimum}"
+        raise ConfigurationError(f"{what} must be {allowed}, got {value!r}")
+    return integral
+
+
+def call_user(function: Callable[..., Any], argument: Any, what: str) -> Any:
+    """Call a user's callable (restriction, problem size, grid divisor, smem size); what it
+    raises becomes a one-line ConfigurationError naming ``what``."""
+    try:
+        return function(argument)
+    except FlipflopError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of user code is reported, not re-raised
+        raise ConfigurationError(f"{what} raised {type(error).__name__}: {error}"[:300]) from None
+
+
+def grid_divisor(grid_div: Any, block_size_name: str, params: Mapping[str, Any]) -> int:
+    """One dimension's divisor, as ``kernel_tuner.tune_kernel``'s ``grid_div_*`` gives it: None
+    means the block size of that dimension (1 when that tune parameter does not exist); a
+    callable takes the params dict; otherwise an int, an expression string, or a list of them
+    whose product divides (an empty list: 1)."""
+    if grid_div is None:
+        return as_int(params[block_size_name], block_size_name) if block_size_name in params else 1
+    if callable(grid_div):
+        return as_int(call_user(grid_div, dict(params), "grid divisor"), f"grid divisor for {dict(params)}")
+    try:
+        entries = [grid_div] if isinstance(grid_div, (str, int)) else list(grid_div)
+    except TypeError:
+        raise ConfigurationError(f"a grid divisor must be an expression string, an int, a list of them or a "
+                                 f"callable, got {grid_div!r}") from None
+    product = 1
+    for entry in entries:
+        if isinstance(entry, str):
+            try:
+                value = evaluate(entry, params)
+            except ConfigurationError as error:
+                raise ConfigurationError(f"grid divisor {entry!r} cannot be evaluated: {error}") from None
+        else:
+            value = entry
+        product *= as_int(value, f"grid divisor {entry!r} for {dict(params)}")
+    return product
+
+
+def grid_size(problem_size: Sequence[int], params: Mapping[str, Any],
+              grid_div: Sequence[Any] = (None, None, None),
+              block_size_names: Sequence[str] = DEFAULT_BLOCK_SIZE_NAMES) -> tuple[int, int, int]:
+    """Kernel Tuner's grid for one configuration: ceil(problem size / divisor) per dimension,
+    at least 1 (``grid_divisor``). ``problem_size`` holds 1 to 3 evaluated sizes; the
+    missing ones, divisors and block size names are 1, None and Kernel Tuner's defaults.
+    Prediction (the space) and measurement (the launcher) both call this, so they launch
+    the same grid."""
+    sizes = list(problem_size) + [1] * (3 - len(problem_size))
+    divisors = list(grid_div) + [None] * (3 - len(grid_div))
+    names = list(block_size_names) + list(DEFAULT_BLOCK_SIZE_NAMES[len(block_size_names):])
+    grid = (max(1, math.ceil(int(size) / grid_divisor(div, name, params)))
+            for size, div, name in zip(sizes, divisors, names))
+    return tuple(grid)  # type: ignore[return-value]
 
 
 def kernel_tuner_defines(params: Mapping[str, Any], block: Sequence[int], grid: Sequence[int],

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from flipflop.analysis.kernel import analyze_kernel
+from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, grid_size
 from flipflop.errors import CompileError, ConfigurationError
 from flipflop.frontend import compile_kernel
 from flipflop.frontend.nvrtc import with_source_name
@@ -16,8 +17,6 @@ MAX_BLOCK = (1024, 1024, 64)
 
 
 def _triple(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
-    from flipflop.search.space import as_int
-
     try:
         items = [value] if hasattr(value, "__index__") or isinstance(value, float) else list(value)  # type: ignore[arg-type]
     except TypeError:
@@ -55,7 +54,7 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
         grid = (1, 1, 1)
     else:
         size3 = _triple(problem_size, "problem_size")
-        grid = tuple(-(-s // b) for s, b in zip(size3, block3))
+        grid = grid_size(size3, dict(zip(DEFAULT_BLOCK_SIZE_NAMES, block3)))
     try:
         compiled = compile_kernel(kernel_source, kernel_name, arch=arch, defines=defines)
     except CompileError as error:  # name the user's file, not the text's stand-in name

@@ -54,3 +54,24 @@ def test_predict_and_measure_compile_with_the_same_kernel_tuner_defines():
     assert config.defines == (("grid_size_x", "64"), ("grid_size_y", "1024"), ("grid_size_z", "1"),
                               ("block_size_x", "32"), ("block_size_y", "4"), ("block_size_z", "1"),
                               ("tile_size_x", "2"), ("kernel_tuner", "1"))
+
+
+@pytest.mark.parametrize("problem_size, tune_params, divisors", [
+    # Kernel Tuner's examples: convolution, tiled matmul, CSR SpMV, the stencil's default, a callable
+    ((4096, 4096), {"block_size_x": [16, 32], "block_size_y": [8], "tile_size_x": [1, 2], "tile_size_y": [4]},
+     (["block_size_x", "tile_size_x"], ["block_size_y", "tile_size_y"], None)),
+    ((1000, 999), {"block_size_x": [16], "block_size_y": [16], "tile_size_x": [3], "tile_size_y": [2]},
+     ("block_size_x*tile_size_x", "block_size_y*tile_size_y", None)),
+    ((128 * 1024,), {"block_size_x": [64, 256, 1024]}, ("block_size_x/32", None, None)),
+    ((4097, 33, 5), {"block_size_x": [32], "block_size_y": [4], "block_size_z": [2]}, (None, None, None)),
+    ((4096,), {"block_size_x": [128], "n": [2, 4]}, (lambda p: p["block_size_x"] * p["n"], [], None)),
+])
+def test_predict_and_measure_compute_the_same_grid(problem_size, tune_params, divisors):
+    """The space (predict) and the launcher (measure) both call conventions.grid_size."""
+    from flipflop.conventions import grid_size
+
+    space = enumerate_space(tune_params, problem_size, grid_div_x=divisors[0], grid_div_y=divisors[1],
+                            grid_div_z=divisors[2])
+    for config in space.configs:
+        params = config.params_dict
+        assert config.grid == grid_for(problem_size, params, divisors) == grid_size(problem_size, params, divisors)

@@ -12,7 +12,6 @@ a `status` saying why, never an exception that stops the sweep.
 
 from __future__ import annotations
 
-import math
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,8 +20,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop import conventions
-from flipflop.conventions import evaluate
-from flipflop.errors import ConfigurationError, MeasurementError
+from flipflop.errors import MeasurementError
 from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
@@ -50,34 +48,16 @@ def source_with_defines(source: str, defines: dict[str, Any]) -> str:
     return "".join(f"#define {name} {value}\n" for name, value in defines.items()) + source
 
 
-def _divisor(div: int | str | Sequence[str], params: dict[str, Any]) -> float:
-    """A Kernel Tuner grid divisor: a number, an expression over the params, or a list of
-    names/expressions whose product is the divisor."""
-    if isinstance(div, (int, float)):
-        return div
-    if isinstance(div, str):
-        try:
-            return evaluate(div, params)
-        except ConfigurationError as error:
-            raise ConfigurationError(f"grid divisor {div!r} cannot be evaluated: {error}") from None
-    return math.prod(_divisor(part, params) for part in div)
-
-
 def grid_for(
     problem_size: int | Sequence[int],
     params: dict[str, Any],
     grid_div: Sequence[int | str | Sequence[str] | None] = (None, None, None),
 ) -> tuple[int, int, int]:
-    """Kernel Tuner's grid: ceil(problem_size[i] / divisor[i]); a divisor of None means
-    block_size_x/y/z (a missing block size is 1)."""
+    """Kernel Tuner's grid (``flipflop.conventions.grid_size``, as the prediction computes it):
+    ceil(problem_size[i] / divisor[i]); a divisor of None means block_size_x/y/z (a missing
+    block size is 1)."""
     sizes = [problem_size] if isinstance(problem_size, (int, np.integer)) else list(problem_size)
-    sizes += [1] * (3 - len(sizes))
-    divs = list(grid_div) + [None] * (3 - len(grid_div))
-    grid = []
-    for size, div, block_name in zip(sizes, divs, BLOCK_SIZE_NAMES):
-        divisor = params.get(block_name, 1) if div is None else _divisor(div, params)
-        grid.append(max(1, math.ceil(int(size) / divisor)))
-    return tuple(grid)
+    return conventions.grid_size(sizes, params, grid_div)
 
 
 def _first_error_line(message: str) -> str:

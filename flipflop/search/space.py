@@ -15,26 +15,14 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from flipflop import conventions
-from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, evaluate
-from flipflop.errors import ConfigurationError, FlipflopError
+from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, call_user, evaluate
+from flipflop.errors import ConfigurationError
 
 MAX_CONFIGURATIONS = 10_000_000  # a product of tune_params this large is a mistake, not a space to enumerate
-
-
-def call_user(function: Callable[..., Any], argument: Any, what: str) -> Any:
-    """Call a user's callable (restriction, problem size, grid divisor, smem size); what it
-    raises becomes a one-line ConfigurationError naming ``what``."""
-    try:
-        return function(argument)
-    except FlipflopError:
-        raise
-    except Exception as error:  # noqa: BLE001 - any failure of user code is reported, not re-raised
-        raise ConfigurationError(f"{what} raised {type(error).__name__}: {error}"[:300]) from None
 
 
 @dataclass(frozen=True)
@@ -66,25 +54,6 @@ class Space:
     total: int  # size of the full product of tune_params
 
 
-def as_int(value: Any, what: str, minimum: int | None = 1) -> int:
-    """``value`` as an int: an integer, or a float with no fractional part (``32.0``); not
-    below ``minimum`` (None: any). Anything else is a ConfigurationError naming ``what``."""
-    integral: int | None = None
-    if isinstance(value, bool):
-        integral = None  # True is an int to Python, but never a size
-    elif hasattr(value, "__index__"):
-        integral = operator.index(value)
-    elif isinstance(value, float) or hasattr(value, "is_integer"):
-        try:
-            integral = int(value) if float(value).is_integer() else None
-        except (TypeError, ValueError, OverflowError):
-            integral = None
-    if integral is None or (minimum is not None and integral < minimum):
-        allowed = "an integer" if minimum is None else f"an integer >= {minimum}"
-        raise ConfigurationError(f"{what} must be {allowed}, got {value!r}")
-    return integral
-
-
 def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, int, int]:
     """Kernel Tuner's current problem size: int, expression string, sequence of those, or callable."""
     if callable(problem_size):
@@ -102,27 +71,6 @@ def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, 
         value = evaluate(entry, params) if isinstance(entry, str) else entry
         sizes[i] = as_int(value, f"problem_size[{i}]")
     return sizes[0], sizes[1], sizes[2]
-
-
-def _divisor(grid_div: Any, default_name: str, params: Mapping[str, Any]) -> int:
-    if grid_div is None:
-        return as_int(params[default_name], default_name) if default_name in params else 1
-    if callable(grid_div):
-        return as_int(call_user(grid_div, dict(params), "grid divisor"), f"grid divisor for {dict(params)}")
-    entries = [grid_div] if isinstance(grid_div, (str, int)) else _sequence(grid_div, "a grid divisor")
-    product = 1
-    for entry in entries:
-        value = evaluate(entry, params) if isinstance(entry, str) else entry
-        product *= as_int(value, f"grid divisor {entry!r} for {dict(params)}")
-    return product
-
-
-def _sequence(value: Any, what: str) -> list[Any]:
-    try:
-        return list(value)
-    except TypeError:
-        raise ConfigurationError(f"{what} must be an expression string, an int, a list of them or a callable, "
-                                 f"got {value!r}") from None
 
 
 def check_restrictions(restrictions: Any) -> list[Any]:
@@ -215,9 +163,7 @@ def enumerate_space(
             continue
         block = tuple(as_int(params.get(n, 1), f"{n} (a block dimension)") for n in names)
         size = problem_size_of(problem_size, params)
-        divisors = (_divisor(grid_div_x, names[0], params), _divisor(grid_div_y, names[1], params),
-                    _divisor(grid_div_z, names[2], params))
-        grid = tuple(max(1, math.ceil(s / d)) for s, d in zip(size, divisors))
+        grid = conventions.grid_size(size, params, (grid_div_x, grid_div_y, grid_div_z), names)
         if callable(smem):
             smem_value = call_user(smem, dict(params), "smem_args['size']")
         else:
