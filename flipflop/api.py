@@ -17,6 +17,7 @@ import numpy as np
 from flipflop.errors import CompileError, ConfigurationError, FlipflopError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
+from flipflop.problem import check_call, compiler_options_of
 from flipflop.report.savings import measurement_avoided
 from flipflop.report.progress import VariantProgress
 from flipflop.search.builds import BuildCache, arguments_key, prebuild, variant_builder
@@ -147,19 +148,6 @@ def check_memory(arguments: Sequence[Any], profile: GpuProfile) -> None:
                                  f"{profile.dram_bytes / 1e9:g} GB of memory")
 
 
-def check_call(kernel_name: Any, kernel_source: Any, arguments: Any) -> list[Any]:
-    """The parts of a call that must have a type before anything runs; returns the arguments as a list."""
-    if not isinstance(kernel_name, str) or not kernel_name.strip():
-        raise ConfigurationError(f"kernel_name must be the kernel's name (a string), got {kernel_name!r}"[:200])
-    if not isinstance(kernel_source, (str, os.PathLike)):
-        raise ConfigurationError(f"kernel_source must be a file path or the kernel's source text, "
-                                 f"got {type(kernel_source).__name__}")
-    if isinstance(arguments, (str, bytes, np.ndarray, Mapping)) or not isinstance(arguments, Sequence):
-        raise ConfigurationError(f"arguments must be a list of numpy arrays and scalars in kernel order, "
-                                 f"got {type(arguments).__name__}")
-    return list(arguments)
-
-
 def check_cmem_args(kernel: str, ptx: str, cmem_args: Mapping[str, Any]) -> None:
     """Kernel Tuner's ``cmem_args`` (name → numpy array): each a ``__constant__`` variable of the
     module that the array fits in, as Kernel Tuner's copy to the symbol needs."""
@@ -191,15 +179,6 @@ def _check_lang(lang: Any) -> None:
                                  f"(lang one of {', '.join(LANGUAGES)} or None)")
 
 
-def _compiler_options(options: Any) -> tuple[str, ...]:
-    if options is None:
-        return ()
-    if isinstance(options, str) or not isinstance(options, Sequence) or not all(isinstance(o, str) for o in options):
-        raise ConfigurationError(f"compiler_options must be a list of strings such as ['-use_fast_math'], "
-                                 f"got {options!r}"[:200])
-    return tuple(options)
-
-
 def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
               tune_params: Mapping[str, Sequence[Any]], gpu: str, limits: Any, restrictions: Any,
               grid_div: tuple[Any, Any, Any], block_size_names: Any, smem_args: Any, defines: Any,
@@ -219,7 +198,7 @@ def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
                             grid_div_y=grid_div[1], grid_div_z=grid_div[2], block_size_names=block_size_names,
                             smem_args=smem_args, defines=defines)
     text, kind = load_kernel_source(kernel_source)
-    options = _compiler_options(compiler_options)
+    options = compiler_options_of(compiler_options)
     args_key = arguments_key(arguments)
 
     def check(v: Any) -> None:

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flipflop.api import check_arguments, check_call, power_limit_list
+from flipflop.api import check_arguments, power_limit_list
 from flipflop.cli import _ints
 from flipflop.errors import FlipflopError
 from flipflop.frontend.ir import Param
 from flipflop.hardware.registry import resolve_profile
+from flipflop.problem import check_call
 from flipflop.search.space import enumerate_space, evaluate
 from flipflop.search.spec import load_spec, parse_argument_list
 

@@ -14,16 +14,14 @@ never ``eval`` on untrusted names.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from flipflop import conventions
 from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, call_user, evaluate
 from flipflop.errors import ConfigurationError
-
-MAX_CONFIGURATIONS = 10_000_000  # a product of tune_params this large is a mistake, not a space to enumerate
-
+from flipflop.problem import (TuningProblem, block_size_names_of, check_defines, check_restrictions,
+                              check_tune_params, smem_size_of)
 
 @dataclass(frozen=True)
 class Config:
@@ -73,23 +71,6 @@ def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, 
     return sizes[0], sizes[1], sizes[2]
 
 
-def check_restrictions(restrictions: Any) -> list[Any]:
-    """Kernel Tuner's restrictions (None, a string, a callable, or a list of strings and
-    callables) as a list; anything else is a ConfigurationError."""
-    if restrictions is None:
-        return []
-    if callable(restrictions) or isinstance(restrictions, str):
-        return [restrictions]
-    if not isinstance(restrictions, (list, tuple)):
-        raise ConfigurationError(f"restrictions must be a list of expression strings or callables, got "
-                                 f"{type(restrictions).__name__}")
-    for restriction in restrictions:
-        if not (callable(restriction) or isinstance(restriction, str)):
-            raise ConfigurationError(f"restriction {restriction!r} must be an expression string such as "
-                                     "'block_size_x * block_size_y <= 1024' or a callable taking the params dict")
-    return list(restrictions)
-
-
 def _restriction_holds(restrictions: list[Any], params: dict[str, Any]) -> bool:
     for restriction in restrictions:
         ok = (call_user(restriction, dict(params), f"restriction {getattr(restriction, '__name__', restriction)}")
@@ -112,16 +93,6 @@ def _user_defines(defines: Mapping[str, Any], params: dict[str, Any]) -> tuple[t
                  for name, value in defines.items())
 
 
-def _smem_size(smem_args: Any) -> Any:
-    """Kernel Tuner's ``smem_args["size"]``: an int, an expression string over the tune params
-    ("block_size_x * 4") or a callable; its other keys (``array``) do not change the launch."""
-    if smem_args is None:
-        return 0
-    if not isinstance(smem_args, Mapping):
-        raise ConfigurationError(f"smem_args must be a dict such as {{'size': 'block_size_x * 4'}}, got {smem_args!r}")
-    return smem_args.get("size", 0)
-
-
 def enumerate_space(
     tune_params: Mapping[str, Sequence[Any]],
     problem_size: Any,
@@ -135,23 +106,10 @@ def enumerate_space(
     defines: Mapping[str, Any] | None = None,
 ) -> Space:
     """Every configuration of ``tune_params`` that the restrictions allow, with its launch."""
-    if not isinstance(tune_params, Mapping) or not tune_params:
-        raise ConfigurationError("tune_params must be a non-empty dict of name → list of values")
-    for name, values in tune_params.items():
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
-            raise ConfigurationError(f"tune_params['{name}'] must be a non-empty list of values")
-    if math.prod(len(list(values)) for values in tune_params.values()) > MAX_CONFIGURATIONS:
-        raise ConfigurationError(f"tune_params span more than {MAX_CONFIGURATIONS:,} configurations; "
-                                 "restrict the values (each one is compiled and analysed)")
-    if isinstance(block_size_names, str) or not (block_size_names is None or isinstance(block_size_names, Sequence)):
-        raise ConfigurationError(f"block_size_names must be a list of 1 to 3 names, got {block_size_names!r}")
-    names = tuple(block_size_names or DEFAULT_BLOCK_SIZE_NAMES)
-    if not 1 <= len(names) <= 3 or not all(isinstance(n, str) for n in names):
-        raise ConfigurationError("block_size_names must name 1 to 3 dimensions")
-    names = names + DEFAULT_BLOCK_SIZE_NAMES[len(names):]
-    if defines is not None and not isinstance(defines, Mapping):
-        raise ConfigurationError(f"defines must be a dict of name → value, got {type(defines).__name__}")
-    smem = _smem_size(smem_args)
+    check_tune_params(tune_params)
+    names = block_size_names_of(block_size_names)
+    check_defines(defines)
+    smem = smem_size_of(smem_args)
     checked = check_restrictions(restrictions)
     configs, restricted, total = [], [], 0
     keys = list(tune_params)
@@ -173,3 +131,11 @@ def enumerate_space(
                  else kernel_tuner_defines(params, block, grid, names))
         configs.append(Config(tuple(params.items()), block, grid, size, dynamic, pairs))
     return Space(tuple(configs), tuple(restricted), total)
+
+
+def enumerate_problem(problem: TuningProblem) -> Space:
+    """The space of a ``TuningProblem``: every configuration its restrictions allow, with its launch."""
+    return enumerate_space(problem.tune_params, problem.problem_size, restrictions=problem.restrictions,
+                           grid_div_x=problem.grid_div[0], grid_div_y=problem.grid_div[1],
+                           grid_div_z=problem.grid_div[2], block_size_names=problem.block_size_names,
+                           smem_args=problem.smem_args, defines=problem.defines)
