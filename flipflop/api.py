@@ -17,13 +17,13 @@ import numpy as np
 from flipflop.errors import CompileError, ConfigurationError, FlipflopError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
-from flipflop.problem import check_call, compiler_options_of
+from flipflop.problem import TuningProblem
 from flipflop.report.savings import measurement_avoided
 from flipflop.report.progress import VariantProgress
 from flipflop.search.builds import BuildCache, arguments_key, prebuild, variant_builder
 from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
 from flipflop.search.recommend import Recommendation, recommend_from
-from flipflop.search.space import enumerate_space, evaluate
+from flipflop.search.space import enumerate_problem, evaluate
 
 MEASURE_BACKENDS = ("flipflop", "kernel_tuner")
 # The process's compiled variants, analyses and launch features (also kept on disk), handed
@@ -179,32 +179,24 @@ def _check_lang(lang: Any) -> None:
                                  f"(lang one of {', '.join(LANGUAGES)} or None)")
 
 
-def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
-              tune_params: Mapping[str, Sequence[Any]], gpu: str, limits: Any, restrictions: Any,
-              grid_div: tuple[Any, Any, Any], block_size_names: Any, smem_args: Any, defines: Any,
-              compiler_options: Any, cmem_args: Any = None
+def _evaluate(problem: TuningProblem, gpu: str, limits: Any
               ) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
-    from flipflop.frontend import load_kernel_source
     from flipflop.frontend.nvrtc import with_source_name
 
     started = time.perf_counter()
-    arguments = check_call(kernel_name, kernel_source, arguments)
-    if cmem_args is not None and not isinstance(cmem_args, Mapping):
-        raise ConfigurationError(f"cmem_args must be a dict of name → numpy array, got {type(cmem_args).__name__}")
     profile = resolve_profile(gpu)
     requested = power_limit_list(profile, limits)
+    arguments = list(problem.arguments)
     check_memory(arguments, profile)
-    space = enumerate_space(tune_params, problem_size, restrictions=restrictions, grid_div_x=grid_div[0],
-                            grid_div_y=grid_div[1], grid_div_z=grid_div[2], block_size_names=block_size_names,
-                            smem_args=smem_args, defines=defines)
-    text, kind = load_kernel_source(kernel_source)
-    options = compiler_options_of(compiler_options)
+    space = enumerate_problem(problem)
+    text, kind, kernel_name = problem.source.text, problem.source.kind, problem.kernel_name
+    options = problem.compiler_options
     args_key = arguments_key(arguments)
 
     def check(v: Any) -> None:
         check_arguments(v.kernel, v.params, arguments)
-        if cmem_args:
-            check_cmem_args(v.kernel, v.ptx, cmem_args)
+        if problem.cmem_args:
+            check_cmem_args(v.kernel, v.ptx, problem.cmem_args)
 
     variant = variant_builder(text, kernel_name, profile.arch, options, args_key, BUILD_CACHE,
                               check)
@@ -219,8 +211,9 @@ def _evaluate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
         ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
                             f"{text}\n{kernel_name}" if kind == "cuda" else None, arguments, prepare)
     except CompileError as error:  # name the user's file, not the text's stand-in name
-        raise CompileError(with_source_name(str(error), kernel_source)) from None
-    ev = dataclasses.replace(ev, dropped=tuple(dataclasses.replace(d, reason=with_source_name(d.reason, kernel_source))
+        raise CompileError(with_source_name(str(error), problem.source.path)) from None
+    ev = dataclasses.replace(ev, dropped=tuple(dataclasses.replace(d, reason=with_source_name(d.reason,
+                                                                                               problem.source.path))
                                                for d in ev.dropped))
     metadata = {
         "kernel": kernel_name,
@@ -249,17 +242,11 @@ def _columns(ev: Evaluated, requested: Sequence[float]) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class Options:
-    """The keyword arguments of ``predict`` and ``recommend`` beside the five positional ones."""
+    """The keyword arguments of ``predict`` and ``recommend`` that are not part of the
+    ``TuningProblem``: where and how to predict, and what to do with the results."""
 
     gpu: str = "h100-sxm"
     power_limits: Any = None
-    restrictions: Any = None
-    grid_div: tuple[Any, Any, Any] = (None, None, None)
-    block_size_names: Any = None
-    smem_args: Any = None
-    defines: Any = None
-    compiler_options: Any = None
-    cmem_args: Any = None
     lang: Any = None
     cache: Any = None
     metrics: Any = None
@@ -268,19 +255,32 @@ class Options:
     ignored: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
-def _run(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
-         tune_params: Mapping[str, Sequence[Any]], options: Options
-         ) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
-    """Check the keywords, evaluate the space, and record what was ignored and why."""
-    ignored = ignored_options(options.ignored)
+def _problem_and_options(kernel_name: Any, kernel_source: Any, problem_size: Any, arguments: Any, tune_params: Any,
+                         *, gpu: str = "h100-sxm", power_limits: Any = None, restrictions: Any = None,
+                         grid_div_x: Any = None, grid_div_y: Any = None, grid_div_z: Any = None,
+                         block_size_names: Any = None, smem_args: Any = None, defines: Any = None,
+                         compiler_options: Any = None, cmem_args: Any = None, lang: Any = None, cache: Any = None,
+                         metrics: Any = None, objective: Any = None, objective_higher_is_better: Any = None,
+                         **kernel_tuner_options: Any) -> tuple[TuningProblem, Options]:
+    """A call's ``TuningProblem`` and the other keywords, both checked (the keywords first)."""
+    options = Options(gpu, power_limits, lang, cache, metrics, objective, objective_higher_is_better,
+                      kernel_tuner_options)
+    ignored_options(options.ignored)
     _check_lang(options.lang)
     if options.cache is not None and not isinstance(options.cache, (str, os.PathLike)):
         raise ConfigurationError(f"cache must be a file path, got {type(options.cache).__name__}")
     _metric_functions(options.metrics)
-    ev, profile, requested, metadata = _evaluate(
-        kernel_name, kernel_source, problem_size, arguments, tune_params, options.gpu, options.power_limits,
-        options.restrictions, options.grid_div, options.block_size_names, options.smem_args, options.defines,
-        options.compiler_options, options.cmem_args)
+    problem = TuningProblem.from_tune_kernel(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, restrictions=restrictions,
+        grid_div=(grid_div_x, grid_div_y, grid_div_z), block_size_names=block_size_names, smem_args=smem_args,
+        cmem_args=cmem_args, defines=defines, compiler_options=compiler_options)
+    return problem, options
+
+
+def _run(problem: TuningProblem, options: Options) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+    """Evaluate the problem's space, and record what was ignored and why."""
+    ev, profile, requested, metadata = _evaluate(problem, options.gpu, options.power_limits)
+    ignored = ignored_options(options.ignored)
     if ignored:
         metadata["ignored"] = ignored
     metadata["units"] = dict(UNITS)
@@ -324,8 +324,8 @@ def _objective(rows: Sequence[dict], keys: Sequence[str], options: Options) -> d
             "best": {k: best[k] for k in (*keys, "power_limit")}, "value": float(best[key])}
 
 
-def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[str, Any], kernel_name: str,
-                           problem_size: Any, tune_params: Mapping[str, Sequence[Any]], options: Options) -> str:
+def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[str, Any], problem: TuningProblem,
+                           options: Options) -> str:
     """Write the predictions at the profile's default power limit as a Kernel Tuner cache file
     (Kernel Tuner's ``cache``), which its simulation mode replays; returns the path."""
     from flipflop.measure.kernel_tuner_bridge import PREDICTED, write_kernel_tuner_cache
@@ -336,9 +336,10 @@ def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[st
                       "measured_energy": row["energy"], "sm_clock_mhz": row["sm_clock"], "status": "ok",
                       "backend": PREDICTED} for row in rows]
     objective = {"energy": "nvml_energy", "power": "nvml_power"}.get(OBJECTIVE_KEYS.get(options.objective, ""), "time")
-    size = problem_size if isinstance(problem_size, (int, str, Sequence)) else None
+    size = problem.problem_size if isinstance(problem.problem_size, (int, str, Sequence)) else None
     try:
-        path = write_kernel_tuner_cache(options.cache, kernel_name, size, tune_params, measured_like,
+        path = write_kernel_tuner_cache(options.cache, problem.kernel_name, size, dict(problem.tune_params),
+                                        measured_like,
                                         device_name=profile.display_name, objective=objective, dropped=rows.dropped)
     except OSError as error:
         raise ConfigurationError(f"cannot write cache {options.cache}: {error.strerror}") from None
@@ -368,19 +369,27 @@ def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
     coalescing_efficiency, bank_conflict_degree, waves, bound, ...). ``.dropped`` lists the
     configurations left out and why; ``.metadata`` how it was obtained.
     """
-    options = Options(gpu, power_limits, restrictions, (grid_div_x, grid_div_y, grid_div_z), block_size_names,
-                      smem_args, defines, compiler_options, cmem_args, lang, cache, metrics, objective,
-                      objective_higher_is_better, kernel_tuner_options)
-    ev, profile, requested, metadata = _run(kernel_name, kernel_source, problem_size, arguments, tune_params, options)
+    problem, options = _problem_and_options(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu=gpu, power_limits=power_limits,
+        restrictions=restrictions, grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z,
+        block_size_names=block_size_names, smem_args=smem_args, defines=defines, compiler_options=compiler_options,
+        cmem_args=cmem_args, lang=lang, cache=cache, metrics=metrics, objective=objective,
+        objective_higher_is_better=objective_higher_is_better, **kernel_tuner_options)
+    return _predicted(problem, options)[0]
+
+
+def _predicted(problem: TuningProblem, options: Options) -> tuple[PredictionResults, Evaluated]:
+    """``predict``'s results for a problem, and the evaluation they come from (one row per
+    launchable configuration × requested limit, in the evaluation's order)."""
+    ev, profile, requested, metadata = _run(problem, options)
     rows = results_table(ev, requested, metadata)
-    _apply_metrics(rows, metrics)
-    best = _objective(rows, list(tune_params), options)
+    _apply_metrics(rows, options.metrics)
+    best = _objective(rows, list(problem.tune_params), options)
     if best is not None:
         rows.metadata["objective"] = best
-    if cache is not None:
-        rows.metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, rows.metadata, kernel_name,
-                                                                     problem_size, tune_params, options)
-    return rows
+    if options.cache is not None:
+        rows.metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, rows.metadata, problem, options)
+    return rows, ev
 
 
 def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str, Any]) -> PredictionResults:
@@ -412,19 +421,21 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
     shape and power limit are tuned together (None: the default limit only). Baselines
     (occupancy heuristic, fixed 256 threads) are evaluated at the profile's default power limit.
     """
-    options = Options(gpu, power_limits, restrictions, (grid_div_x, grid_div_y, grid_div_z), block_size_names,
-                      smem_args, defines, compiler_options, cmem_args, lang, cache, metrics, objective,
-                      objective_higher_is_better, kernel_tuner_options)
-    ev, profile, requested, metadata = _run(kernel_name, kernel_source, problem_size, arguments, tune_params, options)
+    problem, options = _problem_and_options(
+        kernel_name, kernel_source, problem_size, arguments, tune_params, gpu=gpu, power_limits=power_limits,
+        restrictions=restrictions, grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z,
+        block_size_names=block_size_names, smem_args=smem_args, defines=defines, compiler_options=compiler_options,
+        cmem_args=cmem_args, lang=lang, cache=cache, metrics=metrics, objective=objective,
+        objective_higher_is_better=objective_higher_is_better, **kernel_tuner_options)
+    ev, profile, requested, metadata = _run(problem, options)
     default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
     cols = _columns(ev, requested)
     if objective is not None:
         rows = results_table(ev, requested, metadata)
         _apply_metrics(rows, metrics)
-        metadata["objective"] = _objective(rows, list(tune_params), options)
+        metadata["objective"] = _objective(rows, list(problem.tune_params), options)
     if cache is not None:
-        metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, kernel_name, problem_size,
-                                                                tune_params, options)
+        metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, problem, options)
     rec = recommend_from(ev, profile, kernel_name, cols, default_col)
     avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
     return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
@@ -433,8 +444,6 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
 def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
                   tune_params: Mapping[str, Sequence[Any]], kwargs: dict[str, Any], top_k: int | None,
                   monitor: Any, on_result: Callable[[dict], None] | None, backend: str) -> PredictionResults:
-    from flipflop.frontend import load_kernel_source
-
     if backend not in MEASURE_BACKENDS:
         raise ConfigurationError(f"backend must be one of {', '.join(MEASURE_BACKENDS)}, got {backend!r}")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
@@ -444,24 +453,18 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
     cache = kwargs.pop("cache", None)  # the measured run is what goes into a Kernel Tuner cache
     if cache is not None and not isinstance(cache, (str, os.PathLike)):
         raise ConfigurationError(f"cache must be a file path, got {type(cache).__name__}")
-    rows = predict(kernel_name, kernel_source, problem_size, arguments, tune_params, **kwargs)
+    problem, options = _problem_and_options(kernel_name, kernel_source, problem_size, arguments, tune_params,
+                                            **kwargs)
+    rows, ev = _predicted(problem, options)
     chosen = sorted(sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows)))
-    text, _ = load_kernel_source(kernel_source)
-    keys = list(tune_params)
+    keys = list(problem.tune_params)
     if backend == "kernel_tuner":
-        from flipflop.measure.kernel_tuner_bridge import measure_with_kernel_tuner, only_configurations
+        from flipflop.measure.kernel_tuner_bridge import measure_problem_with_kernel_tuner, only_configurations
 
-        options = {"compiler_options": kwargs["compiler_options"]} if kwargs.get("compiler_options") else {}
-        if kwargs.get("iterations") is not None:
-            options["iterations"] = kwargs["iterations"]
-        tuned = measure_with_kernel_tuner(
-            kernel_name, text, problem_size, arguments, tune_params,
+        tuned = measure_problem_with_kernel_tuner(
             # A restriction string: Kernel Tuner passes a lone tune parameter's bare value to a callable.
-            restrictions=[only_configurations(keys, [rows[i] for i in chosen])], defines=kwargs.get("defines"),
-            grid_div_x=kwargs.get("grid_div_x"),
-            grid_div_y=kwargs.get("grid_div_y"), grid_div_z=kwargs.get("grid_div_z"),
-            block_size_names=kwargs.get("block_size_names"), smem_args=kwargs.get("smem_args"), monitor=monitor,
-            **options)
+            problem, [only_configurations(keys, [rows[i] for i in chosen])], monitor=monitor,
+            iterations=options.ignored.get("iterations"))
         by_params = {tuple(r[k] for k in keys): r for r in tuned}
         measured = [by_params.get(tuple(rows[i][k] for k in keys), {"status": "not measured by Kernel Tuner"})
                     for i in chosen]
@@ -471,9 +474,12 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
         from flipflop.measure.nvml import NvmlMonitor
 
         monitor = monitor or NvmlMonitor()
-        launches = _configs_for(problem_size, tune_params, kwargs, rows)
-        measured = measure_configs(kernel_name, text, arguments, [launches[i] for i in chosen], monitor=monitor,
-                                   defines=kwargs.get("defines"), on_result=on_result)
+        # One limit (the default): the rows are the evaluated configurations, in order.
+        launches = [{**config.params_dict, "block": config.block, "grid": config.grid,
+                     "shared_bytes": config.dynamic_shared_bytes} for config in ev.configs]
+        measured = measure_configs(problem.kernel_name, problem.source.text, list(problem.arguments),
+                                   [launches[i] for i in chosen], monitor=monitor, defines=problem.defines,
+                                   on_result=on_result)
         run = {"device_name": monitor.info().name}
     out = []
     for i, result in zip(chosen, measured):
@@ -489,25 +495,9 @@ def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, argum
         from flipflop.measure.kernel_tuner_bridge import write_kernel_tuner_cache
 
         results.metadata["kernel_tuner_cache"] = str(write_kernel_tuner_cache(
-            cache, kernel_name, problem_size, tune_params, results, device_name=str(run["device_name"])))
+            cache, problem.kernel_name, problem.problem_size, dict(problem.tune_params), results,
+            device_name=str(run["device_name"])))
     return results
-
-
-def _configs_for(problem_size: Any, tune_params: Mapping[str, Any], kwargs: dict[str, Any],
-                 rows: PredictionResults) -> list[dict]:
-    """The launch dicts ``measure_configs`` takes, aligned with ``rows`` (one limit per config)."""
-    space = enumerate_space(tune_params, problem_size, restrictions=kwargs.get("restrictions"),
-                            grid_div_x=kwargs.get("grid_div_x"), grid_div_y=kwargs.get("grid_div_y"),
-                            grid_div_z=kwargs.get("grid_div_z"), block_size_names=kwargs.get("block_size_names"),
-                            smem_args=kwargs.get("smem_args"), defines=kwargs.get("defines"))
-    by_params = {config.params: config for config in space.configs}
-    keys = list(tune_params)
-    launches = []
-    for row in rows:
-        config = by_params[tuple((k, row[k]) for k in keys)]
-        launches.append({**config.params_dict, "block": config.block, "grid": config.grid,
-                         "shared_bytes": config.dynamic_shared_bytes})
-    return launches
 
 
 def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],

@@ -5,6 +5,7 @@ Two directions, so flipflop's results sit beside the field's standard tool:
 * ``measure_with_kernel_tuner`` runs Kernel Tuner's brute force (CuPy backend) with its
   ``NVMLObserver`` and returns rows shaped like ``flipflop.measure``'s (tune params plus
   ``measured_time`` / ``measured_power`` / ``measured_energy``, ``backend: "kernel_tuner"``).
+  ``measure_problem_with_kernel_tuner`` does so for a ``TuningProblem``.
 * ``write_kernel_tuner_cache`` writes any measured run as a Kernel Tuner cache file that
   ``tune_kernel(..., cache=path, simulation_mode=True)`` or ``kernel_tuner.tune_cache(path)``
   replays without a GPU.
@@ -34,6 +35,7 @@ from typing import Any
 from flipflop.errors import ConfigurationError, MeasurementError
 from flipflop.measure.launcher import COMPILE_OPTIONS, STATUS_OK
 from flipflop.measure.nvml import GpuMonitor
+from flipflop.problem import TuningProblem
 
 BACKEND = "kernel_tuner"
 PREDICTED = "flipflop.predict"  # the backend of rows that are predictions written as a cache
@@ -231,6 +233,20 @@ def measure_with_kernel_tuner(
                                      "total_strategy_time") if key in env},
     }
     return KernelTunerResults(rows, metadata)
+
+
+def measure_problem_with_kernel_tuner(problem: TuningProblem, restrictions: Any, *, monitor: GpuMonitor | None,
+                                     iterations: int | None = None) -> KernelTunerResults:
+    """``measure_with_kernel_tuner`` on a ``TuningProblem``, under ``restrictions`` instead of the
+    problem's (a chosen subset, ``only_configurations``); ``iterations`` None: the default."""
+    options: dict[str, Any] = {"compiler_options": list(problem.compiler_options)} if problem.compiler_options else {}
+    if iterations is not None:
+        options["iterations"] = iterations
+    return measure_with_kernel_tuner(
+        problem.kernel_name, problem.source.text, problem.problem_size, list(problem.arguments),
+        dict(problem.tune_params), restrictions=restrictions, defines=problem.defines,
+        grid_div_x=problem.grid_div[0], grid_div_y=problem.grid_div[1], grid_div_z=problem.grid_div[2],
+        block_size_names=problem.block_size_names, smem_args=problem.smem_args, monitor=monitor, **options)
 
 
 def _default_monitor() -> GpuMonitor | None:
