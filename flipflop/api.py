@@ -272,8 +272,8 @@ def _problem_and_options(kernel_name: Any, kernel_source: Any, problem_size: Any
     _metric_functions(options.metrics)
     problem = TuningProblem.from_tune_kernel(
         kernel_name, kernel_source, problem_size, arguments, tune_params, restrictions=restrictions,
-        grid_div=(grid_div_x, grid_div_y, grid_div_z), block_size_names=block_size_names, smem_args=smem_args,
-        cmem_args=cmem_args, defines=defines, compiler_options=compiler_options)
+        grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z, block_size_names=block_size_names,
+        smem_args=smem_args, cmem_args=cmem_args, defines=defines, compiler_options=compiler_options)
     return problem, options
 
 
@@ -378,6 +378,11 @@ def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
     return _predicted(problem, options)[0]
 
 
+def predict_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = None) -> PredictionResults:
+    """``predict`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
+    return _predicted(problem, Options(gpu, power_limits))[0]
+
+
 def _predicted(problem: TuningProblem, options: Options) -> tuple[PredictionResults, Evaluated]:
     """``predict``'s results for a problem, and the evaluation they come from (one row per
     launchable configuration × requested limit, in the evaluation's order)."""
@@ -427,34 +432,42 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
         block_size_names=block_size_names, smem_args=smem_args, defines=defines, compiler_options=compiler_options,
         cmem_args=cmem_args, lang=lang, cache=cache, metrics=metrics, objective=objective,
         objective_higher_is_better=objective_higher_is_better, **kernel_tuner_options)
+    return _recommended(problem, options)
+
+
+def recommend_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = "all") -> Recommendation:
+    """``recommend`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
+    return _recommended(problem, Options(gpu, power_limits))
+
+
+def _recommended(problem: TuningProblem, options: Options) -> Recommendation:
     ev, profile, requested, metadata = _run(problem, options)
     default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
     cols = _columns(ev, requested)
-    if objective is not None:
+    if options.objective is not None:
         rows = results_table(ev, requested, metadata)
-        _apply_metrics(rows, metrics)
+        _apply_metrics(rows, options.metrics)
         metadata["objective"] = _objective(rows, list(problem.tune_params), options)
-    if cache is not None:
+    if options.cache is not None:
         metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, problem, options)
-    rec = recommend_from(ev, profile, kernel_name, cols, default_col)
+    rec = recommend_from(ev, profile, problem.kernel_name, cols, default_col)
     avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
     return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
 
 
-def _measure_rows(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
-                  tune_params: Mapping[str, Sequence[Any]], kwargs: dict[str, Any], top_k: int | None,
-                  monitor: Any, on_result: Callable[[dict], None] | None, backend: str) -> PredictionResults:
+def _check_measure(backend: Any, top_k: Any, cache: Any) -> None:
     if backend not in MEASURE_BACKENDS:
         raise ConfigurationError(f"backend must be one of {', '.join(MEASURE_BACKENDS)}, got {backend!r}")
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
         raise ConfigurationError(f"top_k must be a positive integer or None, got {top_k!r}")
-    kwargs = dict(kwargs)
-    kwargs["power_limits"] = None  # the GPU runs at whatever limit it has; predictions at the default
-    cache = kwargs.pop("cache", None)  # the measured run is what goes into a Kernel Tuner cache
     if cache is not None and not isinstance(cache, (str, os.PathLike)):
         raise ConfigurationError(f"cache must be a file path, got {type(cache).__name__}")
-    problem, options = _problem_and_options(kernel_name, kernel_source, problem_size, arguments, tune_params,
-                                            **kwargs)
+
+
+def _measured(problem: TuningProblem, options: Options, cache: Any, top_k: int | None, monitor: Any,
+              on_result: Callable[[dict], None] | None, backend: str) -> PredictionResults:
+    """Predict at the GPU's default limit (``options.power_limits`` is None), then measure the
+    chosen configurations with ``backend`` and write the run to ``cache`` when given."""
     rows, ev = _predicted(problem, options)
     chosen = sorted(sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows)))
     keys = list(problem.tune_params)
@@ -512,8 +525,20 @@ def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
     (``kernel_tuner.tune_kernel`` with its NVML observer). Needs a GPU, CuPy and NVML
     (``pip install flipflop[gpu]``; Kernel Tuner for its backend).
     """
-    return _measure_rows(kernel_name, kernel_source, problem_size, arguments, tune_params, kwargs, top_k,
-                         monitor, on_result, backend)
+    kwargs = dict(kwargs)
+    kwargs["power_limits"] = None  # the GPU runs at whatever limit it has; predictions at the default
+    cache = kwargs.pop("cache", None)  # the measured run is what goes into a Kernel Tuner cache
+    _check_measure(backend, top_k, cache)
+    problem, options = _problem_and_options(kernel_name, kernel_source, problem_size, arguments, tune_params,
+                                            **kwargs)
+    return _measured(problem, options, cache, top_k, monitor, on_result, backend)
+
+
+def measure_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", top_k: int | None = None, monitor: Any = None,
+                    on_result: Callable[[dict], None] | None = None, backend: str = "flipflop") -> PredictionResults:
+    """``measure`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
+    _check_measure(backend, top_k, None)
+    return _measured(problem, Options(gpu), None, top_k, monitor, on_result, backend)
 
 
 def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
@@ -525,10 +550,22 @@ def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments:
     Returns {"metrics": spearman_energy, spearman_time, regret, top_k_overlap, pareto_coverage,
     near_optimum_in_pareto, search_space_reduction, measured; "results": the measured rows}.
     """
-    from flipflop.report.metrics import validation_metrics
-
     rows = measure(kernel_name, kernel_source, problem_size, arguments, tune_params, top_k=top_k,
                    monitor=monitor, on_result=on_result, backend=backend, **kwargs)
+    return _validation(rows, k)
+
+
+def validate_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", top_k: int | None = None, k: int = 5,
+                     monitor: Any = None, on_result: Callable[[dict], None] | None = None,
+                     backend: str = "flipflop") -> dict[str, Any]:
+    """``validate`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
+    return _validation(measure_problem(problem, gpu=gpu, top_k=top_k, monitor=monitor, on_result=on_result,
+                                       backend=backend), k)
+
+
+def _validation(rows: PredictionResults, k: int) -> dict[str, Any]:
+    from flipflop.report.metrics import validation_metrics
+
     ok = [r for r in rows if r.get("status") == "ok" and "measured_energy" in r]
     metrics = validation_metrics(
         predicted_time=[r["time"] for r in ok], predicted_energy=[r["energy"] for r in ok],

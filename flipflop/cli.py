@@ -171,7 +171,8 @@ def _write_outputs(args: argparse.Namespace, rows: list[dict], data: Any, consol
             console.print(f"wrote {path}")
 
 
-def _spec_call(args: argparse.Namespace) -> tuple[Any, tuple, dict]:
+def _spec_call(args: argparse.Namespace) -> tuple[Any, Any, str, Any]:
+    """The spec (file and flags), its TuningProblem, and the GPU and power limits to use."""
     from flipflop.search.spec import load_spec, parse_argument_list, parse_tune_param, spec_from_flags
     divisors = tuple(getattr(args, f"grid_div_{axis}") for axis in "xyz")
     spec = spec_from_flags(
@@ -180,7 +181,8 @@ def _spec_call(args: argparse.Namespace) -> tuple[Any, tuple, dict]:
         tune_params=dict(parse_tune_param(t) for t in args.tune),
         arguments=parse_argument_list(args.args) if args.args else None, restrictions=args.restriction,
         grid_div=tuple(d.split(",") if d is not None else None for d in divisors))
-    return spec, spec.positional(), spec.api_kwargs(gpu=args.gpu, power_limits=_power_limits(args.power_limits))
+    gpu, power_limits = spec.target(args.gpu, _power_limits(args.power_limits))
+    return spec, spec.problem(), gpu, power_limits
 
 
 def _avoided(rows: list[dict], gpu: str, intensity: float | None) -> Any:
@@ -203,9 +205,9 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import avoided_text, dropped_summary, predictions_table
 
     _check_outputs(args)
-    spec, positional, kwargs = _spec_call(args)
-    rows = api.predict(*positional, **kwargs)
-    avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
+    spec, problem, gpu, power_limits = _spec_call(args)
+    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits)
+    avoided = _avoided(rows, gpu, args.grid_intensity)
     console = _console(out)
     title = f"{spec.kernel_name} on {rows.metadata['gpu']}"
     if args.json != "-":
@@ -226,12 +228,12 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import avoided_text, recommendation_panels, savings_table
 
     _check_outputs(args)
-    spec, positional, kwargs = _spec_call(args)
-    if kwargs["power_limits"] is None:  # block shape and power limit are tuned together
-        kwargs["power_limits"] = "all"
-    rec = api.recommend(*positional, **kwargs)
-    rows = api.predict(*positional, **kwargs)  # compiles and analyses come from the cache
-    avoided = _avoided(rows, kwargs["gpu"], args.grid_intensity)
+    spec, problem, gpu, power_limits = _spec_call(args)
+    if power_limits is None:  # block shape and power limit are tuned together
+        power_limits = "all"
+    rec = api.recommend_problem(problem, gpu=gpu, power_limits=power_limits)
+    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits)  # compiles and analyses: cached
+    avoided = _avoided(rows, gpu, args.grid_intensity)
     data = rec.to_dict()
     data["measurement_avoided"] = avoided.as_dict()
     console = _console(out)
@@ -330,15 +332,14 @@ def _measure(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import predictions_table
 
     _check_outputs(args)
-    spec, positional, kwargs = _spec_call(args)
-    kwargs.pop("power_limits")
-    rows = api.measure(*positional, top_k=args.top_k, backend=args.backend, **kwargs)
+    spec, problem, gpu, _ = _spec_call(args)
+    rows = api.measure_problem(problem, gpu=gpu, top_k=args.top_k, backend=args.backend)
     console = _console(out)
     if args.json != "-":
         console.print(predictions_table(rows, list(spec.tune_params), None))
     if args.kt_cache:
         from flipflop.measure.kernel_tuner_bridge import write_kernel_tuner_cache
-        path = write_kernel_tuner_cache(args.kt_cache, spec.kernel_name, positional[2], spec.tune_params, rows,
+        path = write_kernel_tuner_cache(args.kt_cache, spec.kernel_name, problem.problem_size, spec.tune_params, rows,
                                         device_name=rows.metadata["device_name"])
         console.print(f"wrote {path}")
     _write_outputs(args, rows, {"results": list(rows), "metadata": rows.metadata}, console,
@@ -351,9 +352,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import metrics_table
 
     _check_outputs(args)
-    spec, positional, kwargs = _spec_call(args)
-    kwargs.pop("power_limits")
-    report = api.validate(*positional, top_k=args.top_k, k=args.k, backend=args.backend, **kwargs)
+    spec, problem, gpu, _ = _spec_call(args)
+    report = api.validate_problem(problem, gpu=gpu, top_k=args.top_k, k=args.k, backend=args.backend)
     console = _console(out)
     if args.json != "-":
         console.print(metrics_table(report["metrics"]))

@@ -141,12 +141,13 @@ class TuningProblem:
 
     @classmethod
     def from_tune_kernel(cls, kernel_name: Any, kernel_source: Any, problem_size: Any, arguments: Any,
-                         tune_params: Any, *, restrictions: Any = None,
-                         grid_div: tuple[Any, Any, Any] = (None, None, None), block_size_names: Any = None,
+                         tune_params: Any, *, restrictions: Any = None, grid_div_x: Any = None,
+                         grid_div_y: Any = None, grid_div_z: Any = None, block_size_names: Any = None,
                          smem_args: Any = None, cmem_args: Any = None, defines: Any = None,
                          compiler_options: Any = None) -> "TuningProblem":
-        """Check ``kernel_tuner.tune_kernel``'s arguments and hold them; a ConfigurationError
-        (or FlipflopError for an unreadable source) says what is wrong with the first bad one."""
+        """Check ``kernel_tuner.tune_kernel``'s arguments (named as it names them) and hold them;
+        a ConfigurationError (or FlipflopError for an unreadable source) says what is wrong
+        with the first bad one."""
         arguments = check_call(kernel_name, kernel_source, arguments)
         if cmem_args is not None and not isinstance(cmem_args, Mapping):
             raise ConfigurationError(f"cmem_args must be a dict of name → numpy array, got {type(cmem_args).__name__}")
@@ -158,8 +159,8 @@ class TuningProblem:
         source = KernelSource.load(kernel_source)
         options = compiler_options_of(compiler_options)
         return cls(kernel_name, source, problem_size, tuple(arguments), MappingProxyType(dict(tune_params)),
-                   tuple(checked), tuple(grid_div), tuple(block_size_names) if block_size_names else None,
-                   smem_args, cmem_args, defines, options)
+                   tuple(checked), (grid_div_x, grid_div_y, grid_div_z),
+                   tuple(block_size_names) if block_size_names else None, smem_args, cmem_args, defines, options)
 
     @property
     def block_names(self) -> tuple[str, str, str]:

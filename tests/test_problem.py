@@ -24,7 +24,7 @@ def test_holds_the_call_checked_and_frozen():
     tune = {"block_size_x": [64, 128], "tile": [1, 2]}
     problem = TuningProblem.from_tune_kernel("axpy", SOURCE, N, arguments(), tune,
                                              restrictions="block_size_x * tile <= 128",
-                                             grid_div=(["block_size_x", "tile"], None, None),
+                                             grid_div_x=["block_size_x", "tile"],
                                              compiler_options=["-use_fast_math"])
     assert problem.kernel_name == "axpy" and problem.source.text == SOURCE
     assert problem.source.kind == "cuda" and problem.source.path is None
@@ -50,7 +50,7 @@ def test_its_space_is_the_space_of_the_loose_arguments():
     kwargs = dict(restrictions=["block_size_x * block_size_y <= 128"], smem_args={"size": "block_size_x * 4"},
                   block_size_names=["block_size_x", "block_size_y"])
     problem = TuningProblem.from_tune_kernel("axpy", SOURCE, (N, 8), arguments(), tune,
-                                             grid_div=(None, ["block_size_y"], None), **kwargs)
+                                             grid_div_y=["block_size_y"], **kwargs)
     assert enumerate_problem(problem) == enumerate_space(tune, (N, 8), grid_div_y=["block_size_y"], **kwargs)
 
 

@@ -53,3 +53,21 @@ def test_constants_reach_every_expression(tmp_path):
         ((128, 1), (4096, 2), (16, 2), 1024), ((128, 2), (4096, 4), (16, 2), 1024),
         ((256, 1), (4096, 2), (8, 2), 2048)]
     assert kw["gpu"] == "h100-sxm" and spec.api_kwargs(gpu="l4", power_limits="all")["power_limits"] == "all"
+
+
+def test_the_spec_builds_one_tuning_problem_with_the_same_space(tmp_path):
+    from flipflop.search.space import enumerate_problem
+
+    (tmp_path / "k.cu").write_text("")
+    (tmp_path / "k.toml").write_text(textwrap.dedent(SPEC))
+    spec = load_spec(tmp_path / "k.toml")
+    problem = spec.problem()
+    assert problem.kernel_name == "k" and problem.source.path == str(tmp_path / "k.cu")
+    assert problem.arguments[0].shape == (2, 4096) and list(problem.tune_params) == ["block_size_x", "block_size_y"]
+    _, _, size, _, tune = spec.positional()
+    kw = spec.api_kwargs()
+    loose = enumerate_space(tune, size, restrictions=kw["restrictions"], grid_div_x=kw["grid_div_x"],
+                            grid_div_y=kw["grid_div_y"], smem_args=kw["smem_args"])
+    assert [(c.params, c.block, c.grid, c.dynamic_shared_bytes) for c in enumerate_problem(problem).configs] == [
+        (c.params, c.block, c.grid, c.dynamic_shared_bytes) for c in loose.configs]
+    assert spec.target() == ("h100-sxm", None) and spec.target("l4", "all") == ("l4", "all")

@@ -41,8 +41,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from flipflop.conventions import as_int, evaluate
 from flipflop.errors import ConfigurationError
-from flipflop.search.space import as_int, evaluate
+from flipflop.problem import TuningProblem
 
 _TOP_KEYS = {"kernel_name", "kernel_source", "problem_size", "tune_params", "arguments", "restrictions",
              "grid_div_x", "grid_div_y", "grid_div_z", "block_size_names", "smem_size", "defines",
@@ -57,7 +58,8 @@ MAX_ARRAY_BYTES = 1 << 60  # past any GPU's memory; numpy's own shape arithmetic
 
 @dataclass(frozen=True)
 class Spec:
-    """A loaded spec; ``api_kwargs()`` gives the keyword arguments of ``flipflop.predict``."""
+    """A loaded spec; ``problem()`` gives its ``TuningProblem``, ``positional()`` and
+    ``api_kwargs()`` the arguments of ``flipflop.predict``."""
 
     path: Path
     kernel_name: str
@@ -94,8 +96,8 @@ class Spec:
         parts = [self._scoped(e) if isinstance(e, str) else (lambda p, e=e: e) for e in entries]
         return lambda params: math.prod(as_int(part(params), "grid divisor") for part in parts)
 
-    def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
-        """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
+    def _kernel_tuner_kwargs(self) -> dict[str, Any]:
+        """The spec's keyword arguments of ``kernel_tuner.tune_kernel``, its constants bound in."""
         smem = self.smem_size
         smem_args = None
         if isinstance(smem, str):
@@ -107,12 +109,24 @@ class Spec:
         if restrictions and self.constants:
             checks = [self._scoped(r) for r in restrictions]
             restrictions = lambda params: all(check(params) for check in checks)  # noqa: E731
-        return dict(gpu=gpu or self.gpu, power_limits=power_limits if power_limits is not None else self.power_limits,
-                    restrictions=restrictions, grid_div_x=self._grid_div(self.grid_div[0]),
+        return dict(restrictions=restrictions, grid_div_x=self._grid_div(self.grid_div[0]),
                     grid_div_y=self._grid_div(self.grid_div[1]), grid_div_z=self._grid_div(self.grid_div[2]),
                     block_size_names=list(self.block_size_names) if self.block_size_names else None,
                     smem_args=smem_args, defines=self.defines,
                     compiler_options=list(self.compiler_options) if self.compiler_options else None)
+
+    def target(self, gpu: str | None = None, power_limits: Any = None) -> tuple[str, Any]:
+        """The GPU and power limits to predict for: ``gpu``/``power_limits`` when given, else the spec's."""
+        return gpu or self.gpu, power_limits if power_limits is not None else self.power_limits
+
+    def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
+        """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
+        gpu, power_limits = self.target(gpu, power_limits)
+        return dict(gpu=gpu, power_limits=power_limits, **self._kernel_tuner_kwargs())
+
+    def problem(self) -> TuningProblem:
+        """The spec's ``TuningProblem``, which ``flipflop.api``'s ``*_problem`` functions take."""
+        return TuningProblem.from_tune_kernel(*self.positional(), **self._kernel_tuner_kwargs())
 
 
 def _need(data: dict, key: str, kind: type | tuple[type, ...], what: str) -> Any:
