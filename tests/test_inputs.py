@@ -399,3 +399,18 @@ def test_cache_writes_predictions_as_a_kernel_tuner_cache(tmp_path):
                                             {"block_size_x": [64, 128, 2048]}, cache=str(path) + ".json",
                                             simulation_mode=True, quiet=True)
     assert {r["block_size_x"] for r in results if "time" in r and not isinstance(r["time"], str)} >= {64, 128}
+
+
+def test_an_array_the_kernel_reads_as_other_words_is_a_stated_assumption():
+    """Issue 13: where a parameter is untyped bytes (the kernel reads it as integer/bit words), a
+    dtype of another width is taken as given and the results say so."""
+    import flipflop
+
+    source = ('extern "C" __global__ void copy_words(const unsigned int* in, unsigned int* out, int n) '
+              '{ int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) out[i] = in[i]; }')
+    n = 1 << 20
+    rows = flipflop.predict("copy_words", source, (n,), [np.zeros(n, np.float64), np.zeros(n, np.uint32), np.int32(n)],
+                           {"block_size_x": [256]})
+    notes = rows.metadata["analysis_notes"]
+    assert any("argument 0" in note and "float64" in note and "32-bit words" in note for note in notes)
+    assert not any("argument 1" in note for note in notes)

@@ -127,6 +127,30 @@ class KernelAnalysis:
                 sizes.setdefault(access.base_param, set()).add(int(element[1:]) // 8)
         return {name: frozenset(found) for name, found in sizes.items() if name not in other}
 
+    @functools.cached_property
+    def _word_sizes(self) -> dict[str, frozenset[int]]:
+        """Pointer parameter → element sizes of its global accesses that are bits or integers."""
+        sizes: dict[str, set[int]] = {}
+        for access in self.dataflow.accesses:
+            if access.base_param is None or access.space != "global" or access.tile is not None:
+                continue
+            element = next((m for m in reversed(access.instruction.modifiers) if _ELEMENT_TYPE.fullmatch(m)), None)
+            if element is not None and not element.startswith("f"):
+                sizes.setdefault(access.base_param, set()).add(int(element[1:]) // 8)
+        return {name: frozenset(found) for name, found in sizes.items()}
+
+    def _dtype_notes(self, arrays: dict[int, np.ndarray]) -> list[str]:
+        """The assumption made where an array's dtype is not what the kernel's bit or integer
+        accesses read: the kernel reinterprets the bytes, so the traffic follows the accesses."""
+        notes = []
+        for k, param in enumerate(self.function.params):
+            sizes = self._word_sizes.get(param.name)
+            if k + 1 in arrays and sizes and arrays[k + 1].dtype.itemsize not in sizes:
+                widths = "/".join(str(8 * size) for size in sorted(sizes))
+                notes.append(f"argument {k} ({param.name}): a {arrays[k + 1].dtype} array that the kernel reads as "
+                             f"{widths}-bit words; its bytes are taken as the kernel's")
+        return notes
+
     def _check_dtype(self, k: int, name: str, dtype: np.dtype) -> None:
         """An array whose dtype cannot be what a float-only parameter holds (float64 for a
         kernel that reads f32, int32 for one that reads floats) is an error; parameters also
@@ -192,7 +216,7 @@ class KernelAnalysis:
         env.update(params)
         env.update(self.shared_offsets)
         env[LOAD_ENV_KEY] = self._loader(arrays)
-        notes: list[str] = []
+        notes: list[str] = self._dtype_notes(arrays)
         memo: dict = {}
 
         trips: dict[int, np.ndarray] = {}

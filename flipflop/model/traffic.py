@@ -60,6 +60,7 @@ class _Group:
     array: str | None = None  # the pointer parameter the accesses go through (None: unknown)
     array_bytes: float | None = None  # that argument's size
     writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
+    merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
@@ -144,9 +145,11 @@ def memory_traffic(
         # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
         lines = a.lines_per_request if a.lines_per_request is not None else sectors
         global_wavefronts += reqs * max(lines, sectors / 4)
+        merged = 0.0
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes.
-            a_l1 *= profile.l2_partial_write_factor
+            merged = a_l1 * (profile.l2_partial_write_factor - 1.0)
+            a_l1 += merged
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
         # address (a broadcast) share its sector, so efficiency never exceeds 1.
         requested += min(thread_bytes, moved)
@@ -180,6 +183,7 @@ def memory_traffic(
                                  writes=a.op != "load")
         group = groups[key]
         group.at_l1 += a_l1
+        group.merged += merged
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
         # rows, planes), the analysis counted the sectors the block had not just read.
@@ -240,8 +244,9 @@ def memory_traffic(
     # An array is read from DRAM (and written to it) at most once per launch: accesses whose
     # footprints overlap (a stencil's halo rows, which the neighbouring blocks read as their
     # own rows) count the overlap as re-reads, which hit L2 as far as the working set fits.
+    to_dram = [max(0.0, a_l2 - g.merged) for a_l2, g in zip(to_l2, globals_)]
     firsts = [min(g.grid_fp, a_l2) if g.grid_fp is not None and not g.reread else 0.0
-              for a_l2, g in zip(to_l2, globals_)]
+              for a_l2, g in zip(to_dram, globals_)]
     per_array: dict[tuple, float] = {}
     for first, g in zip(firsts, globals_):
         if g.array_bytes:
@@ -250,7 +255,7 @@ def memory_traffic(
     scale = {(array, writes): min(1.0, size / total) if total > 0 else 1.0
              for (array, writes, size), total in per_array.items()}
     dram = dram_written = 0.0
-    for first, a_l2, g in zip(firsts, to_l2, globals_):
+    for first, a_l2, g in zip(firsts, to_dram, globals_):
         if g.grid_fp is None:
             group_dram = a_l2
         elif g.reread:
