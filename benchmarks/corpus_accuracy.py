@@ -205,6 +205,19 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
                 f"({fmt(n.get('regret_energy'), 3)}) | {fmt(100 * r['median_abs_energy_error'], 0)} % "
                 f"({fmt(100 * n['median_abs_energy_diff'], 1) + ' %' if n else '–'}) | {fmt(r['time_ratio_median'])} | "
                 f"{fmt(r['power_ratio_median'])} |")
+    counters_path = ROOT / "benchmarks" / "results" / "counters.json"
+    if counters_path.exists():
+        counted = json.loads(counters_path.read_text())
+        lines += ["", "## Hardware counters against the analysis", "",
+                  f"`python benchmarks/counters.py`: {counted['analysed']} launches profiled under Nsight Compute "
+                  "(`--clock-control none --cache-control none`, after a warm-up launch) against what the analysis "
+                  "and the traffic model predict for the same launch (`benchmarks/results/counters.json`; per kernel "
+                  "and worst offenders in `counters.txt`). Counters check the analysis; they never enter a prediction.",
+                  "", "| quantity | median relative error | target | launches |", "|---|---|---|---|"]
+        for name, q in counted["per_quantity"].items():
+            target = f"≤ {100 * q['target']:.0f} %" if q["target"] is not None else "–"
+            verdict = {True: " (met)", False: " (missed)"}.get(q["meets_target"], "")
+            lines.append(f"| {name} | {fmt(100 * q['median'], 1)} % | {target}{verdict} | {q['launches']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -3,8 +3,8 @@
     python benchmarks/counters.py [--csv CSV ...] [--manifest MANIFEST ...] [--gpu h200-sxm]
                                   [--out benchmarks/results/counters.json]
 
-(default: every benchmarks/data/h200/corpus_counters_run12*.csv, each with the
-corpus_counters_manifest_run12*.json of the same suffix)
+(default: every benchmarks/data/h200/corpus_run1*_counters.csv, each with the
+_counters_manifest.json beside it: H200 runs 14 and 15, benchmarks/data/h200/RUNS.md)
 
 Reads Nsight Compute's CSV (`ncu --csv --print-units base --metrics ...`, made by
 benchmarks/ground_truth/runs/run12_corpus.sh) and the launch manifest that
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.ground_truth.corpus_collect import join_ncu, parse_ncu_csv  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "h200"
-DEFAULT_CSV_GLOB = "corpus_counters_run12*.csv"  # one per part of run 12 (PART=1/2 → _p1of2)
+DEFAULT_CSV_GLOB = "corpus_run1*_counters.csv"  # runs 14 (held-out) and 15 (development)
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "counters.json"
 SECTOR_BYTES = 32
 
@@ -312,9 +312,13 @@ def _json_safe(value):
 
 
 def manifest_for(csv_path: Path) -> Path:
-    """The manifest written beside an ncu CSV: corpus_counters_X.csv → corpus_counters_manifest_X.json."""
-    return csv_path.with_name(csv_path.name.replace("corpus_counters_", "corpus_counters_manifest_", 1)
-                              .removesuffix(".csv") + ".json")
+    """The manifest written beside an ncu CSV: X_counters.csv → X_counters_manifest.json (runs 14-15;
+    run 12's scripts named them corpus_counters_X.csv → corpus_counters_manifest_X.json)."""
+    name = csv_path.name
+    if name.startswith("corpus_counters_"):
+        return csv_path.with_name(name.replace("corpus_counters_", "corpus_counters_manifest_", 1)
+                                  .removesuffix(".csv") + ".json")
+    return csv_path.with_name(name.removesuffix(".csv") + "_manifest.json")
 
 
 def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path], gpu: str,

@@ -115,6 +115,8 @@ def test_main_writes_json(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_all, "corpus", lambda: [kernel])
     out = tmp_path / "counters.json"
     assert counters.manifest_for(csv_path) == manifest_path
+    later = tmp_path / "corpus_run15_counters.csv"  # runs 14-15 name the manifest after the CSV
+    assert counters.manifest_for(later) == tmp_path / "corpus_run15_counters_manifest.json"
     assert counters.main(["--csv", str(csv_path), "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["analysed"] == 1 and data["runs"][0]["gpu"] == "NVIDIA H200"
