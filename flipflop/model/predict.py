@@ -3,11 +3,14 @@
 Time (per launch, at SM clock f) follows the structure of Hong & Kim's MWP/CWP model as the
 FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
 
-  T(f) = T_launch + ‖(T_sm(f), T_mem)‖_p + T_sync(f)
+  T(f) = T_launch + ‖(T_path(f) + T_mem, T_sm(f), T_dispatch, T_atomic)‖_p
 
-  T_sm   = n_b · max(C_issue / η_lat, C_pipe, C_shared, C_l1) / f   (busiest SM, cycles → s)
-  T_mem  = max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_bytes / BW_l2, Little's law: bytes × latency / bytes in flight)
-  T_sync = rounds · barriers · (c_bar / f + exposed memory latency / blocks per SM)
+  T_path = rounds · (ALU/barrier path / f + memory round trips · latency · R),
+  R = 1 + c·ln(warps per block)/√(round trips)   (a block's slot frees with its slowest warp);
+  the path and T_mem add (loaded latency in Little's law), docs/model.md "Loaded latency".
+
+  T_sm   = n_b · max(C_issue, C_pipe, C_l1, C_l2port) / f   (busiest SM, cycles → s)
+  T_mem  = n_b · max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_bytes / BW_l2) per block
 
 Power (board power while the kernel runs back to back):
 
