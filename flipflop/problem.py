@@ -115,6 +115,7 @@ class KernelSource:
     def load(cls, kernel_source: str | os.PathLike) -> "KernelSource":
         """Read ``kernel_source``, a file path or the source text (``load_kernel_source``)."""
         text, kind = load_kernel_source(kernel_source)  # type: ignore[arg-type]
+        # Source text comes back as the very string given; a file's text is a new string.
         given_text = isinstance(kernel_source, str) and text is kernel_source
         return cls(text, kind, None if given_text else kernel_source)  # type: ignore[arg-type]
 
