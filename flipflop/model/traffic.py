@@ -156,7 +156,13 @@ def memory_traffic(
         global_requests += reqs
         if a.op == "atomic" and a.footprint_bytes:
             addresses = max(1.0, a.footprint_bytes / a.bytes)
-            atomic_contention = max(atomic_contention, a.executions_per_thread * threads / addresses)
+            # A warp whose lanes all name one address sends L2 one combined operation (the
+            # calibration times exactly that: one atomic per warp on one address). Only where
+            # every thread executes it: a guarded atomic (thread 0 of a block) has one lane a warp.
+            uniform = a.affine and a.stride_bytes.get("x") == 0 and a.executions_per_thread >= 1 and (
+                features.block[0] >= profile.warp_size or a.stride_bytes.get("y") == 0)
+            operations = a.executions_per_thread * (warps if uniform else threads)
+            atomic_contention = max(atomic_contention, operations / addresses)
         if a.op == "load":
             load_executions += a.executions_per_thread
             loads_by_depth[a.loop_depth] = loads_by_depth.get(a.loop_depth, 0) + 1
