@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from flipflop.errors import CompileError, ConfigurationError, FlipflopError
+from flipflop.errors import CompileError, ConfigurationError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
 from flipflop.problem import TuningProblem
