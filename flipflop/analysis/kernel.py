@@ -112,32 +112,30 @@ class KernelAnalysis:
         return env, arrays
 
     @functools.cached_property
-    def _float_sizes(self) -> dict[str, frozenset[int]]:
-        """Pointer parameter → element sizes of its global accesses, for the parameters that
-        are only ever accessed as floats (ld.global.f32, atom.add.f64, ...)."""
-        sizes: dict[str, set[int]] = {}
-        other: set[str] = set()
+    def _element_types(self) -> dict[str, frozenset[tuple[str, int]]]:
+        """Pointer parameter → (kind, bytes) of its global accesses: ("f", 4) for ld.global.f32,
+        ("u", 1) for ld.global.u8; ("?", 0) where the element type is not plain (tiles, none)."""
+        types: dict[str, set[tuple[str, int]]] = {}
         for access in self.dataflow.accesses:
             if access.base_param is None or access.space != "global":
                 continue
             element = next((m for m in reversed(access.instruction.modifiers) if _ELEMENT_TYPE.fullmatch(m)), None)
-            if element is None or not element.startswith("f") or access.tile is not None:
-                other.add(access.base_param)
-            else:
-                sizes.setdefault(access.base_param, set()).add(int(element[1:]) // 8)
-        return {name: frozenset(found) for name, found in sizes.items() if name not in other}
+            plain = element is not None and access.tile is None
+            types.setdefault(access.base_param, set()).add((element[0], int(element[1:]) // 8) if plain else ("?", 0))
+        return {name: frozenset(found) for name, found in types.items()}
+
+    @functools.cached_property
+    def _float_sizes(self) -> dict[str, frozenset[int]]:
+        """Element sizes of the parameters only ever accessed as floats (ld.global.f32, atom.add.f64, ...)."""
+        return {name: frozenset(size for _, size in types) for name, types in self._element_types.items()
+                if all(kind == "f" for kind, _ in types)}
 
     @functools.cached_property
     def _word_sizes(self) -> dict[str, frozenset[int]]:
-        """Pointer parameter → element sizes of its global accesses that are bits or integers."""
-        sizes: dict[str, set[int]] = {}
-        for access in self.dataflow.accesses:
-            if access.base_param is None or access.space != "global" or access.tile is not None:
-                continue
-            element = next((m for m in reversed(access.instruction.modifiers) if _ELEMENT_TYPE.fullmatch(m)), None)
-            if element is not None and not element.startswith("f"):
-                sizes.setdefault(access.base_param, set()).add(int(element[1:]) // 8)
-        return {name: frozenset(found) for name, found in sizes.items()}
+        """Element sizes of the parameters' bit and integer accesses."""
+        found = {name: frozenset(size for kind, size in types if kind in "bsu")
+                 for name, types in self._element_types.items()}
+        return {name: sizes for name, sizes in found.items() if sizes}
 
     def _dtype_notes(self, arrays: dict[int, np.ndarray]) -> list[str]:
         """The assumption made where an array's dtype is not what the kernel's bit or integer
