@@ -186,10 +186,11 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
             f"{fmt(s['geomean_regret_energy'], 3)} (ceiling {fmt(c['geomean_regret_energy'], 3)}), worst "
             f"{fmt(s['worst_regret_energy'], 3)}, median absolute energy error "
             f"{fmt(100 * s['median_abs_energy_error'], 1)} % (pass-to-pass {fmt(100 * c['median_abs_energy_diff'], 1)} %), "
-            f"{s['unlaunchable_predicted']} unlaunchable configurations predicted.** Ceilings over the "
-            f"{c['cases']} cases with a second pass (the prediction on those: ρE "
-            f"{fmt(c['prediction_on_these_cases']['median_rho_energy'], 3)}, ρT "
-            f"{fmt(c['prediction_on_these_cases']['median_rho_time'], 3)}).",
+            f"{s['unlaunchable_predicted']} unlaunchable configurations predicted.** " + (
+                f"Ceilings over the {c['cases']} cases with a second pass (the prediction on those: ρE "
+                f"{fmt(c['prediction_on_these_cases']['median_rho_energy'], 3)}, ρT "
+                f"{fmt(c['prediction_on_these_cases']['median_rho_time'], 3)})." if c["cases"] else
+                "No case of this split has a second pass yet, so no ceiling (`benchmarks/data/h200/RUNS.md`)."),
             "",
             "| case | shapes | ρ E (ceiling) | ρ T (ceiling) | regret (ceiling) | abs E err (pass Δ) | T pred/meas | P pred/meas |",
             "|---|---|---|---|---|---|---|---|",
