@@ -462,6 +462,10 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
             # Each case gets all the time left: a cut run loses whole cases at its end rather than
             # the largest blocks of every case (run 14 lost those, which biases every ranking).
             case_budget_s = max(0.0, args.budget_s - (time.time() - started_at))
+            if case_budget_s <= 0:
+                print(f"{case.name}: budget spent, not measured (a later call with the same output resumes it)",
+                      flush=True)
+                continue
             path = single_path or args.out / f"{case.name.replace('@', '_').replace('/', '_')}.jsonl"
             if case.name in done_cases(read_jsonl(path), pass_index):
                 continue
