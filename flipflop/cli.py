@@ -322,7 +322,7 @@ def _gpus(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _calibrate(args: argparse.Namespace, out: TextIO) -> int:
-    from flipflop.hardware import calibrate
+    from flipflop.measure import calibrate
     args.argv = sys.argv[2:]
     return EXIT_ERROR if calibrate.run(args) else 0  # it has printed its one-line error
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from flipflop.hardware.calibrate import microbenchmarks as mb
+from flipflop.measure.calibrate import microbenchmarks as mb
 
 
 @pytest.fixture(scope="module")

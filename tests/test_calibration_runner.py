@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from flipflop.hardware.calibrate import microbenchmarks as mb
-from flipflop.hardware.calibrate import raw_path_for
 from flipflop.hardware.calibrate.fit import fit_profile
-from flipflop.hardware.calibrate.runner import (
+from flipflop.hardware.profile import load_profile
+from flipflop.measure.calibrate import microbenchmarks as mb
+from flipflop.measure.calibrate import raw_path_for
+from flipflop.measure.calibrate.runner import (
     CalibrationDevice,
     Load,
     RawWriter,
@@ -22,7 +23,6 @@ from flipflop.hardware.calibrate.runner import (
     run_calibration,
     work_per_launch,
 )
-from flipflop.hardware.profile import load_profile
 
 BASE = Path(__file__).parent / "fixtures" / "calibration" / "h100_datasheet_base.json"
 CLOCK_MHZ = 1980.0
@@ -259,7 +259,7 @@ def test_raw_writer_replaces_the_file_atomically(tmp_path: Path):
 
 
 def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeypatch):
-    from flipflop.hardware.calibrate import main_calibrate, runner
+    from flipflop.measure.calibrate import main_calibrate, runner
 
     monkeypatch.setattr(runner, "CupyDevice", FakeDevice)
     out = tmp_path / "gpu.json"
@@ -275,7 +275,7 @@ def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeyp
 def test_main_calibrate_without_cupy_is_a_one_line_error(tmp_path: Path, monkeypatch, capsys):
     import builtins
 
-    from flipflop.hardware.calibrate import main_calibrate
+    from flipflop.measure.calibrate import main_calibrate
 
     real_import = builtins.__import__
 
@@ -300,3 +300,15 @@ def test_a_broken_benchmark_is_recorded_and_the_run_goes_on(tmp_path: Path):
     assert raw["complete"] is True
     assert raw["errors"] == [{"name": "sfu_sin", "error": "AttributeError: no such thing"}]
     assert "sfu_sin" not in {p["name"] for p in raw["points"]} and "sfu_ex2" in {p["name"] for p in raw["points"]}
+
+
+@pytest.mark.parametrize("module", ["runner", "scheduling"])
+def test_former_module_paths_still_run_the_measure_stage_commands(module: str):
+    """Recorded run scripts and profile provenance name flipflop.hardware.calibrate.*."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", f"flipflop.hardware.calibrate.{module}", "--help"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "--out" in done.stdout

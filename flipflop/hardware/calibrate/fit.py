@@ -447,7 +447,7 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base", help="profile supplying unmeasured fields (default: the bundled one of this GPU)")
     parser.add_argument("--note", action="append", default=[], help="a note for provenance (repeatable)")
     parser.add_argument("--scheduling", help="scheduling costs measured separately "
-                        "(python -m flipflop.hardware.calibrate.scheduling), merged into the raw numbers")
+                        "(python -m flipflop.measure.calibrate.scheduling), merged into the raw numbers")
     return parser
 
 

@@ -1,4 +1,5 @@
-"""`flipflop calibrate`: micro-benchmarks on a GPU (runner.py) fitted into a GpuProfile (fit.py).
+"""`flipflop calibrate`: micro-benchmarks on a GPU (runner.py, scheduling.py) fitted into a
+GpuProfile (flipflop.hardware.calibrate.fit).
 
 The raw numbers are written beside the profile (``PROFILE.raw.json``) as they are measured,
 so a cut-off run keeps its data and the fit can be redone offline with
@@ -34,7 +35,7 @@ def raw_path_for(profile_path: str | Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     """Calibrate, fit, write the profile; a one-line error and status 1 on expected failures."""
     from flipflop.hardware.calibrate.fit import fit_profile
-    from flipflop.hardware.calibrate.runner import run_calibration
+    from flipflop.measure.calibrate.runner import run_calibration
     from flipflop.hardware.profile import load_profile
 
     try:

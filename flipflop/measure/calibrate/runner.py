@@ -1,16 +1,16 @@
 """Runs the calibration micro-benchmarks on a GPU and records the raw numbers as JSON.
 
-This is the measurement side of calibration, so, as a documented exception to the stage
-order, it imports ``flipflop.measure`` (NVML monitor, steady-power protocol, power-limit
-guard) lazily inside the functions that touch a GPU. Everything GPU-specific sits behind
-`CalibrationDevice`: `CupyDevice` drives a real GPU through CuPy, and tests drive the same
-runner logic with a fake. The fit (fit.py) turns the raw JSON into a GpuProfile offline.
+This is the measurement side of calibration: it sits in the measure stage beside the NVML
+monitor, steady-power protocol and power-limit guard it uses, imported lazily inside the
+functions that touch a GPU. Everything GPU-specific sits behind `CalibrationDevice`:
+`CupyDevice` drives a real GPU through CuPy, and tests drive the same runner logic with a
+fake. The fit (flipflop.hardware.calibrate.fit) turns the raw JSON into a GpuProfile offline.
 
 Read-only by default: the power limit, clocks and modes are never touched unless
 ``set_power_limits`` is given (root, users' own machines), and then the original limit is
 restored on every exit path by flipflop.measure.powerlimit.power_limit.
 
-    PYTHONPATH=. python3 -m flipflop.hardware.calibrate.runner --out calib_raw.json
+    python -m flipflop.measure.calibrate.runner --out calib_raw.json
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from flipflop.errors import FlipflopError, MeasurementError
-from flipflop.hardware.calibrate import microbenchmarks as mb
+from flipflop.measure.calibrate import microbenchmarks as mb
 
 RAW_SCHEMA = "flipflop-calibration-raw/1"
 
@@ -125,7 +125,7 @@ class CalibrationDevice(ABC):
     @abstractmethod
     def scheduling(self) -> dict[str, Any]:
         """Block dispatch, same-address atomic and partial-sector write costs
-        (flipflop.hardware.calibrate.scheduling)."""
+        (flipflop.measure.calibrate.scheduling)."""
 
     @abstractmethod
     def power_limit(self, watts: float):
@@ -601,7 +601,7 @@ class CupyDevice(CalibrationDevice):
 
     @_cuda_errors
     def time_ms(self, load: Load, iters: int, launches: int) -> float:
-        from flipflop.hardware.calibrate.scheduling import event_median_ms
+        from flipflop.measure.calibrate.scheduling import event_median_ms
 
         def before() -> None:
             if load.flush_l2:
@@ -654,7 +654,7 @@ class CupyDevice(CalibrationDevice):
 
     @_cuda_errors
     def scheduling(self) -> dict[str, Any]:
-        from flipflop.hardware.calibrate.scheduling import measure_scheduling
+        from flipflop.measure.calibrate.scheduling import measure_scheduling
 
         return measure_scheduling()
 
@@ -716,7 +716,7 @@ def _git_commit() -> str | None:
 
 
 def create_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m flipflop.hardware.calibrate.runner",
+    parser = argparse.ArgumentParser(prog="python -m flipflop.measure.calibrate.runner",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, help="raw JSON to write (no fit; see fit.py)")
     parser.add_argument("--quick", action="store_true", help="shorter windows, fewer sweep points")

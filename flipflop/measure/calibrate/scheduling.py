@@ -4,7 +4,7 @@ address, and the L2 cost of sectors written only in part. Times only (CUDA event
 power. Read-only: nothing on the GPU is set. `flipflop calibrate` runs them (raw["scheduling"]);
 alone:
 
-    python -m flipflop.hardware.calibrate.scheduling --out scheduling_raw.json
+    python -m flipflop.measure.calibrate.scheduling --out scheduling_raw.json
 """
 from __future__ import annotations
 
