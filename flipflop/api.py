@@ -20,8 +20,8 @@ from flipflop.hardware.registry import resolve_profile
 from flipflop.problem import TuningProblem
 from flipflop.report.savings import measurement_avoided
 from flipflop.report.progress import VariantProgress
-from flipflop.search.builds import BuildCache, arguments_key, prebuild, variant_builder
-from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space
+from flipflop.search.builds import BuildCache, arguments_key, build_variants, prebuild
+from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space, plan_space
 from flipflop.search.recommend import Recommendation, recommend_from
 from flipflop.search.space import enumerate_problem, evaluate
 
@@ -193,23 +193,21 @@ def _evaluate(problem: TuningProblem, gpu: str, limits: Any
     options = problem.compiler_options
     args_key = arguments_key(arguments)
 
-    def check(v: Any) -> None:
-        check_arguments(v.kernel, v.params, arguments)
-        if problem.cmem_args:
-            check_cmem_args(v.kernel, v.ptx, problem.cmem_args)
-
-    variant = variant_builder(text, kernel_name, profile.arch, options, args_key, BUILD_CACHE,
-                              check)
-
-    def prepare(launches: dict) -> None:
-        with VariantProgress() as progress:
-            prebuild(text, kernel_name, profile.arch, options, launches, arguments, args_key, BUILD_CACHE, progress)
-
     all_limits = sorted(set(requested) | {float(profile.power_limit_default_w)})
     # A template kernel name's arguments can name defines too (reduce<block_size_x>).
+    plan = plan_space(space, profile, f"{text}\n{kernel_name}" if kind == "cuda" else None)
     try:
-        ev = evaluate_space(space, profile, all_limits, lambda key: KernelBuild(*variant(key)),
-                            f"{text}\n{kernel_name}" if kind == "cuda" else None, arguments, prepare)
+        with VariantProgress() as progress:
+            prebuild(text, kernel_name, profile.arch, options, plan.launches, arguments, args_key, BUILD_CACHE,
+                     progress)
+        builds = build_variants(text, kernel_name, profile.arch, options, plan.variants, args_key, BUILD_CACHE)
+        # The kernel's parameters are those of every variant: one check of the arguments serves all.
+        first = next((b.compiled for b in builds.values() if isinstance(b, KernelBuild)), None)
+        if first is not None:
+            check_arguments(first.kernel, first.params, arguments)
+            if problem.cmem_args:
+                check_cmem_args(first.kernel, first.ptx, problem.cmem_args)
+        ev = evaluate_space(plan, builds, profile, all_limits, arguments)
     except CompileError as error:  # name the user's file, not the text's stand-in name
         raise CompileError(with_source_name(str(error), problem.source.path)) from None
     ev = dataclasses.replace(ev, dropped=tuple(dataclasses.replace(d, reason=with_source_name(d.reason,

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import pickle
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
@@ -32,9 +32,11 @@ from flipflop.errors import CompileError, FlipflopError
 from flipflop.frontend.cache import cache_key, read_cache_bytes, write_cache_bytes
 from flipflop.frontend.ir import Param
 from flipflop.frontend.resources import Resources
+from flipflop.search.evaluate import Defines, KernelBuild, Launch
 
 ARGUMENT_SAMPLE = 4096   # elements of each array hashed for the features cache key
 PARALLEL_MIN_VARIANTS = 4
+COMPILE_THREADS = 8  # threads of build_variants' in-process compiles
 SHARES_PER_CORE = 4  # batched NVRTC calls per core
 FEATURES_MAX = 200_000
 # Raise when what a cached variant or LaunchFeatures means changes without a change to the
@@ -46,9 +48,6 @@ _VERSIONED_CODE = ("frontend", "analysis", "search/builds.py")
 # ptxas merges modules into one run to save its start-up (~12 ms); past this size a module gains
 # nothing from that and is assembled in the worker that analyses it, in parallel.
 MERGE_MAX_PTX_CHARS = 20_000
-
-Defines = tuple[tuple[str, str], ...]
-Launch = tuple[tuple[int, int, int], tuple[int, int, int], int]  # block, grid, dynamic shared bytes
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,7 +296,7 @@ def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
     assembling a small kernel); then parsing, analysis (the large modules' ptxas too) and
     the launches' features, once per distinct PTX, largest first so that the long ones do
     not finish last. With one core only the two compile phases run ahead. Fills ``cache``;
-    ``variant_builder`` then finds everything there.
+    ``build_variants`` then finds everything there.
     """
     from flipflop.frontend.ptxas import prefetch_resources
 
@@ -366,16 +365,15 @@ def prebuild(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
                     cache.store_features(features_key(variant, launch, args_key), features)
 
 
-def variant_builder(source: str, kernel_name: str, arch: str, options: tuple[str, ...], args_key: tuple,
-                    cache: BuildCache, on_first: Callable[[Variant], None]
-                    ) -> Callable[[Defines], tuple[Variant, CachedAnalysis]]:
-    """``build(defines) -> (variant, analysis)`` through ``cache``; raises CompileError.
+def build_variants(source: str, kernel_name: str, arch: str, options: tuple[str, ...],
+                   variants: Sequence[Defines], args_key: tuple, cache: BuildCache
+                   ) -> dict[Defines, KernelBuild | CompileError]:
+    """Each variant (its defines) compiled and analysed through ``cache``, or the CompileError
+    that stopped it; what ``prebuild`` put in the cache is taken from there.
 
-    ``on_first`` is called with the first variant built (to check the arguments once).
+    Uncached compiles run in a thread pool: NVRTC releases the GIL and ptxas is a subprocess.
     """
-    checked: list[bool] = []
-
-    def build(defines: Defines) -> tuple[Variant, CachedAnalysis]:
+    def build(defines: Defines) -> KernelBuild | CompileError:
         key = (source, kernel_name, arch, defines, options)
         variant = cache.variant(key)
         if variant is None:
@@ -391,11 +389,10 @@ def variant_builder(source: str, kernel_name: str, arch: str, options: tuple[str
                         cache.analyses.setdefault(variant.ptx_key, analysis)
             cache.store_variant(key, variant)
         if isinstance(variant, CompileError):
-            raise variant
-        if not checked:
-            on_first(variant)
-            checked.append(True)
-        return variant, CachedAnalysis(variant, args_key, cache,
-                                       lambda: _analyse(_compile(source, kernel_name, arch, defines, options)))
+            return variant
+        return KernelBuild(variant, CachedAnalysis(variant, args_key, cache,
+                                                   lambda: _analyse(_compile(source, kernel_name, arch, defines,
+                                                                             options))))
 
-    return build
+    with ThreadPoolExecutor(max_workers=min(COMPILE_THREADS, max(1, len(variants)))) as pool:
+        return dict(zip(variants, pool.map(build, variants)))

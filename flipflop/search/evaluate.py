@@ -1,19 +1,19 @@
-"""Evaluate a whole configuration space: compile, check launch limits, analyse, predict.
+"""Evaluate a whole configuration space: check launch limits, then predict from built variants.
 
-Compilation and analysis are cached per distinct input: a configuration's compile key is
-only the ``#define`` lines whose names occur in the source as identifiers (a define the
-source never mentions cannot change the PTX), so a kernel that ignores, say, ``grid_size_x``
-is compiled once per distinct set of the macros it reads, and configurations that produce
-the same PTX share one analysis. Distinct compiles run in a thread pool (NVRTC releases the
-GIL; ptxas is a subprocess). The model is called once for all configurations and limits.
+`plan_space` gives each configuration that the GPU's block and grid limits allow its
+variant: only the ``#define`` lines whose names occur in the source as identifiers (a define
+the source never mentions cannot change the PTX), so a kernel that ignores, say,
+``grid_size_x`` is compiled once per distinct set of the macros it reads. The caller builds
+those variants (``flipflop.search.builds``: cached, configurations that produce the same PTX
+share one analysis) and hands them to `evaluate_space`, which drops what the resources do not
+allow and calls the model once for all configurations and limits.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -26,10 +26,12 @@ from flipflop.search.constraints import Dropped, resource_problem, shape_problem
 from flipflop.search.pareto import pareto_mask
 from flipflop.search.space import Config, Space
 
-COMPILE_THREADS = 8
 _LOCAL_INCLUDE = re.compile(r'^\s*#\s*include\s*"', re.MULTILINE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _TOO_MUCH_SHARED = "too much shared data"
+
+Defines = tuple[tuple[str, str], ...]
+Launch = tuple[tuple[int, int, int], tuple[int, int, int], int]  # block, grid, dynamic shared bytes
 
 
 @dataclass(frozen=True)
@@ -79,25 +81,34 @@ class KernelBuild:
     analysis: Any
 
 
-def evaluate_space(
-    space: Space,
-    profile: GpuProfile,
-    power_limits_w: Sequence[float],
-    build: Callable[[tuple[tuple[str, str], ...]], KernelBuild],
-    source: str | None,
-    arguments: Sequence[Any],
-    prepare: Callable[[dict[tuple, list[tuple]]], None] | None = None,
-) -> Evaluated:
-    """Predict every configuration of ``space`` at every power limit.
+@dataclass(frozen=True)
+class SpacePlan:
+    """A space's configurations that the GPU's launch limits allow, each with the variant
+    (its relevant defines) it needs, and the configurations already dropped."""
 
-    ``build(defines)`` compiles and analyses one variant (cached by the caller); ``source``
-    is the CUDA text used to find which defines matter (None for PTX input: one variant).
-    ``prepare(launches by defines)``, if given, runs first (e.g. to build variants in parallel).
-    Configurations the GPU cannot launch become ``Dropped`` records; if none is left,
-    ConfigurationError says why the first few failed.
-    """
+    shaped: tuple[tuple[Config, Defines], ...]
+    dropped: tuple[Dropped, ...]
+
+    @property
+    def variants(self) -> list[Defines]:
+        """The distinct variants to build, in the order the configurations first need them."""
+        return list(dict.fromkeys(key for _, key in self.shaped))
+
+    @property
+    def launches(self) -> dict[Defines, list[Launch]]:
+        """Each variant's launches (block, grid, dynamic shared bytes), for building ahead."""
+        launches: dict[Defines, list[Launch]] = {key: [] for key in self.variants}
+        for config, key in self.shaped:
+            launches[key].append((config.block, config.grid, config.dynamic_shared_bytes))
+        return launches
+
+
+def plan_space(space: Space, profile: GpuProfile, source: str | None) -> SpacePlan:
+    """Drop what restrictions or the GPU's block and grid limits exclude, and give each other
+    configuration its variant: ``source`` is the CUDA text that says which defines matter
+    (None for PTX input: one variant)."""
     dropped: list[Dropped] = [Dropped(p, "excluded by restrictions") for p in space.restricted]
-    shaped: list[tuple[Config, tuple[tuple[str, str], ...]]] = []
+    shaped: list[tuple[Config, Defines]] = []
     for config in space.configs:
         problem = shape_problem(profile, config.block, config.grid)
         if problem:
@@ -105,22 +116,24 @@ def evaluate_space(
         else:
             key = relevant_defines(source, config.defines) if source is not None else ()
             shaped.append((config, key))
+    return SpacePlan(tuple(shaped), tuple(dropped))
 
-    keys = list(dict.fromkeys(key for _, key in shaped))
-    if prepare is not None:
-        launches: dict[tuple, list[tuple]] = {key: [] for key in keys}
-        for config, key in shaped:
-            launches[key].append((config.block, config.grid, config.dynamic_shared_bytes))
-        prepare(launches)
 
-    def attempt(key: tuple) -> KernelBuild | CompileError:
-        try:
-            return build(key)
-        except CompileError as error:
-            return error
+def evaluate_space(
+    plan: SpacePlan,
+    builds: Mapping[Defines, KernelBuild | CompileError],
+    profile: GpuProfile,
+    power_limits_w: Sequence[float],
+    arguments: Sequence[Any],
+) -> Evaluated:
+    """Predict every configuration of ``plan`` at every power limit.
 
-    with ThreadPoolExecutor(max_workers=min(COMPILE_THREADS, max(1, len(keys)))) as pool:
-        builds: dict[tuple, KernelBuild | CompileError] = dict(zip(keys, pool.map(attempt, keys)))
+    ``builds`` holds each of the plan's variants, compiled and analysed, or the CompileError
+    that stopped it (``flipflop.search.builds.build_variants``). Configurations the GPU cannot
+    launch become ``Dropped`` records; if none is left, ConfigurationError says why the first
+    few failed.
+    """
+    dropped = list(plan.dropped)
     compile_errors = [b for b in builds.values() if isinstance(b, CompileError)]
     if compile_errors and len(compile_errors) == len(builds) and not any(
             _TOO_MUCH_SHARED in str(e) for e in compile_errors):
@@ -131,7 +144,7 @@ def evaluate_space(
     resources: list[Resources] = []
     versions: dict[str, Any] = {}
     overruns: list[ArgumentSizeError] = []
-    for config, key in shaped:
+    for config, key in plan.shaped:
         variant = builds[key]
         if isinstance(variant, CompileError):
             reason = str(variant)
@@ -164,7 +177,7 @@ def evaluate_space(
     # What the analysis had to guess (unknown trip counts, data-dependent branches), so a
     # user knows which predictions rest on an estimate.
     versions["analysis_notes"] = sorted({note for f in features for note in f.notes})
-    versions["distinct_compiles"] = len(keys)
+    versions["distinct_compiles"] = len(builds)
     versions["distinct_ptx"] = len({hashlib.sha1(b.compiled.ptx.encode()).hexdigest()
                                     for b in builds.values() if isinstance(b, KernelBuild)})
     prediction = predict_launches(features, profile, list(power_limits_w))
