@@ -18,6 +18,7 @@ from flipflop.errors import CompileError, ConfigurationError
 from flipflop.hardware.profile import GpuProfile
 from flipflop.hardware.registry import resolve_profile
 from flipflop.problem import TuningProblem
+from flipflop.report.explain import explained
 from flipflop.report.savings import measurement_avoided
 from flipflop.report.progress import VariantProgress
 from flipflop.search.builds import BuildCache, arguments_key, build_variants, prebuild
@@ -448,7 +449,7 @@ def _recommended(problem: TuningProblem, options: Options) -> Recommendation:
         metadata["objective"] = _objective(rows, list(problem.tune_params), options)
     if options.cache is not None:
         metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, problem, options)
-    rec = recommend_from(ev, profile, problem.kernel_name, cols, default_col)
+    rec = explained(recommend_from(ev, profile, problem.kernel_name, cols, default_col), profile)
     avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
     return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
 

@@ -1,10 +1,13 @@
 """Recommendation picks and baselines on a synthetic evaluated space (no compiler, no model)."""
+import dataclasses
+
 import numpy as np
 
 from flipflop.frontend.resources import Resources
 from flipflop.hardware.profile import load_profile
 from flipflop.model.predict import Reasons
 from flipflop.search.evaluate import Evaluated
+from flipflop.report.explain import explained
 from flipflop.search.recommend import fixed_baseline_row, occupancy_baseline_row, recommend_from
 from flipflop.search.space import enumerate_space
 
@@ -36,7 +39,7 @@ def synthetic():
 
 def test_picks_and_savings():
     ev = synthetic()
-    rec = recommend_from(ev, H100, "k", np.array([0, 1]), default_column=0)
+    rec = explained(recommend_from(ev, H100, "k", np.array([0, 1]), default_column=0), H100)
     assert rec.energy_optimal.params == {"block_size_x": 64, "block_size_y": 4}
     assert rec.energy_optimal.power_limit_w == 400.0
     assert rec.time_optimal.params == {"block_size_x": 64, "block_size_y": 16}
@@ -72,6 +75,17 @@ def test_baseline_rows_for_1d():
 
 
 def test_energy_pick_explains_its_trade_off_against_the_fastest():
-    rec = recommend_from(synthetic(), H100, "k", np.array([0, 1]), default_column=0)
+    rec = explained(recommend_from(synthetic(), H100, "k", np.array([0, 1]), default_column=0), H100)
     assert "Against the time-optimal pick it runs 42% longer but uses 33% less energy" in rec.energy_optimal.why
     assert "its power limit lowers the clock to 1500 MHz" in rec.energy_optimal.why
+
+
+def test_search_gives_figures_and_report_gives_the_words():
+    bare = recommend_from(synthetic(), H100, "k", np.array([0, 1]), default_column=0)
+    assert all(not p.why for p in (bare.energy_optimal, bare.time_optimal, bare.balanced, bare.occupancy_baseline))
+    rec = explained(bare, H100)
+    assert rec.occupancy_baseline.why.startswith("64×16 (1024 threads) at 700 W")
+    assert "than the fixed 16×16 (256 threads)" in rec.time_optimal.why
+    assert dataclasses.replace(rec, energy_optimal=bare.energy_optimal, time_optimal=bare.time_optimal,
+                               balanced=bare.balanced, occupancy_baseline=bare.occupancy_baseline,
+                               fixed_256_baseline=bare.fixed_256_baseline) == bare

@@ -1,4 +1,5 @@
-"""Picks from the Pareto set, the baselines users would otherwise choose, and why.
+"""Picks from the Pareto set, the baselines users would otherwise choose, and the savings
+against them, as figures (``flipflop.report.explain`` says why in words).
 
 * energy-optimal: least predicted energy (ties: less time); time-optimal: least time (ties:
   less energy); balanced: the Pareto point nearest the utopia point (min time, min energy)
@@ -17,7 +18,7 @@ first in tune_params order is the one a user would have kept.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,16 +27,12 @@ from flipflop.hardware.profile import GpuProfile
 from flipflop.search.evaluate import Evaluated
 
 FIXED_BASELINE_THREADS = 256
-_BOUND_TEXT = {
-    "memory": "memory-bound: moving {dram} through DRAM sets its time",
-    "compute": "compute-bound: the SM pipelines set its time",
-    "latency": "latency-bound: too few requests in flight to hide memory or pipeline latency",
-}
 
 
 @dataclass(frozen=True)
 class Pick:
-    """One configuration at one power limit, with its predicted figures and explanation."""
+    """One configuration at one power limit, with its predicted figures and the reasons behind
+    them; ``why`` puts those in words (``flipflop.report.explain`` fills it in)."""
 
     role: str
     params: dict[str, Any]
@@ -73,18 +70,6 @@ class Recommendation:
         return asdict(self)
 
 
-def _shape_text(block: tuple[int, int, int]) -> str:
-    dims = [block[0], block[1]] + ([block[2]] if block[2] > 1 else [])
-    return "×".join(str(d) for d in dims) + f" ({block[0] * block[1] * block[2]} threads)"
-
-
-def _bytes_text(count: float) -> str:
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if count >= size:
-            return f"{count / size:.3g} {unit}"
-    return f"{count:.0f} B"
-
-
 def _squareness(block: tuple[int, int, int]) -> float:
     return abs(math.log2(block[0] / block[1]))
 
@@ -112,73 +97,18 @@ def fixed_baseline_row(ev: Evaluated, threads: int = FIXED_BASELINE_THREADS) -> 
     return min(rows, key=lambda i: (_squareness(ev.configs[i].block), -ev.configs[i].block[0], i))
 
 
-def explain(pick: Pick, profile: GpuProfile) -> str:
-    """A few sentences on why ``pick`` performs as predicted, from its Reasons."""
-    r = pick.reasons
-    text = [f"{_shape_text(pick.block)} at {pick.power_limit_w:.0f} W: {pick.time_ms:.4g} ms, "
-            f"{pick.power_w:.0f} W, {pick.energy_j:.4g} J per launch."]
-    text.append("It is " + _BOUND_TEXT.get(r["bound"], r["bound"]).format(dram=_bytes_text(r["dram_bytes"])) + ".")
-    coalescing = r["coalescing_efficiency"]
-    if coalescing > 1.0:
-        details = [f"threads of a warp share addresses, so each byte fetched serves {coalescing:.1f} requested bytes"]
-    else:
-        details = [f"global accesses use {100 * coalescing:.0f}% of the bytes they fetch"]
-    if r["bank_conflict_degree"] > 1.05:
-        details.append(f"shared-memory requests replay {r['bank_conflict_degree']:.1f}× from bank conflicts")
-    blocks = r["blocks_per_sm"]
-    details.append(f"occupancy is {100 * r['occupancy']:.0f}% ({r['warps_per_sm']} warps, {blocks} "
-                   f"block{'s' if blocks != 1 else ''} per SM, limited by {r['occupancy_limiter']})")
-    details.append(f"the grid runs in {r['waves']:.2f} waves with the last one {100 * r['tail_efficiency']:.0f}% full")
-    text.append(details[0][0].upper() + "; ".join(details)[1:] + ".")
-    if pick.sm_clock_mhz < profile.max_sm_clock_mhz - 1:
-        text.append(f"The {pick.power_limit_w:.0f} W limit holds the SM clock at {pick.sm_clock_mhz:.0f} MHz "
-                    f"(of {profile.max_sm_clock_mhz:.0f}), trading time for power.")
-    else:
-        text.append(f"The SM clock stays at {pick.sm_clock_mhz:.0f} MHz under this limit.")
-    return " ".join(text)
-
-
-def _saving(pick: Pick, base: Pick | None) -> dict[str, float]:
+def saving(pick: Pick, base: Pick | None) -> dict[str, float]:
+    """``pick``'s energy saving and time change against ``base``, in percent (empty without one)."""
     if base is None:
         return {}
     return {"energy_saving_pct": 100 * (1 - pick.energy_j / base.energy_j),
             "time_change_pct": 100 * (pick.time_ms / base.time_ms - 1)}
 
 
-def _with_comparison(pick: Pick, profile: GpuProfile, occ: Pick, fixed: Pick | None) -> Pick:
-    why = explain(pick, profile)
-    comparisons = []
-    for base, name in ((occ, "the occupancy heuristic's"), (fixed, "the fixed")):
-        if base is None or (base.params == pick.params and base.power_limit_w == pick.power_limit_w):
-            continue
-        s = _saving(pick, base)
-        comparisons.append(f"{abs(s['energy_saving_pct']):.0f}% {'less' if s['energy_saving_pct'] >= 0 else 'more'} "
-                           f"energy and {abs(s['time_change_pct']):.0f}% {'more' if s['time_change_pct'] >= 0 else 'less'} "
-                           f"time than {name} {_shape_text(base.block)}")
-    if comparisons:
-        why += " Predicted: " + "; ".join(comparisons) + "."
-    return replace(pick, why=why)
-
-
-def _trade_off(energy_pick: Pick, time_pick: Pick) -> str:
-    """Why the energy-optimal pick is not the fastest: what it gives up and what it saves."""
-    if energy_pick.params == time_pick.params and energy_pick.power_limit_w == time_pick.power_limit_w:
-        return " It is also the fastest configuration."
-    slower = 100 * (energy_pick.time_ms / time_pick.time_ms - 1)
-    saved = 100 * (1 - energy_pick.energy_j / time_pick.energy_j)
-    causes = []
-    if energy_pick.params != time_pick.params:
-        causes.append(f"its shape draws {energy_pick.power_w:.0f} W instead of {time_pick.power_w:.0f} W")
-    if energy_pick.sm_clock_mhz < time_pick.sm_clock_mhz - 1:
-        causes.append(f"its power limit lowers the clock to {energy_pick.sm_clock_mhz:.0f} MHz")
-    because = f" because {' and '.join(causes)}" if causes else ""
-    return (f" Against the time-optimal pick it runs {slower:.0f}% longer but uses {saved:.0f}% less energy"
-            f"{because}.")
-
-
 def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.ndarray,
                    default_column: int) -> Recommendation:
-    """Build the recommendation from predictions over the requested power-limit ``columns``.
+    """Build the recommendation from predictions over the requested power-limit ``columns``
+    (the picks' ``why`` left empty for ``flipflop.report.explain.explained``).
 
     ``default_column`` indexes the profile's default limit (the baselines' limit) in ``ev``.
     """
@@ -194,23 +124,21 @@ def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.
     fixed = _pick(ev, fixed_row, default_column, "fixed 256 threads") if fixed_row is not None else None
 
     def chosen(i: int, role: str) -> Pick:
-        return _with_comparison(_pick(ev, int(rows[i]), int(cols[i]), role), profile, occ, fixed)
+        return _pick(ev, int(rows[i]), int(cols[i]), role)
 
     energy_pick, time_pick, balanced_pick = chosen(energy_i, "energy-optimal"), chosen(time_i, "time-optimal"), \
         chosen(balanced_i, "balanced")
-    energy_pick = replace(energy_pick, why=energy_pick.why + _trade_off(energy_pick, time_pick))
     savings = {}
     for pick, name in ((energy_pick, "energy_optimal"), (balanced_pick, "balanced"), (time_pick, "time_optimal")):
-        savings[f"{name}_vs_occupancy"] = _saving(pick, occ)
+        savings[f"{name}_vs_occupancy"] = saving(pick, occ)
         if fixed is not None:
-            savings[f"{name}_vs_fixed_256"] = _saving(pick, fixed)
+            savings[f"{name}_vs_fixed_256"] = saving(pick, fixed)
     front = tuple(_pick(ev, int(r), int(c), "pareto") for r, c in sorted(zip(rows, cols), key=lambda rc: (
         ev.time_ms[rc], ev.energy_j[rc])))
     evaluated = len(ev.configs) * len(columns)
     return Recommendation(
         kernel=kernel, gpu=profile.name, energy_optimal=energy_pick, time_optimal=time_pick, balanced=balanced_pick,
-        occupancy_baseline=replace(occ, why=explain(occ, profile)),
-        fixed_256_baseline=None if fixed is None else replace(fixed, why=explain(fixed, profile)),
+        occupancy_baseline=occ, fixed_256_baseline=fixed,
         savings=savings, pareto=front, configurations=evaluated, dropped=len(ev.dropped),
         search_space_reduction=1 - len(front) / evaluated,
     )
