@@ -113,7 +113,6 @@ def fit_power(cases: dict[str, list[tuple]], profile) -> dict:
 
 
 def score(cases: dict[str, list[tuple]], profile) -> dict:
-    model._TERMS_CACHE.clear()
     per_case = []
     for pairs in cases.values():
         prediction = model.predict_launches([f for f, _ in pairs], profile)

@@ -23,7 +23,6 @@ launch = P · T. docs/model.md gives the sources of each term.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -186,26 +185,6 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
 
-# Launch facts and profiles are immutable and reused across calls (the search caches both),
-# so their terms are memoised by identity; each entry holds its keys alive, so an id cannot
-# be reused while its entry exists.
-_TERMS_CACHE: "OrderedDict[tuple[int, int], tuple[LaunchFeatures, GpuProfile, _Terms]]" = OrderedDict()
-_TERMS_CACHE_SIZE = 8192
-
-
-def _cached_terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
-    key = (id(f), id(profile))
-    hit = _TERMS_CACHE.get(key)
-    if hit is not None and hit[0] is f and hit[1] is profile:
-        _TERMS_CACHE.move_to_end(key)
-        return hit[2]
-    terms = _terms(f, profile)
-    _TERMS_CACHE[key] = (f, profile, terms)
-    if len(_TERMS_CACHE) > _TERMS_CACHE_SIZE:
-        _TERMS_CACHE.popitem(last=False)
-    return terms
-
-
 def _clock_grid_hz(profile: GpuProfile) -> np.ndarray:
     steps = max(1, int(round((profile.max_sm_clock_mhz - profile.min_sm_clock_mhz) / CLOCK_STEP_MHZ)))
     return np.linspace(profile.min_sm_clock_mhz, profile.max_sm_clock_mhz, steps + 1) * 1e6
@@ -217,7 +196,7 @@ def predict_launches(
     """Time, power and energy of each launch at each power limit (vectorised over both)."""
     _check_profile(profile)
     limits = np.asarray(power_limits_w if power_limits_w is not None else [profile.power_limit_default_w], float)
-    terms = [_cached_terms(f, profile) for f in features]
+    terms = [_terms(f, profile) for f in features]
     col = lambda name: np.array([getattr(t, name) for t in terms], float)[:, None]  # noqa: E731
 
     clocks = _clock_grid_hz(profile)[None, :]                    # (1, F)
