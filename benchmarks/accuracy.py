@@ -165,6 +165,7 @@ def markdown_table(sets: dict[str, dict], profile: str, status: str, ground_trut
         "On the H200 that is now the lent GPU: the third-party corpus (HeCBench, cuda-samples, Rodinia;",
         "development and held-out splits beside their noise ceilings) in `accuracy-corpus.md`, and these",
         "held-out sets measured again in `accuracy-h200.md`.",
+        *_h200_lines(),
         "",
         "Regret = measured energy of the predicted energy-optimal shape ÷ the measured optimum.",
         "Run-to-run noise of the measurements (two passes): energy ρ 0.99 (transpose_tiled), 0.93",
@@ -205,6 +206,32 @@ def markdown_table(sets: dict[str, dict], profile: str, status: str, ground_trut
                          f"{r['rho_time']:.2f} | {r['rho_power']:.2f} | {r['regret_energy']:.3f} | "
                          f"{r['top5_energy']:.2f} | {r['time_ratio_median']:.2f} | {r['power_ratio_median']:.2f} |")
     return "\n".join(lines) + "\n"
+
+
+def _h200_lines() -> list[str]:
+    """The H200 summaries (corpus splits, the held-out sets) beside their noise ceilings, from the
+    JSON that benchmarks/corpus_accuracy.py and benchmarks/noise_ceiling.py wrote."""
+    results = ROOT / "benchmarks" / "results"
+    lines = []
+    corpus_path, noise_path = results / "corpus_accuracy_h200.json", results / "noise_ceiling_h200.json"
+    if corpus_path.exists():
+        corpus = json.loads(corpus_path.read_text())
+        for split, label in (("heldout", "corpus held-out third"), ("dev", "corpus development two-thirds")):
+            s, c = corpus[split]["summary"], corpus[split]["summary"]["ceiling"]
+            ceiling = (f" (ceilings {c['median_rho_energy']:.3f} / {c['median_rho_time']:.3f} / "
+                       f"{c['geomean_regret_energy']:.3f})" if c["cases"] else " (no second pass yet)")
+            lines.append(f"- H200, {label} ({s['cases']} cases, {corpus['date']}): median ρ energy "
+                         f"{s['median_rho_energy']:.3f}, time {s['median_rho_time']:.3f}, regret "
+                         f"{s['geomean_regret_energy']:.3f}{ceiling}; median absolute energy error "
+                         f"{100 * s['median_abs_energy_error']:.1f} %.")
+    if noise_path.exists():
+        n = json.loads(noise_path.read_text())["summary"]
+        lines.append(f"- H200, the three held-out sets ({n['cases']} cases): median ρ energy "
+                     f"{n['prediction_median_rho_energy']:.3f}, time {n['prediction_median_rho_time']:.3f} "
+                     f"(ceilings {n['ceiling_median_rho_energy']:.3f} / {n['ceiling_median_rho_time']:.3f}); "
+                     f"median absolute energy error {100 * n['prediction_median_abs_energy_error']:.1f} % "
+                     f"(pass-to-pass {100 * n['ceiling_median_abs_energy_diff']:.1f} %).")
+    return [""] + lines if lines else []
 
 
 def _first_look_line(file: str, key: str) -> list[str]:
