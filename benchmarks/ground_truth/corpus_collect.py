@@ -359,6 +359,36 @@ def done_checks(records: list[dict]) -> dict[str, dict]:
     return {r["check"]: r for r in records if "check" in r}
 
 
+def config_key(config: dict, names) -> tuple:
+    """A configuration's identity within its case: its tunable parameters' values."""
+    return tuple((name, config.get(name)) for name in sorted(names))
+
+
+def _tunable_names(configs: list[dict]) -> list[str]:
+    return [k for k in configs[0] if k not in ("block", "grid", "shared_bytes")] if configs else []
+
+
+def measured_keys(paths, case_name: str, pass_index: int, names) -> set[tuple]:
+    """The configurations of this case measured (status ok) in this pass by earlier calls."""
+    done: set[tuple] = set()
+    for path in paths or ():
+        for r in read_jsonl(path):
+            if r.get("case") == case_name and r.get("pass") == pass_index and r.get("status") == "ok":
+                done.add(config_key(r, names))
+    return done
+
+
+def profiled_keys(paths, case_name: str, names) -> set[tuple]:
+    """The configurations of this case profiled under ncu by earlier calls (their manifests)."""
+    done: set[tuple] = set()
+    for path in paths or ():
+        if Path(path).exists():
+            for launch in json.loads(Path(path).read_text()).get("launches", []):
+                if launch.get("case") == case_name and launch.get("profiled"):
+                    done.add(config_key(launch.get("params", {}), names))
+    return done
+
+
 def done_cases(records: list[dict], pass_index: int) -> set[str]:
     """Cases with a result for this pass (or a failed-case line): not measured again on resume."""
     return {r["case"] for r in records if "header" not in r and r.get("pass") == pass_index and "case" in r}
@@ -389,13 +419,19 @@ def dry_run(kernels: list, args, out: TextIO) -> None:
     for kernel in kernels:
         case = kernel.case
         configs = corpus_launch_configs(case)
+        names = _tunable_names(configs)
         checks = check_configs(kernel.small)
-        counters = spread_configs(configs, args.counter_configs)
+        profiled = profiled_keys(args.skip_manifest, case.name, names)
+        counters = spread_configs([c for c in configs if config_key(c, names) not in profiled], args.counter_configs)
+        done = measured_keys(args.measured_from, case.name, args.first_pass, names)
+        configs = [c for c in configs if config_key(c, names) not in done] or configs[:0]
+        if not configs and not counters:
+            continue
         total_check += len(checks)
         total_measure += len(configs)
         total_counter += len(counters)
         shapes = " ".join("x".join(map(str, c["block"][:2])) for c in configs)
-        smem = sorted({c["shared_bytes"] for c in configs})
+        smem = sorted({c["shared_bytes"] for c in configs}) or [0]
         names = sorted({instantiated_name(case.kernel_name, c) for c in configs})
         print(f"{case.name}: {len(configs)} configs, check {len(checks)} "
               f"({' '.join('x'.join(map(str, c['block'][:2])) for c in checks)}), counters {len(counters)}, "
@@ -459,6 +495,11 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
         for kernel in kernels:
             case = kernel.case
             configs = corpus_launch_configs(case)
+            names = _tunable_names(configs)
+            earlier = measured_keys(args.measured_from, case.name, pass_index, names)
+            configs = [c for c in configs if config_key(c, names) not in earlier]
+            if not configs:
+                continue
             # Each case gets all the time left: a cut run loses whole cases at its end rather than
             # the largest blocks of every case (run 14 lost those, which biases every ranking).
             case_budget_s = max(0.0, args.budget_s - (time.time() - started_at))
@@ -538,7 +579,11 @@ def counters(kernels: list, args, metadata: dict) -> list[dict]:
         except Exception as error:
             print(f"counters {case.name}: arguments failed: {error}", flush=True)
             continue
-        for config in spread_configs(corpus_launch_configs(case), args.counter_configs):
+        configs = corpus_launch_configs(case)
+        names = _tunable_names(configs)
+        earlier = profiled_keys(args.skip_manifest, case.name, names)
+        configs = [c for c in configs if config_key(c, names) not in earlier]
+        for config in spread_configs(configs, args.counter_configs):
             params = {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
             entry = {"case": case.name, "kernel_name": case.kernel_name,
                      "instantiated": instantiated_name(case.kernel_name, config), "params": params,
@@ -715,6 +760,10 @@ def create_parser() -> argparse.ArgumentParser:
                         help="--counters: take the passed kernels from this JSONL's checks instead of checking")
     parser.add_argument("--checks-from", type=Path, action="append", default=None,
                         help="reuse the checks recorded in this JSONL (repeatable; missing files are skipped)")
+    parser.add_argument("--measured-from", type=Path, action="append", default=None,
+                        help="skip the configurations this JSONL measured (status ok) in the same pass (repeatable)")
+    parser.add_argument("--skip-manifest", type=Path, action="append", default=None,
+                        help="--counters: skip the configurations this earlier manifest profiled (repeatable)")
     parser.add_argument("--manifest", default=None, help=f"--counters: manifest file name in --out ({MANIFEST_FILE})")
     parser.add_argument("--dry-run", action="store_true", help="list configurations and time; run nothing")
     parser.add_argument("--started-at", type=float, default=None, help=argparse.SUPPRESS)
