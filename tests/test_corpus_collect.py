@@ -178,3 +178,14 @@ def test_parts_cover_the_corpus_once():
     loads = [sum(len(cc.corpus_launch_configs(k.case)) for k in part) for part in parts]
     assert max(loads) - min(loads) <= 32
     assert cc.part_of(kernels, "1/1") == kernels and cc.part_of(kernels, None) == kernels
+
+
+def test_join_ncu_drops_launches_the_cut_manifest_does_not_name():
+    """A timeout killed the run after ncu wrote a kernel's launches but before its manifest entry."""
+    manifest = _manifest()
+    manifest["launches"] = manifest["launches"][:4]  # the third configuration was never saved
+    shown = [("reduce6", (b, 1, 1), ((1 << 20) // b, 1, 1), _metrics(b)) for b in (32, 256)]
+    shown.append(("MatrixMulCUDA", (16, 16, 1), (126, 126, 1), _metrics(0)))
+    rows, mode = cc.join_ncu(cc.parse_ncu_csv(_ncu_csv(shown)), manifest)
+    assert mode == "filtered"
+    assert [r["params"]["block_size_x"] for r in rows] == [32, 256]

@@ -710,8 +710,8 @@ def _matches(ncu: dict, entry: dict) -> bool:
 def join_ncu(ncu_launches: list[dict], manifest: dict) -> tuple[list[dict], str]:
     """Pair ncu's launches with the manifest's profiled launches; returns (rows, mode).
 
-    mode "filtered": ncu saw only the NVTX-ranged launches (as many as profiled, or fewer when
-    cut short: paired in order); "all": ncu saw every launch, warm-ups included (paired in
+    mode "filtered": ncu saw only the NVTX-ranged launches (as many as profiled, fewer when cut
+    short, or more when the manifest was cut first: paired in order, the unnamed rest dropped); "all": ncu saw every launch, warm-ups included (paired in
     order, warm-ups dropped); "aligned": neither count fits (other kernels, a cut-short run
     without the filter): each ncu launch goes to the next manifest launch with its name, block
     and grid, and warm-ups are dropped. Every pair must agree on block and grid (and name)."""
@@ -724,6 +724,10 @@ def join_ncu(ncu_launches: list[dict], manifest: dict) -> tuple[list[dict], str]
     elif len(ncu_launches) == len(launches) and all(_matches(n, e) for n, e in zip(ncu_launches, launches)):
         mode = "all"
         pairs = [(n, e) for n, e in zip(ncu_launches, launches) if e.get("profiled")]
+    elif len(ncu_launches) > len(profiled) and all(_matches(n, e) for n, e in zip(ncu_launches, profiled)):
+        # A run killed by its timeout: ncu wrote launches of the kernel whose manifest entry was not
+        # saved yet; those trailing launches cannot be named, so they are dropped.
+        mode, pairs = "filtered", list(zip(ncu_launches, profiled))
     else:
         mode, pointer = "aligned", 0
         for n in ncu_launches:
