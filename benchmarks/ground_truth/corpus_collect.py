@@ -60,6 +60,8 @@ from flipflop.measure.launcher import (  # noqa: E402
 NVTX_RANGE = "ff_profile"
 DEFAULT_FILE = "corpus.jsonl"
 MANIFEST_FILE = "counters_manifest.json"
+# A configuration's launch geometry; every other key is a tunable parameter.
+LAUNCH_KEYS = ("block", "grid", "shared_bytes")
 # Seconds per checked configuration (compile on 16 cores, copies, launch, compare) and per
 # profiled configuration under ncu (replay passes for ten metrics, compile, warm-up).
 CHECK_S_PER_CONFIG = 0.3  # H200: 33 checks of 11 kernels in 8 s
@@ -81,7 +83,7 @@ def instantiated_name(kernel_name: str, params: dict[str, Any]) -> str:
     if "<" not in kernel_name:
         return kernel_name
     for name in sorted(params, key=len, reverse=True):
-        if name in ("block", "grid", "shared_bytes"):
+        if name in LAUNCH_KEYS:
             continue
         value = params[name]
         text = str(value).lower() if isinstance(value, bool) else str(value)
@@ -96,7 +98,7 @@ def shared_bytes(case: Case, params: dict[str, Any]) -> int:
     if not case.smem_args:
         return 0
     size = case.smem_args.get("size", 0)
-    tune = {k: v for k, v in params.items() if k not in ("block", "grid", "shared_bytes")}
+    tune = {k: v for k, v in params.items() if k not in LAUNCH_KEYS}
     if callable(size):
         size = size(tune)
     elif isinstance(size, str):
@@ -175,7 +177,7 @@ def compile_kernel(source: str, kernel_name: str, params: dict, grid) -> Any:
     expression is instantiated through name_expressions)."""
     import cupy
     name = instantiated_name(kernel_name, params)
-    tune = {k: v for k, v in params.items() if k not in ("block", "grid", "shared_bytes")}
+    tune = {k: v for k, v in params.items() if k not in LAUNCH_KEYS}
     code = source_with_defines(source, kernel_tuner_defines(tune, grid))
     if "<" in name:
         module = cupy.RawModule(code=code, options=COMPILE_OPTIONS, name_expressions=[name])
@@ -298,7 +300,7 @@ def check_kernel(kernel) -> dict:
     for config in configs:
         entry = {"block": list(config["block"]), "grid": list(config["grid"]),
                  "shared_bytes": config["shared_bytes"],
-                 "params": {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}}
+                 "params": {k: v for k, v in config.items() if k not in LAUNCH_KEYS}}
         try:
             result = _run_check_config(kernel, source, arguments, expected, config, poison=True)
             entry["poisoned"] = True
@@ -365,28 +367,32 @@ def config_key(config: dict, names) -> tuple:
 
 
 def _tunable_names(configs: list[dict]) -> list[str]:
-    return [k for k in configs[0] if k not in ("block", "grid", "shared_bytes")] if configs else []
+    return [k for k in configs[0] if k not in LAUNCH_KEYS] if configs else []
 
 
-def measured_keys(paths, case_name: str, pass_index: int, names) -> set[tuple]:
-    """The configurations of this case measured (status ok) in this pass by earlier calls."""
-    done: set[tuple] = set()
-    for path in paths or ():
-        for r in read_jsonl(path):
-            if r.get("case") == case_name and r.get("pass") == pass_index and r.get("status") == "ok":
-                done.add(config_key(r, names))
-    return done
+def not_done(configs: list[dict], done: list[dict]) -> list[dict]:
+    """The configurations whose tunable values no record in `done` has."""
+    names = _tunable_names(configs)
+    keys = {config_key(r, names) for r in done}
+    return [c for c in configs if config_key(c, names) not in keys]
 
 
-def profiled_keys(paths, case_name: str, names) -> set[tuple]:
-    """The configurations of this case profiled under ncu by earlier calls (their manifests)."""
-    done: set[tuple] = set()
-    for path in paths or ():
-        if Path(path).exists():
-            for launch in json.loads(Path(path).read_text()).get("launches", []):
-                if launch.get("case") == case_name and launch.get("profiled"):
-                    done.add(config_key(launch.get("params", {}), names))
-    return done
+def measured_before(records: list[dict], case_name: str, pass_index: int) -> list[dict]:
+    """Earlier calls' successful measurements of this case in this pass."""
+    return [r for r in records if r.get("case") == case_name and r.get("pass") == pass_index
+            and r.get("status") == "ok"]
+
+
+def profiled_before(launches: list[dict], case_name: str) -> list[dict]:
+    """Earlier manifests' profiled launches of this case, as their tunable values."""
+    return [l.get("params", {}) for l in launches if l.get("case") == case_name and l.get("profiled")]
+
+
+def read_earlier(args) -> None:
+    """Read --measured-from and --skip-manifest once (not once per case and pass)."""
+    args.measured = [r for path in args.measured_from or () for r in read_jsonl(path)]
+    args.profiled = [l for path in args.skip_manifest or () if path.exists()
+                     for l in json.loads(path.read_text()).get("launches", [])]
 
 
 def done_cases(records: list[dict], pass_index: int) -> set[str]:
@@ -419,12 +425,9 @@ def dry_run(kernels: list, args, out: TextIO) -> None:
     for kernel in kernels:
         case = kernel.case
         configs = corpus_launch_configs(case)
-        names = _tunable_names(configs)
         checks = check_configs(kernel.small)
-        profiled = profiled_keys(args.skip_manifest, case.name, names)
-        counters = spread_configs([c for c in configs if config_key(c, names) not in profiled], args.counter_configs)
-        done = measured_keys(args.measured_from, case.name, args.first_pass, names)
-        configs = [c for c in configs if config_key(c, names) not in done] or configs[:0]
+        counters = spread_configs(not_done(configs, profiled_before(args.profiled, case.name)), args.counter_configs)
+        configs = not_done(configs, measured_before(args.measured, case.name, args.first_pass))
         if not configs and not counters:
             continue
         total_check += len(checks)
@@ -494,10 +497,7 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
     for pass_index in pass_indices:
         for kernel in kernels:
             case = kernel.case
-            configs = corpus_launch_configs(case)
-            names = _tunable_names(configs)
-            earlier = measured_keys(args.measured_from, case.name, pass_index, names)
-            configs = [c for c in configs if config_key(c, names) not in earlier]
+            configs = not_done(corpus_launch_configs(case), measured_before(args.measured, case.name, pass_index))
             if not configs:
                 continue
             # Each case gets all the time left: a cut run loses whole cases at its end rather than
@@ -579,12 +579,9 @@ def counters(kernels: list, args, metadata: dict) -> list[dict]:
         except Exception as error:
             print(f"counters {case.name}: arguments failed: {error}", flush=True)
             continue
-        configs = corpus_launch_configs(case)
-        names = _tunable_names(configs)
-        earlier = profiled_keys(args.skip_manifest, case.name, names)
-        configs = [c for c in configs if config_key(c, names) not in earlier]
+        configs = not_done(corpus_launch_configs(case), profiled_before(args.profiled, case.name))
         for config in spread_configs(configs, args.counter_configs):
-            params = {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
+            params = {k: v for k, v in config.items() if k not in LAUNCH_KEYS}
             entry = {"case": case.name, "kernel_name": case.kernel_name,
                      "instantiated": instantiated_name(case.kernel_name, config), "params": params,
                      "block": list(config["block"]), "grid": list(config["grid"]),
@@ -711,20 +708,20 @@ def join_ncu(ncu_launches: list[dict], manifest: dict) -> tuple[list[dict], str]
     """Pair ncu's launches with the manifest's profiled launches; returns (rows, mode).
 
     mode "filtered": ncu saw only the NVTX-ranged launches (as many as profiled, fewer when cut
-    short, or more when the manifest was cut first: paired in order, the unnamed rest dropped); "all": ncu saw every launch, warm-ups included (paired in
-    order, warm-ups dropped); "aligned": neither count fits (other kernels, a cut-short run
+    short, or more when the manifest was cut first: paired in order, the unnamed rest dropped);
+    "all": ncu saw every launch, warm-ups included (paired in order, warm-ups dropped); "aligned": neither count fits (other kernels, a cut-short run
     without the filter): each ncu launch goes to the next manifest launch with its name, block
     and grid, and warm-ups are dropped. Every pair must agree on block and grid (and name)."""
     launches = [l for l in manifest["launches"]]
     profiled = [l for l in launches if l.get("profiled")]
     pairs: list[tuple[dict, dict]] = []
-    if len(ncu_launches) <= len(profiled) and all(
-            _matches(n, e) for n, e in zip(ncu_launches, profiled)):
+    in_order = all(_matches(n, e) for n, e in zip(ncu_launches, profiled))
+    if len(ncu_launches) <= len(profiled) and in_order:
         mode, pairs = "filtered", list(zip(ncu_launches, profiled))
     elif len(ncu_launches) == len(launches) and all(_matches(n, e) for n, e in zip(ncu_launches, launches)):
         mode = "all"
         pairs = [(n, e) for n, e in zip(ncu_launches, launches) if e.get("profiled")]
-    elif len(ncu_launches) > len(profiled) and all(_matches(n, e) for n, e in zip(ncu_launches, profiled)):
+    elif in_order:
         # A run killed by its timeout: ncu wrote launches of the kernel whose manifest entry was not
         # saved yet; those trailing launches cannot be named, so they are dropped.
         mode, pairs = "filtered", list(zip(ncu_launches, profiled))
@@ -783,6 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     if not kernels:
         print("no corpus kernel matches", file=sys.stderr)
         return 2
+    read_earlier(args)
     if args.dry_run:
         dry_run(kernels, args, sys.stdout)
         return 0
