@@ -438,7 +438,8 @@ def dry_run(kernels: list, args, out: TextIO) -> None:
         names = sorted({instantiated_name(case.kernel_name, c) for c in configs})
         print(f"{case.name}: {len(configs)} configs, check {len(checks)} "
               f"({' '.join('x'.join(map(str, c['block'][:2])) for c in checks)}), counters {len(counters)}, "
-              f"~{_estimate_s(len(configs), args.window_s, args.passes):.0f} s; grid of first {configs[0]['grid']}; "
+              f"~{_estimate_s(len(configs), args.window_s, args.passes):.0f} s; grid of first "
+              f"{configs[0]['grid'] if configs else '-'}; "
               f"shared {smem[0]}..{smem[-1]} B; shapes {shapes}"
               + (f"; names {names[0]} .. {names[-1]}" if len(names) > 1 else ""), file=out)
     check_s = total_check * CHECK_S_PER_CONFIG
