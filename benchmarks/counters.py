@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -306,6 +308,8 @@ def report(summary: dict, mode: str) -> str:
 
 
 def _json_safe(value):
+    if isinstance(value, np.generic):  # numpy bools and floats from the comparisons
+        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
