@@ -72,3 +72,24 @@ def test_a_stream_saturated_at_every_count_gives_the_smallest_point_as_a_lower_b
 def test_a_sweep_without_read_points_is_a_fit_error():
     with pytest.raises(CalibrationFitError, match="no good point"):
         fit_sm_sweep({"points": []})
+
+
+def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_profile(tmp_path, monkeypatch):
+    import json
+
+    import flipflop.measure.calibrate as calibrate
+    from flipflop.measure.calibrate import sm_sweep
+
+    args = calibrate.create_parser().parse_args(["--out", str(tmp_path / "gpu.json"), "--sm-sweep", "--quick"])
+    assert args.sm_sweep and not calibrate.create_parser().parse_args(["--out", "x.json"]).sm_sweep
+    seen = {}
+
+    def fake_sweep(path, *, window_s, meta):
+        seen.update(path=path, window_s=window_s)
+        return synthetic_raw()
+
+    monkeypatch.setattr(sm_sweep, "run_sm_sweep", fake_sweep)
+    assert calibrate._sm_sweep(args) == 0
+    assert seen == {"path": tmp_path / "gpu.sm_sweep.json", "window_s": 0.2}
+    fit = json.loads((tmp_path / "gpu.sm_sweep_fit.json").read_text())
+    assert fit["dram_bandwidth_per_sm_bytes_per_s"] == pytest.approx(60e9)
