@@ -77,11 +77,11 @@ def test_a_sweep_without_read_points_is_a_fit_error():
 def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_profile(tmp_path, monkeypatch):
     import json
 
-    import flipflop.measure.calibrate as calibrate
+    from flipflop.measure.calibrate import _sm_sweep, create_parser
     from flipflop.measure.calibrate import sm_sweep
 
-    args = calibrate.create_parser().parse_args(["--out", str(tmp_path / "gpu.json"), "--sm-sweep", "--quick"])
-    assert args.sm_sweep and not calibrate.create_parser().parse_args(["--out", "x.json"]).sm_sweep
+    args = create_parser().parse_args(["--out", str(tmp_path / "gpu.json"), "--sm-sweep", "--quick"])
+    assert args.sm_sweep and not create_parser().parse_args(["--out", "x.json"]).sm_sweep
     seen = {}
 
     def fake_sweep(path, *, window_s, meta):
@@ -89,7 +89,7 @@ def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_pro
         return synthetic_raw()
 
     monkeypatch.setattr(sm_sweep, "run_sm_sweep", fake_sweep)
-    assert calibrate._sm_sweep(args) == 0
+    assert _sm_sweep(args) == 0
     assert seen == {"path": tmp_path / "gpu.sm_sweep.json", "window_s": 0.2}
     fit = json.loads((tmp_path / "gpu.sm_sweep_fit.json").read_text())
     assert fit["dram_bandwidth_per_sm_bytes_per_s"] == pytest.approx(60e9)

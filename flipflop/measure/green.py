@@ -317,7 +317,12 @@ class GreenRunner:
         if self.mode in ("cupy_stream", "green_current"):
             function = self._cupy_runner._modules[source]
             stream = self._stream
-            return lambda: function(grid, block, args, shared_mem=int(shared_bytes), stream=stream)
+
+            def launch_on_green_stream() -> None:
+                # A RawKernel launches on CuPy's current stream: make the green one current.
+                with stream:
+                    function(grid, block, args, shared_mem=int(shared_bytes))
+            return launch_on_green_stream
         _library, kernel = self._libraries[source]
         function = self.driver.CUfunction(int(kernel))  # a CUkernel launches in its stream's context
         params = _kernel_params(args)
