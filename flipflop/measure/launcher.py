@@ -15,7 +15,7 @@ from __future__ import annotations
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from flipflop.errors import MeasurementError
 from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
+
+if TYPE_CHECKING:
+    from flipflop.measure.green import GreenSession
 
 BLOCK_SIZE_NAMES = conventions.DEFAULT_BLOCK_SIZE_NAMES
 COMPILE_OPTIONS = ("-std=c++17",)
@@ -169,6 +172,8 @@ def measure_configs(
     budget_s: float | None = None,
     on_result: Callable[[dict], None] | None = None,
     compile_threads: int = 8,
+    active_sms: int | None = None,
+    green: "GreenSession | None" = None,
 ) -> list[dict]:
     """Measure every configuration of one kernel on the GPU; one result dict per config.
 
@@ -179,12 +184,57 @@ def measure_configs(
     not). `defines` replaces the Kernel Tuner defines for every config when given. A config
     whose single launch runs longer than `max_seconds_per_config` is timed but not power
     measured; after `budget_s` seconds the rest are returned with a "not measured" status.
+
+    `active_sms` (None: the whole GPU, as always) runs every launch inside a green context of
+    that many SMs (flipflop.measure.green; rounded to the driver's granularity), and each
+    result records "active_sms" and "green_launch_mode". `green` is the process's
+    GreenSession to reuse (its contexts and launch-mode self-test); without it one is made and
+    closed here.
     """
+    if active_sms is not None:
+        return _measure_in_green_context(kernel_name, kernel_source, arguments, configs, active_sms, green,
+                                         monitor=monitor, defines=defines, window_s=window_s,
+                                         max_seconds_per_config=max_seconds_per_config, budget_s=budget_s,
+                                         on_result=on_result, compile_threads=compile_threads)
     from flipflop.measure.nvml import NvmlMonitor
 
     monitor = monitor or NvmlMonitor()
     start_s = time.perf_counter()  # the budget covers the compiles too
-    runner = CupyRunner(kernel_name, arguments)
+    return _measure_with(CupyRunner(kernel_name, arguments), kernel_source, configs, monitor=monitor,
+                         defines=defines, window_s=window_s, max_seconds_per_config=max_seconds_per_config,
+                         budget_s=budget_s, on_result=on_result, compile_threads=compile_threads, start_s=start_s)
+
+
+def _measure_in_green_context(kernel_name: str, kernel_source: str, arguments: Sequence[Any], configs: list[dict],
+                              active_sms: int, green: "GreenSession | None", **options: Any) -> list[dict]:
+    """measure_configs on a GreenRunner; every result says on how many SMs and how it launched."""
+    from flipflop.measure.green import GreenRunner, GreenSession
+    from flipflop.measure.nvml import NvmlMonitor
+
+    options["monitor"] = options["monitor"] or NvmlMonitor()
+    start_s = time.perf_counter()  # the budget covers context creation and the self-test too
+    session = green if green is not None else GreenSession()
+    try:
+        runner = GreenRunner(kernel_name, arguments, session, active_sms)
+        try:
+            extra = {"active_sms": runner.active_sms, "green_launch_mode": runner.mode}
+            on_result = options.pop("on_result")
+            results = _measure_with(runner, kernel_source, configs, start_s=start_s,
+                                    on_result=None if on_result is None else lambda r: on_result({**r, **extra}),
+                                    **options)
+        finally:
+            runner.close()
+    finally:
+        if green is None:
+            session.close()
+    return [{**result, **extra} for result in results]
+
+
+def _measure_with(runner: Any, kernel_source: str, configs: list[dict], *, monitor: GpuMonitor,
+                  defines: dict[str, Any] | None, window_s: float, max_seconds_per_config: float,
+                  budget_s: float | None, on_result: Callable[[dict], None] | None, compile_threads: int,
+                  start_s: float) -> list[dict]:
+    """The sweep of measure_configs on any runner with CupyRunner's interface."""
     sources, defines_of = [], {}
     for config in configs:
         config_defines = defines if defines is not None else kernel_tuner_defines(_tune_params(config), config["grid"])
@@ -214,7 +264,7 @@ def _tune_params(config: dict) -> dict:
     return {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
 
 
-def _measure_one(runner: CupyRunner, source: str, config: dict, monitor: GpuMonitor,
+def _measure_one(runner: Any, source: str, config: dict, monitor: GpuMonitor,
                  window_s: float, max_seconds_per_config: float) -> dict:
     launch = runner.launcher(source, config["grid"], config["block"], config.get("shared_bytes", 0))
     try:

@@ -26,7 +26,7 @@ import json
 import math
 import statistics
 import sys
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -437,6 +437,90 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tupl
         "notes": list(notes),
     }
     return replace(base, status="measured", origin=origin, provenance=provenance, raw=raw, **fit.fields)
+
+
+# ---------------------------------------------------------------- SM-count sweep ----------
+# A point whose bandwidth is below this share of the plateau is on the linear, per-SM-limited
+# part of bandwidth(n) ≈ min(BW, n·b).
+SM_LINEAR_FRACTION = 0.8
+# The plateau: the mean over points within this share of the largest bandwidth.
+SM_PLATEAU_FRACTION = 0.97
+
+
+@dataclass(frozen=True)
+class SmSweepFit:
+    """What bandwidth and power against active SMs say (flipflop.measure.calibrate.sm_sweep).
+
+    Bandwidth follows min(plateau, n · per-SM slope); power P(n) ≈ intercept + n · slope by
+    least squares, per load. The slopes are reported for the lead to compare with the
+    profile's active-SM power; the profile field this fits is
+    ``dram_bandwidth_per_sm_bytes_per_s`` (the read stream's slope)."""
+
+    dram_bandwidth_per_sm_bytes_per_s: float       # read stream, small n
+    copy_bandwidth_per_sm_bytes_per_s: float       # copy stream (read + write bytes), small n
+    dram_plateau_bytes_per_s: float                # read stream, where more SMs stop helping
+    copy_plateau_bytes_per_s: float
+    dram_knee_sms: float                           # plateau / slope: SMs that saturate the reads
+    linear_points: int                             # read-stream points the slope rests on
+    power_per_sm_w: dict[str, float]               # per load: slope of P(n)
+    power_intercept_w: dict[str, float]            # per load: P(0) of that line
+    power_at_knee_fraction: float                  # read stream: P(first n ≥ knee) / P(all SMs)
+    sm_partitioning: dict[str, int]                # sm_count, min_partition_sms, alignment_sms
+
+
+def _sweep_series(raw: dict[str, Any], bench: str) -> list[tuple[int, float, float]]:
+    """(active SMs, bytes or flops per second, power W) of one load's good points, by n."""
+    series = []
+    for point in raw.get("points", []):
+        if point.get("bench") != bench or point.get("status") != "ok":
+            continue
+        work = point["bytes"] or point["flops"]
+        series.append((int(point["active_sms"]), work / (point["measured_time"] / 1000), float(point["measured_power"])))
+    return sorted(series)
+
+
+def bandwidth_per_sm(series: list[tuple[int, float, float]]) -> tuple[float, float, int]:
+    """(per-SM slope b, plateau BW, points used for b) of bandwidth(n) ≈ min(BW, n·b).
+
+    BW is the mean of the points within SM_PLATEAU_FRACTION of the largest; b is the
+    least-squares slope through the origin of the points below SM_LINEAR_FRACTION·BW (the
+    smallest n alone when every point is already near the plateau: then b is a lower bound)."""
+    if not series:
+        raise CalibrationFitError("the SM sweep has no good point of this load")
+    peak = max(bw for _n, bw, _p in series)
+    plateau = _mean([bw for _n, bw, _p in series if bw >= SM_PLATEAU_FRACTION * peak])
+    linear = [(n, bw) for n, bw, _p in series if bw < SM_LINEAR_FRACTION * plateau] or [series[0][:2]]
+    slope = sum(n * bw for n, bw in linear) / sum(n * n for n, _bw in linear)
+    return slope, plateau, len(linear)
+
+
+def power_line(series: list[tuple[int, float, float]]) -> tuple[float, float]:
+    """(slope W per SM, intercept W) of P(n) by least squares; slope 0 from a single point."""
+    ns = np.array([n for n, _bw, _p in series], dtype=float)
+    watts = np.array([p for _n, _bw, p in series], dtype=float)
+    if len(series) < 2 or np.ptp(ns) == 0:
+        return 0.0, float(watts.mean())
+    slope, intercept = np.polyfit(ns, watts, 1)
+    return float(slope), float(intercept)
+
+
+def fit_sm_sweep(raw: dict[str, Any]) -> SmSweepFit:
+    """The SM-count sweep's raw JSON → per-SM DRAM bandwidth and power per active SM (pure)."""
+    read, copy = _sweep_series(raw, "dram_read"), _sweep_series(raw, "dram_copy")
+    read_slope, read_plateau, used = bandwidth_per_sm(read)
+    copy_slope, copy_plateau, _ = bandwidth_per_sm(copy) if copy else (0.0, 0.0, 0)
+    lines = {bench: power_line(series) for bench in ("dram_read", "dram_copy", "fma")
+             if (series := _sweep_series(raw, bench))}
+    knee = read_plateau / read_slope
+    at_knee = next((p for n, _bw, p in read if n >= knee), read[-1][2])
+    return SmSweepFit(
+        dram_bandwidth_per_sm_bytes_per_s=read_slope, copy_bandwidth_per_sm_bytes_per_s=copy_slope,
+        dram_plateau_bytes_per_s=read_plateau, copy_plateau_bytes_per_s=copy_plateau,
+        dram_knee_sms=knee, linear_points=used,
+        power_per_sm_w={bench: line[0] for bench, line in lines.items()},
+        power_intercept_w={bench: line[1] for bench, line in lines.items()},
+        power_at_knee_fraction=at_knee / read[-1][2],
+        sm_partitioning=dict(raw.get("meta", {}).get("sm_partitioning", {})))
 
 
 def create_parser() -> argparse.ArgumentParser:

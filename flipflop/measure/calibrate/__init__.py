@@ -22,6 +22,9 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set-power-limits", action="store_true",
                         help="also sweep power limits (root only; the original limit is always restored)")
     parser.add_argument("--base", help="profile supplying what is not measured (default: the bundled one of this GPU)")
+    parser.add_argument("--sm-sweep", action="store_true",
+                        help="also sweep bandwidth and power against active SMs through green contexts "
+                             "(~25 s; raw numbers to OUT.sm_sweep.json, fit to OUT.sm_sweep_fit.json)")
     parser.add_argument("--no-progress", action="store_true", help="no time estimate or progress bar")
     return parser
 
@@ -30,6 +33,12 @@ def raw_path_for(profile_path: str | Path) -> Path:
     """Where the raw numbers of a calibration that writes `profile_path` go."""
     path = Path(profile_path)
     return path.with_name(path.stem + ".raw.json")
+
+
+def sm_sweep_paths(profile_path: str | Path) -> tuple[Path, Path]:
+    """Where the SM sweep's raw numbers and its fit go for a calibration that writes `profile_path`."""
+    path = Path(profile_path)
+    return path.with_name(path.stem + ".sm_sweep.json"), path.with_name(path.stem + ".sm_sweep_fit.json")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,11 +58,35 @@ def run(args: argparse.Namespace) -> int:
         return 1
     Path(args.out).write_text(profile.to_json() + "\n")
     print(f"wrote {args.out} (raw numbers: {raw_path_for(args.out)})", file=sys.stderr)
+    return _sm_sweep(args) if getattr(args, "sm_sweep", False) else 0
+
+
+def _sm_sweep(args: argparse.Namespace) -> int:
+    """The opt-in SM sweep after the profile: raw JSON and its fit, reported beside the profile
+    (whether the profile takes them is decided when it is refitted)."""
+    import json
+    from dataclasses import asdict
+
+    from flipflop.hardware.calibrate.fit import fit_sm_sweep
+    from flipflop.measure.calibrate.sm_sweep import run_sm_sweep
+
+    raw_path, fit_path = sm_sweep_paths(args.out)
+    try:
+        raw = run_sm_sweep(raw_path, window_s=0.2 if args.quick else 0.3,
+                           meta={"command": "flipflop calibrate " + " ".join(getattr(args, "argv", []) or [])})
+        fit = fit_sm_sweep(raw)
+    except FlipflopError as error:
+        print(f"error: SM sweep: {error}", file=sys.stderr)
+        return 1
+    fit_path.write_text(json.dumps(asdict(fit), indent=1) + "\n")
+    print(f"SM sweep: {fit.dram_bandwidth_per_sm_bytes_per_s / 1e9:.1f} GB/s per SM up to "
+          f"{fit.dram_plateau_bytes_per_s / 1e12:.2f} TB/s (knee {fit.dram_knee_sms:.0f} SMs); wrote {fit_path}",
+          file=sys.stderr)
     return 0
 
 
 def main_calibrate(argv: list[str] | None = None) -> int:
-    """Entry point for `flipflop calibrate --out PROFILE [--quick] [--set-power-limits]`."""
+    """Entry point for `flipflop calibrate --out PROFILE [--quick] [--set-power-limits] [--sm-sweep]`."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = create_parser().parse_args(argv)
     args.argv = argv
