@@ -329,7 +329,8 @@ def _objective(rows: Sequence[dict], keys: Sequence[str], options: Options) -> d
     values = [float(r[key]) for r in rows]
     best = rows[int(np.argmax(values) if higher else np.argmin(values))]
     return {"name": name, "key": key, "higher_is_better": higher,
-            "best": {k: best[k] for k in (*keys, "power_limit")}, "value": float(best[key])}
+            "best": {k: best[k] for k in (*keys, "active_sms", "power_limit") if k in best},
+            "value": float(best[key])}
 
 
 def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[str, Any], problem: TuningProblem,

@@ -10,7 +10,8 @@ from rich.table import Table
 from flipflop.report.savings import MeasurementAvoided
 
 FIGURES = ("power_limit", "time", "power", "energy", "sm_clock")
-HEADERS = {"active_sms": "SMs", "power_limit": "limit (W)", "time": "time (ms)", "power": "power (W)", "energy": "energy (J)",
+HEADERS = {"active_sms": "SMs",
+           "power_limit": "limit (W)", "time": "time (ms)", "power": "power (W)", "energy": "energy (J)",
            "sm_clock": "clock (MHz)", "occupancy": "occupancy", "coalescing_efficiency": "coalescing",
            "bank_conflict_degree": "bank conflicts", "bound": "bound"}
 REASON_COLUMNS = ("occupancy", "coalescing_efficiency", "bank_conflict_degree", "bound")

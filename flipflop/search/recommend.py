@@ -12,7 +12,8 @@ against them, as figures (``flipflop.report.explain`` says why in words).
   the most square one is taken (wider in x on a tie, since x is the coalescing dimension).
 * fixed 256-thread baseline: 256 threads per block, most square (16×16 for 2-D, 256 for 1-D).
 Both baselines run at the profile's default power limit and on the whole GPU (what a user
-who never sets a limit or a green context gets); when several configurations share the shape (other tune params differ), the
+who never sets a limit or a green context gets); when several configurations share the shape
+(other tune params differ), the
 first in tune_params order is the one a user would have kept.
 """
 from __future__ import annotations
