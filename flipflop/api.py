@@ -24,7 +24,7 @@ from flipflop.report.progress import VariantProgress
 from flipflop.search.builds import BuildCache, arguments_key, build_variants, prebuild
 from flipflop.search.evaluate import Evaluated, KernelBuild, evaluate_space, plan_space
 from flipflop.search.recommend import Recommendation, recommend_from
-from flipflop.search.space import enumerate_problem, evaluate
+from flipflop.search.space import active_sms_list, enumerate_problem, evaluate
 
 MEASURE_BACKENDS = ("flipflop", "kernel_tuner")
 # The process's compiled variants, analyses and launch features (also kept on disk), handed
@@ -55,6 +55,7 @@ OBJECTIVE_KEYS = {"time": "time", "energy": "energy", "power": "power", "nvml_en
                   "GPU_energy": "energy", "nvml_power": "power", "GPU_power": "power"}
 # Units of the result dicts' figures, stated in JSON and CSV output.
 UNITS = {"time": "ms per launch", "energy": "J per launch", "power": "W", "power_limit": "W", "sm_clock": "MHz",
+         "active_sms": "SMs",
          "measured_time": "ms per launch", "measured_energy": "J per launch", "measured_power": "W"}
 _PTX_CONST = re.compile(r"^\s*\.const\s+(?:\.align\s+\d+\s+)?\.([a-z]+)(\d*)\s+([\w$]+)(?:\[(\d+)\])?",
                         re.MULTILINE)
@@ -180,13 +181,14 @@ def _check_lang(lang: Any) -> None:
                                  f"(lang one of {', '.join(LANGUAGES)} or None)")
 
 
-def _evaluate(problem: TuningProblem, gpu: str, limits: Any
-              ) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+def _evaluate(problem: TuningProblem, gpu: str, limits: Any, active_sms: Any
+              ) -> tuple[Evaluated, GpuProfile, list[float], list[int] | None, dict[str, Any]]:
     from flipflop.frontend.nvrtc import with_source_name
 
     started = time.perf_counter()
     profile = resolve_profile(gpu)
     requested = power_limit_list(profile, limits)
+    sm_counts = active_sms_list(profile, active_sms)
     arguments = list(problem.arguments)
     check_memory(arguments, profile)
     space = enumerate_problem(problem)
@@ -208,7 +210,7 @@ def _evaluate(problem: TuningProblem, gpu: str, limits: Any
             check_arguments(first.kernel, first.params, arguments)
             if problem.cmem_args:
                 check_cmem_args(first.kernel, first.ptx, problem.cmem_args)
-        ev = evaluate_space(plan, builds, profile, all_limits, arguments)
+        ev = evaluate_space(plan, builds, profile, all_limits, arguments, sm_counts)
     except CompileError as error:  # name the user's file, not the text's stand-in name
         raise CompileError(with_source_name(str(error), problem.source.path)) from None
     ev = dataclasses.replace(ev, dropped=tuple(dataclasses.replace(d, reason=with_source_name(d.reason,
@@ -232,7 +234,11 @@ def _evaluate(problem: TuningProblem, gpu: str, limits: Any
         "inherited_from": profile.provenance.get("inherited_from"),
         "seconds": round(time.perf_counter() - started, 4),
     }
-    return ev, profile, requested, metadata
+    if sm_counts is not None:
+        metadata["active_sms"] = sm_counts
+        metadata["sm_partition"] = {"min": profile.sm_partition_min, "alignment": profile.sm_partition_alignment,
+                                    "sm_count": profile.sm_count}
+    return ev, profile, requested, sm_counts, metadata
 
 
 def _columns(ev: Evaluated, requested: Sequence[float]) -> np.ndarray:
@@ -246,6 +252,7 @@ class Options:
 
     gpu: str = "h100-sxm"
     power_limits: Any = None
+    active_sms: Any = None
     lang: Any = None
     cache: Any = None
     metrics: Any = None
@@ -260,9 +267,9 @@ def _problem_and_options(kernel_name: Any, kernel_source: Any, problem_size: Any
                          block_size_names: Any = None, smem_args: Any = None, defines: Any = None,
                          compiler_options: Any = None, cmem_args: Any = None, lang: Any = None, cache: Any = None,
                          metrics: Any = None, objective: Any = None, objective_higher_is_better: Any = None,
-                         **kernel_tuner_options: Any) -> tuple[TuningProblem, Options]:
+                         active_sms: Any = None, **kernel_tuner_options: Any) -> tuple[TuningProblem, Options]:
     """A call's ``TuningProblem`` and the other keywords, both checked (the keywords first)."""
-    options = Options(gpu, power_limits, lang, cache, metrics, objective, objective_higher_is_better,
+    options = Options(gpu, power_limits, active_sms, lang, cache, metrics, objective, objective_higher_is_better,
                       kernel_tuner_options)
     ignored_options(options.ignored)
     _check_lang(options.lang)
@@ -276,14 +283,16 @@ def _problem_and_options(kernel_name: Any, kernel_source: Any, problem_size: Any
     return problem, options
 
 
-def _run(problem: TuningProblem, options: Options) -> tuple[Evaluated, GpuProfile, list[float], dict[str, Any]]:
+def _run(problem: TuningProblem, options: Options
+         ) -> tuple[Evaluated, GpuProfile, list[float], list[int] | None, dict[str, Any]]:
     """Evaluate the problem's space, and record what was ignored and why."""
-    ev, profile, requested, metadata = _evaluate(problem, options.gpu, options.power_limits)
+    ev, profile, requested, sm_counts, metadata = _evaluate(problem, options.gpu, options.power_limits,
+                                                            options.active_sms)
     ignored = ignored_options(options.ignored)
     if ignored:
         metadata["ignored"] = ignored
     metadata["units"] = dict(UNITS)
-    return ev, profile, requested, metadata
+    return ev, profile, requested, sm_counts, metadata
 
 
 def _metric_functions(metrics: Any) -> dict[str, Any]:
@@ -320,7 +329,8 @@ def _objective(rows: Sequence[dict], keys: Sequence[str], options: Options) -> d
     values = [float(r[key]) for r in rows]
     best = rows[int(np.argmax(values) if higher else np.argmin(values))]
     return {"name": name, "key": key, "higher_is_better": higher,
-            "best": {k: best[k] for k in (*keys, "power_limit")}, "value": float(best[key])}
+            "best": {k: best[k] for k in (*keys, "active_sms", "power_limit") if k in best},
+            "value": float(best[key])}
 
 
 def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[str, Any], problem: TuningProblem,
@@ -329,7 +339,9 @@ def _kernel_tuner_cache_of(ev: Evaluated, profile: GpuProfile, metadata: dict[st
     (Kernel Tuner's ``cache``), which its simulation mode replays; returns the path."""
     from flipflop.measure.kernel_tuner_bridge import PREDICTED, write_kernel_tuner_cache
 
-    rows = results_table(ev, [float(profile.power_limit_default_w)], metadata)
+    # A Kernel Tuner cache holds one entry per tune-parameter set: the whole GPU's.
+    whole_gpu = None if ev.active_sms is None else [profile.sm_count]
+    rows = results_table(ev, [float(profile.power_limit_default_w)], metadata, whole_gpu)
     _apply_metrics(rows, options.metrics)
     measured_like = [{**row, "measured_time": row["time"], "measured_power": row["power"],
                       "measured_energy": row["energy"], "sm_clock_mhz": row["sm_clock"], "status": "ok",
@@ -352,7 +364,8 @@ def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
             defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None,
             cmem_args: Mapping[str, Any] | None = None, lang: str | None = None, cache: Any = None,
             metrics: Mapping[str, Any] | None = None, objective: str | None = None,
-            objective_higher_is_better: bool | None = None, **kernel_tuner_options: Any) -> PredictionResults:
+            objective_higher_is_better: bool | None = None, active_sms: Any = None,
+            **kernel_tuner_options: Any) -> PredictionResults:
     """Predict time (ms), power (W) and energy (J) of every launchable configuration × power limit.
 
     Arguments follow ``kernel_tuner.tune_kernel``; every keyword it takes is accepted. Used:
@@ -361,6 +374,11 @@ def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
     ``__constant__`` variables), lang (CUDA only), metrics (added to every result), objective
     and objective_higher_is_better (the best result goes to ``metadata["objective"]``) and
     cache (the predictions at the default power limit written as a Kernel Tuner cache file).
+    ``active_sms`` adds the number of SMs a launch is confined to (a CUDA green context) as a
+    dimension: None (default) leaves it out, "all" is the whole GPU, "sweep" every partition
+    size the GPU allows, or a list of counts and "all" (e.g. [16, 32, 64, "all"]) in the
+    profile's granularity (``sm_partition_min``, multiples of ``sm_partition_alignment``);
+    each result then carries ``active_sms``.
     The others (answer, verify, iterations, strategy, ...) are listed with the reason in
     ``metadata["ignored"]``. Each result dict holds the tune params, ``power_limit`` (W),
     ``time`` (ms per launch), ``power`` (W), ``energy`` (J per launch), ``pareto`` (on the
@@ -373,20 +391,21 @@ def predict(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
         restrictions=restrictions, grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z,
         block_size_names=block_size_names, smem_args=smem_args, defines=defines, compiler_options=compiler_options,
         cmem_args=cmem_args, lang=lang, cache=cache, metrics=metrics, objective=objective,
-        objective_higher_is_better=objective_higher_is_better, **kernel_tuner_options)
+        objective_higher_is_better=objective_higher_is_better, active_sms=active_sms, **kernel_tuner_options)
     return _predicted(problem, options)[0]
 
 
-def predict_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = None) -> PredictionResults:
+def predict_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = None,
+                    active_sms: Any = None) -> PredictionResults:
     """``predict`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
-    return _predicted(problem, Options(gpu, power_limits))[0]
+    return _predicted(problem, Options(gpu, power_limits, active_sms))[0]
 
 
 def _predicted(problem: TuningProblem, options: Options) -> tuple[PredictionResults, Evaluated]:
     """``predict``'s results for a problem, and the evaluation they come from (one row per
     launchable configuration × requested limit, in the evaluation's order)."""
-    ev, profile, requested, metadata = _run(problem, options)
-    rows = results_table(ev, requested, metadata)
+    ev, profile, requested, sm_counts, metadata = _run(problem, options)
+    rows = results_table(ev, requested, metadata, sm_counts)
     _apply_metrics(rows, options.metrics)
     best = _objective(rows, list(problem.tune_params), options)
     if best is not None:
@@ -396,15 +415,19 @@ def _predicted(problem: TuningProblem, options: Options) -> tuple[PredictionResu
     return rows, ev
 
 
-def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str, Any]) -> PredictionResults:
-    """Evaluated predictions → predict's list of dicts (rows ordered by config, then limit)."""
+def results_table(ev: Evaluated, requested: Sequence[float], metadata: dict[str, Any],
+                  sm_counts: Sequence[int] | None = None) -> PredictionResults:
+    """Evaluated predictions → predict's list of dicts (rows ordered by config, then SM count
+    when ``ev`` has that dimension — only the requested ``sm_counts`` — then limit)."""
     cols = _columns(ev, requested)
-    pareto = ev.pareto(cols)
+    chosen = ev.rows_at(sm_counts)
+    pareto = ev.pareto(cols, chosen)
     rows = []
-    for i, config in enumerate(ev.configs):
-        reasons = ev.reasons[i].as_dict()
+    for i in chosen:
+        config, reasons = ev.configs[i], ev.reasons[i].as_dict()
+        active = {} if ev.active_sms is None else {"active_sms": ev.active_sms[i]}
         for j in cols:
-            rows.append({**config.params_dict, "power_limit": float(ev.power_limits_w[j]),
+            rows.append({**config.params_dict, **active, "power_limit": float(ev.power_limits_w[j]),
                          "time": float(ev.time_ms[i, j]), "power": float(ev.power_w[i, j]),
                          "energy": float(ev.energy_j[i, j]), "pareto": bool(pareto[i, j]),
                          "sm_clock": float(ev.sm_clock_mhz[i, j]), **reasons})
@@ -418,39 +441,45 @@ def recommend(kernel_name: str, kernel_source: Any, problem_size: Any, arguments
               defines: Mapping[str, Any] | None = None, compiler_options: Sequence[str] | None = None,
               cmem_args: Mapping[str, Any] | None = None, lang: str | None = None, cache: Any = None,
               metrics: Mapping[str, Any] | None = None, objective: str | None = None,
-              objective_higher_is_better: bool | None = None, **kernel_tuner_options: Any) -> Recommendation:
+              objective_higher_is_better: bool | None = None, active_sms: Any = None,
+              **kernel_tuner_options: Any) -> Recommendation:
     """The energy-optimal, time-optimal and balanced picks, the baselines, savings and reasons.
 
     Same arguments as ``predict``, except that ``power_limits`` defaults to "all": block
     shape and power limit are tuned together (None: the default limit only). Baselines
-    (occupancy heuristic, fixed 256 threads) are evaluated at the profile's default power limit.
+    (occupancy heuristic, fixed 256 threads) are evaluated at the profile's default power limit
+    on the whole GPU. ``active_sms`` as in ``predict``: the picks may then confine the kernel
+    to fewer SMs, and say what that gains.
     """
     problem, options = _problem_and_options(
         kernel_name, kernel_source, problem_size, arguments, tune_params, gpu=gpu, power_limits=power_limits,
         restrictions=restrictions, grid_div_x=grid_div_x, grid_div_y=grid_div_y, grid_div_z=grid_div_z,
         block_size_names=block_size_names, smem_args=smem_args, defines=defines, compiler_options=compiler_options,
         cmem_args=cmem_args, lang=lang, cache=cache, metrics=metrics, objective=objective,
-        objective_higher_is_better=objective_higher_is_better, **kernel_tuner_options)
+        objective_higher_is_better=objective_higher_is_better, active_sms=active_sms, **kernel_tuner_options)
     return _recommended(problem, options)
 
 
-def recommend_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = "all") -> Recommendation:
+def recommend_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", power_limits: Any = "all",
+                      active_sms: Any = None) -> Recommendation:
     """``recommend`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
-    return _recommended(problem, Options(gpu, power_limits))
+    return _recommended(problem, Options(gpu, power_limits, active_sms))
 
 
 def _recommended(problem: TuningProblem, options: Options) -> Recommendation:
-    ev, profile, requested, metadata = _run(problem, options)
+    ev, profile, requested, sm_counts, metadata = _run(problem, options)
     default_col = int(np.flatnonzero(ev.power_limits_w == float(profile.power_limit_default_w))[0])
     cols = _columns(ev, requested)
+    chosen = ev.rows_at(sm_counts)
     if options.objective is not None:
-        rows = results_table(ev, requested, metadata)
+        rows = results_table(ev, requested, metadata, sm_counts)
         _apply_metrics(rows, options.metrics)
         metadata["objective"] = _objective(rows, list(problem.tune_params), options)
     if options.cache is not None:
         metadata["kernel_tuner_cache"] = _kernel_tuner_cache_of(ev, profile, metadata, problem, options)
-    rec = explained(recommend_from(ev, profile, problem.kernel_name, cols, default_col), profile)
-    avoided = measurement_avoided(ev.time_ms[:, cols].ravel(), ev.power_w[:, cols].ravel(), profile.idle_power_w)
+    rec = explained(recommend_from(ev, profile, problem.kernel_name, cols, default_col, chosen), profile)
+    avoided = measurement_avoided(ev.time_ms[np.ix_(chosen, cols)].ravel(), ev.power_w[np.ix_(chosen, cols)].ravel(),
+                                  profile.idle_power_w)
     return dataclasses.replace(rec, metadata=metadata, measurement_avoided=avoided.as_dict())
 
 
@@ -470,6 +499,9 @@ def _measured(problem: TuningProblem, options: Options, cache: Any, top_k: int |
     rows, ev = _predicted(problem, options)
     chosen = sorted(sorted(range(len(rows)), key=lambda i: rows[i]["energy"])[:top_k] if top_k else range(len(rows)))
     keys = list(problem.tune_params)
+    if backend == "kernel_tuner" and ev.active_sms is not None:
+        raise ConfigurationError("active_sms needs backend='flipflop' (its green-context launcher); the "
+                                 "kernel_tuner backend runs every launch on the whole GPU")
     if backend == "kernel_tuner":
         from flipflop.measure.kernel_tuner_bridge import measure_problem_with_kernel_tuner, only_configurations
 
@@ -486,12 +518,23 @@ def _measured(problem: TuningProblem, options: Options, cache: Any, top_k: int |
         from flipflop.measure.nvml import NvmlMonitor
 
         monitor = monitor or NvmlMonitor()
-        # One limit (the default): the rows are the evaluated configurations, in order.
+        # One limit (the default): the rows are the evaluated rows at the requested SM counts, in order.
+        configs = [ev.configs[i] for i in ev.rows_at(rows.metadata.get("active_sms"))]
         launches = [{**config.params_dict, "block": config.block, "grid": config.grid,
-                     "shared_bytes": config.dynamic_shared_bytes} for config in ev.configs]
-        measured = measure_configs(problem.kernel_name, problem.source.text, list(problem.arguments),
-                                   [launches[i] for i in chosen], monitor=monitor, defines=problem.defines,
-                                   on_result=on_result)
+                     "shared_bytes": config.dynamic_shared_bytes} for config in configs]
+        if ev.active_sms is None:
+            measured = measure_configs(problem.kernel_name, problem.source.text, list(problem.arguments),
+                                       [launches[i] for i in chosen], monitor=monitor, defines=problem.defines,
+                                       on_result=on_result)
+        else:  # one green context per SM count, each measuring its rows
+            by_row = {}
+            for count in sorted({rows[i]["active_sms"] for i in chosen}):
+                mine = [i for i in chosen if rows[i]["active_sms"] == count]
+                results = measure_configs(problem.kernel_name, problem.source.text, list(problem.arguments),
+                                          [launches[i] for i in mine], monitor=monitor, defines=problem.defines,
+                                          on_result=on_result, active_sms=count)
+                by_row.update(zip(mine, results))
+            measured = [by_row[i] for i in chosen]
         run = {"device_name": monitor.info().name}
     out = []
     for i, result in zip(chosen, measured):
@@ -520,6 +563,7 @@ def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
 
     Same arguments as ``predict``; returns predict's dicts at the default power limit with
     ``measured_time`` (ms), ``measured_power`` (W), ``measured_energy`` (J) and ``status``.
+    With ``active_sms``, each row runs inside a green context of its SM count.
     ``backend``: "flipflop" (CuPy launches, NVML energy-counter protocol) or "kernel_tuner"
     (``kernel_tuner.tune_kernel`` with its NVML observer). Needs a GPU, CuPy and NVML
     (``pip install flipflop[gpu]``; Kernel Tuner for its backend).
@@ -534,10 +578,11 @@ def measure(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: 
 
 
 def measure_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", top_k: int | None = None, monitor: Any = None,
-                    on_result: Callable[[dict], None] | None = None, backend: str = "flipflop") -> PredictionResults:
+                    on_result: Callable[[dict], None] | None = None, backend: str = "flipflop",
+                    active_sms: Any = None) -> PredictionResults:
     """``measure`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
     _check_measure(backend, top_k, None)
-    return _measured(problem, Options(gpu), None, top_k, monitor, on_result, backend)
+    return _measured(problem, Options(gpu, active_sms=active_sms), None, top_k, monitor, on_result, backend)
 
 
 def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments: Sequence[Any],
@@ -556,10 +601,10 @@ def validate(kernel_name: str, kernel_source: Any, problem_size: Any, arguments:
 
 def validate_problem(problem: TuningProblem, *, gpu: str = "h100-sxm", top_k: int | None = None, k: int = 5,
                      monitor: Any = None, on_result: Callable[[dict], None] | None = None,
-                     backend: str = "flipflop") -> dict[str, Any]:
+                     backend: str = "flipflop", active_sms: Any = None) -> dict[str, Any]:
     """``validate`` on a built ``TuningProblem`` (the spec reader's and the CLI's)."""
     return _validation(measure_problem(problem, gpu=gpu, top_k=top_k, monitor=monitor, on_result=on_result,
-                                       backend=backend), k)
+                                       backend=backend, active_sms=active_sms), k)
 
 
 def _validation(rows: PredictionResults, k: int) -> dict[str, Any]:

@@ -37,6 +37,9 @@ def _add_spec_flags(p: argparse.ArgumentParser) -> None:
         p.add_argument(f"--grid-div-{axis}", metavar="EXPR[,EXPR]", help=f"grid divisor(s) for {axis}")
     p.add_argument("--gpu", help="bundled profile name or profile JSON path (overrides the spec)")
     p.add_argument("--power-limits", metavar="W", help='"all" or comma-separated watts, e.g. 300,500,700')
+    p.add_argument("--active-sms", metavar="N", help='SM counts to confine the kernel to (CUDA green contexts): '
+                                                     'comma-separated counts and "all", e.g. 16,32,64,all; '
+                                                     '"all" alone; or "sweep" for every partition size')
     p.add_argument("--grid-intensity", type=float, default=None, metavar="G",
                    help="grid carbon intensity for the measurement-avoided figure (gCO2e/kWh, default 400)")
 
@@ -108,6 +111,28 @@ def _power_limits(text: str | None) -> Any:
         raise ConfigurationError(f"--power-limits {text!r}: use 'all' or comma-separated watts") from None
 
 
+def _active_sms(text: str | None) -> Any:
+    """--active-sms: "all" or "sweep" as such, else a list of counts and "all" (checked against
+    the GPU's partition granularity by the API)."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("all", "sweep"):
+        return text.strip().lower()
+    values: list[Any] = []
+    for item in (t.strip().lower() for t in text.split(",") if t.strip()):
+        if item == "all":
+            values.append(item)
+            continue
+        try:
+            values.append(int(item))
+        except ValueError:
+            raise ConfigurationError(f"--active-sms {text!r}: use comma-separated SM counts and 'all', "
+                                     "'all' or 'sweep'") from None
+    if not values:
+        raise ConfigurationError(f"--active-sms {text!r}: use comma-separated SM counts and 'all', 'all' or 'sweep'")
+    return values
+
+
 def _ints(text: str, what: str) -> tuple[int, ...]:
     """'4096,4096' → (4096, 4096): 1 to 3 positive integers."""
     try:
@@ -171,8 +196,8 @@ def _write_outputs(args: argparse.Namespace, rows: list[dict], data: Any, consol
             console.print(f"wrote {path}")
 
 
-def _spec_call(args: argparse.Namespace) -> tuple[Any, Any, str, Any]:
-    """The spec (file and flags), its TuningProblem, and the GPU and power limits to use."""
+def _spec_call(args: argparse.Namespace) -> tuple[Any, Any, str, Any, Any]:
+    """The spec (file and flags), its TuningProblem, and the GPU, power limits and SM counts to use."""
     from flipflop.search.spec import load_spec, parse_argument_list, parse_tune_param, spec_from_flags
     divisors = tuple(getattr(args, f"grid_div_{axis}") for axis in "xyz")
     spec = spec_from_flags(
@@ -182,7 +207,7 @@ def _spec_call(args: argparse.Namespace) -> tuple[Any, Any, str, Any]:
         arguments=parse_argument_list(args.args) if args.args else None, restrictions=args.restriction,
         grid_div=tuple(d.split(",") if d is not None else None for d in divisors))
     gpu, power_limits = spec.target(args.gpu, _power_limits(args.power_limits))
-    return spec, spec.problem(), gpu, power_limits
+    return spec, spec.problem(), gpu, power_limits, spec.sm_counts(_active_sms(args.active_sms))
 
 
 def _avoided(rows: list[dict], gpu: str, intensity: float | None) -> Any:
@@ -205,8 +230,8 @@ def _predict(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import avoided_text, dropped_summary, predictions_table
 
     _check_outputs(args)
-    spec, problem, gpu, power_limits = _spec_call(args)
-    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits)
+    spec, problem, gpu, power_limits, active_sms = _spec_call(args)
+    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits, active_sms=active_sms)
     avoided = _avoided(rows, gpu, args.grid_intensity)
     console = _console(out)
     title = f"{spec.kernel_name} on {rows.metadata['gpu']}"
@@ -228,11 +253,12 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import avoided_text, recommendation_panels, savings_table
 
     _check_outputs(args)
-    spec, problem, gpu, power_limits = _spec_call(args)
+    spec, problem, gpu, power_limits, active_sms = _spec_call(args)
     if power_limits is None:  # block shape and power limit are tuned together
         power_limits = "all"
-    rec = api.recommend_problem(problem, gpu=gpu, power_limits=power_limits)
-    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits)  # compiles and analyses: cached
+    rec = api.recommend_problem(problem, gpu=gpu, power_limits=power_limits, active_sms=active_sms)
+    # compiles and analyses: cached
+    rows = api.predict_problem(problem, gpu=gpu, power_limits=power_limits, active_sms=active_sms)
     avoided = _avoided(rows, gpu, args.grid_intensity)
     data = rec.to_dict()
     data["measurement_avoided"] = avoided.as_dict()
@@ -332,8 +358,8 @@ def _measure(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import predictions_table
 
     _check_outputs(args)
-    spec, problem, gpu, _ = _spec_call(args)
-    rows = api.measure_problem(problem, gpu=gpu, top_k=args.top_k, backend=args.backend)
+    spec, problem, gpu, _, active_sms = _spec_call(args)
+    rows = api.measure_problem(problem, gpu=gpu, top_k=args.top_k, backend=args.backend, active_sms=active_sms)
     console = _console(out)
     if args.json != "-":
         console.print(predictions_table(rows, list(spec.tune_params), None))
@@ -352,8 +378,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from flipflop.report.tables import metrics_table
 
     _check_outputs(args)
-    spec, problem, gpu, _ = _spec_call(args)
-    report = api.validate_problem(problem, gpu=gpu, top_k=args.top_k, k=args.k, backend=args.backend)
+    spec, problem, gpu, _, active_sms = _spec_call(args)
+    report = api.validate_problem(problem, gpu=gpu, top_k=args.top_k, k=args.k, backend=args.backend,
+                                  active_sms=active_sms)
     console = _console(out)
     if args.json != "-":
         console.print(metrics_table(report["metrics"]))

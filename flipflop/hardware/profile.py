@@ -82,6 +82,14 @@ class GpuProfile:
     # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)
     dram_write_bandwidth_bytes_per_s: float | None = None
     dram_bytes: int | None = None  # device memory; arguments larger than this cannot be launched
+    # Green-context SM partitions (cuDeviceGetDevResource's sm.minSmPartitionSize and
+    # sm.smCoscheduledAlignment): a launch confined to n SMs needs n ≥ the minimum and n a
+    # multiple of the alignment, or n the whole GPU. 1 and 1 (any count) for profiles written before.
+    sm_partition_min: int = 1
+    sm_partition_alignment: int = 1
+    # DRAM bandwidth one SM draws alone (bandwidth vs SM count at few SMs); None: not
+    # calibrated, so the bandwidth of n SMs is not capped below the whole DRAM's.
+    dram_bandwidth_per_sm_bytes_per_s: float | None = None
     origin: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)  # calibration raw numbers, for refits
@@ -112,6 +120,10 @@ class GpuProfile:
             if problem:
                 raise ProfileNotFoundError(f"profile {where}: field {f.name} must be {problem}, "
                                            f"got {data[f.name]!r}"[:300])
+        for name in ("sm_partition_min", "sm_partition_alignment"):
+            if name in data and (not isinstance(data[name], int) or data[name] < 1):
+                raise ProfileNotFoundError(f"profile {where}: field {name} must be a positive integer, "
+                                           f"got {data[name]!r}"[:300])
         data = dict(data)
         data["max_grid"] = tuple(data["max_grid"])
         data["max_block"] = tuple(data["max_block"])

@@ -12,6 +12,10 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
   T_sm   = n_b · max(C_issue, C_pipe, C_l1, C_l2port) / f   (busiest SM, cycles → s)
   T_mem  = n_b · max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_bytes / BW_l2) per block
 
+A launch may be confined to n SMs (a CUDA green context; default all of them): blocks
+spread over n SMs (n_b = ⌈blocks / n⌉, rounds, waves), and when the profile knows the DRAM
+bandwidth b_sm one SM draws alone, the DRAM rates are capped at min(1, n_active·b_sm / BW_dram).
+
 Power (board power while the kernel runs back to back):
 
   P(f) = P_static + (N_sm · P_sm + N_warps · P_warp) · (f/f_max)^K
@@ -67,9 +71,14 @@ class Reasons:
     memory_time_ms: float
     sync_time_ms: float
     active_fraction: float
+    active_sms: int | None = None  # the SMs the launch was confined to; None: the whole GPU
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        """The reasons as a dict; ``active_sms`` only when the launch was confined to a count."""
+        out = dict(self.__dict__)
+        if out["active_sms"] is None:
+            del out["active_sms"]
+        return out
 
 
 @dataclass(frozen=True)
@@ -119,13 +128,14 @@ def _check_profile(profile: GpuProfile) -> None:
             raise ProfileNotFoundError(f"profile {profile.name}: {name} lacks {', '.join(missing)}")
 
 
-def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
+def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) -> _Terms:
+    """The clock-independent terms of launch ``f`` on ``sm_count`` SMs (default: all of them)."""
     threads = f.threads_per_block
     occ = occupancy(profile, threads, f.registers, f.shared_bytes)
     if occ.blocks_per_sm == 0:
         raise ConfigurationError(
             f"{f.kernel} block {f.block} cannot launch on {profile.name} ({occ.limiter} limit)")
-    sms = profile.sm_count
+    sms = profile.sm_count if sm_count is None else sm_count
     blocks = f.blocks
     busiest = math.ceil(blocks / sms)                    # blocks on the busiest SM
     rounds = math.ceil(busiest / occ.blocks_per_sm)
@@ -140,14 +150,20 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
     pipe_cycles = max(warp_instr[u] * profile.warp_size / profile.ops_per_clock_per_sm[u]
                       for u in UNIT_CLASSES if profile.ops_per_clock_per_sm[u] > 0)
 
-    traffic = memory_traffic(f, profile, occ.blocks_per_sm)
+    traffic = memory_traffic(f, profile, occ.blocks_per_sm, sms)
     # Shared memory and L1 share one data pipeline: a wavefront per cycle between them.
     l1_cycles = (traffic.shared_wavefronts + traffic.global_wavefronts) / blocks
     l2_port_cycles = traffic.l2_bytes / blocks / profile.l2_bytes_per_clock_per_sm
     throughput_cycles = max(issue_cycles, pipe_cycles, l1_cycles, l2_port_cycles)
     # Reads and write-backs share the DRAM bus, each at its own calibrated rate.
-    write_bandwidth = profile.dram_write_bandwidth_bytes_per_s or profile.dram_bandwidth_bytes_per_s
-    dram_s = ((traffic.dram_bytes - traffic.dram_write_bytes) / profile.dram_bandwidth_bytes_per_s
+    read_bandwidth = profile.dram_bandwidth_bytes_per_s
+    write_bandwidth = profile.dram_write_bandwidth_bytes_per_s or read_bandwidth
+    if profile.dram_bandwidth_per_sm_bytes_per_s is not None:
+        # Each SM's own request queue limits what it draws: the SMs holding blocks reach at
+        # most their sum, which only bites when few SMs run (a green context, a small grid).
+        reach = min(1.0, min(sms, blocks) * profile.dram_bandwidth_per_sm_bytes_per_s / read_bandwidth)
+        read_bandwidth, write_bandwidth = read_bandwidth * reach, write_bandwidth * reach
+    dram_s = ((traffic.dram_bytes - traffic.dram_write_bytes) / read_bandwidth
               + traffic.dram_write_bytes / write_bandwidth)
     throughput_s = max(dram_s / blocks * active_sms,
                        traffic.l2_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
@@ -178,6 +194,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile) -> _Terms:
         waves=blocks / (occ.blocks_per_sm * sms),
         tail_efficiency=blocks / (full_waves * occ.blocks_per_sm * sms),
         dram_bytes=traffic.dram_bytes, l2_bytes=traffic.l2_bytes, active_fraction=f.active_fraction,
+        active_sms=sm_count,
     )
     return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, occ.warps_per_block, phases,
                   throughput_cycles, throughput_s,
@@ -191,12 +208,21 @@ def _clock_grid_hz(profile: GpuProfile) -> np.ndarray:
 
 
 def predict_launches(
-    features: Sequence[LaunchFeatures], profile: GpuProfile, power_limits_w: Sequence[float] | None = None
+    features: Sequence[LaunchFeatures], profile: GpuProfile, power_limits_w: Sequence[float] | None = None,
+    active_sms: Sequence[int | None] | None = None,
 ) -> Prediction:
-    """Time, power and energy of each launch at each power limit (vectorised over both)."""
+    """Time, power and energy of each launch at each power limit (vectorised over both).
+
+    ``active_sms``: per launch, the number of SMs it is confined to (None: the whole GPU,
+    and the reasons carry no count); the counts are taken as given (the search checks them
+    against the profile's partition granularity).
+    """
     _check_profile(profile)
     limits = np.asarray(power_limits_w if power_limits_w is not None else [profile.power_limit_default_w], float)
-    terms = [_terms(f, profile) for f in features]
+    counts = list(active_sms) if active_sms is not None else [None] * len(features)
+    if len(counts) != len(features):
+        raise ValueError("active_sms needs one SM count (or None) per launch")
+    terms = [_terms(f, profile, n) for f, n in zip(features, counts)]
     col = lambda name: np.array([getattr(t, name) for t in terms], float)[:, None]  # noqa: E731
 
     clocks = _clock_grid_hz(profile)[None, :]                    # (1, F)

@@ -106,13 +106,15 @@ def spill_accesses_per_thread(features: LaunchFeatures) -> float:
 
 
 def memory_traffic(
-    features: LaunchFeatures, profile: GpuProfile, blocks_per_sm: int
+    features: LaunchFeatures, profile: GpuProfile, blocks_per_sm: int, sm_count: int | None = None
 ) -> Traffic:
-    """Traffic for one launch; ``blocks_per_sm`` sets how many blocks share L1 and L2."""
+    """Traffic for one launch; ``blocks_per_sm`` sets how many blocks share L1 and, with the
+    ``sm_count`` SMs the launch may use (default: all of the GPU's), L2."""
     warps_per_block = -(-features.threads_per_block // profile.warp_size)
     warps = warps_per_block * features.blocks
     threads = features.threads_per_block * features.blocks
-    resident_blocks = max(1, min(features.blocks, blocks_per_sm * profile.sm_count))
+    sms = profile.sm_count if sm_count is None else sm_count
+    resident_blocks = max(1, min(features.blocks, blocks_per_sm * sms))
     l1_capacity = max(0.0, profile.l1_bytes_per_sm - blocks_per_sm * features.shared_bytes)
 
     requested = transferred = 0.0

@@ -28,10 +28,39 @@ def bytes_text(count: float) -> str:
     return f"{count:.0f} B"
 
 
+# What a confined launch keeps of the whole GPU's rate, by what bounds it.
+SM_BOUND_TEXT = {
+    "memory": ("DRAM-bound", "the bandwidth"),
+    "compute": ("Compute-bound", "the throughput"),
+    "latency": ("Latency-bound", "the speed"),
+}
+
+
+def sm_text(pick: Pick, profile: GpuProfile) -> str:
+    """Why ``pick`` runs on its number of SMs, from its figures against the same configuration
+    on the whole GPU ("DRAM-bound: 64 SMs reach 97% of the bandwidth at 71% of the power");
+    empty without an SM-count dimension."""
+    if pick.active_sms is None:
+        return ""
+    if pick.whole_gpu is None:
+        return f" It runs on all {profile.sm_count} SMs."
+    whole = pick.whole_gpu
+    bound, rate = SM_BOUND_TEXT.get(pick.reasons["bound"], (pick.reasons["bound"], "the speed"))
+    energy = 100 * (1 - pick.energy_j / whole["energy_j"])
+    return (f" {bound}: {pick.active_sms} SMs reach {100 * whole['time_ms'] / pick.time_ms:.0f}% of {rate} of all "
+            f"{profile.sm_count} at {100 * pick.power_w / whole['power_w']:.0f}% of the power, "
+            f"{abs(energy):.0f}% {'less' if energy >= 0 else 'more'} energy.")
+
+
+def _where(pick: Pick) -> str:
+    """``pick``'s shape, and its SM count when the space has that dimension."""
+    return shape_text(pick.block) + (f" on {pick.active_sms} SMs" if pick.active_sms is not None else "")
+
+
 def explain(pick: Pick, profile: GpuProfile) -> str:
     """A few sentences on why ``pick`` performs as predicted, from its Reasons."""
     r = pick.reasons
-    text = [f"{shape_text(pick.block)} at {pick.power_limit_w:.0f} W: {pick.time_ms:.4g} ms, "
+    text = [f"{_where(pick)} at {pick.power_limit_w:.0f} W: {pick.time_ms:.4g} ms, "
             f"{pick.power_w:.0f} W, {pick.energy_j:.4g} J per launch."]
     text.append("It is " + BOUND_TEXT.get(r["bound"], r["bound"]).format(dram=bytes_text(r["dram_bytes"])) + ".")
     coalescing = r["coalescing_efficiency"]
@@ -51,25 +80,25 @@ def explain(pick: Pick, profile: GpuProfile) -> str:
                     f"(of {profile.max_sm_clock_mhz:.0f}), trading time for power.")
     else:
         text.append(f"The SM clock stays at {pick.sm_clock_mhz:.0f} MHz under this limit.")
-    return " ".join(text)
+    return " ".join(text) + sm_text(pick, profile)
 
 
 def _comparison(pick: Pick, occ: Pick, fixed: Pick | None) -> str:
     """What ``pick`` saves against each baseline that is not the pick itself."""
     comparisons = []
     for base, name in ((occ, "the occupancy heuristic's"), (fixed, "the fixed")):
-        if base is None or (base.params == pick.params and base.power_limit_w == pick.power_limit_w):
+        if base is None or base.same_point(pick):
             continue
         s = saving(pick, base)
         comparisons.append(f"{abs(s['energy_saving_pct']):.0f}% {'less' if s['energy_saving_pct'] >= 0 else 'more'} "
                            f"energy and {abs(s['time_change_pct']):.0f}% {'more' if s['time_change_pct'] >= 0 else 'less'} "
-                           f"time than {name} {shape_text(base.block)}")
+                           f"time than {name} {_where(base)}")
     return " Predicted: " + "; ".join(comparisons) + "." if comparisons else ""
 
 
 def _trade_off(energy_pick: Pick, time_pick: Pick) -> str:
     """Why the energy-optimal pick is not the fastest: what it gives up and what it saves."""
-    if energy_pick.params == time_pick.params and energy_pick.power_limit_w == time_pick.power_limit_w:
+    if energy_pick.same_point(time_pick):
         return " It is also the fastest configuration."
     slower = 100 * (energy_pick.time_ms / time_pick.time_ms - 1)
     saved = 100 * (1 - energy_pick.energy_j / time_pick.energy_j)
@@ -78,6 +107,8 @@ def _trade_off(energy_pick: Pick, time_pick: Pick) -> str:
         causes.append(f"its shape draws {energy_pick.power_w:.0f} W instead of {time_pick.power_w:.0f} W")
     if energy_pick.sm_clock_mhz < time_pick.sm_clock_mhz - 1:
         causes.append(f"its power limit lowers the clock to {energy_pick.sm_clock_mhz:.0f} MHz")
+    if energy_pick.active_sms is not None and energy_pick.active_sms != time_pick.active_sms:
+        causes.append(f"it runs on {energy_pick.active_sms} SMs instead of {time_pick.active_sms}")
     because = f" because {' and '.join(causes)}" if causes else ""
     return (f" Against the time-optimal pick it runs {slower:.0f}% longer but uses {saved:.0f}% less energy"
             f"{because}.")

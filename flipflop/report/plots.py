@@ -126,6 +126,8 @@ def write_plot(rows: Sequence[dict], target: str | Path, title: str = "", summar
 def pareto_html(rows: Sequence[dict], param_names: Sequence[str]) -> str:
     """The Pareto set as an HTML table, for the HTML report."""
     front = sorted((r for r in rows if r["pareto"]), key=lambda r: r["time"])
+    # The SM count sits with the tune params when the space has that dimension.
+    param_names = [*param_names, *(["active_sms"] if rows and "active_sms" in rows[0] else [])]
     head = "".join(f"<th>{html.escape(n)}</th>" for n in [*param_names, "limit (W)", "time (ms)", "power (W)",
                                                              "energy (J)"])
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[n]))}</td>" for n in param_names)
@@ -165,6 +167,8 @@ def recommendation_html(rec: dict) -> str:
         pick = rec.get(key)
         if pick:
             params = ", ".join(f"{k}={v}" for k, v in pick["params"].items())
+            if pick.get("active_sms") is not None:
+                params += f" on {pick['active_sms']} SMs"
             parts.append(f"<h3>{title}: {html.escape(params)} at {pick['power_limit_w']:.0f} W</h3>"
                          f"<p>{html.escape(pick['why'])}</p>")
     return "".join(parts)

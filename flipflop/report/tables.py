@@ -10,7 +10,8 @@ from rich.table import Table
 from flipflop.report.savings import MeasurementAvoided
 
 FIGURES = ("power_limit", "time", "power", "energy", "sm_clock")
-HEADERS = {"power_limit": "limit (W)", "time": "time (ms)", "power": "power (W)", "energy": "energy (J)",
+HEADERS = {"active_sms": "SMs",
+           "power_limit": "limit (W)", "time": "time (ms)", "power": "power (W)", "energy": "energy (J)",
            "sm_clock": "clock (MHz)", "occupancy": "occupancy", "coalescing_efficiency": "coalescing",
            "bank_conflict_degree": "bank conflicts", "bound": "bound"}
 REASON_COLUMNS = ("occupancy", "coalescing_efficiency", "bank_conflict_degree", "bound")
@@ -31,18 +32,21 @@ def predictions_table(rows: Sequence[dict], param_names: Sequence[str], limit: i
     table.add_column("")
     for name in param_names:
         table.add_column(name, justify="right")
-    for name in FIGURES + REASON_COLUMNS:
+    # The SM count is a column only when the space has that dimension (rows carry active_sms).
+    figures = (("active_sms",) if rows and "active_sms" in rows[0] else ()) + FIGURES
+    for name in figures + REASON_COLUMNS:
         table.add_column(HEADERS[name], justify="right")
     for row in shown:
         cells = ["★" if row["pareto"] else ""] + [_fmt(row[n]) for n in param_names]
-        cells += [_fmt(row[n]) for n in FIGURES + REASON_COLUMNS]
+        cells += [_fmt(row[n]) for n in figures + REASON_COLUMNS]
         table.add_row(*cells, style="bold green" if row["pareto"] else None)
     return table
 
 
 def _pick_line(pick: dict) -> str:
     params = ", ".join(f"{k}={v}" for k, v in pick["params"].items())
-    return (f"[bold]{params}[/] at {pick['power_limit_w']:.0f} W — {pick['time_ms']:.4g} ms, "
+    sms = f" on {pick['active_sms']} SMs" if pick.get("active_sms") is not None else ""
+    return (f"[bold]{params}[/]{sms} at {pick['power_limit_w']:.0f} W — {pick['time_ms']:.4g} ms, "
             f"{pick['power_w']:.0f} W, {pick['energy_j']:.4g} J")
 
 

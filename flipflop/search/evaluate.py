@@ -36,7 +36,13 @@ Launch = tuple[tuple[int, int, int], tuple[int, int, int], int]  # block, grid, 
 
 @dataclass(frozen=True)
 class Evaluated:
-    """Predictions for every launchable configuration; arrays are (configs, power limits)."""
+    """Predictions for every launchable configuration; arrays are (rows, power limits).
+
+    Without an SM-count dimension a row is a configuration. With one, ``active_sms`` gives
+    each row's SM count: the rows are configuration-major, each configuration at every
+    evaluated count in ascending order, the whole GPU last (always evaluated: the baselines
+    run there), so ``configs`` repeats each configuration once per count.
+    """
 
     configs: tuple[Config, ...]
     power_limits_w: np.ndarray
@@ -48,14 +54,29 @@ class Evaluated:
     resources: tuple[Resources, ...]
     dropped: tuple[Dropped, ...]
     toolchain: dict[str, Any] = field(default_factory=dict)
+    active_sms: tuple[int, ...] | None = None  # per row; None: every row runs on the whole GPU
 
-    def pareto(self, columns: np.ndarray | None = None) -> np.ndarray:
-        """Joint (time, energy) Pareto mask over the given power-limit columns (all by default)."""
+    def rows_at(self, sm_counts: Sequence[int] | None = None) -> np.ndarray:
+        """Indices of the rows at the given SM counts (every row when None)."""
+        if sm_counts is None or self.active_sms is None:
+            return np.arange(len(self.configs))
+        return np.flatnonzero(np.isin(np.asarray(self.active_sms), list(sm_counts)))
+
+    def whole_gpu_rows(self) -> np.ndarray:
+        """Each row's configuration on the whole GPU: the row itself without an SM-count dimension."""
+        if self.active_sms is None:
+            return np.arange(len(self.configs))
+        per_config = len(set(self.active_sms))
+        return np.arange(len(self.configs)) // per_config * per_config + per_config - 1
+
+    def pareto(self, columns: np.ndarray | None = None, rows: np.ndarray | None = None) -> np.ndarray:
+        """Joint (time, energy) Pareto mask over the given power-limit columns and rows (all by default)."""
         cols = np.arange(self.power_limits_w.size) if columns is None else columns
+        rows = np.arange(len(self.configs)) if rows is None else rows
         mask = np.zeros(self.time_ms.shape, dtype=bool)
-        if self.time_ms.size:
-            sub = pareto_mask(self.time_ms[:, cols], self.energy_j[:, cols]).reshape(len(self.configs), len(cols))
-            mask[:, cols] = sub
+        if self.time_ms.size and rows.size:
+            grid = np.ix_(rows, cols)
+            mask[grid] = pareto_mask(self.time_ms[grid], self.energy_j[grid]).reshape(len(rows), len(cols))
         return mask
 
 
@@ -125,8 +146,11 @@ def evaluate_space(
     profile: GpuProfile,
     power_limits_w: Sequence[float],
     arguments: Sequence[Any],
+    sm_counts: Sequence[int] | None = None,
 ) -> Evaluated:
-    """Predict every configuration of ``plan`` at every power limit.
+    """Predict every configuration of ``plan`` at every power limit (and, given ``sm_counts``,
+    confined to each of those numbers of SMs and to the whole GPU; ``Evaluated`` says how the
+    rows are laid out).
 
     ``builds`` holds each of the plan's variants, compiled and analysed, or the CompileError
     that stopped it (``flipflop.search.builds.build_variants``). Configurations the GPU cannot
@@ -180,7 +204,12 @@ def evaluate_space(
     versions["distinct_compiles"] = len(builds)
     versions["distinct_ptx"] = len({hashlib.sha1(b.compiled.ptx.encode()).hexdigest()
                                     for b in builds.values() if isinstance(b, KernelBuild)})
-    prediction = predict_launches(features, profile, list(power_limits_w))
+    active: tuple[int, ...] | None = None
+    if sm_counts is not None:
+        counts = sorted(set(sm_counts) | {profile.sm_count})
+        kept, features, resources = ([item for item in items for _ in counts] for items in (kept, features, resources))
+        active = tuple(counts) * (len(kept) // len(counts))
+    prediction = predict_launches(features, profile, list(power_limits_w), active)
     return Evaluated(tuple(kept), prediction.power_limits_w, prediction.time_ms, prediction.power_w,
                      prediction.energy_j, prediction.sm_clock_mhz, prediction.reasons, tuple(resources),
-                     tuple(dropped), versions)
+                     tuple(dropped), versions, active)

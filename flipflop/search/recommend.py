@@ -11,8 +11,9 @@ against them, as figures (``flipflop.report.explain`` says why in words).
   occupancy, then the most threads per block. Among 2-D shapes with the same thread count
   the most square one is taken (wider in x on a tie, since x is the coalescing dimension).
 * fixed 256-thread baseline: 256 threads per block, most square (16×16 for 2-D, 256 for 1-D).
-Both baselines run at the profile's default power limit (what a user who never sets a
-limit gets); when several configurations share the shape (other tune params differ), the
+Both baselines run at the profile's default power limit and on the whole GPU (what a user
+who never sets a limit or a green context gets); when several configurations share the shape
+(other tune params differ), the
 first in tune_params order is the one a user would have kept.
 """
 from __future__ import annotations
@@ -44,6 +45,15 @@ class Pick:
     sm_clock_mhz: float
     reasons: dict[str, Any]
     why: str = ""
+    active_sms: int | None = None  # the SMs it is confined to; None: no SM-count dimension
+    # The same configuration and limit on the whole GPU, when ``active_sms`` is fewer SMs:
+    # time_ms, power_w, energy_j (what the reason compares against).
+    whole_gpu: dict[str, float] | None = None
+
+    def same_point(self, other: "Pick") -> bool:
+        """Whether ``other`` is the same configuration, power limit and SM count."""
+        return (self.params, self.power_limit_w, self.active_sms) == (other.params, other.power_limit_w,
+                                                                       other.active_sms)
 
 
 @dataclass(frozen=True)
@@ -75,23 +85,34 @@ def _squareness(block: tuple[int, int, int]) -> float:
 
 
 def _pick(ev: Evaluated, row: int, col: int, role: str) -> Pick:
+    active = ev.active_sms[row] if ev.active_sms is not None else None
+    whole = int(ev.whole_gpu_rows()[row])
     return Pick(role, ev.configs[row].params_dict, ev.configs[row].block, float(ev.power_limits_w[col]),
                 float(ev.time_ms[row, col]), float(ev.power_w[row, col]), float(ev.energy_j[row, col]),
-                float(ev.sm_clock_mhz[row, col]), ev.reasons[row].as_dict())
+                float(ev.sm_clock_mhz[row, col]), ev.reasons[row].as_dict(), active_sms=active,
+                whole_gpu=None if whole == row else {"time_ms": float(ev.time_ms[whole, col]),
+                                                      "power_w": float(ev.power_w[whole, col]),
+                                                      "energy_j": float(ev.energy_j[whole, col])})
+
+
+def _whole_gpu(ev: Evaluated) -> list[int]:
+    """The rows that run on the whole GPU, where the baselines are."""
+    return [int(i) for i in np.unique(ev.whole_gpu_rows())]
 
 
 def occupancy_baseline_row(ev: Evaluated) -> int:
-    """Index of the configuration the occupancy heuristic would choose."""
+    """Index of the configuration the occupancy heuristic would choose (on the whole GPU)."""
     def key(i: int) -> tuple:
         block = ev.configs[i].block
         return (-round(ev.reasons[i].occupancy, 6), -ev.configs[i].threads_per_block, _squareness(block),
                 -block[0], i)
-    return min(range(len(ev.configs)), key=key)
+    return min(_whole_gpu(ev), key=key)
 
 
 def fixed_baseline_row(ev: Evaluated, threads: int = FIXED_BASELINE_THREADS) -> int | None:
-    """Index of the most square ``threads``-thread configuration, or None if the space has none."""
-    rows = [i for i, c in enumerate(ev.configs) if c.threads_per_block == threads]
+    """Index of the most square ``threads``-thread configuration on the whole GPU, or None if
+    the space has none."""
+    rows = [i for i in _whole_gpu(ev) if ev.configs[i].threads_per_block == threads]
     if not rows:
         return None
     return min(rows, key=lambda i: (_squareness(ev.configs[i].block), -ev.configs[i].block[0], i))
@@ -106,15 +127,17 @@ def saving(pick: Pick, base: Pick | None) -> dict[str, float]:
 
 
 def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.ndarray,
-                   default_column: int) -> Recommendation:
+                   default_column: int, rows: np.ndarray | None = None) -> Recommendation:
     """Build the recommendation from predictions over the requested power-limit ``columns``
-    (the picks' ``why`` left empty for ``flipflop.report.explain.explained``).
+    and ``rows`` (all by default; ``Evaluated.rows_at`` selects SM counts), the picks' ``why``
+    left empty for ``flipflop.report.explain.explained``.
 
     ``default_column`` indexes the profile's default limit (the baselines' limit) in ``ev``.
     """
-    pareto = ev.pareto(columns)
-    rows, cols = np.nonzero(pareto)
-    t, e = ev.time_ms[rows, cols], ev.energy_j[rows, cols]
+    candidates = np.arange(len(ev.configs)) if rows is None else rows
+    pareto = ev.pareto(columns, candidates)
+    on_rows, on_cols = np.nonzero(pareto)
+    t, e = ev.time_ms[on_rows, on_cols], ev.energy_j[on_rows, on_cols]
     energy_i = np.lexsort((t, e))[0]
     time_i = np.lexsort((e, t))[0]
     balanced_i = int(np.argmin(np.hypot(t / t.min() - 1, e / e.min() - 1)))
@@ -124,7 +147,7 @@ def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.
     fixed = _pick(ev, fixed_row, default_column, "fixed 256 threads") if fixed_row is not None else None
 
     def chosen(i: int, role: str) -> Pick:
-        return _pick(ev, int(rows[i]), int(cols[i]), role)
+        return _pick(ev, int(on_rows[i]), int(on_cols[i]), role)
 
     energy_pick, time_pick, balanced_pick = chosen(energy_i, "energy-optimal"), chosen(time_i, "time-optimal"), \
         chosen(balanced_i, "balanced")
@@ -133,9 +156,9 @@ def recommend_from(ev: Evaluated, profile: GpuProfile, kernel: str, columns: np.
         savings[f"{name}_vs_occupancy"] = saving(pick, occ)
         if fixed is not None:
             savings[f"{name}_vs_fixed_256"] = saving(pick, fixed)
-    front = tuple(_pick(ev, int(r), int(c), "pareto") for r, c in sorted(zip(rows, cols), key=lambda rc: (
+    front = tuple(_pick(ev, int(r), int(c), "pareto") for r, c in sorted(zip(on_rows, on_cols), key=lambda rc: (
         ev.time_ms[rc], ev.energy_j[rc])))
-    evaluated = len(ev.configs) * len(columns)
+    evaluated = len(candidates) * len(columns)
     return Recommendation(
         kernel=kernel, gpu=profile.name, energy_optimal=energy_pick, time_optimal=time_pick, balanced=balanced_pick,
         occupancy_baseline=occ, fixed_256_baseline=fixed,

@@ -17,9 +17,12 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from flipflop import conventions
 from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, call_user, evaluate
 from flipflop.errors import ConfigurationError
+from flipflop.hardware.profile import GpuProfile
 from flipflop.problem import (TuningProblem, block_size_names_of, check_defines, check_restrictions,
                               check_tune_params, smem_size_of)
 
@@ -139,3 +142,45 @@ def enumerate_problem(problem: TuningProblem) -> Space:
                            grid_div_x=problem.grid_div[0], grid_div_y=problem.grid_div[1],
                            grid_div_z=problem.grid_div[2], block_size_names=problem.block_size_names,
                            smem_args=problem.smem_args, defines=problem.defines)
+
+
+def sm_partition_sizes(profile: GpuProfile) -> list[int]:
+    """Every SM count a green context can confine a launch to on ``profile``'s GPU: the
+    minimum partition, then the multiples of the alignment above it, then the whole GPU."""
+    step, low, total = profile.sm_partition_alignment, profile.sm_partition_min, profile.sm_count
+    first = -(-low // step) * step
+    return sorted({*range(first, total, step), total})
+
+
+def _sm_count(profile: GpuProfile, value: Any) -> int:
+    """One requested SM count ("all" is the whole GPU), checked against the partition granularity."""
+    total = profile.sm_count
+    if isinstance(value, str) and value.strip().lower() == "all":
+        return total
+    granularity = (f"{profile.name} takes {profile.sm_partition_min}–{total} SMs in multiples of "
+                   f"{profile.sm_partition_alignment}, or all {total}")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigurationError(f"active_sms value {value!r} is not an SM count; {granularity}"[:300])
+    n = int(value)
+    if n != total and not (profile.sm_partition_min <= n < total and n % profile.sm_partition_alignment == 0):
+        raise ConfigurationError(f"active_sms {n} is not a valid SM partition: {granularity}")
+    return n
+
+
+def active_sms_list(profile: GpuProfile, active_sms: Any) -> list[int] | None:
+    """The SM counts to predict: None → None (the whole GPU, no SM-count dimension); "all" →
+    [sm_count]; "sweep" → every partition size (``sm_partition_sizes``); else a list of counts
+    and "all", each checked against the profile's partition granularity, sorted, distinct."""
+    if active_sms is None:
+        return None
+    if isinstance(active_sms, str) and active_sms.strip().lower() == "sweep":
+        return sm_partition_sizes(profile)
+    if isinstance(active_sms, (str, int, np.integer)):
+        active_sms = [active_sms]
+    if isinstance(active_sms, (Mapping, bytes)) or not isinstance(active_sms, (Sequence, np.ndarray)):
+        raise ConfigurationError(f"active_sms must be None, 'all', 'sweep' or a list of SM counts, "
+                                 f"got {active_sms!r}"[:200])
+    counts = sorted({_sm_count(profile, value) for value in active_sms})
+    if not counts:
+        raise ConfigurationError("active_sms is an empty list")
+    return counts

@@ -9,6 +9,7 @@ A spec holds ``tune_kernel``'s arguments as data::
     grid_div_x = ["block_size_y"]
     gpu = "h100-sxm"                          # optional
     power_limits = "all"                      # optional: "all" or [300, 500, 700]
+    active_sms = [16, 32, 64, "all"]          # optional: SM counts (green contexts), "all" or "sweep"
 
     [constants]                               # optional names usable in every expression
     seq_len = 2048
@@ -47,7 +48,7 @@ from flipflop.problem import TuningProblem
 
 _TOP_KEYS = {"kernel_name", "kernel_source", "problem_size", "tune_params", "arguments", "restrictions",
              "grid_div_x", "grid_div_y", "grid_div_z", "block_size_names", "smem_size", "defines",
-             "compiler_options", "gpu", "power_limits", "constants"}
+             "compiler_options", "gpu", "power_limits", "constants", "active_sms"}
 _FILLS = ("zeros", "random", "ones", "arange")
 ARGUMENT_KINDS = "biufc"  # numpy kinds a kernel argument may have: bool, integers, floats, complex
 # Above this, "random" and "arange" contents would not fit in host memory; "zeros" and "ones"
@@ -76,6 +77,7 @@ class Spec:
     gpu: str
     power_limits: Any
     constants: dict[str, Any] = field(default_factory=dict)
+    active_sms: Any = None  # None, "all", "sweep" or a list of SM counts and "all"
 
     def _scoped(self, expression: str) -> Callable[[dict[str, Any]], Any]:
         """An expression over the tune params that may also use the spec's constants."""
@@ -119,10 +121,16 @@ class Spec:
         """The GPU and power limits to predict for: ``gpu``/``power_limits`` when given, else the spec's."""
         return gpu or self.gpu, power_limits if power_limits is not None else self.power_limits
 
-    def api_kwargs(self, gpu: str | None = None, power_limits: Any = None) -> dict[str, Any]:
-        """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits`` override the spec's."""
+    def sm_counts(self, active_sms: Any = None) -> Any:
+        """The SM counts to predict for: ``active_sms`` when given, else the spec's."""
+        return active_sms if active_sms is not None else self.active_sms
+
+    def api_kwargs(self, gpu: str | None = None, power_limits: Any = None, active_sms: Any = None) -> dict[str, Any]:
+        """Keyword arguments for ``predict``/``recommend``; ``gpu``/``power_limits``/``active_sms``
+        override the spec's."""
         gpu, power_limits = self.target(gpu, power_limits)
-        return dict(gpu=gpu, power_limits=power_limits, **self._kernel_tuner_kwargs())
+        return dict(gpu=gpu, power_limits=power_limits, active_sms=self.sm_counts(active_sms),
+                    **self._kernel_tuner_kwargs())
 
     def problem(self) -> TuningProblem:
         """The spec's ``TuningProblem``, which ``flipflop.api``'s ``*_problem`` functions take."""
@@ -324,13 +332,19 @@ def load_spec(path: str | Path) -> Spec:
     gpu = data.get("gpu", "h100-sxm")
     if not isinstance(gpu, str):
         raise ConfigurationError("spec: 'gpu' must be a profile name or path")
+    active_sms = data.get("active_sms")
+    if not (active_sms is None or active_sms in ("all", "sweep") or (
+            isinstance(active_sms, list) and active_sms and all(
+                v == "all" or (isinstance(v, int) and not isinstance(v, bool)) for v in active_sms))):
+        raise ConfigurationError('spec: \'active_sms\' must be "all", "sweep" or a list of SM counts and "all", '
+                                 'e.g. [16, 32, 64, "all"]')
     return Spec(path=path, kernel_name=kernel_name, kernel_source=source, problem_size=problem_size,
                 arguments=arguments, tune_params=tune_params,
                 restrictions=tuple(restrictions) if restrictions else None,
                 grid_div=(_grid_div(data, "grid_div_x"), _grid_div(data, "grid_div_y"), _grid_div(data, "grid_div_z")),
                 block_size_names=tuple(names) if names else None, smem_size=smem, defines=defines,
                 compiler_options=tuple(options) if options else None, gpu=gpu,
-                power_limits=data.get("power_limits"), constants=constants)
+                power_limits=data.get("power_limits"), constants=constants, active_sms=active_sms)
 
 
 def parse_argument_list(text: str) -> tuple[Any, ...]:
