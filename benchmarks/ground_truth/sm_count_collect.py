@@ -45,7 +45,7 @@ KERNELS: dict[str, str] = {
     "hecbench/nbody_accelerate_particles": "compute",
     "cuda-samples/BlackScholes_BlackScholesGPU": "compute",
     "cuda-samples/histogram_histogram256Kernel": "latency/atomic",
-    "cuda-samples/reduction_reduce6": "latency/atomic",
+    "cuda-samples/reduction_reduce3": "latency/atomic",
     "hecbench/atomicReduction_atomic_reduction": "latency/atomic",
 }
 DEFAULT_SM_COUNTS = (16, 32, 48, 64, 96, 132)
