@@ -2,7 +2,7 @@
 # Device run 18 (H200): the last counter launches issue 10 asks for (one more configuration of every
 # passed kernel but MatrixMulCUDA, on which ncu failed in run 17), then the development second pass
 # (pass 1) continued in the time left.
-# Usage: bash benchmarks/ground_truth/runs/run18_corpus.sh → $OUT/corpus_run18*. Read-only on the GPU.
+# Usage: [END=seconds] bash benchmarks/ground_truth/runs/run18_corpus.sh → $OUT/corpus_run18*. Read-only on the GPU.
 set -o pipefail
 export PYTHONPATH=. PYTHONUNBUFFERED=1
 start=$(date +%s)
@@ -27,7 +27,7 @@ M=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_read.sum,lts__t_s
     $COLLECT --counters --counter-configs 1 --split all --only $ONLY --passed-from $CHECKS $SKIP \
       --manifest ${NAME}_counters_manifest.json --budget-s 150
   echo "== development pass 1, continued ($(elapsed) s)"
-  left=$(( 575 - $(elapsed) ))
+  left=$(( ${END:-575} - $(elapsed) ))
   [ $left -gt 20 ] && timeout $left $COLLECT --split dev --passes 1 --first-pass 1 --budget-s $(( left - 12 )) \
     --single-file $NAME.jsonl $REUSE --measured-from $D/corpus_run16_call2.jsonl --measured-from $D/corpus_run17.jsonl
   echo "== done ($(elapsed) s)"
