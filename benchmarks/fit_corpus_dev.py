@@ -57,9 +57,9 @@ def _recorded_predictions(jobs: list[tuple], gpu: str) -> dict[str, list[tuple]]
     recorded: list = []
     predict_launches = search_evaluate.predict_launches
 
-    def recording(features, profile, limits):  # the launch facts the API computed, kept for the grid
+    def recording(features, profile, limits, *rest):  # the launch facts the API computed, kept for the grid
         recorded[:] = list(features)
-        return predict_launches(features, profile, limits)
+        return predict_launches(features, profile, limits, *rest)
 
     search_evaluate.predict_launches = recording
     cases: dict[str, list[tuple]] = {}

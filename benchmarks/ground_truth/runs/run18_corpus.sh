@@ -31,4 +31,4 @@ M=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_read.sum,lts__t_s
   [ $left -gt 20 ] && timeout $left $COLLECT --split dev --passes 1 --first-pass 1 --budget-s $(( left - 12 )) \
     --single-file $NAME.jsonl $REUSE --measured-from $D/corpus_run16_call2.jsonl --measured-from $D/corpus_run17.jsonl
   echo "== done ($(elapsed) s)"
-} 2>&1 | tee $OUT/${NAME}_log.txt
+} 2>&1 | tee -a ${LOG:-$OUT/${NAME}_log.txt}
