@@ -158,19 +158,20 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
     gpus = sorted({f"{h['gpu']} (driver {h['driver']}, {h['power_limit_w']} W limit, max SM clock "
                    f"{h['max_sm_clock_mhz']} MHz)" for h in headers})
     dates = sorted(h["date"][:16].replace("T", " ") for h in headers)
+    files = ", ".join(sorted({h["file"] for h in headers}))
     lines = [
         "# Accuracy on the third-party corpus (H200)",
         "",
         f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}`.",
         f"Ground truth: {'; '.join(gpus)}, measured {dates[0]} – {dates[-1]} UTC "
-        "(`benchmarks/data/h200/RUNS.md`, runs 14–15). Predictions: profile "
+        f"(`benchmarks/data/h200/RUNS.md`; {files}). Predictions: profile "
         f"`{profile}` ({status}), default power limit, public API, every measured configuration.",
         "",
         "Kernels: HeCBench, NVIDIA cuda-samples and Rodinia, bodies verbatim (`benchmarks/kernels/corpus/`),",
         "each checked against a numpy reference before it was measured. The split into a development",
         "two-thirds and a held-out third was fixed by a hash of the name before anything was measured; only",
         "the development split (with the H100 development suite) was used to fit the model",
-        "(`benchmarks/fit_corpus_dev.py`). Ceiling = the same figure between two measurement passes",
+        "(`benchmarks/fit_corpus_dev.py`, `benchmarks/fit_dram_write.py`). Ceiling = the same figure between two measurement passes",
         "(pass 1 repeats the sweep minutes later); regret ceiling = pass 0's own pick judged by pass 1;",
         "|ΔE| = median per-configuration energy difference between the passes.",
     ]
