@@ -45,6 +45,18 @@ def test_occupancy_limits_match_the_cuda_calculator():
     assert occupancy(H100, 2048, 16, 0).blocks_per_sm == 0          # too many threads
 
 
+def test_registers_are_allocated_per_sub_partition():
+    """cuda_occupancy.h: a quarter of the register file per scheduler, so 40 registers (1,280 a
+    warp) leave 12 warps a quarter, 48 an SM — not the 51 the whole file would hold. rmsnorm on
+    the H200 (run 14) slows at 544 and 800 threads, where this takes a block away."""
+    assert occupancy(H100, 512, 40, 0).blocks_per_sm == 3           # 48 warps // 16
+    assert occupancy(H100, 544, 40, 0).blocks_per_sm == 2           # 48 // 17, though 51 // 17 = 3
+    assert occupancy(H100, 544, 40, 0).limiter == "registers"
+    assert occupancy(H100, 768, 40, 0).blocks_per_sm == 2
+    assert occupancy(H100, 800, 40, 0).blocks_per_sm == 1           # 48 // 25, though 51 // 25 = 2
+    assert occupancy(H100, 1024, 65, 0).blocks_per_sm == 0          # 72 registers a thread: over 64 K
+
+
 def test_energy_is_power_times_time():
     p = predict_launches([stream(256, 4)], H100)
     assert p.energy_j[0, 0] == pytest.approx(p.power_w[0, 0] * p.time_ms[0, 0] / 1e3)
