@@ -5,7 +5,7 @@
 #      3 block shapes × SM counts 16,32,64,96,132 × two passes (run 19's script, budget 300 s);
 #   2. issue 10: one counter launch per passed corpus kernel, then development pass 1 continued
 #      (run 18's script) until 575 s. One log, run20_log.txt (8 files come back at most).
-# Usage: bash benchmarks/ground_truth/runs/run20_combined.sh → $OUT/. Read-only on the GPU.
+# Usage: [TOTAL=seconds] bash benchmarks/ground_truth/runs/run20_combined.sh → $OUT/. Read-only on the GPU.
 set -o pipefail
 export PYTHONPATH=. PYTHONUNBUFFERED=1
 start=$(date +%s)
@@ -17,4 +17,4 @@ start=$(date +%s)
   echo "== sm count done ($(( $(date +%s) - start )) s)"
 } 2>&1 | tee $OUT/run20_log.txt
 # run 18's script measures its own elapsed time: give it what is left of 575 s.
-LOG=$OUT/run20_log.txt END=$(( 575 - ($(date +%s) - start) )) bash benchmarks/ground_truth/runs/run18_corpus.sh
+LOG=$OUT/run20_log.txt END=$(( ${TOTAL:-575} - ($(date +%s) - start) )) bash benchmarks/ground_truth/runs/run18_corpus.sh
