@@ -22,10 +22,11 @@ M=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_read.sum,lts__t_s
 {
   nvidia-smi --query-gpu=name,driver_version,power.limit,clocks.max.sm,clocks.sm,temperature.gpu,power.draw --format=csv
   echo "== counters ($(elapsed) s)"
-  timeout 170 ncu --clock-control none --cache-control none --print-units base --csv --log-file $OUT/${NAME}_counters.csv \
+  ct=$(( ${END:-575} < 180 ? ${END:-575} - 10 : 170 ))
+  timeout $ct ncu --clock-control none --cache-control none --print-units base --csv --log-file $OUT/${NAME}_counters.csv \
     --nvtx --nvtx-include "ff_profile/" --metrics $M \
     $COLLECT --counters --counter-configs 1 --split all --only $ONLY --passed-from $CHECKS $SKIP \
-      --manifest ${NAME}_counters_manifest.json --budget-s 150
+      --manifest ${NAME}_counters_manifest.json --budget-s $(( ct - 20 ))
   echo "== development pass 1, continued ($(elapsed) s)"
   left=$(( ${END:-575} - $(elapsed) ))
   [ $left -gt 20 ] && timeout $left $COLLECT --split dev --passes 1 --first-pass 1 --budget-s $(( left - 12 )) \
