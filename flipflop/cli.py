@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from flipflop.errors import ConfigurationError, FlipflopError
+from flipflop.measure.calibrate import create_parser as calibrate_parser
 
 EXIT_ERROR = 2
 PLOT_SUFFIXES = (".png", ".html")
@@ -77,12 +78,9 @@ def create_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gpus", help="list the bundled GPU profiles")
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = sub.add_parser("calibrate", help="measure this GPU and write a profile (needs a GPU)")
-    p.add_argument("--out", required=True, help="profile JSON to write")
-    p.add_argument("--quick", action="store_true", help="shorter windows, fewer points")
-    p.add_argument("--set-power-limits", action="store_true", help="also sweep power limits (root; restored)")
-    p.add_argument("--base", help="profile supplying what is not measured")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    # One list of calibration options: the calibration module's own parser.
+    sub.add_parser("calibrate", help="measure this GPU and write a profile (needs a GPU)",
+                   parents=[calibrate_parser(add_help=False)])
 
     for name, help_text in (("measure", "measure the spec's configurations on this GPU (CuPy + NVML)"),
                             ("validate", "measure and compare with the predictions")):

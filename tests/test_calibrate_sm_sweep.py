@@ -93,3 +93,11 @@ def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_pro
     assert seen == {"path": tmp_path / "gpu.sm_sweep.json", "window_s": 0.2}
     fit = json.loads((tmp_path / "gpu.sm_sweep_fit.json").read_text())
     assert fit["dram_bandwidth_per_sm_bytes_per_s"] == pytest.approx(60e9)
+
+
+def test_the_cli_takes_the_calibration_options_including_the_sm_sweep():
+    """`flipflop calibrate` and `python -m flipflop.measure.calibrate` share one option list."""
+    from flipflop.cli import create_parser
+
+    args = create_parser().parse_args(["calibrate", "--out", "h200.json", "--sm-sweep", "--quick"])
+    assert (args.out, args.sm_sweep, args.quick, args.set_power_limits) == ("h200.json", True, True, False)

@@ -14,8 +14,9 @@ from pathlib import Path
 from flipflop.errors import FlipflopError
 
 
-def create_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="flipflop calibrate",
+def create_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    """`flipflop calibrate`'s options; the CLI takes them as its subcommand's parent parser."""
+    parser = argparse.ArgumentParser(prog="flipflop calibrate", add_help=add_help,
                                      description="Measure this GPU with micro-benchmarks and write its profile.")
     parser.add_argument("--out", required=True, help="profile JSON to write (raw numbers go to OUT.raw.json)")
     parser.add_argument("--quick", action="store_true", help="shorter power windows and fewer sweep points")
