@@ -130,6 +130,14 @@ class GpuProfile:
         return cls(**data)
 
 
+def green_partition_sizes(sm_count: int, minimum: int, alignment: int) -> list[int]:
+    """Every SM count a green context can have on a GPU of ``sm_count`` SMs whose partitions
+    hold at least ``minimum`` SMs in multiples of ``alignment``: the aligned counts from the
+    minimum up, then the whole GPU (the one count a split need not give)."""
+    first = -(-minimum // alignment) * alignment
+    return sorted({*range(first, sm_count, alignment), sm_count})
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

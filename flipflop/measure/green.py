@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import statistics
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -41,6 +40,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from flipflop.errors import ConfigurationError, MeasurementError
+from flipflop.hardware.profile import green_partition_sizes
 
 # Tried in this order by the self-test (the module docstring says why).
 LAUNCH_MODES = ("cupy_stream", "library", "green_current")
@@ -97,8 +97,7 @@ class SmPartitioning:
 
     def valid_counts(self) -> list[int]:
         """Every SM count a green context can have: the aligned ones from the minimum up, and all."""
-        counts = list(range(self.min_partition_sms, self.largest_partition_sms() + 1, self.alignment_sms))
-        return counts + ([self.sm_count] if self.sm_count not in counts else [])
+        return green_partition_sizes(self.sm_count, self.min_partition_sms, self.alignment_sms)
 
     def round(self, requested: int) -> int:
         """The SM count the driver gives for `requested`: rounded up to the minimum and the
@@ -357,19 +356,10 @@ class GreenRunner:
         return GreenTimedLaunch(launch, self)
 
     def median_time_ms(self, launch: Callable[[], None]) -> float:
-        """Median of per-launch event times (ms), as CupyRunner.median_time_ms."""
-        from flipflop.measure.launcher import TIMING_MAX_LAUNCHES, TIMING_MIN_LAUNCHES, TIMING_TARGET_S
+        """Median of per-launch green-context event times (ms), as CupyRunner.median_time_ms."""
+        from flipflop.measure.launcher import median_event_time_ms
 
-        times_ms: list[float] = []
-        spent_s = 0.0
-        while len(times_ms) < TIMING_MIN_LAUNCHES or (spent_s < TIMING_TARGET_S and len(times_ms) < TIMING_MAX_LAUNCHES):
-            timed = self.timed(launch)
-            for _ in range(TIMING_MIN_LAUNCHES):
-                timed()
-            batch_ms = timed.times_ms()
-            times_ms += batch_ms
-            spent_s += sum(batch_ms) / 1000
-        return statistics.median(times_ms)
+        return median_event_time_ms(self.timed, launch)
 
     def close(self) -> None:
         """Unload the libraries this runner loaded (the session keeps the green contexts)."""

@@ -123,20 +123,23 @@ class CupyRunner:
 
     def median_time_ms(self, launch: Callable[[], None]) -> float:
         """Median of per-launch CUDA-event times (ms); the caller has run a warm-up launch."""
-        cuda = self._cupy.cuda
-        times_ms: list[float] = []
-        spent_s = 0.0
-        while len(times_ms) < TIMING_MIN_LAUNCHES or (spent_s < TIMING_TARGET_S and len(times_ms) < TIMING_MAX_LAUNCHES):
-            pairs = [(cuda.Event(), cuda.Event()) for _ in range(TIMING_MIN_LAUNCHES)]
-            for start, stop in pairs:
-                start.record()
-                launch()
-                stop.record()
-            pairs[-1][1].synchronize()
-            batch_ms = [cuda.get_elapsed_time(start, stop) for start, stop in pairs]
-            times_ms += batch_ms
-            spent_s += sum(batch_ms) / 1000
-        return statistics.median(times_ms)
+        return median_event_time_ms(self.timed, launch)
+
+
+def median_event_time_ms(timed: Callable[[Callable[[], None]], Any], launch: Callable[[], None]) -> float:
+    """Median per-launch event time (ms) of `launch`, in batches of TIMING_MIN_LAUNCHES until
+    about TIMING_TARGET_S of GPU time (at most TIMING_MAX_LAUNCHES). `timed(launch)` wraps it
+    in an event pair per call with a `times_ms()` (a runner's `timed`)."""
+    times_ms: list[float] = []
+    spent_s = 0.0
+    while len(times_ms) < TIMING_MIN_LAUNCHES or (spent_s < TIMING_TARGET_S and len(times_ms) < TIMING_MAX_LAUNCHES):
+        batch = timed(launch)
+        for _ in range(TIMING_MIN_LAUNCHES):
+            batch()
+        batch_ms = batch.times_ms()
+        times_ms += batch_ms
+        spent_s += sum(batch_ms) / 1000
+    return statistics.median(times_ms)
 
 
 class EventTimedLaunch:

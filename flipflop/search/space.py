@@ -22,7 +22,7 @@ import numpy as np
 from flipflop import conventions
 from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, call_user, evaluate
 from flipflop.errors import ConfigurationError
-from flipflop.hardware.profile import GpuProfile
+from flipflop.hardware.profile import GpuProfile, green_partition_sizes
 from flipflop.problem import (TuningProblem, block_size_names_of, check_defines, check_restrictions,
                               check_tune_params, smem_size_of)
 
@@ -147,9 +147,7 @@ def enumerate_problem(problem: TuningProblem) -> Space:
 def sm_partition_sizes(profile: GpuProfile) -> list[int]:
     """Every SM count a green context can confine a launch to on ``profile``'s GPU: the
     minimum partition, then the multiples of the alignment above it, then the whole GPU."""
-    step, low, total = profile.sm_partition_alignment, profile.sm_partition_min, profile.sm_count
-    first = -(-low // step) * step
-    return sorted({*range(first, total, step), total})
+    return green_partition_sizes(profile.sm_count, profile.sm_partition_min, profile.sm_partition_alignment)
 
 
 def _sm_count(profile: GpuProfile, value: Any) -> int:

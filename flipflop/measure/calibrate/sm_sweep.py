@@ -92,8 +92,8 @@ def plan_sweep(sm_count: int, valid_counts: list[int]) -> list[SweepPoint]:
 
 def describe_plan(partitioning: SmPartitioning, window_s: float) -> str:
     """One line: the sweep's points, SM counts and estimated time."""
-    counts = sweep_sm_counts(partitioning.sm_count, partitioning.valid_counts())
     plan = plan_sweep(partitioning.sm_count, partitioning.valid_counts())
+    counts = sorted({point.active_sms for point in plan})
     return (f"sm sweep: {len(plan)} points ({', '.join(BENCHES)}) at SM counts {counts}, "
             f"about {estimate_seconds(plan, window_s):.0f} s")
 
