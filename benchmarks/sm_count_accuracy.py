@@ -100,12 +100,16 @@ def shape_of(record: dict, params: Sequence[str]) -> Shape | None:
     return tuple(_hashable(record[p]) for p in params)
 
 
-def load_sm_runs(path: Path) -> tuple[list[dict], dict[str, MeasuredCase]]:
-    """The case headers and each case's measured rows by pass and (shape, active SMs). A line cut
-    by a kill is skipped; a configuration measured twice in a pass keeps the later line."""
+def load_sm_runs(paths: Path | Sequence[Path]) -> tuple[list[dict], dict[str, MeasuredCase]]:
+    """The case headers and each case's measured rows by pass and (shape, active SMs), over one
+    or more runs (read in order: runs measuring different SM counts of the same kernels join
+    into one space). A line cut by a kill is skipped; a configuration measured twice in a pass
+    keeps the later line."""
     headers: list[dict] = []
     cases: dict[str, MeasuredCase] = {}
-    for line in path.read_text().splitlines():
+    paths = [paths] if isinstance(paths, Path) else list(paths)
+    lines = [line for path in paths for line in path.read_text().splitlines()]
+    for line in lines:
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
@@ -416,7 +420,7 @@ def markdown(result: dict) -> str:
     f2 = lambda x: _fmt(x, 0, 2).strip() if not isinstance(x, float) or not math.isnan(x) else "–"  # noqa: E731
     lines = [
         "## SM count (CUDA green contexts, issue 12)", "",
-        f"Generated {result['date']} by `{result['command']}`. Ground truth: `{result['data']}` — "
+        f"Generated {result['date']} by `{result['command']}`. Ground truth: {', '.join(f'`{d}`' for d in result['data'])} — "
         f"{truth.get('gpu', '?')} (driver {truth.get('driver', '?')}, {truth.get('power_limit_w', '?')} W limit), "
         f"{truth.get('date', '?')}; each configuration inside a green context of that many SMs, two passes "
         "(SM counts ascending, then descending). Predictions: profile "
@@ -467,6 +471,13 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def ground_truth_summary(headers: list[dict], cases: dict[str, MeasuredCase]) -> dict:
     """The run's GPU, driver, limit, dates and green launch modes, from the case headers."""
     first = headers[0] if headers else {}
@@ -481,13 +492,15 @@ def ground_truth_summary(headers: list[dict], cases: dict[str, MeasuredCase]) ->
 def main(argv: list[str] | None = None,
          predictor: Callable[[MeasuredCase, list[int], str], Predictions] = predict_case) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA, help="sm_count_collect.py's JSONL")
+    parser.add_argument("--data", type=Path, nargs="+", default=[DATA],
+                        help="sm_count_collect.py's JSONL (several runs join into one space)")
     parser.add_argument("--gpu", default="h200-sxm", help="profile to predict with")
     parser.add_argument("--out", type=Path, default=OUT, help="JSON results (a .txt table beside it)")
     parser.add_argument("--markdown", action="store_true", help="print the docs/accuracy.md section to stdout")
     args = parser.parse_args(argv)
-    if not args.data.is_file():
-        print(f"sm_count_accuracy: no ground truth at {args.data} (benchmarks/ground_truth/sm_count_collect.py "
+    missing = [str(path) for path in args.data if not path.is_file()]
+    if missing:
+        print(f"sm_count_accuracy: no ground truth at {', '.join(missing)} (benchmarks/ground_truth/sm_count_collect.py "
               "writes it)", file=sys.stderr)
         return 2
     from flipflop.errors import FlipflopError
@@ -508,10 +521,7 @@ def main(argv: list[str] | None = None,
     table = format_table(rows, summary)
     print(table, end="")
     print(f"({time.perf_counter() - started:.0f} s)")
-    try:
-        data = str(args.data.resolve().relative_to(ROOT))
-    except ValueError:
-        data = str(args.data)
+    data = [_relative(path) for path in args.data]
     profile = load_profile(args.gpu)
     result = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "gpu_profile": args.gpu,
               "profile_status": profile.status,

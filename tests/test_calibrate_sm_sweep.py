@@ -77,9 +77,11 @@ def test_a_sweep_without_read_points_is_a_fit_error():
 def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_profile(tmp_path, monkeypatch):
     import json
 
+    from flipflop.hardware.profile import load_profile
     from flipflop.measure.calibrate import _sm_sweep, create_parser
     from flipflop.measure.calibrate import sm_sweep
 
+    (tmp_path / "gpu.json").write_text(load_profile("h200-sxm").to_json())
     args = create_parser().parse_args(["--out", str(tmp_path / "gpu.json"), "--sm-sweep", "--quick"])
     assert args.sm_sweep and not create_parser().parse_args(["--out", "x.json"]).sm_sweep
     seen = {}
@@ -93,6 +95,9 @@ def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_pro
     assert seen == {"path": tmp_path / "gpu.sm_sweep.json", "window_s": 0.2}
     fit = json.loads((tmp_path / "gpu.sm_sweep_fit.json").read_text())
     assert fit["dram_bandwidth_per_sm_bytes_per_s"] == pytest.approx(60e9)
+    profile = load_profile(tmp_path / "gpu.json")  # the calibrated profile takes the sweep
+    assert profile.dram_bandwidth_per_sm_bytes_per_s == pytest.approx(60e9)
+    assert profile.origin["dram_bandwidth_per_sm_bytes_per_s"].startswith("measured: SM sweep gpu.sm_sweep.json")
 
 
 def test_the_cli_takes_the_calibration_options_including_the_sm_sweep():

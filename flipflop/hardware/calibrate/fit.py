@@ -523,6 +523,24 @@ def fit_sm_sweep(raw: dict[str, Any]) -> SmSweepFit:
         sm_partitioning=dict(raw.get("meta", {}).get("sm_partitioning", {})))
 
 
+def apply_sm_sweep(profile: GpuProfile, fit: SmSweepFit, source: str) -> GpuProfile:
+    """``profile`` with the sweep's per-SM DRAM bandwidth and the driver's SM partition sizes
+    (``source`` names the sweep's raw file in the origin)."""
+    parts = fit.sm_partitioning
+    origin = dict(profile.origin)
+    origin["dram_bandwidth_per_sm_bytes_per_s"] = (
+        f"measured: SM sweep {source}, read-stream bandwidth per SM over {fit.linear_points} point(s) below "
+        f"{SM_LINEAR_FRACTION:.0%} of the {fit.dram_plateau_bytes_per_s / 1e12:.2f} TB/s plateau "
+        f"(knee {fit.dram_knee_sms:.0f} SMs)")
+    changes: dict[str, Any] = {"dram_bandwidth_per_sm_bytes_per_s": fit.dram_bandwidth_per_sm_bytes_per_s}
+    if parts.get("min_partition_sms") and parts.get("alignment_sms"):
+        changes.update(sm_partition_min=int(parts["min_partition_sms"]),
+                       sm_partition_alignment=int(parts["alignment_sms"]))
+        origin["sm_partition_min"] = origin["sm_partition_alignment"] = (
+            f"measured: cuDeviceGetDevResource (SM sweep {source})")
+    return replace(profile, origin=origin, **changes)
+
+
 def create_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m flipflop.hardware.calibrate.fit",
                                      description="Fit a GPU profile from raw calibration numbers.")

@@ -63,12 +63,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sm_sweep(args: argparse.Namespace) -> int:
-    """The opt-in SM sweep after the profile: raw JSON and its fit, reported beside the profile
-    (whether the profile takes them is decided when it is refitted)."""
+    """The opt-in SM sweep after the profile: raw JSON and its fit beside the profile, and the
+    profile rewritten with the per-SM DRAM bandwidth and SM partition sizes it measured."""
     import json
     from dataclasses import asdict
 
-    from flipflop.hardware.calibrate.fit import fit_sm_sweep
+    from flipflop.hardware.calibrate.fit import apply_sm_sweep, fit_sm_sweep
+    from flipflop.hardware.profile import load_profile
     from flipflop.measure.calibrate.sm_sweep import run_sm_sweep
 
     raw_path, fit_path = sm_sweep_paths(args.out)
@@ -80,8 +81,11 @@ def _sm_sweep(args: argparse.Namespace) -> int:
         print(f"error: SM sweep: {error}", file=sys.stderr)
         return 1
     fit_path.write_text(json.dumps(asdict(fit), indent=1) + "\n")
+    profile = apply_sm_sweep(load_profile(args.out), fit, raw_path.name)
+    Path(args.out).write_text(profile.to_json() + "\n")
     print(f"SM sweep: {fit.dram_bandwidth_per_sm_bytes_per_s / 1e9:.1f} GB/s per SM up to "
-          f"{fit.dram_plateau_bytes_per_s / 1e12:.2f} TB/s (knee {fit.dram_knee_sms:.0f} SMs); wrote {fit_path}",
+          f"{fit.dram_plateau_bytes_per_s / 1e12:.2f} TB/s (knee {fit.dram_knee_sms:.0f} SMs); wrote {fit_path} and the profile's "
+          "dram_bandwidth_per_sm_bytes_per_s",
           file=sys.stderr)
     return 0
 
