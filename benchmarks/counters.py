@@ -1,10 +1,12 @@
 """Hardware counters against the analysis: what flipflop predicts for a launch vs. what ncu counted.
 
-    python benchmarks/counters.py [--csv CSV ...] [--manifest MANIFEST ...] [--gpu h200-sxm]
+    python benchmarks/counters.py [--csv CSV ...] [--manifest MANIFEST ...] [--gpu PROFILE]
                                   [--out benchmarks/results/counters.json]
 
-(default: every benchmarks/data/h200/corpus_run1*_counters.csv, each with the
-_counters_manifest.json beside it: H200 runs 14 and 15, benchmarks/data/h200/RUNS.md)
+(default: every benchmarks/data/{h200,h100}/corpus_run*_counters.csv, each with the
+_counters_manifest.json beside it: H200 runs 14-17 and H100 runs 18, 22 and 23, see RUNS.md
+in each folder). Each launch is predicted with the profile of the GPU its manifest names
+(h200-sxm, h100-sxm) unless --gpu names one for all.
 
 Reads Nsight Compute's CSV (`ncu --csv --print-units base --metrics ...`, made by
 benchmarks/ground_truth/runs/run12_corpus.sh) and the launch manifest that
@@ -35,8 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth.corpus_collect import join_ncu, parse_ncu_csv  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data" / "h200"
-DEFAULT_CSV_GLOB = "corpus_run1*_counters.csv"  # runs 14-17 (held-out and development)
+DATA_DIRS = (ROOT / "benchmarks" / "data" / "h200", ROOT / "benchmarks" / "data" / "h100")
+DEFAULT_CSV_GLOB = "corpus_run*_counters.csv"
+# The manifest's GPU name → the bundled profile its launches are predicted with.
+PROFILE_BY_GPU = {"H200": "h200-sxm", "H100": "h100-sxm"}
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "counters.json"
 SECTOR_BYTES = 32
 
@@ -149,9 +153,14 @@ def lsu_counts(features: Any, warp_size: int = 32) -> dict[str, float]:
 
 
 def warp_instructions(features: Any, warp_size: int = 32) -> float:
-    """Warp-level instructions one launch executes (smsp__inst_executed's unit): the analysis's
-    dynamic PTX instructions per thread (every class) × the launch's warps."""
-    return sum(features.instructions.values()) * launch_warps(features, warp_size)
+    """Warp-level instructions one launch executes (smsp__inst_executed's unit): the SASS
+    instructions a warp issues (the analysis's block counts as a warp runs them, each PTX
+    line weighted by the SASS ptxas made of it) × the launch's warps; without a
+    disassembler, the PTX instructions a warp issues."""
+    per_warp = features.warp_sass_instructions
+    if per_warp is None:
+        per_warp = sum(features.warp_instructions.values())
+    return per_warp * launch_warps(features, warp_size)
 
 
 def predict_launch(features: Any, profile: Any) -> Predicted:
@@ -201,23 +210,29 @@ def relative_error(predicted: float | None, measured: float | None) -> float | N
 def _features_for(row: dict, kernel: Any, arguments: Sequence, arch: str) -> Any:
     from flipflop.analysis.kernel import analyze_kernel
     from flipflop.frontend import compile_kernel
+    from flipflop.frontend.sass import sass_line_counts
     from flipflop.measure.launcher import kernel_tuner_defines
 
     defines = kernel_tuner_defines(row["params"], row["grid"])
     compiled = compile_kernel(kernel.case.source, row["kernel_name"], arch=arch, defines=defines)
     analysis = analyze_kernel(compiled.module, compiled.function.name)
+    sass = sass_line_counts(compiled.ptx, arch)
     return analysis.evaluate(tuple(row["block"]), tuple(row["grid"]), arguments, compiled.resources,
-                             dynamic_shared_bytes=int(row.get("shared_bytes", 0)))
+                             dynamic_shared_bytes=int(row.get("shared_bytes", 0)),
+                             sass_lines=sass.get(compiled.function.name) if sass else None)
 
 
-def compare(rows: list[dict], kernels: dict[str, Any], profile: Any,
+def compare(rows: list[dict], kernels: dict[str, Any], profiles: dict[str, Any],
             features_for=_features_for) -> list[dict]:
-    """One record per joined launch: params, predicted, measured and relative error per quantity."""
+    """One record per joined launch: params, predicted, measured and relative error per quantity.
+    Each row names its profile (``row["gpu_profile"]``, a key of ``profiles``)."""
     records = []
     arguments: dict[str, list] = {}
     for row in rows:
         kernel = kernels.get(row["case"])
-        record = {"case": row["case"], "params": row["params"], "block": row["block"], "grid": row["grid"],
+        profile = profiles[row["gpu_profile"]]
+        record = {"case": row["case"], "gpu_profile": row["gpu_profile"], "params": row["params"],
+                  "block": row["block"], "grid": row["grid"],
                   "shared_bytes": row.get("shared_bytes", 0), "ncu_id": row.get("ncu_id")}
         measured = measured_quantities(row["metrics"])
         record["measured"] = measured
@@ -267,7 +282,13 @@ def summarise(records: list[dict]) -> dict:
           "predicted": r["predicted"][q], "measured": r["measured"][q], "relative_error": r["relative_error"][q]}
          for r in ok for q in QUANTITIES if r["relative_error"][q] is not None),
         key=lambda o: -o["relative_error"])[:10]
-    return {"per_quantity": per_quantity, "per_kernel": per_kernel, "worst": offenders,
+    per_gpu = {}
+    for gpu in dict.fromkeys(r["gpu_profile"] for r in ok):
+        mine = [r for r in ok if r["gpu_profile"] == gpu]
+        per_gpu[gpu] = {q: _median([r["relative_error"][q] for r in mine if r["relative_error"][q] is not None])
+                        for q in QUANTITIES}
+        per_gpu[gpu]["launches"] = len(mine)
+    return {"per_quantity": per_quantity, "per_gpu": per_gpu, "per_kernel": per_kernel, "worst": offenders,
             "launches": len(records), "analysed": len(ok),
             "failed": [{"case": r["case"], "block": r["block"], "status": r["status"]}
                        for r in records if r.get("status") != "ok"]}
@@ -293,6 +314,10 @@ def report(summary: dict, mode: str) -> str:
         verdict = "" if s["meets_target"] is None else ("  ok" if s["meets_target"] else "  MISSED")
         target = "-" if s["target"] is None else f"<= {100 * s['target']:.0f}%"
         lines.append(f"{q:24s} {_pct(s['median']):>10s} {target:>8s} {s['launches']:8d}{verdict}")
+    lines += ["", "median relative error per GPU (each launch predicted with its own GPU's profile)",
+              f"{'profile':36s} {'launches':>7s} " + " ".join(f"{SHORT[q]:>7s}" for q in QUANTITIES)]
+    for gpu, errors in summary["per_gpu"].items():
+        lines.append(f"{gpu:36s} {errors['launches']:7d} " + " ".join(f"{_pct(errors[q]):>7s}" for q in QUANTITIES))
     lines += ["", "median relative error per kernel", f"{'kernel':44s} " + " ".join(f"{SHORT[q]:>7s}" for q in QUANTITIES)]
     for case, errors in summary["per_kernel"].items():
         lines.append(f"{case[:44]:44s} " + " ".join(f"{_pct(errors[q]):>7s}" for q in QUANTITIES))
@@ -329,9 +354,21 @@ def manifest_for(csv_path: Path) -> Path:
     return csv_path.with_name(name.removesuffix(".csv") + "_manifest.json")
 
 
-def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path], gpu: str,
+def profile_for(manifest: dict, gpu: str | None) -> str:
+    """The profile a run's launches are predicted with: ``gpu`` if given, else the bundled
+    profile of the GPU the manifest names."""
+    if gpu:
+        return gpu
+    for key, name in PROFILE_BY_GPU.items():
+        if key in manifest.get("gpu", ""):
+            return name
+    raise ValueError(f"no bundled profile for the GPU {manifest.get('gpu')!r}; pass --gpu")
+
+
+def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path], gpu: str | None = None,
         kernels: dict[str, Any] | None = None, features_for=_features_for) -> dict:
-    """Join every CSV with its manifest (paired in order), analyse, summarise."""
+    """Join every CSV with its manifest (paired in order), analyse, summarise. ``gpu`` names
+    one profile for every launch; None takes each run's own (``profile_for``)."""
     from flipflop.hardware.profile import load_profile
 
     csv_paths = [Path(csv_paths)] if isinstance(csv_paths, (str, Path)) else [Path(p) for p in csv_paths]
@@ -343,6 +380,8 @@ def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path],
     for csv_path, manifest_path in zip(csv_paths, manifest_paths):
         manifest = json.loads(manifest_path.read_text())
         part_rows, part_mode = join_ncu(parse_ncu_csv(csv_path.read_text()), manifest)
+        for row in part_rows:
+            row["gpu_profile"] = profile_for(manifest, gpu)
         rows += part_rows
         modes.append(part_mode)
         runs.append({"csv": str(csv_path), "manifest": str(manifest_path), "join_mode": part_mode,
@@ -352,25 +391,26 @@ def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path],
     if kernels is None:
         from benchmarks.kernels.corpus.all import corpus
         kernels = {k.case.name: k for k in corpus()}
-    profile = load_profile(gpu)
-    records = compare(rows, kernels, profile, features_for)
+    profiles = {name: load_profile(name) for name in dict.fromkeys(row["gpu_profile"] for row in rows)}
+    records = compare(rows, kernels, profiles, features_for)
     summary = summarise(records)
-    return {"gpu_profile": gpu, "join_mode": mode, "runs": runs,
+    return {"gpu_profiles": list(profiles), "join_mode": mode, "runs": runs,
             "targets": TARGETS, "limitations": list(LIMITATIONS), **summary, "records": records}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, nargs="+", default=None,
-                        help=f"ncu CSVs (default: benchmarks/data/h200/{DEFAULT_CSV_GLOB})")
+                        help=f"ncu CSVs (default: benchmarks/data/{{h200,h100}}/{DEFAULT_CSV_GLOB})")
     parser.add_argument("--manifest", type=Path, nargs="+", default=None,
                         help="their manifests, in the same order (default: the one beside each CSV)")
-    parser.add_argument("--gpu", default="h200-sxm")
+    parser.add_argument("--gpu", default=None, help="one profile for every launch (default: each run's GPU's)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    csvs = args.csv or sorted(DATA.glob(DEFAULT_CSV_GLOB))
+    csvs = args.csv or [p for folder in DATA_DIRS for p in sorted(folder.glob(DEFAULT_CSV_GLOB))]
     if not csvs:
-        print(f"no ncu CSV: none given and none matches {DATA / DEFAULT_CSV_GLOB}", file=sys.stderr)
+        print(f"no ncu CSV: none given and none matches {DEFAULT_CSV_GLOB} in {', '.join(map(str, DATA_DIRS))}",
+              file=sys.stderr)
         return 2
     result = run(csvs, args.manifest or [manifest_for(p) for p in csvs], args.gpu)
     print(report(result, result["join_mode"]))

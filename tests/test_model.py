@@ -26,9 +26,10 @@ def stream(block_x: int, sectors: float, fma_per_thread: float = 0.0, registers:
                            bank_conflict_degree=None, footprint_bytes=4.0 * N * sectors / 4,
                            block_footprint_bytes=4.0 * block_x * sectors / 4)
 
+    instructions = {"global_load": 2, "global_store": 1, "fp32": 1 + fma_per_thread, "int": 6, "branch": 1}
     return LaunchFeatures(
         kernel="stream", block=(block_x, 1, 1), grid=grid,
-        instructions={"global_load": 2, "global_store": 1, "fp32": 1 + fma_per_thread, "int": 6, "branch": 1},
+        instructions=instructions, warp_instructions=instructions,
         accesses=(access("load", 1), access("load", 2), access("store", 3)), loops=(),
         active_fraction=1.0, divergent_branches=1, barriers_per_thread=0.0,
         registers=registers, shared_bytes=0, local_bytes=0)

@@ -74,7 +74,9 @@ class LaunchFeatures:
     """Everything the model needs about one kernel at one launch configuration.
 
     ``instructions`` is the dynamic count per launched thread by class (average over the
-    grid, guards included). ``active_fraction``: share of launched threads that pass the
+    grid, guards included); ``warp_instructions`` the count per launched warp as the warp
+    issues them (a block once per warp if any lane runs it, as often as its busiest lane),
+    the unit of ``smsp__inst_executed``. ``active_fraction``: share of launched threads that pass the
     boundary guards and do the main work. ``divergent_branches``: branches whose condition
     depends on the thread index.
     """
@@ -83,6 +85,7 @@ class LaunchFeatures:
     block: tuple[int, int, int]
     grid: tuple[int, int, int]
     instructions: dict[str, float]
+    warp_instructions: dict[str, float]
     accesses: tuple[AccessFacts, ...]
     loops: tuple[LoopFacts, ...]
     active_fraction: float
@@ -93,6 +96,7 @@ class LaunchFeatures:
     local_bytes: int
     spill_bytes: int = 0
     static_instructions: int = 0  # PTX instructions in the kernel body, for spill traffic estimates
+    warp_sass_instructions: float | None = None  # SASS a launched warp issues (None: no disassembler)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

@@ -27,7 +27,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -190,19 +190,24 @@ class KernelAnalysis:
 
     # ----- evaluation -----------------------------------------------------------------
     def evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
-                 resources: Resources, dynamic_shared_bytes: int = 0) -> LaunchFeatures:
-        """Features of this kernel launched with ``block`` × ``grid`` on ``arguments``."""
-        return self.evaluate_detailed(block, grid, arguments, resources, dynamic_shared_bytes)[0]
+                 resources: Resources, dynamic_shared_bytes: int = 0,
+                 sass_lines: Mapping[int, int] | None = None) -> LaunchFeatures:
+        """Features of this kernel launched with ``block`` × ``grid`` on ``arguments``.
+        ``sass_lines`` (``flipflop.frontend.sass``: SASS instructions per PTX line) adds the
+        SASS instructions a warp issues."""
+        return self.evaluate_detailed(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)[0]
 
     def evaluate_detailed(self, block: tuple[int, int, int], grid: tuple[int, int, int],
-                          arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0
+                          arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0,
+                          sass_lines: Mapping[int, int] | None = None
                           ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         """``evaluate`` plus the per-branch guard fractions."""
         with np.errstate(all="ignore"):  # wrapped integer arithmetic mirrors the GPU's
-            return self._evaluate(block, grid, arguments, resources, dynamic_shared_bytes)
+            return self._evaluate(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)
 
     def _evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
-                  resources: Resources, dynamic_shared_bytes: int) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
+                  resources: Resources, dynamic_shared_bytes: int, sass_lines: Mapping[int, int] | None
+                  ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         block = tuple(int(v) for v in block) + (1,) * (3 - len(block))  # type: ignore[assignment]
         grid = tuple(int(v) for v in grid) + (1,) * (3 - len(grid))  # type: ignore[assignment]
         if len(block) != 3 or len(grid) != 3 or min(block) < 1 or min(grid) < 1:
@@ -258,6 +263,19 @@ class KernelAnalysis:
         mean_freq = np.array([(weight * f).sum() / total_weight for f in freq])
         counts = mean_freq @ self.static_counts
         instructions = {name: float(counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
+        # A warp issues a block's instructions once if any of its lanes runs it, as often as
+        # its busiest lane: per sampled warp, the lane maximum of each block's frequency.
+        real = (weight > 0).reshape(-1, WARP_SIZE)
+        warp_weight = weight.reshape(-1, WARP_SIZE).max(axis=1)
+        warp_freq = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in freq])
+        warp_block_freq = (warp_freq @ warp_weight) / warp_weight.sum() if freq else mean_freq
+        warp_counts = warp_block_freq @ self.static_counts
+        warp_instructions = {name: float(warp_counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
+        warp_sass = None
+        if sass_lines is not None:
+            sass_per_block = np.array([sum(sass_lines.get(ins.line, 0) for ins in b.instructions)
+                                       for b in self.cfg.blocks], dtype=float)
+            warp_sass = float(warp_block_freq @ sass_per_block)
 
         work = self.static_counts.sum(axis=1) * mean_freq
         busiest = int(np.argmax(work)) if work.size else 0
@@ -321,13 +339,14 @@ class KernelAnalysis:
 
         features = LaunchFeatures(
             kernel=self.name, block=block, grid=grid, instructions=instructions,
-            accesses=accesses, loops=tuple(loops), active_fraction=active_fraction,
+            warp_instructions=warp_instructions, accesses=accesses, loops=tuple(loops), active_fraction=active_fraction,
             divergent_branches=len(self.divergent_blocks),
             barriers_per_thread=instructions["barrier"],
             registers=resources.registers,
             shared_bytes=resources.shared_bytes + int(dynamic_shared_bytes),
             local_bytes=resources.local_bytes, spill_bytes=resources.spill_bytes,
-            static_instructions=int(self.static_counts.sum()), notes=tuple(notes))
+            static_instructions=int(self.static_counts.sum()), warp_sass_instructions=warp_sass,
+            notes=tuple(notes))
         return features, tuple(branches)
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
