@@ -94,3 +94,30 @@ def test_without_sass_lines_the_features_carry_none():
     f = analyze_kernel(compiled.module, "vadd").evaluate(
         (256, 1, 1), (4, 1, 1), [np.zeros(1024, np.float32)] * 3 + [np.int32(1024)], compiled.resources)
     assert f.warp_sass_instructions is None
+
+
+ROW_SUM = r'''
+extern "C" __global__ void rowsum(const float* a, float* out, int cols) {
+  float acc = 0.f;
+  #pragma unroll 1
+  for (int j = 0; j < cols; ++j) acc += a[blockIdx.x * cols + j] * 2.f;
+  if (threadIdx.x == 0) out[blockIdx.x] = acc;
+}'''
+
+
+def test_copies_of_a_loop_body_divide_its_lines_and_a_ret_is_one_exit():
+    """ptxas's copies of a loop (unrolling, remainder loops) each run a share of the
+    iterations: four copies of every loop line count as one; out-of-line code laid after
+    the last EXIT lands on the ret line and counts as that one EXIT."""
+    compiled = compile_kernel(ROW_SUM, "rowsum")
+    analysis = analyze_kernel(compiled.module, "rowsum")
+    in_loop = {ins.line for b in analysis.cfg.blocks if analysis.cfg.innermost_loop(b.index)
+               for ins in b.instructions}
+    ret = next(ins.line for b in analysis.cfg.blocks for ins in b.instructions if ins.opcode == "ret")
+    once = {ins.line: 1 for b in analysis.cfg.blocks for ins in b.instructions}
+    copied = {line: 4 if line in in_loop else 1 for line in once} | {ret: 40}
+    args = [np.zeros(64 * 100, np.float32), np.zeros(64, np.float32), np.int32(100)]
+    one, four = (analysis.evaluate((32, 1, 1), (64, 1, 1), args, compiled.resources, sass_lines=lines)
+                 for lines in (once, copied))
+    assert in_loop and four.warp_sass_instructions == pytest.approx(one.warp_sass_instructions)
+    assert one.warp_sass_instructions > 100 * len(in_loop) * 0.9  # the loop's 100 iterations dominate

@@ -40,7 +40,7 @@ from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, samp
 from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
-from flipflop.analysis.opcodes import classify
+from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, classify, operand_type
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Variable
@@ -188,6 +188,32 @@ class KernelAnalysis:
 
         return load
 
+    def _sass_per_block(self, sass_lines: Mapping[int, int]) -> np.ndarray:
+        """SASS instructions per execution of each CFG block, from the SASS ptxas made of each
+        PTX line (``flipflop.frontend.sass``).
+
+        ptxas may copy a loop body (unrolling, a remainder loop, peeling): each copy runs a
+        share of the iterations, so a line's SASS count over all copies is divided by the
+        copies. They are counted on the loop's own memory and floating-point lines, which
+        no copy can merge with another's (median over those lines, 1 if there is none). A
+        ``ret``/``exit`` is one EXIT: code ptxas lays out after the last one (slow paths it
+        calls) carries no line of its own and lands on that line."""
+        counts = {}
+        for block in self.cfg.blocks:
+            for ins in block.instructions:
+                found = sass_lines.get(ins.line, 0)
+                counts[ins.line] = min(found, 1) if ins.opcode in ("ret", "exit") else found
+        per_block = np.array([sum(counts[ins.line] for ins in b.instructions) for b in self.cfg.blocks], dtype=float)
+        for loop in self.cfg.loops:
+            own = [b for b in self.cfg.blocks if self.cfg.innermost_loop(b.index) is loop]
+            anchors = [counts[ins.line] for b in own for ins in b.instructions
+                       if counts[ins.line] > 0 and (ins.opcode in ("ld", "st", "atom", "red")
+                                                    or operand_type(ins) in FLOAT_TYPE_CLASS)]
+            copies = max(1.0, float(round(np.median(anchors)))) if anchors else 1.0
+            for b in own:
+                per_block[b.index] /= copies
+        return per_block
+
     # ----- evaluation -----------------------------------------------------------------
     def evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
                  resources: Resources, dynamic_shared_bytes: int = 0,
@@ -271,11 +297,7 @@ class KernelAnalysis:
         warp_block_freq = (warp_freq @ warp_weight) / warp_weight.sum() if freq else mean_freq
         warp_counts = warp_block_freq @ self.static_counts
         warp_instructions = {name: float(warp_counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
-        warp_sass = None
-        if sass_lines is not None:
-            sass_per_block = np.array([sum(sass_lines.get(ins.line, 0) for ins in b.instructions)
-                                       for b in self.cfg.blocks], dtype=float)
-            warp_sass = float(warp_block_freq @ sass_per_block)
+        warp_sass = None if sass_lines is None else float(warp_block_freq @ self._sass_per_block(sass_lines))
 
         work = self.static_counts.sum(axis=1) * mean_freq
         busiest = int(np.argmax(work)) if work.size else 0
