@@ -41,7 +41,7 @@ def load_ground_truth(data_dir: Path) -> tuple[dict[str, list[dict]], dict[str, 
     all 51 with the counter polled during each launch)."""
     rows: dict[str, list[dict]] = {}
     headers: dict[str, dict] = {}
-    for path in sorted(data_dir.glob("*.jsonl")):
+    for path in sorted(data_dir.glob("gt_run*.jsonl")):
         in_file: dict[str, list[dict]] = defaultdict(list)
         for line in path.read_text().splitlines():
             record = json.loads(line)
@@ -205,7 +205,18 @@ def markdown_table(sets: dict[str, dict], profile: str, status: str, ground_trut
             lines.append(f"| {r['case']} | {r['family']} | {r['configs']} | {r['rho_energy']:.2f} | "
                          f"{r['rho_time']:.2f} | {r['rho_power']:.2f} | {r['regret_energy']:.3f} | "
                          f"{r['top5_energy']:.2f} | {r['time_ratio_median']:.2f} | {r['power_ratio_median']:.2f} |")
+    lines += _sm_count_sections()
     return "\n".join(lines) + "\n"
+
+
+def _sm_count_sections() -> list[str]:
+    """The SM-count sections (issue 12) that benchmarks/sm_count_accuracy.py wrote, one per GPU."""
+    from benchmarks.sm_count_accuracy import markdown
+
+    lines = []
+    for path in sorted((ROOT / "benchmarks" / "results").glob("sm_count_accuracy_*.json")):
+        lines += ["", markdown(json.loads(path.read_text())).rstrip("\n")]
+    return lines
 
 
 def _h200_lines() -> list[str]:

@@ -266,3 +266,17 @@ def test_a_warp_of_atomics_on_one_address_is_one_serialised_operation():
     serialised_ms = n / 32 * profile.atomic_same_address_ns * 1e-6
     assert row["memory_time_ms"] == pytest.approx(serialised_ms, rel=0.01)
     assert row["time"] < 2 * serialised_ms
+
+
+def test_a_diverged_warp_issues_for_its_busiest_lane_but_spends_energy_per_lane():
+    """Time follows the instructions a warp issues (warp_instructions: a block runs once per
+    warp if any lane takes it); the energy of the operations follows the lanes that run them."""
+    from dataclasses import replace
+
+    converged = stream(256, 4, fma_per_thread=4096)
+    per_thread = converged.instructions
+    diverged = replace(converged, warp_instructions={**per_thread, "fp32": 2 * per_thread["fp32"]})
+    p = predict_launches([converged, diverged], H100)
+    assert p.reasons[0].bound == "compute"
+    assert p.time_ms[1, 0] == pytest.approx(2 * p.time_ms[0, 0], rel=0.05)
+    assert 1.0 < p.energy_j[1, 0] / p.energy_j[0, 0] < 2.0  # same operations, more static energy

@@ -142,10 +142,14 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
     resident_warps = busiest * occ.warps_per_block / rounds
     active_sms = blocks / busiest
 
-    per_unit = dict.fromkeys(UNIT_CLASSES, 0.0)          # thread-instructions per thread
+    per_unit = dict.fromkeys(UNIT_CLASSES, 0.0)          # thread-instructions per thread (energy)
+    per_warp = dict.fromkeys(UNIT_CLASSES, 0.0)          # instructions a warp issues (time)
     for cls, count in f.instructions.items():
         per_unit[UNIT_OF_CLASS.get(cls, "other")] += count
-    warp_instr = {u: n * occ.warps_per_block for u, n in per_unit.items()}  # per block
+    for cls, count in f.warp_instructions.items():
+        per_warp[UNIT_OF_CLASS.get(cls, "other")] += count
+    # A warp issues (and occupies its pipe for) an instruction if any lane runs it.
+    warp_instr = {u: n * occ.warps_per_block for u, n in per_warp.items()}  # per block
     issue_cycles = sum(warp_instr.values()) / profile.schedulers_per_sm
     pipe_cycles = max(warp_instr[u] * profile.warp_size / profile.ops_per_clock_per_sm[u]
                       for u in UNIT_CLASSES if profile.ops_per_clock_per_sm[u] > 0)
@@ -170,7 +174,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
 
     # A block's dependent path: each warp's instructions issue one ALU latency apart, every
     # barrier waits for the block, and each group of loads in flight waits one memory latency.
-    thread_instr = sum(per_unit.values())
+    thread_instr = sum(per_warp.values())
     barrier_cycles = f.barriers_per_thread * profile.barrier_cycles
     latency_cycles = thread_instr * profile.alu_latency_cycles + barrier_cycles
     phases = traffic.load_executions_per_thread / traffic.loads_in_flight_per_warp
