@@ -68,6 +68,14 @@ def test_vector_add_lines_map_to_one_load_store_and_add_each_and_cvta_to_nothing
 
 
 @needs_disassembler
+def test_a_module_compiled_with_lineinfo_gets_the_same_counts():
+    plain = compile_kernel(VECTOR_ADD, "vadd")
+    with_lines = compile_kernel(VECTOR_ADD, "vadd", options=("-lineinfo",))
+    assert ".loc" in with_lines.ptx
+    assert sum(sass_line_counts(with_lines.ptx)["vadd"].values()) == sum(sass_line_counts(plain.ptx)["vadd"].values())
+
+
+@needs_disassembler
 def test_warp_counts_follow_the_busiest_lane_and_sass_follows_the_lines():
     compiled = compile_kernel(TREE_REDUCE, "tree")
     analysis = analyze_kernel(compiled.module, "tree")

@@ -58,10 +58,13 @@ def _version(path: Path) -> str | None:
 def annotate_lines(ptx: str) -> str:
     """``ptx`` with a ``.loc`` before every instruction naming that instruction's line number
     in ``ptx`` (1-based, as ``flipflop.frontend.ir.Instruction.line``), and the ``.file``
-    they refer to."""
+    they refer to. The module's own ``.loc``/``.file`` lines (from ``-lineinfo``) are dropped:
+    their file numbers would clash."""
     out = []
     for number, line in enumerate(ptx.splitlines(), start=1):
         text = line.strip()
+        if text.startswith((".loc", ".file")):
+            continue
         if text and ";" in text and not text.startswith(_NOT_INSTRUCTION) and not text.endswith(":"):
             out.append(f"\t.loc {_FILE_INDEX} {number} 0")
         out.append(line)
