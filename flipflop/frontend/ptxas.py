@@ -58,12 +58,16 @@ def ptxas_path() -> Path | None:
     return Path(found) if found else None
 
 
-@functools.lru_cache(maxsize=4)
 def ptxas_version(path: Path | None = None) -> str | None:
     """ptxas's version ("13.0.88"), or None when ptxas is absent."""
     path = path or ptxas_path()
-    if path is None:
-        return None
+    return tool_version(path) if path is not None else None
+
+
+@functools.lru_cache(maxsize=8)
+def tool_version(path: Path) -> str | None:
+    """The version a CUDA command-line tool prints ("release 13.0, V13.0.88" → "13.0.88"), or
+    None when it does not run."""
     try:
         output = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flipflop.frontend.cache import cache_key, read_cache, write_cache
 from flipflop.frontend.nvrtc import cuda_bin_dirs
-from flipflop.frontend.ptxas import ptxas_path, ptxas_version
+from flipflop.frontend.ptxas import ptxas_path, tool_version
 
 _FILE_INDEX = 1
 _SECTION = re.compile(r"^//-+ \.text\.(\S+)\s+-+$")
@@ -32,7 +32,6 @@ _LINE_MARK = re.compile(r'^\s*//## File ".*", line (\d+)')
 _SASS = re.compile(r"^\s*/\*[0-9a-f]{4,}\*/\s+(.*?)\s*;")
 _SELF_BRANCH = re.compile(r"^BRA `?\((\.L_x_\d+)\)")
 _LABEL = re.compile(r"^(\.L_x_\d+):")
-_VERSION = re.compile(r"release [\d.]+, V([\d.]+)")
 _NOT_INSTRUCTION = (".", "//", "{", "}", "$")
 
 
@@ -44,15 +43,6 @@ def nvdisasm_path() -> Path | None:
             return candidate
     found = shutil.which("nvdisasm")
     return Path(found) if found else None
-
-
-def _version(path: Path) -> str | None:
-    try:
-        output = subprocess.run([str(path), "--version"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    match = _VERSION.search(output)
-    return match.group(1) if match else None
 
 
 def annotate_lines(ptx: str) -> str:
@@ -114,7 +104,7 @@ def sass_line_counts(ptx: str, arch: str = "sm_90") -> dict[str, dict[int, int]]
     assembler, disassembler = ptxas_path(), nvdisasm_path()
     if assembler is None or disassembler is None:
         return None
-    key = cache_key("sass", ptx, arch, ptxas_version(assembler), _version(disassembler))
+    key = cache_key("sass", ptx, arch, tool_version(assembler), tool_version(disassembler))
     cached = read_cache("sass", key)
     if cached is not None:
         return {name: {int(k): v for k, v in lines.items()} for name, lines in json.loads(cached).items()}
