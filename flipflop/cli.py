@@ -312,13 +312,16 @@ def _features(args: argparse.Namespace, out: TextIO) -> int:
     console = _console(out)
     console.print(f"[bold]{facts['kernel']}[/] ({facts['arch']}): {facts['registers']} registers, "
                   f"{facts['shared_bytes']} B shared, {facts['local_bytes']} B local per thread")
-    table = Table(title="dynamic instructions per thread", header_style="bold")
+    table = Table(title="dynamic PTX instructions", header_style="bold")
     table.add_column("class")
-    table.add_column("count", justify="right")
+    table.add_column("per thread", justify="right")
+    table.add_column("per warp", justify="right")
     for cls, count in facts["instructions"].items():
-        if count:
-            table.add_row(cls, f"{count:.4g}")
+        if count or facts["warp_instructions"][cls]:
+            table.add_row(cls, f"{count:.4g}", f"{facts['warp_instructions'][cls]:.4g}")
     console.print(table)
+    if facts["warp_sass_instructions"] is not None:
+        console.print(f"SASS instructions a warp issues: {facts['warp_sass_instructions']:.4g}")
     table = Table(title="memory accesses", header_style="bold")
     for name in ("space", "op", "bytes", "affine", "stride x/y/z (B)", "loop depth", "sectors/request",
                  "bank conflicts"):

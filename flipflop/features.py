@@ -10,6 +10,7 @@ from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, grid_size
 from flipflop.errors import CompileError, ConfigurationError
 from flipflop.frontend import compile_kernel
 from flipflop.frontend.nvrtc import with_source_name
+from flipflop.frontend.sass import sass_line_counts
 
 # Launch limits of every CUDA GPU since compute capability 2.0 (features has no GPU profile).
 MAX_THREADS_PER_BLOCK = 1024
@@ -45,7 +46,8 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
     dimension (Kernel Tuner's default); without ``problem_size`` one block is launched.
     ``defines`` (name → value) become ``#define`` lines in front of the source; none are
     added otherwise. Returns a dict (JSON-serialisable) with the kernel's resources,
-    dynamic instruction counts per thread by class, loops, memory accesses (coalescing,
+    dynamic instruction counts per thread and per warp by class, the SASS instructions a
+    warp issues (None without nvdisasm), loops, memory accesses (coalescing,
     bank conflicts, footprints), branches and the toolchain versions.
     """
     block3 = _triple(block, "block")
@@ -60,7 +62,9 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
     except CompileError as error:  # name the user's file, not the text's stand-in name
         raise CompileError(with_source_name(str(error), kernel_source)) from None
     analysis = analyze_kernel(compiled.module, compiled.function.name)
-    launch, branches = analysis.evaluate_detailed(block3, grid, arguments, compiled.resources)
+    sass = sass_line_counts(compiled.ptx, arch)
+    launch, branches = analysis.evaluate_detailed(block3, grid, arguments, compiled.resources,
+                                                  sass_lines=sass.get(compiled.function.name) if sass else None)
     return {
         "kernel": compiled.function.name,
         "arch": arch,
@@ -72,6 +76,8 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
         "spill_bytes": launch.spill_bytes,
         "resources_estimated": compiled.resources.estimated,
         "instructions": launch.instructions,
+        "warp_instructions": launch.warp_instructions,
+        "warp_sass_instructions": launch.warp_sass_instructions,
         "loops": [{"depth": lp.depth, "trip_count": lp.trip_count, "data_dependent": lp.data_dependent,
                    "symbolic": lp.symbolic, "line": lp.header_line} for lp in launch.loops],
         "accesses": [{

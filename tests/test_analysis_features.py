@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from flipflop.analysis.features import INSTRUCTION_CLASSES, LaunchFeatures
 from flipflop.analysis.kernel import analyze_kernel
@@ -21,7 +22,10 @@ def test_features_dict_has_the_documented_keys_and_is_json():
         assert key in r
     assert r["kernel"] == "vector_add" and r["arch"] == "sm_90"
     assert r["block"] == [128, 1, 1] and r["grid"] == [32, 1, 1]
-    assert set(r["instructions"]) == set(INSTRUCTION_CLASSES)
+    assert set(r["instructions"]) == set(INSTRUCTION_CLASSES) == set(r["warp_instructions"])
+    # every thread of every warp runs the same path: per warp as per thread
+    assert r["warp_instructions"] == pytest.approx(r["instructions"])
+    assert isinstance(r["warp_sass_instructions"], float) and r["warp_sass_instructions"] > 0
     assert isinstance(r["registers"], int) and r["registers"] > 0
     access = r["accesses"][0]
     for key in ("space", "op", "bytes", "affine", "stride_bytes", "loop_depth", "sectors_per_request",
