@@ -419,7 +419,7 @@ def markdown(result: dict) -> str:
     f3 = lambda x: _fmt(x, 0, 3).strip() if not isinstance(x, float) or not math.isnan(x) else "–"  # noqa: E731
     f2 = lambda x: _fmt(x, 0, 2).strip() if not isinstance(x, float) or not math.isnan(x) else "–"  # noqa: E731
     lines = [
-        "## SM count (CUDA green contexts, issue 12)", "",
+        f"## SM count (CUDA green contexts, issue 12) on the {truth.get('gpu', '?')}", "",
         f"Generated {result['date']} by `{result['command']}`. Ground truth: {', '.join(f'`{d}`' for d in result['data'])} — "
         f"{truth.get('gpu', '?')} (driver {truth.get('driver', '?')}, {truth.get('power_limit_w', '?')} W limit), "
         f"{truth.get('date', '?')}; each configuration inside a green context of that many SMs, two passes "
