@@ -1,7 +1,7 @@
-"""SM-count predictions (issue 12, CUDA green contexts) against the H200 ground truth.
+"""SM-count predictions (issue 12, CUDA green contexts) against measured ground truth.
 
 Ground truth: `benchmarks/ground_truth/sm_count_collect.py` (its `sm_count.jsonl`, committed as
-benchmarks/data/h200/sm_count_run19.jsonl): per case and pass a header line (`"header": "case"`,
+benchmarks/data/<gpu>/sm_count_run<N>.jsonl; the H100's are runs 20 and 24): per case and pass a header line (`"header": "case"`,
 the case, its `bound`, the run metadata), then one line per measured configuration — the tune
 params, block/grid/shared_bytes, `active_sms`, `pass`, measured_time (ms), measured_power (W),
 measured_energy (J), status. Pass 0 is the reference; pass 1 (SM counts in the reverse order)
@@ -29,7 +29,7 @@ Per kernel, over the joint space (block shape × SM count):
     difference)). A compute-bound kernel (header `bound`) should have none. The same check on
     the predicted times (tolerance 0) is reported beside it.
 
-    python benchmarks/sm_count_accuracy.py [--data PATH] [--gpu h200-sxm] [--out JSON] [--markdown]
+    python benchmarks/sm_count_accuracy.py [--data PATH ...] [--gpu h200-sxm] [--out JSON] [--markdown]
 
 Writes the JSON and a .txt copy of the table (same stem); --markdown prints a section for
 docs/accuracy.md to stdout. Exit 2 if the data file is missing.
@@ -416,11 +416,12 @@ def markdown(result: dict) -> str:
     s = result["summary"]
     c, v, e, m = (s[k] for k in ("ceiling", "sm_only", "saving", "monotonic"))
     truth = result["ground_truth"]
+    data = result["data"] if isinstance(result["data"], list) else [result["data"]]  # one run, or several
     f3 = lambda x: _fmt(x, 0, 3).strip() if not isinstance(x, float) or not math.isnan(x) else "–"  # noqa: E731
     f2 = lambda x: _fmt(x, 0, 2).strip() if not isinstance(x, float) or not math.isnan(x) else "–"  # noqa: E731
     lines = [
         f"## SM count (CUDA green contexts, issue 12) on the {truth.get('gpu', '?')}", "",
-        f"Generated {result['date']} by `{result['command']}`. Ground truth: {', '.join(f'`{d}`' for d in result['data'])} — "
+        f"Generated {result['date']} by `{result['command']}`. Ground truth: {', '.join(f'`{d}`' for d in data)} — "
         f"{truth.get('gpu', '?')} (driver {truth.get('driver', '?')}, {truth.get('power_limit_w', '?')} W limit), "
         f"{truth.get('date', '?')}; each configuration inside a green context of that many SMs, two passes "
         "(SM counts ascending, then descending). Predictions: profile "
