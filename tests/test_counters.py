@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import counters  # noqa: E402
+from flipflop.frontend import compile_kernel  # noqa: E402
+from flipflop.frontend.sass import sass_line_counts  # noqa: E402
+from flipflop.measure.launcher import kernel_tuner_defines  # noqa: E402
 from benchmarks.kernels.corpus import CorpusKernel  # noqa: E402
 from benchmarks.kernels.suite import CASES  # noqa: E402
 
@@ -106,6 +109,26 @@ def test_vector_add_against_the_synthetic_csv(tmp_path):
     assert set(result["per_kernel"]) == {"hecbench/vadd@1m"} and len(result["worst"]) == 10
     text = counters.report(result, result["join_mode"])
     assert "ld_sectors_per_request" in text and "<= 2%" in text and "10 worst offenders" in text
+    # every thread of vector_add runs every line once: a launch issues its whole SASS listing per warp
+    for record in result["records"]:
+        compiled = compile_kernel(kernel.case.source, kernel.case.kernel_name,
+                                  defines=kernel_tuner_defines(record["params"], record["grid"]))
+        listing = sum(sass_line_counts(compiled.ptx)[compiled.function.name].values())
+        assert record["predicted"]["instructions"] == pytest.approx(listing * N / 32)
+
+
+def test_each_run_is_predicted_with_its_own_gpus_profile(tmp_path):
+    csv_path, manifest_path = _write_fixture(tmp_path)
+    kernel = _kernel()
+    h100 = tmp_path / "h100_counters_manifest.json"
+    h100.write_text(manifest_path.read_text().replace("NVIDIA H200", "NVIDIA H100 80GB HBM3"))
+    result = counters.run([csv_path, csv_path], [manifest_path, h100], kernels={kernel.case.name: kernel})
+    assert result["gpu_profiles"] == ["h200-sxm", "h100-sxm"]
+    assert {gpu: s["launches"] for gpu, s in result["per_gpu"].items()} == {"h200-sxm": 2, "h100-sxm": 2}
+    assert counters.run(csv_path, manifest_path, "h100-sxm", kernels={kernel.case.name: kernel})["gpu_profiles"] == [
+        "h100-sxm"]
+    with pytest.raises(ValueError, match="no bundled profile for the GPU 'NVIDIA A100'"):
+        counters.profile_for({"gpu": "NVIDIA A100"}, None)
 
 
 def test_main_writes_json(tmp_path, monkeypatch):
