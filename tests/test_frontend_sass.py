@@ -7,6 +7,10 @@ from flipflop.analysis.kernel import analyze_kernel
 from flipflop.frontend import compile_kernel
 from flipflop.frontend.sass import annotate_lines, nvdisasm_path, parse_disassembly, sass_line_counts
 
+
+def test_nvdisasm_comes_with_the_package():
+    assert nvdisasm_path() is not None  # the nvidia-cuda-nvdisasm wheel is a dependency
+
 VECTOR_ADD = r'''
 extern "C" __global__ void vadd(const float* a, const float* b, float* c, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -26,7 +30,6 @@ extern "C" __global__ void tree(const float* in, float* out, int n) {
   if (tid == 0) out[blockIdx.x] = s[0];
 }'''
 
-needs_disassembler = pytest.mark.skipif(nvdisasm_path() is None, reason="nvdisasm (nvidia-cuda-nvdisasm) not installed")
 
 
 def _lines_of(compiled, opcode: str) -> list[int]:
@@ -55,7 +58,6 @@ def test_disassembly_parsing_drops_the_padding_after_exit():
     assert parse_disassembly(listing) == {"k": {7: 2}}
 
 
-@needs_disassembler
 def test_vector_add_lines_map_to_one_load_store_and_add_each_and_cvta_to_nothing():
     compiled = compile_kernel(VECTOR_ADD, "vadd")
     lines = sass_line_counts(compiled.ptx)["vadd"]
@@ -64,10 +66,12 @@ def test_vector_add_lines_map_to_one_load_store_and_add_each_and_cvta_to_nothing
              if ins.opcode == "ld" and "global" in ins.modifiers]
     stores = [ins.line for block in analyze_kernel(compiled.module, "vadd").cfg.blocks for ins in block.instructions
               if ins.opcode == "st" and "global" in ins.modifiers]
+    adds = [ins.line for block in analyze_kernel(compiled.module, "vadd").cfg.blocks for ins in block.instructions
+            if ins.opcode == "add" and "f32" in ins.modifiers]
     assert [lines[line] for line in loads] == [1, 1] and [lines[line] for line in stores] == [1]
+    assert [lines[line] for line in adds] == [1]
 
 
-@needs_disassembler
 def test_a_module_compiled_with_lineinfo_gets_the_same_counts():
     plain = compile_kernel(VECTOR_ADD, "vadd")
     with_lines = compile_kernel(VECTOR_ADD, "vadd", options=("-lineinfo",))
@@ -75,7 +79,6 @@ def test_a_module_compiled_with_lineinfo_gets_the_same_counts():
     assert sum(sass_line_counts(with_lines.ptx)["vadd"].values()) == sum(sass_line_counts(plain.ptx)["vadd"].values())
 
 
-@needs_disassembler
 def test_warp_counts_follow_the_busiest_lane_and_sass_follows_the_lines():
     compiled = compile_kernel(TREE_REDUCE, "tree")
     analysis = analyze_kernel(compiled.module, "tree")
