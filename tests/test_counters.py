@@ -113,7 +113,7 @@ def test_vector_add_against_the_synthetic_csv(tmp_path):
     for record in result["records"]:
         compiled = compile_kernel(kernel.case.source, kernel.case.kernel_name,
                                   defines=kernel_tuner_defines(record["params"], record["grid"]))
-        listing = sum(sass_line_counts(compiled.ptx)[compiled.function.name].values())
+        listing = sum(sass_line_counts(compiled.ptx)[compiled.function.name].counts.values())
         assert record["predicted"]["instructions"] == pytest.approx(listing * N / 32)
 
 

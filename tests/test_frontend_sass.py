@@ -5,7 +5,7 @@ import pytest
 
 from flipflop.analysis.kernel import analyze_kernel
 from flipflop.frontend import compile_kernel
-from flipflop.frontend.sass import annotate_lines, nvdisasm_path, parse_disassembly, sass_line_counts
+from flipflop.frontend.sass import SassLines, annotate_lines, nvdisasm_path, parse_disassembly, sass_line_counts
 
 
 def test_nvdisasm_comes_with_the_package():
@@ -55,12 +55,12 @@ def test_disassembly_parsing_drops_the_padding_after_exit():
         /*0020*/                   BRA `(.L_x_0);
         /*0030*/                   NOP;
 """
-    assert parse_disassembly(listing) == {"k": {7: 2}}
+    assert parse_disassembly(listing) == {"k": SassLines({7: 2}, {})}
 
 
 def test_vector_add_lines_map_to_one_load_store_and_add_each_and_cvta_to_nothing():
     compiled = compile_kernel(VECTOR_ADD, "vadd")
-    lines = sass_line_counts(compiled.ptx)["vadd"]
+    lines = sass_line_counts(compiled.ptx)["vadd"].counts
     assert [lines.get(line, 0) for line in _lines_of(compiled, "cvta")] == [0, 0, 0]
     loads = [ins.line for block in analyze_kernel(compiled.module, "vadd").cfg.blocks for ins in block.instructions
              if ins.opcode == "ld" and "global" in ins.modifiers]
@@ -76,7 +76,8 @@ def test_a_module_compiled_with_lineinfo_gets_the_same_counts():
     plain = compile_kernel(VECTOR_ADD, "vadd")
     with_lines = compile_kernel(VECTOR_ADD, "vadd", options=("-lineinfo",))
     assert ".loc" in with_lines.ptx
-    assert sum(sass_line_counts(with_lines.ptx)["vadd"].values()) == sum(sass_line_counts(plain.ptx)["vadd"].values())
+    assert sum(sass_line_counts(with_lines.ptx)["vadd"].counts.values()) == sum(
+        sass_line_counts(plain.ptx)["vadd"].counts.values())
 
 
 def test_warp_counts_follow_the_busiest_lane_and_sass_follows_the_lines():
@@ -97,7 +98,7 @@ def test_warp_counts_follow_the_busiest_lane_and_sass_follows_the_lines():
     g = analyze_kernel(straight.module, "vadd").evaluate(
         (256, 1, 1), (4, 1, 1), [np.zeros(1024, np.float32)] * 3 + [np.int32(1024)], straight.resources,
         sass_lines=sass_line_counts(straight.ptx)["vadd"])
-    assert g.warp_sass_instructions == sum(sass_line_counts(straight.ptx)["vadd"].values())
+    assert g.warp_sass_instructions == sum(sass_line_counts(straight.ptx)["vadd"].counts.values())
 
 
 def test_without_sass_lines_the_features_carry_none():
@@ -125,10 +126,34 @@ def test_copies_of_a_loop_body_divide_its_lines_and_a_ret_is_one_exit():
     in_loop = {ins.line for b in analysis.cfg.blocks if analysis.cfg.innermost_loop(b.index)
                for ins in b.instructions}
     ret = next(ins.line for b in analysis.cfg.blocks for ins in b.instructions if ins.opcode == "ret")
-    once = {ins.line: 1 for b in analysis.cfg.blocks for ins in b.instructions}
-    copied = {line: 4 if line in in_loop else 1 for line in once} | {ret: 40}
+    once = SassLines({ins.line: 1 for b in analysis.cfg.blocks for ins in b.instructions})
+    copied = SassLines({line: 4 if line in in_loop else 1 for line in once.counts} | {ret: 40})
     args = [np.zeros(64 * 100, np.float32), np.zeros(64, np.float32), np.int32(100)]
     one, four = (analysis.evaluate((32, 1, 1), (64, 1, 1), args, compiled.resources, sass_lines=lines)
                  for lines in (once, copied))
     assert in_loop and four.warp_sass_instructions == pytest.approx(one.warp_sass_instructions)
     assert one.warp_sass_instructions > 100 * len(in_loop) * 0.9  # the loop's 100 iterations dominate
+
+
+def test_a_body_ptxas_predicates_is_issued_by_every_warp_that_runs_its_branch():
+    """ptxas turns the tree reduction's `if (tid % (2k) == 0) s[tid] += s[tid + k]` into
+    predicated SASS: every warp issues it in all 8 steps, not only in the 5.875 per warp
+    that have an active lane."""
+    compiled = compile_kernel(TREE_REDUCE, "tree")
+    analysis = analyze_kernel(compiled.module, "tree")
+    sass = sass_line_counts(compiled.ptx)["tree"]
+    per_block, converted = analysis._sass_per_block(sass)
+    body = next(b.index for b in analysis.cfg.blocks if analysis.cfg.innermost_loop(b.index)
+                and sum(ins.opcode == "ld" and "shared" in ins.modifiers for ins in b.instructions) == 2)
+    guarded_load = next(b.index for b in analysis.cfg.blocks
+                        if any(ins.opcode == "ld" and "global" in ins.modifiers for ins in b.instructions))
+    # the body, and the `i < n ? in[i] : 0.f` load, which ptxas predicates too
+    assert converted == {body: analysis.cfg.blocks[body].predecessors[0],
+                         guarded_load: analysis.cfg.blocks[guarded_load].predecessors[0]}
+    n = 1 << 20
+    args = [np.zeros(n, np.float32), np.zeros(n // 256, np.float32), np.int32(n)]
+    launch = lambda lines: analysis.evaluate((256, 1, 1), (n // 256, 1, 1), args, compiled.resources,  # noqa: E731
+                                             dynamic_shared_bytes=1024, sass_lines=lines)
+    unguarded = SassLines(sass.counts)  # the same code as if it were branched around
+    assert launch(sass).warp_sass_instructions - launch(unguarded).warp_sass_instructions == pytest.approx(
+        (8 - (5 + 4 / 8 + 2 / 8 + 1 / 8)) * per_block[body])

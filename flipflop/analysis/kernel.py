@@ -27,7 +27,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -46,6 +46,7 @@ from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Variable
 from flipflop.frontend.kernel import find_kernel
 from flipflop.frontend.resources import Resources
+from flipflop.frontend.sass import SassLines
 
 POINTER_SPACING_BYTES = 1 << 36  # fake device allocations this far apart
 _CLASS_INDEX = {name: k for k, name in enumerate(INSTRUCTION_CLASSES)}
@@ -188,20 +189,23 @@ class KernelAnalysis:
 
         return load
 
-    def _sass_per_block(self, sass_lines: Mapping[int, int]) -> np.ndarray:
+    def _sass_per_block(self, sass: SassLines) -> tuple[np.ndarray, dict[int, int]]:
         """SASS instructions per execution of each CFG block, from the SASS ptxas made of each
-        PTX line (``flipflop.frontend.sass``).
+        PTX line (``flipflop.frontend.sass``), and the blocks ptxas if-converted: {block: the
+        predecessor whose branch it hangs on}.
 
         ptxas may copy a loop body (unrolling, a remainder loop, peeling): each copy runs a
         share of the iterations, so a line's SASS count over all copies is divided by the
         copies. They are counted on the loop's own memory and floating-point lines, which
         no copy can merge with another's (median over those lines, 1 if there is none). A
         ``ret``/``exit`` is one EXIT: code ptxas lays out after the last one (slow paths it
-        calls) carries no line of its own and lands on that line."""
+        calls) carries no line of its own and lands on that line. A block whose every SASS
+        instruction is predicated, entered only from a conditional branch, was if-converted:
+        a warp issues it whenever it runs that branch, whatever its lanes decide."""
         counts = {}
         for block in self.cfg.blocks:
             for ins in block.instructions:
-                found = sass_lines.get(ins.line, 0)
+                found = sass.counts.get(ins.line, 0)
                 counts[ins.line] = min(found, 1) if ins.opcode in ("ret", "exit") else found
         per_block = np.array([sum(counts[ins.line] for ins in b.instructions) for b in self.cfg.blocks], dtype=float)
         for loop in self.cfg.loops:
@@ -212,27 +216,35 @@ class KernelAnalysis:
             copies = max(1.0, float(round(np.median(anchors)))) if anchors else 1.0
             for b in own:
                 per_block[b.index] /= copies
-        return per_block
+        converted = {}
+        for b in self.cfg.blocks:
+            lines = {ins.line for ins in b.instructions}
+            issued = sum(counts[line] for line in lines)
+            guarded = sum(min(sass.predicated.get(line, 0), counts[line]) for line in lines)
+            branch = self.cfg.blocks[b.predecessors[0]].terminator if len(b.predecessors) == 1 else None
+            if issued and guarded == issued and branch is not None and branch.opcode == "bra" and branch.predicate:
+                converted[b.index] = b.predecessors[0]
+        return per_block, converted
 
     # ----- evaluation -----------------------------------------------------------------
     def evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
                  resources: Resources, dynamic_shared_bytes: int = 0,
-                 sass_lines: Mapping[int, int] | None = None) -> LaunchFeatures:
+                 sass_lines: SassLines | None = None) -> LaunchFeatures:
         """Features of this kernel launched with ``block`` × ``grid`` on ``arguments``.
-        ``sass_lines`` (``flipflop.frontend.sass``: SASS instructions per PTX line) adds the
-        SASS instructions a warp issues."""
+        ``sass_lines`` (``flipflop.frontend.sass``: the SASS ptxas made of each PTX line) adds
+        the SASS instructions a warp issues."""
         return self.evaluate_detailed(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)[0]
 
     def evaluate_detailed(self, block: tuple[int, int, int], grid: tuple[int, int, int],
                           arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0,
-                          sass_lines: Mapping[int, int] | None = None
+                          sass_lines: SassLines | None = None
                           ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         """``evaluate`` plus the per-branch guard fractions."""
         with np.errstate(all="ignore"):  # wrapped integer arithmetic mirrors the GPU's
             return self._evaluate(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)
 
     def _evaluate(self, block: tuple[int, int, int], grid: tuple[int, int, int], arguments: Sequence,
-                  resources: Resources, dynamic_shared_bytes: int, sass_lines: Mapping[int, int] | None
+                  resources: Resources, dynamic_shared_bytes: int, sass_lines: SassLines | None
                   ) -> tuple[LaunchFeatures, tuple[BranchFacts, ...]]:
         block = tuple(int(v) for v in block) + (1,) * (3 - len(block))  # type: ignore[assignment]
         grid = tuple(int(v) for v in grid) + (1,) * (3 - len(grid))  # type: ignore[assignment]
@@ -297,7 +309,13 @@ class KernelAnalysis:
         warp_block_freq = (warp_freq @ warp_weight) / warp_weight.sum() if freq else mean_freq
         warp_counts = warp_block_freq @ self.static_counts
         warp_instructions = {name: float(warp_counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
-        warp_sass = None if sass_lines is None else float(warp_block_freq @ self._sass_per_block(sass_lines))
+        warp_sass = None
+        if sass_lines is not None:
+            per_block, converted = self._sass_per_block(sass_lines)
+            issued = warp_block_freq.copy()
+            for b, branch in sorted(converted.items()):  # predecessors first: chains take the outer branch's
+                issued[b] = issued[branch]
+            warp_sass = float(issued @ per_block)
 
         work = self.static_counts.sum(axis=1) * mean_freq
         busiest = int(np.argmax(work)) if work.size else 0

@@ -6,7 +6,9 @@ integer division) and dropping (register moves) them. To count what the SM issue
 PTX instruction line gets a ``.loc`` naming its own line number, ptxas assembles the module
 with ``-lineinfo``, and ``nvdisasm -g`` prints each SASS instruction under the PTX line it
 came from. Padding after the last ``EXIT`` (``NOP`` and the branch-to-self that ends every
-kernel) never issues and is not counted.
+kernel) never issues and is not counted. Instructions under a guard predicate (``@P0``,
+``@!P1``) are counted apart as well: ptxas turns a short conditional block into predicated
+instructions that every warp issues, whether or not any lane's guard holds.
 
 nvdisasm comes from the ``nvidia-cuda-nvdisasm`` wheel (or ``CUDA_HOME``/``PATH``). It only
 reads the cubin, so its release may be newer than the pinned compilers. Results are cached
@@ -20,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flipflop.frontend.cache import cache_key, read_cache, write_cache
@@ -33,6 +36,15 @@ _SASS = re.compile(r"^\s*/\*[0-9a-f]{4,}\*/\s+(.*?)\s*;")
 _SELF_BRANCH = re.compile(r"^BRA `?\((\.L_x_\d+)\)")
 _LABEL = re.compile(r"^(\.L_x_\d+):")
 _NOT_INSTRUCTION = (".", "//", "{", "}", "$")
+_GUARD = re.compile(r"^@!?U?P[0-6]\s")  # @PT (always) is no guard
+
+
+@dataclass(frozen=True)
+class SassLines:
+    """SASS instructions per PTX line of one kernel, and how many of them are predicated."""
+
+    counts: dict[int, int]
+    predicated: dict[int, int] = field(default_factory=dict)
 
 
 def nvdisasm_path() -> Path | None:
@@ -63,18 +75,19 @@ def annotate_lines(ptx: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def parse_disassembly(text: str) -> dict[str, dict[int, int]]:
-    """``nvdisasm -c -g`` output → {kernel: {PTX line: SASS instructions}}. An instruction
-    without a line mark of its own belongs to the last mark above it; the padding after the
-    final ``EXIT`` (the branch-to-self and ``NOP``s) is dropped."""
-    kernels: dict[str, dict[int, int]] = {}
+def parse_disassembly(text: str) -> dict[str, SassLines]:
+    """``nvdisasm -c -g`` output → {kernel: SassLines}. An instruction without a line mark of
+    its own belongs to the last mark above it; the padding after the final ``EXIT`` (the
+    branch-to-self and ``NOP``s) is dropped."""
+    kernels: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
     counts: dict[int, int] | None = None
+    predicated: dict[int, int] = {}
     line = 0
     label = None
     for raw in text.splitlines():
         section = _SECTION.match(raw.strip())
         if section:
-            counts = kernels.setdefault(section.group(1), {})
+            counts, predicated = kernels.setdefault(section.group(1), ({}, {}))
             line, label = 0, None
             continue
         if counts is None:
@@ -83,9 +96,9 @@ def parse_disassembly(text: str) -> dict[str, dict[int, int]]:
         if mark:
             line = int(mark.group(1))
             continue
-        found = _LABEL.match(raw.strip())
-        if found:
-            label = found.group(1)
+        at_label = _LABEL.match(raw.strip())
+        if at_label:
+            label = at_label.group(1)
             continue
         sass = _SASS.match(raw)
         if not sass:
@@ -95,19 +108,22 @@ def parse_disassembly(text: str) -> dict[str, dict[int, int]]:
         if opcode.startswith("NOP") or (self_branch and self_branch.group(1) == label):
             continue
         counts[line] = counts.get(line, 0) + 1
-    return kernels
+        if _GUARD.match(opcode):
+            predicated[line] = predicated.get(line, 0) + 1
+    return {name: SassLines(*parts) for name, parts in kernels.items()}
 
 
-def sass_line_counts(ptx: str, arch: str = "sm_90") -> dict[str, dict[int, int]] | None:
-    """{kernel: {PTX line: SASS instructions}} for every ``.entry`` of ``ptx`` on ``arch``;
-    None when ptxas or nvdisasm is missing or fails (the caller keeps the PTX count)."""
+def sass_line_counts(ptx: str, arch: str = "sm_90") -> dict[str, SassLines] | None:
+    """{kernel: SassLines} for every ``.entry`` of ``ptx`` on ``arch``; None when ptxas or
+    nvdisasm is missing or fails (the caller keeps the PTX count)."""
     assembler, disassembler = ptxas_path(), nvdisasm_path()
     if assembler is None or disassembler is None:
         return None
-    key = cache_key("sass", ptx, arch, tool_version(assembler), tool_version(disassembler))
+    key = cache_key("sass", 2, ptx, arch, tool_version(assembler), tool_version(disassembler))
     cached = read_cache("sass", key)
     if cached is not None:
-        return {name: {int(k): v for k, v in lines.items()} for name, lines in json.loads(cached).items()}
+        return {name: SassLines(*({int(k): v for k, v in part.items()} for part in parts))
+                for name, parts in json.loads(cached).items()}
     with tempfile.TemporaryDirectory(prefix="flipflop-sass-") as folder:
         source, cubin = Path(folder) / "kernel.ptx", Path(folder) / "kernel.cubin"
         source.write_text(annotate_lines(ptx))
@@ -123,5 +139,5 @@ def sass_line_counts(ptx: str, arch: str = "sm_90") -> dict[str, dict[int, int]]
     if listing.returncode != 0:
         return None
     kernels = parse_disassembly(listing.stdout)
-    write_cache("sass", key, json.dumps(kernels))
+    write_cache("sass", key, json.dumps({name: [found.counts, found.predicated] for name, found in kernels.items()}))
     return kernels
