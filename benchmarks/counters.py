@@ -211,16 +211,14 @@ def relative_error(predicted: float | None, measured: float | None) -> float | N
 def _features_for(row: dict, kernel: Any, arguments: Sequence, arch: str) -> Any:
     from flipflop.analysis.kernel import analyze_kernel
     from flipflop.frontend import compile_kernel
-    from flipflop.frontend.sass import sass_line_counts
+    from flipflop.frontend.sass import kernel_sass_lines
     from flipflop.measure.launcher import kernel_tuner_defines
 
     defines = kernel_tuner_defines(row["params"], row["grid"])
     compiled = compile_kernel(kernel.case.source, row["kernel_name"], arch=arch, defines=defines)
     analysis = analyze_kernel(compiled.module, compiled.function.name)
-    sass = sass_line_counts(compiled.ptx, arch)
     return analysis.evaluate(tuple(row["block"]), tuple(row["grid"]), arguments, compiled.resources,
-                             dynamic_shared_bytes=int(row.get("shared_bytes", 0)),
-                             sass_lines=sass.get(compiled.function.name) if sass else None)
+                             dynamic_shared_bytes=int(row.get("shared_bytes", 0)), sass_lines=kernel_sass_lines(compiled))
 
 
 def compare(rows: list[dict], kernels: dict[str, Any], profiles: dict[str, Any],

@@ -10,7 +10,7 @@ from flipflop.conventions import DEFAULT_BLOCK_SIZE_NAMES, as_int, grid_size
 from flipflop.errors import CompileError, ConfigurationError
 from flipflop.frontend import compile_kernel
 from flipflop.frontend.nvrtc import with_source_name
-from flipflop.frontend.sass import sass_line_counts
+from flipflop.frontend.sass import kernel_sass_lines
 
 # Launch limits of every CUDA GPU since compute capability 2.0 (features has no GPU profile).
 MAX_THREADS_PER_BLOCK = 1024
@@ -62,9 +62,8 @@ def features(kernel_name: str, kernel_source: str | Path, arguments: Sequence,
     except CompileError as error:  # name the user's file, not the text's stand-in name
         raise CompileError(with_source_name(str(error), kernel_source)) from None
     analysis = analyze_kernel(compiled.module, compiled.function.name)
-    sass = sass_line_counts(compiled.ptx, arch)
     launch, branches = analysis.evaluate_detailed(block3, grid, arguments, compiled.resources,
-                                                  sass_lines=sass.get(compiled.function.name) if sass else None)
+                                                  sass_lines=kernel_sass_lines(compiled))
     return {
         "kernel": compiled.function.name,
         "arch": arch,

@@ -81,7 +81,6 @@ def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_pro
     from flipflop.measure.calibrate import _sm_sweep, create_parser
     from flipflop.measure.calibrate import sm_sweep
 
-    (tmp_path / "gpu.json").write_text(load_profile("h200-sxm").to_json())
     args = create_parser().parse_args(["--out", str(tmp_path / "gpu.json"), "--sm-sweep", "--quick"])
     assert args.sm_sweep and not create_parser().parse_args(["--out", "x.json"]).sm_sweep
     seen = {}
@@ -91,7 +90,7 @@ def test_calibrate_sm_sweep_flag_writes_the_raw_sweep_and_its_fit_beside_the_pro
         return synthetic_raw()
 
     monkeypatch.setattr(sm_sweep, "run_sm_sweep", fake_sweep)
-    assert _sm_sweep(args) == 0
+    assert _sm_sweep(args, load_profile("h200-sxm")) == 0
     assert seen == {"path": tmp_path / "gpu.sm_sweep.json", "window_s": 0.2}
     fit = json.loads((tmp_path / "gpu.sm_sweep_fit.json").read_text())
     assert fit["dram_bandwidth_per_sm_bytes_per_s"] == pytest.approx(60e9)

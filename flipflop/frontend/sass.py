@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flipflop.frontend.cache import cache_key, read_cache, write_cache
+from flipflop.frontend.kernel import CompiledKernel, assembler_arch
 from flipflop.frontend.nvrtc import cuda_bin_dirs
 from flipflop.frontend.ptxas import ptxas_path, tool_version
 
@@ -141,3 +142,10 @@ def sass_line_counts(ptx: str, arch: str = "sm_90") -> dict[str, SassLines] | No
     kernels = parse_disassembly(listing.stdout)
     write_cache("sass", key, json.dumps({name: [found.counts, found.predicated] for name, found in kernels.items()}))
     return kernels
+
+
+def kernel_sass_lines(compiled: CompiledKernel) -> SassLines | None:
+    """The SassLines of one compiled kernel (None when they cannot be had), assembled for the
+    architecture its resources were (``assembler_arch``)."""
+    kernels = sass_line_counts(compiled.ptx, assembler_arch(compiled.module.target, compiled.arch))
+    return kernels.get(compiled.function.name) if kernels else None

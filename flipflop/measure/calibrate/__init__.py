@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flipflop.errors import FlipflopError
+
+if TYPE_CHECKING:
+    from flipflop.hardware.profile import GpuProfile
 
 
 def create_parser(add_help: bool = True) -> argparse.ArgumentParser:
@@ -59,17 +63,16 @@ def run(args: argparse.Namespace) -> int:
         return 1
     Path(args.out).write_text(profile.to_json() + "\n")
     print(f"wrote {args.out} (raw numbers: {raw_path_for(args.out)})", file=sys.stderr)
-    return _sm_sweep(args) if getattr(args, "sm_sweep", False) else 0
+    return _sm_sweep(args, profile) if getattr(args, "sm_sweep", False) else 0
 
 
-def _sm_sweep(args: argparse.Namespace) -> int:
+def _sm_sweep(args: argparse.Namespace, profile: GpuProfile) -> int:
     """The opt-in SM sweep after the profile: raw JSON and its fit beside the profile, and the
     profile rewritten with the per-SM DRAM bandwidth and SM partition sizes it measured."""
     import json
     from dataclasses import asdict
 
     from flipflop.hardware.calibrate.fit import apply_sm_sweep, fit_sm_sweep
-    from flipflop.hardware.profile import load_profile
     from flipflop.measure.calibrate.sm_sweep import run_sm_sweep
 
     raw_path, fit_path = sm_sweep_paths(args.out)
@@ -81,8 +84,7 @@ def _sm_sweep(args: argparse.Namespace) -> int:
         print(f"error: SM sweep: {error}", file=sys.stderr)
         return 1
     fit_path.write_text(json.dumps(asdict(fit), indent=1) + "\n")
-    profile = apply_sm_sweep(load_profile(args.out), fit, raw_path.name)
-    Path(args.out).write_text(profile.to_json() + "\n")
+    Path(args.out).write_text(apply_sm_sweep(profile, fit, raw_path.name).to_json() + "\n")
     print(f"SM sweep: {fit.dram_bandwidth_per_sm_bytes_per_s / 1e9:.1f} GB/s per SM up to "
           f"{fit.dram_plateau_bytes_per_s / 1e12:.2f} TB/s (knee {fit.dram_knee_sms:.0f} SMs); wrote {fit_path} and the profile's "
           "dram_bandwidth_per_sm_bytes_per_s",
