@@ -10,7 +10,8 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
   the path and T_mem add (loaded latency in Little's law), docs/model.md "Loaded latency".
 
   T_sm   = n_b · max(C_issue, C_pipe, C_l1, C_l2port) / f   (busiest SM, cycles → s)
-  T_mem  = n_b · max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_bytes / BW_l2) per block
+  T_mem  = n_b · max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_line_bytes / BW_l2) per block
+           (l2_line_bytes: L2 traffic with each request rounded up to whole 128-byte lines)
 
 A launch may be confined to n SMs (a CUDA green context; default all of them): blocks
 spread over n SMs (n_b = ⌈blocks / n⌉, rounds, waves), and when the profile knows the DRAM
@@ -170,7 +171,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
     dram_s = ((traffic.dram_bytes - traffic.dram_write_bytes) / read_bandwidth
               + traffic.dram_write_bytes / write_bandwidth)
     throughput_s = max(dram_s / blocks * active_sms,
-                       traffic.l2_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
+                       traffic.l2_line_bytes / blocks / (profile.l2_bandwidth_bytes_per_s / active_sms))
 
     # A block's dependent path: each warp's instructions issue one ALU latency apart, every
     # barrier waits for the block, and each group of loads in flight waits one memory latency.

@@ -20,6 +20,9 @@ from flipflop.analysis.features import AccessFacts, LaunchFeatures
 from flipflop.hardware.profile import GpuProfile
 
 SECTOR_BYTES = 32
+# Sectors' worth of L2 time one line of a warp request takes at least: a whole 128-byte line
+# for a store, half a line for a load (the H200's and H100's transposes, docs/model.md).
+L2_MIN_SECTORS = {"store": 4, "load": 2}
 L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may both hold a line
 GLOBAL_SPACES = ("global", "generic", "local")
 # Data reaching L2 at most this many times its footprint counts as streamed (read once).
@@ -33,6 +36,7 @@ class Traffic:
     requested_bytes: float      # what the threads asked for (bytes × executions)
     l1_bytes: float             # sectors through L1 (×32 B)
     l2_bytes: float             # L1 misses served by L2
+    l2_line_bytes: float        # the L2 bandwidth those take: a request holds a slice for a whole line
     dram_bytes: float           # L2 misses and write-backs
     dram_write_bytes: float     # the write-backs among them
     shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
@@ -61,6 +65,7 @@ class _Group:
     array_bytes: float | None = None  # that argument's size
     writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
     merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
+    at_l1_lines: float = 0.0  # at_l1 with each request's sectors rounded up to whole 128-byte lines
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
@@ -91,6 +96,15 @@ def _warps_sharing(a: AccessFacts, block: tuple[int, int, int], warps_per_block:
         if a.stride_bytes.get(dim) != 0:
             distinct *= extent
     return max(1.0, warps_per_block * min(32, distinct) / distinct)
+
+
+def _block_fill(a: AccessFacts, features: LaunchFeatures) -> float:
+    """Share of the bytes of the sectors one block writes through ``a`` that the block itself
+    writes (1: every sector it touches it fills; 0: unknown)."""
+    if not a.block_footprint_bytes:
+        return 0.0
+    written = a.bytes * a.executions_per_thread * features.threads_per_block
+    return min(1.0, written / a.block_footprint_bytes)
 
 
 def spill_accesses_per_thread(features: LaunchFeatures) -> float:
@@ -147,10 +161,17 @@ def memory_traffic(
         # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
         lines = a.lines_per_request if a.lines_per_request is not None else sectors
         global_wavefronts += reqs * max(lines, sectors / 4)
+        # L2 takes each line a warp request touches at no less than a minimum transfer: a
+        # transpose's column writes (one sector a line) run at a quarter of the L2 bandwidth,
+        # its column reads at half; docs/model.md "L2 requests". Only where the addresses are
+        # known: the fallback of one sector per thread is no layout.
+        minimum = L2_MIN_SECTORS.get(a.op, 1)
+        line_factor = max(1.0, minimum * lines / sectors) if a.affine and a.lines_per_request else 1.0
         merged = 0.0
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
-            # A warp that fills none of its sectors makes L2 merge byte-masked writes.
-            merged = a_l1 * (profile.l2_partial_write_factor - 1.0)
+            # A warp that fills none of its sectors makes L2 merge byte-masked writes, unless
+            # the block's other warps fill them too (a tile's rows): then L2 holds whole sectors.
+            merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - _block_fill(a, features))
             a_l1 += merged
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
         # address (a broadcast) share its sector, so efficiency never exceeds 1.
@@ -191,6 +212,7 @@ def memory_traffic(
                                  writes=a.op != "load")
         group = groups[key]
         group.at_l1 += a_l1
+        group.at_l1_lines += a_l1 * line_factor
         group.merged += merged
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
@@ -213,7 +235,8 @@ def memory_traffic(
         # thread re-reads its own stack frame, so the block footprint is frame × threads.
         frame = max(features.local_bytes, 4) * features.threads_per_block
         spill_l1 = spill * warps * 4 * SECTOR_BYTES
-        globals_.append(_Group(spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks))
+        globals_.append(_Group(spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * features.blocks,
+                               at_l1_lines=spill_l1))
         global_requests += spill * warps
         global_wavefronts += spill * warps
         requested += spill * 4 * threads
@@ -234,6 +257,7 @@ def memory_traffic(
             unique = g.block_fp * features.blocks
             to_l2.append(unique + (g.past_near - unique) * (1.0 - l1_fit))
     l2 = sum(to_l2)
+    l2_lines = sum(a_l2 * g.at_l1_lines / g.at_l1 if g.at_l1 > 0 else a_l2 for a_l2, g in zip(to_l2, globals_))
     # L2: re-reads across blocks hit when the distinct data the resident blocks re-read fits;
     # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
     share = resident_blocks / features.blocks
@@ -289,6 +313,7 @@ def memory_traffic(
         requested_bytes=requested,
         l1_bytes=l1,
         l2_bytes=l2,
+        l2_line_bytes=l2_lines,
         dram_bytes=dram,
         dram_write_bytes=dram_written,
         shared_wavefronts=shared_wavefronts,
