@@ -345,3 +345,67 @@ def test_partial_sector_writes_cost_l2_merges_only_where_the_block_leaves_sector
         fill = min(1.0, by / 8)
         assert rows[by] == pytest.approx(stored * factor * (1 - fill), rel=1e-6, abs=1.0)
     assert rows[1] > rows[2] > rows[4] > rows[8] == pytest.approx(0.0, abs=1.0)
+
+
+SCALE4 = r'''
+extern "C" __global__ void scale4(float* __restrict__ out, const float* __restrict__ in,
+                                  const float* __restrict__ bias, int n) {
+    int i = (blockIdx.x * blockDim.x + threadIdx.x) * 4;
+    if (i + 3 < n) {
+        float a = in[i], b = in[i + 1], c = in[i + 2], d = in[i + 3];
+        int k = threadIdx.x & 63;
+        out[i] = a * bias[k]; out[i + 1] = b * bias[k]; out[i + 2] = c * bias[k]; out[i + 3] = d * bias[k];
+    }
+}
+'''
+TILE_COLUMNS = r'''
+extern "C" __global__ void tile_columns(float* out, const float* in, int n) {
+    int x = blockIdx.x * 32 + threadIdx.x, y = blockIdx.y * 32 + threadIdx.y;
+#pragma unroll
+    for (int j = 0; j < 32; j += 8) out[x * n + y + j] = in[(y + j) * n + x];
+}
+'''
+
+
+def _compiled_traffic(source: str, name: str, block, grid, arguments):
+    from flipflop.analysis.kernel import analyze_kernel
+    from flipflop.frontend.kernel import compile_kernel
+    from flipflop.model.occupancy import occupancy
+    from flipflop.model.traffic import memory_traffic
+
+    compiled = compile_kernel(source, name)
+    f = analyze_kernel(compiled.module, name).evaluate(block, grid, arguments, compiled.resources)
+    occ = occupancy(H100, f.threads_per_block, f.registers, f.shared_bytes)
+    return f, memory_traffic(f, H100, occ.blocks_per_sm)
+
+
+def test_back_to_back_stores_of_one_sector_reach_l2_once_and_a_shared_vector_once_per_sm():
+    """A float4 written as four scalar stores reaches L2 as one write of whole sectors (the H200
+    counters of layernorm_forward_kernel0: L2 write sectors = the output's size where the L1
+    saw four times as many); a 256-byte vector every block reads is fetched once per SM."""
+    n = 1 << 22
+    arguments = [np.zeros(n, np.float32), np.zeros(n, np.float32), np.zeros(64, np.float32), np.int32(n)]
+    f, t = _compiled_traffic(SCALE4, "scale4", (256, 1, 1), (n // 4 // 256, 1, 1), arguments)
+    stores = [a for a in f.accesses if a.op == "store"]
+    assert [a.new_sector_share for a in stores] == [1.0, 0.0, 0.0, 0.0]
+    assert all(a.sectors_per_request == 16.0 for a in stores)     # 4 bytes a lane, 16-byte stride
+    # L2: the input once (its four loads share sectors), the output once, no byte-masked
+    # merges (the four stores fill every sector), the bias once per SM.
+    assert t.l2_bytes == pytest.approx(2 * n * 4 + H100.sm_count * 256)
+    assert t.l1_bytes > 2.9 * t.l2_bytes                          # the L1 saw every store's sectors
+
+
+def test_store_copies_an_unrolled_loop_interleaves_with_loads_reach_l2_one_by_one():
+    """transposeNaive's copies (a load between each two stores) are not merged: the H200 counters
+    read one sector per 4-byte store at L2, and two rows a block fill a quarter of each sector."""
+    n = 2048
+    arguments = [np.zeros(n * n, np.float32), np.zeros(n * n, np.float32), np.int32(n)]
+    f, t = _compiled_traffic(TILE_COLUMNS, "tile_columns", (32, 2, 1), (n // 32, n // 32, 1), arguments)
+    stores = [a for a in f.accesses if a.op == "store"]
+    assert len(stores) == 4 and [a.new_sector_share for a in stores] == [1.0] * 4
+    assert all(a.sectors_per_request == 32.0 for a in stores)
+    threads = n * n // 16
+    read = threads * 4 * 4.0                                       # 4 coalesced loads of 4 bytes
+    written = threads / 32 * 4 * 32 * 32                           # 4 copies × warp requests × 32 sectors
+    merges = written * (H100.l2_partial_write_factor - 1.0) * (1 - 2 / 8)
+    assert t.l2_bytes == pytest.approx(read + written + merges)

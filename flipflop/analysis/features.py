@@ -59,8 +59,8 @@ class AccessFacts:
     offset_bytes: int = 0  # the address's constant part: unrolled copies of an access differ in it
     cached_read_only: bool = False  # ld.global.nc / __ldg
     loop: int | None = None  # the innermost enclosing loop's index (None outside loops)
-    # Share of this load's sectors that no earlier copy of it (same address shape, constant
-    # offset: an unrolled loop) touched in the same warp request; 1 for the first copy.
+    # Share of this load's (store's) sectors that no earlier copy of it (same address shape,
+    # constant offset: an unrolled loop) touched in the same warp request; 1 for the first copy.
     new_sector_share: float = 1.0
     # For loads of one array in one loop body with different address shapes: the share of
     # their requested sectors the block did not read in this or the previous iteration (None

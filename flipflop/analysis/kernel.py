@@ -397,8 +397,8 @@ class KernelAnalysis:
         member's warps go through the sector and bank counts in one batch.
 
         Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share) per
-        member; new_sector_share: the part of a load's sectors that no earlier member load
-        touched in the same warp (1 for the first, and for stores and atomics)."""
+        member; new_sector_share: the part of a load's (store's) sectors that no earlier member
+        load (store) touched in the same warp (1 for the first, and for atomics)."""
         first = members[0]
         access = first.access
         n = sample.size
@@ -447,14 +447,21 @@ class KernelAnalysis:
                 per_warp = units_per_request(addr, act, access.bytes, SECTOR_BYTES)
                 sectors = means(per_warp)
                 lines = means(units_per_request(addr, act, access.bytes, LINE_BYTES))
+                # Copies of a load share the sectors an earlier copy fetched. Stores merge only
+                # back to back (a vector store split in scalars: layernorm's four 4-byte stores
+                # reach L2 as one write, H200 counters), not across the loads of an unrolled
+                # loop (transposeNaive's eight copies reach L2 one by one).
+                fresh = per_warp.reshape(len(members), warps).astype(float)
                 loads = [k for k, sa in enumerate(members) if sa.access.op == "load"]
-                if len(loads) > 1:
-                    fresh = per_warp.reshape(len(members), warps).astype(float)
-                    fresh[loads] = new_units_per_request(
-                        addr.reshape(len(members), warps, WARP_SIZE)[loads],
-                        act.reshape(len(members), warps, WARP_SIZE)[loads], access.bytes, SECTOR_BYTES)
-                    new_share = [None if s is None or s == 0 else min(1.0, f / s)
-                                 for f, s in zip(means(fresh), sectors)]
+                stores = [k for k, sa in enumerate(members) if sa.access.op == "store"]
+                access_lines = sorted(sa.access.instruction.line for sa in self.accesses)
+                for same in [loads] + _back_to_back(stores, members, access_lines):
+                    if len(same) > 1:
+                        fresh[same] = new_units_per_request(
+                            addr.reshape(len(members), warps, WARP_SIZE)[same],
+                            act.reshape(len(members), warps, WARP_SIZE)[same], access.bytes, SECTOR_BYTES)
+                new_share = [None if s is None or s == 0 else min(1.0, f / s)
+                             for f, s in zip(means(fresh), sectors)]
         # One footprint per shape (members differ by constant shifts); from the member that
         # runs most (a store under a boundary guard would see none of the heaviest block's
         # threads), and members never executed report zero.
@@ -651,6 +658,20 @@ def _typed_view(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
         return np.tile(one, math.lcm(array.itemsize, dtype.itemsize) // array.itemsize).view(dtype)
     raw = np.ascontiguousarray(array).reshape(-1).view(np.uint8)
     return raw[: raw.size // dtype.itemsize * dtype.itemsize].view(dtype)
+
+
+def _back_to_back(indices: list[int], members: list[StaticAccess], access_lines: list[int]) -> list[list[int]]:
+    """``indices`` into ``members`` split into runs with no other memory access between them
+    (``access_lines``: the PTX lines of all the kernel's memory accesses, sorted)."""
+    position = {line: k for k, line in enumerate(access_lines)}
+    runs: list[list[int]] = []
+    for k in sorted(indices, key=lambda k: members[k].access.instruction.line):
+        at = position[members[k].access.instruction.line]
+        if runs and at == position[members[runs[-1][-1]].access.instruction.line] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
 
 
 def _heaviest_block(sample: LaunchSample) -> slice:

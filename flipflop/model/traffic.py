@@ -98,13 +98,33 @@ def _warps_sharing(a: AccessFacts, block: tuple[int, int, int], warps_per_block:
     return max(1.0, warps_per_block * min(32, distinct) / distinct)
 
 
+def _per_sm(blocks_bytes: float, group: _Group, sms: int = 1) -> float:
+    """Distinct bytes of a load group the blocks of ``sms`` SMs touch: at most its grid footprint
+    on each SM."""
+    if group.writes or group.grid_fp is None:
+        return blocks_bytes
+    return min(blocks_bytes, group.grid_fp * sms)
+
+
 def _block_fill(a: AccessFacts, features: LaunchFeatures) -> float:
     """Share of the bytes of the sectors one block writes through ``a`` that the block itself
-    writes (1: every sector it touches it fills; 0: unknown)."""
+    writes, with the copies of ``a`` issued next to it, no other memory access between (a
+    vector store split in scalars), that fill them at the same time (1: every sector it touches is filled; 0: unknown).
+    Copies further apart (an unrolled loop's, one load latency apart) do not count: their
+    sectors have left for L2 in part (transposeNaive, one row per block)."""
     if not a.block_footprint_bytes:
         return 0.0
-    written = a.bytes * a.executions_per_thread * features.threads_per_block
-    return min(1.0, written / a.block_footprint_bytes)
+    lines = sorted(b.line for b in features.accesses)
+    same = {lines.index(b.line): b for b in features.accesses if b.op == a.op and b.array == a.array
+            and b.stride_bytes == a.stride_bytes and b.block_footprint_bytes}
+    copies = [a]
+    for step in (-1, 1):
+        at = lines.index(a.line) + step
+        while at in same:  # the next memory access is another copy
+            copies.append(same[at])
+            at += step
+    written = sum(b.bytes * b.executions_per_thread for b in copies) * features.threads_per_block
+    return min(1.0, written / max(b.block_footprint_bytes for b in copies))
 
 
 def spill_accesses_per_thread(features: LaunchFeatures) -> float:
@@ -172,6 +192,7 @@ def memory_traffic(
             # A warp that fills none of its sectors makes L2 merge byte-masked writes, unless
             # the block's other warps fill them too (a tile's rows): then L2 holds whole sectors.
             merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - _block_fill(a, features))
+            merged *= a.new_sector_share  # copies writing the same sectors reach L2 as one
             a_l1 += merged
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
         # address (a broadcast) share its sector, so efficiency never exceeds 1.
@@ -198,7 +219,7 @@ def memory_traffic(
             a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
         key: object = index
-        fresh = 1.0
+        fresh = a.new_sector_share if a.op == "store" else 1.0
         earlier: list[_Group] = []
         if a.op == "load" and a.array is not None:
             pattern = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes)
@@ -245,7 +266,8 @@ def memory_traffic(
     l1 = sum(g.at_l1 for g in globals_)
     first_touch = [g for g in globals_ if not g.reread]
     # L1: a block's re-reads of its own data hit when the resident blocks' footprints fit.
-    resident_fp = blocks_per_sm * sum(g.block_fp for g in first_touch if g.block_fp is not None)
+    # Data every block reads (a bias, a norm's weights, a lookup table) is held once per SM.
+    resident_fp = sum(_per_sm(g.block_fp * blocks_per_sm, g) for g in first_touch if g.block_fp is not None)
     l1_fit = min(1.0, l1_capacity / resident_fp) if resident_fp > 0 else 1.0
     to_l2 = []
     for g in globals_:
@@ -254,7 +276,10 @@ def memory_traffic(
         elif g.reread:
             to_l2.append(g.past_near * (1.0 - l1_fit))
         else:
-            unique = g.block_fp * features.blocks
+            # Each SM fetches what its blocks read at most once: data all blocks share stays
+            # in L1 for the blocks that follow (H200 counters: a layernorm's weight and bias
+            # rows, 16 KB read by every one of 32768 blocks, add nothing to L2's reads).
+            unique = _per_sm(g.block_fp * features.blocks, g, min(sms, features.blocks))
             to_l2.append(unique + (g.past_near - unique) * (1.0 - l1_fit))
     l2 = sum(to_l2)
     l2_lines = sum(a_l2 * g.at_l1_lines / g.at_l1 if g.at_l1 > 0 else a_l2 for a_l2, g in zip(to_l2, globals_))
