@@ -106,25 +106,29 @@ def _per_sm(blocks_bytes: float, group: _Group, sms: int = 1) -> float:
     return min(blocks_bytes, group.grid_fp * sms)
 
 
-def _block_fill(a: AccessFacts, features: LaunchFeatures) -> float:
+def _block_fill(a: AccessFacts, ordered: list[AccessFacts], threads_per_block: int) -> float:
     """Share of the bytes of the sectors one block writes through ``a`` that the block itself
     writes, with the copies of ``a`` issued next to it, no other memory access between (a
-    vector store split in scalars), that fill them at the same time (1: every sector it touches is filled; 0: unknown).
-    Copies further apart (an unrolled loop's, one load latency apart) do not count: their
-    sectors have left for L2 in part (transposeNaive, one row per block)."""
+    vector store split in scalars), that fill them at the same time (1: every sector it
+    touches is filled; 0: unknown). Copies further apart (an unrolled loop's, a load latency
+    apart) do not count: their sectors have left for L2 in part (transposeNaive, one row per
+    block). ``ordered``: the launch's accesses in program (PTX line) order."""
     if not a.block_footprint_bytes:
         return 0.0
-    lines = sorted(b.line for b in features.accesses)
-    same = {lines.index(b.line): b for b in features.accesses if b.op == a.op and b.array == a.array
-            and b.stride_bytes == a.stride_bytes and b.block_footprint_bytes}
+    here = next(k for k, b in enumerate(ordered) if b is a)
     copies = [a]
     for step in (-1, 1):
-        at = lines.index(a.line) + step
-        while at in same:  # the next memory access is another copy
-            copies.append(same[at])
+        at = here + step
+        while 0 <= at < len(ordered) and _copy_of(ordered[at], a):  # the next access is another copy
+            copies.append(ordered[at])
             at += step
-    written = sum(b.bytes * b.executions_per_thread for b in copies) * features.threads_per_block
+    written = sum(b.bytes * b.executions_per_thread for b in copies) * threads_per_block
     return min(1.0, written / max(b.block_footprint_bytes for b in copies))
+
+
+def _copy_of(b: AccessFacts, a: AccessFacts) -> bool:
+    return (b.op == a.op and b.array == a.array and b.stride_bytes == a.stride_bytes
+            and bool(b.block_footprint_bytes))
 
 
 def spill_accesses_per_thread(features: LaunchFeatures) -> float:
@@ -161,6 +165,7 @@ def memory_traffic(
     # stencil or filter) form one group. The same pattern in a later loop re-reads the data
     # (a `reread` group).
     groups: dict[object, _Group] = {}
+    ordered = sorted(features.accesses, key=lambda b: b.line)
     for index, a in enumerate(features.accesses):
         reqs = _warp_requests(a, warps)
         thread_bytes = a.bytes * a.executions_per_thread * threads
@@ -191,7 +196,8 @@ def memory_traffic(
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes, unless
             # the block's other warps fill them too (a tile's rows): then L2 holds whole sectors.
-            merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - _block_fill(a, features))
+            fill = _block_fill(a, ordered, features.threads_per_block)
+            merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - fill)
             merged *= a.new_sector_share  # copies writing the same sectors reach L2 as one
             a_l1 += merged
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
