@@ -61,12 +61,16 @@ def _by_sms(rows):
 # --- the space -----------------------------------------------------------------------
 
 def test_profiles_carry_the_green_context_granularity():
+    # The H200's come from its SM sweep (run 26: the driver's partition sizes, 125 GB/s per SM);
+    # a datasheet profile's from the CUDA guide, with no per-SM bandwidth.
     assert (H200.sm_partition_min, H200.sm_partition_alignment) == (8, 8)
+    assert H200.dram_bandwidth_per_sm_bytes_per_s == pytest.approx(125.1e9, rel=1e-3)
+    assert H200.origin["sm_partition_min"].startswith("measured: cuDeviceGetDevResource")
+    assert H200.origin["dram_bandwidth_per_sm_bytes_per_s"].startswith("measured: SM sweep")
     assert (A100.sm_partition_min, A100.sm_partition_alignment) == (4, 2)
-    assert H200.dram_bandwidth_per_sm_bytes_per_s is None
-    for profile in (H200, A100):
-        assert profile.origin["sm_partition_min"].startswith("datasheet")
-        assert "not calibrated" in profile.origin["dram_bandwidth_per_sm_bytes_per_s"]
+    assert A100.dram_bandwidth_per_sm_bytes_per_s is None
+    assert A100.origin["sm_partition_min"].startswith("datasheet")
+    assert "not calibrated" in A100.origin["dram_bandwidth_per_sm_bytes_per_s"]
 
 
 def test_a_profile_without_the_fields_loads_with_any_count_allowed():
@@ -138,7 +142,8 @@ def test_a_calibrated_per_sm_bandwidth_caps_dram_at_n_times_it():
     features = _features("copy8", COPY8, VECTORS // 8, copy_args(), 256)
     per_sm = H200.dram_bandwidth_bytes_per_s / 100  # 100 SMs saturate the DRAM
     capped = dataclasses.replace(H200, dram_bandwidth_per_sm_bytes_per_s=per_sm)
-    free, cap = (predict_launches([features] * 3, profile, None, [16, 64, 132]) for profile in (H200, capped))
+    uncapped = dataclasses.replace(H200, dram_bandwidth_per_sm_bytes_per_s=None)
+    free, cap = (predict_launches([features] * 3, profile, None, [16, 64, 132]) for profile in (uncapped, capped))
     for row, n in enumerate((16, 64, 132)):
         reach = min(1.0, n / 100)
         assert cap.reasons[row].memory_time_ms == pytest.approx(free.reasons[row].memory_time_ms / reach)
