@@ -205,6 +205,23 @@ def test_recommend_confines_a_dram_bound_kernel_and_says_why_from_the_figures():
     assert rec.configurations == 2 * len(sm_partition_sizes(H200))
 
 
+def test_recommend_stays_on_the_whole_gpu_for_a_saving_under_the_margin(monkeypatch):
+    """Fewer SMs are picked only for at least SM_SAVING_MARGIN of the best whole-GPU energy: with the
+    margin above what the copy kernel's confinement saves, the pick is the best all-SM point."""
+    from flipflop.search import recommend as module
+
+    args = ("copy8", COPY8, VECTORS // 8, copy_args(), {"block_size_x": [128, 256]})
+    confined = flipflop.recommend(*args, gpu="h200-sxm", active_sms="sweep", power_limits=None)
+    saving = 1 - confined.energy_optimal.energy_j / confined.energy_optimal.whole_gpu["energy_j"]
+    assert saving >= module.SM_SAVING_MARGIN
+    monkeypatch.setattr(module, "SM_SAVING_MARGIN", saving + 0.01)
+    kept = flipflop.recommend(*args, gpu="h200-sxm", active_sms="sweep", power_limits=None)
+    pick = kept.energy_optimal
+    assert pick.active_sms == 132 and pick.whole_gpu is None and pick.role == "energy-optimal"
+    whole = flipflop.recommend(*args, gpu="h200-sxm", active_sms="all", power_limits=None).energy_optimal
+    assert (pick.params, pick.energy_j) == (whole.params, whole.energy_j)
+
+
 def test_measure_with_active_sms_refuses_the_kernel_tuner_backend():
     with pytest.raises(ConfigurationError, match="active_sms needs backend='flipflop'"):
         flipflop.measure("copy8", COPY8, VECTORS // 8, copy_args(), {"block_size_x": [256]}, gpu="h200-sxm",

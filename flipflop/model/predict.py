@@ -11,7 +11,8 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
 
   T_sm   = n_b · max(C_issue, C_pipe, C_l1, C_l2port) / f   (busiest SM, cycles → s)
   T_mem  = n_b · max(dram_reads / BW_dram + dram_writes / BW_dram_write, l2_line_bytes / BW_l2) per block
-           (l2_line_bytes: L2 traffic with each request rounded up to whole 128-byte lines)
+           (l2_line_bytes: L2 traffic, each line a request touches at least L2's minimum transfer:
+            a whole line for a store, half for a load)
 
 A launch may be confined to n SMs (a CUDA green context; default all of them): blocks
 spread over n SMs (n_b = ⌈blocks / n⌉, rounds, waves), and when the profile knows the DRAM

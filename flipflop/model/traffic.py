@@ -36,7 +36,7 @@ class Traffic:
     requested_bytes: float      # what the threads asked for (bytes × executions)
     l1_bytes: float             # sectors through L1 (×32 B)
     l2_bytes: float             # L1 misses served by L2
-    l2_line_bytes: float        # the L2 bandwidth those take: a request holds a slice for a whole line
+    l2_line_bytes: float        # the L2 bandwidth those take: each line a request touches costs L2's minimum transfer
     dram_bytes: float           # L2 misses and write-backs
     dram_write_bytes: float     # the write-backs among them
     shared_wavefronts: float    # shared-memory wavefronts (conflicts included), whole launch
@@ -65,7 +65,7 @@ class _Group:
     array_bytes: float | None = None  # that argument's size
     writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
     merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
-    at_l1_lines: float = 0.0  # at_l1 with each request's sectors rounded up to whole 128-byte lines
+    at_l1_lines: float = 0.0  # at_l1 with each line a request touches counted at L2's minimum transfer
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
