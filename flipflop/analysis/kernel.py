@@ -331,10 +331,11 @@ class KernelAnalysis:
         mem_freq = [f[kept] for f in freq]
         mem_trips = {k: t[kept] for k, t in trips.items()}
         metrics: list[tuple] = [()] * len(self.accesses)
+        order = {line: k for k, line in enumerate(sorted(sa.access.instruction.line for sa in self.accesses))}
         for group in self.access_groups:
             members = [self.accesses[k] for k in group]
             for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
-                                                            mem_trips, arrays)):
+                                                            mem_trips, arrays, order)):
                 metrics[k] = values
         self._check_extents(mem_sample, env0, mem_freq, arrays)
         window_share = self._window_shares(mem_sample, env0, mem_freq)
@@ -391,11 +392,12 @@ class KernelAnalysis:
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
                        freq: list[np.ndarray], trips: dict[int, np.ndarray],
-                       arrays: dict[int, np.ndarray]) -> list[tuple]:
+                       arrays: dict[int, np.ndarray], order: dict[int, int]) -> list[tuple]:
         """Warp metrics of accesses that share one address shape (their addresses differ by
         constants, such as an unrolled loop's loads): the shape is evaluated once and every
         member's warps go through the sector and bank counts in one batch.
 
+        ``order``: each of the kernel's memory accesses' place in program order, by PTX line.
         Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share) per
         member; new_sector_share: the part of a load's (store's) sectors that no earlier member
         load (store) touched in the same warp (1 for the first, and for atomics)."""
@@ -454,8 +456,7 @@ class KernelAnalysis:
                 fresh = per_warp.reshape(len(members), warps).astype(float)
                 loads = [k for k, sa in enumerate(members) if sa.access.op == "load"]
                 stores = [k for k, sa in enumerate(members) if sa.access.op == "store"]
-                access_lines = sorted(sa.access.instruction.line for sa in self.accesses)
-                for same in [loads] + _back_to_back(stores, members, access_lines):
+                for same in [loads] + _back_to_back(stores, members, order):
                     if len(same) > 1:
                         fresh[same] = new_units_per_request(
                             addr.reshape(len(members), warps, WARP_SIZE)[same],
@@ -660,10 +661,9 @@ def _typed_view(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return raw[: raw.size // dtype.itemsize * dtype.itemsize].view(dtype)
 
 
-def _back_to_back(indices: list[int], members: list[StaticAccess], access_lines: list[int]) -> list[list[int]]:
+def _back_to_back(indices: list[int], members: list[StaticAccess], position: dict[int, int]) -> list[list[int]]:
     """``indices`` into ``members`` split into runs with no other memory access between them
-    (``access_lines``: the PTX lines of all the kernel's memory accesses, sorted)."""
-    position = {line: k for k, line in enumerate(access_lines)}
+    (``position``: each memory access's place in program order, by PTX line)."""
     runs: list[list[int]] = []
     for k in sorted(indices, key=lambda k: members[k].access.instruction.line):
         at = position[members[k].access.instruction.line]
