@@ -106,24 +106,26 @@ def _per_sm(blocks_bytes: float, group: _Group, sms: int = 1) -> float:
     return min(blocks_bytes, group.grid_fp * sms)
 
 
-def _block_fill(a: AccessFacts, ordered: list[AccessFacts], threads_per_block: int) -> float:
-    """Share of the bytes of the sectors one block writes through ``a`` that the block itself
-    writes, with the copies of ``a`` issued next to it, no other memory access between (a
-    vector store split in scalars), that fill them at the same time (1: every sector it
-    touches is filled; 0: unknown). Copies further apart (an unrolled loop's, a load latency
+def _block_fills(features: LaunchFeatures) -> dict[int, float]:
+    """Per access (by ``id``): the share of the bytes of the sectors one block writes through it
+    that the block itself writes, with the copies issued next to it, no other memory access
+    between (a vector store split in scalars), that fill them at the same time (1: every sector
+    it touches is filled; 0: unknown). Copies further apart (an unrolled loop's, a load latency
     apart) do not count: their sectors have left for L2 in part (transposeNaive, one row per
-    block). ``ordered``: the launch's accesses in program (PTX line) order."""
-    if not a.block_footprint_bytes:
-        return 0.0
-    here = next(k for k, b in enumerate(ordered) if b is a)
-    copies = [a]
-    for step in (-1, 1):
-        at = here + step
-        while 0 <= at < len(ordered) and _copy_of(ordered[at], a):  # the next access is another copy
-            copies.append(ordered[at])
-            at += step
-    written = sum(b.bytes * b.executions_per_thread for b in copies) * threads_per_block
-    return min(1.0, written / max(b.block_footprint_bytes for b in copies))
+    block)."""
+    ordered = sorted(features.accesses, key=lambda b: b.line)
+    fills: dict[int, float] = {}
+    run: list[AccessFacts] = []
+    for a in ordered + [None]:
+        if a is not None and run and _copy_of(a, run[0]):
+            run.append(a)
+            continue
+        if run:
+            written = sum(b.bytes * b.executions_per_thread for b in run) * features.threads_per_block
+            fill = min(1.0, written / max(b.block_footprint_bytes for b in run))
+            fills.update((id(b), fill) for b in run)
+        run = [a] if a is not None and a.op != "load" and a.block_footprint_bytes else []
+    return fills
 
 
 def _copy_of(b: AccessFacts, a: AccessFacts) -> bool:
@@ -165,7 +167,7 @@ def memory_traffic(
     # stencil or filter) form one group. The same pattern in a later loop re-reads the data
     # (a `reread` group).
     groups: dict[object, _Group] = {}
-    ordered = sorted(features.accesses, key=lambda b: b.line)
+    fills = _block_fills(features)
     for index, a in enumerate(features.accesses):
         reqs = _warp_requests(a, warps)
         thread_bytes = a.bytes * a.executions_per_thread * threads
@@ -196,8 +198,7 @@ def memory_traffic(
         if a.op != "load" and a.bytes * profile.warp_size < sectors * SECTOR_BYTES:
             # A warp that fills none of its sectors makes L2 merge byte-masked writes, unless
             # the block's other warps fill them too (a tile's rows): then L2 holds whole sectors.
-            fill = _block_fill(a, ordered, features.threads_per_block)
-            merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - fill)
+            merged = a_l1 * (profile.l2_partial_write_factor - 1.0) * (1.0 - fills.get(id(a), 0.0))
             merged *= a.new_sector_share  # copies writing the same sectors reach L2 as one
             a_l1 += merged
         # Bytes a request uses are at most the bytes it moves: threads of a warp that read one
