@@ -1,7 +1,7 @@
 """SM-count predictions (issue 12, CUDA green contexts) against measured ground truth.
 
 Ground truth: `benchmarks/ground_truth/sm_count_collect.py` (its `sm_count.jsonl`, committed as
-benchmarks/data/<gpu>/sm_count_run<N>.jsonl; the H100's are runs 20 and 24): per case and pass a header line (`"header": "case"`,
+benchmarks/data/<gpu>/sm_count_run<N>.jsonl; the H100's are runs 20 and 24, the H200's run 26): per case and pass a header line (`"header": "case"`,
 the case, its `bound`, the run metadata), then one line per measured configuration — the tune
 params, block/grid/shared_bytes, `active_sms`, `pass`, measured_time (ms), measured_power (W),
 measured_energy (J), status. Pass 0 is the reference; pass 1 (SM counts in the reverse order)
@@ -59,7 +59,7 @@ from benchmarks.ground_truth.corpus_collect import _json_safe  # noqa: E402
 from flipflop.report.metrics import regret, spearman  # noqa: E402
 from flipflop.search.recommend import SM_SAVING_MARGIN  # noqa: E402
 
-DATA = ROOT / "benchmarks" / "data" / "h200" / "sm_count_run19.jsonl"
+DATA = ROOT / "benchmarks" / "data" / "h200" / "sm_count_run26.jsonl"
 OUT = ROOT / "benchmarks" / "results" / "sm_count_accuracy_h200.json"
 MIN_TIME_TOLERANCE = 0.02  # fewer SMs must be this much faster (relative) to count as faster
 NOISE_FACTOR = 2.0  # ... or this many times the kernel's median pass-to-pass time difference
