@@ -142,7 +142,8 @@ def test_cli_argument_parser_ranges():
     for text, words in (("int32=99999999999", ("out of range", "int32")), ("int32=1.5", ("integer",)),
                         ("float16=70000", ("out of range", "float16")), ("float32[-5]", ("size", ">= 1")),
                         ("float32[0]", (">= 1",)), ("object[4]", ("dtype",)), ("float32", ("dtype[size]",)),
-                        ("nope[4]", ("dtype",))):
+                        ("nope[4]", ("dtype",)), ("float32[5E307]", ("shape [5.00e+307] of float32 is 2.00e+308 bytes", "any GPU's memory")),
+                        ("float32[2**59]", ("shape [5.76e+17] of float32 is 2.30e+18 bytes",))):
         with pytest.raises(ConfigurationError) as error:
             parse_argument_list(text)
         assert all(w in str(error.value) for w in words), (text, error.value)

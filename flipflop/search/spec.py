@@ -211,6 +211,15 @@ def scalar_argument(dtype: np.dtype, value: Any, what: str) -> np.generic:
     return converted
 
 
+def _count_text(n: int, spec: str = "d") -> str:
+    """``n`` formatted with ``spec``, or from its digits (3 significant) where it has over 15:
+    Python ints outgrow floats (float32[5E307] is a 309-digit byte count)."""
+    if n < 10**15:
+        return format(n, spec)
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+
+
 def array_argument(dtype: np.dtype, shape: tuple[int, ...], fill: str, what: str,
                    rng: np.random.Generator | None = None) -> np.ndarray:
     """An argument array of ``shape`` filled with ``fill``. "zeros" and "ones" allocate one
@@ -218,8 +227,9 @@ def array_argument(dtype: np.dtype, shape: tuple[int, ...], fill: str, what: str
     where a loop bound loads them), so a shape as large as a GPU's memory costs nothing."""
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes > MAX_ARRAY_BYTES:
-        raise ConfigurationError(f"{what}: shape {list(shape)} of {dtype} is {nbytes:.3g} bytes, larger than "
-                                 "any GPU's memory")
+        shown = ", ".join(_count_text(n) for n in shape)
+        raise ConfigurationError(f"{what}: shape [{shown}] of {dtype} is {_count_text(nbytes, '.3g')} bytes, "
+                                 "larger than any GPU's memory")
     if fill in ("zeros", "ones"):
         return np.broadcast_to(np.zeros((), dtype) if fill == "zeros" else np.ones((), dtype), shape)
     if fill not in _FILLS:
