@@ -261,6 +261,17 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _medians_by(records: list[dict], key: str) -> dict[str, dict]:
+    """Median relative error per quantity, and the launch count, of the records grouped by ``key``."""
+    out = {}
+    for value in dict.fromkeys(r[key] for r in records):
+        mine = [r for r in records if r[key] == value]
+        out[value] = {q: _median([r["relative_error"][q] for r in mine if r["relative_error"][q] is not None])
+                      for q in QUANTITIES}
+        out[value]["launches"] = len(mine)
+    return out
+
+
 def summarise(records: list[dict]) -> dict:
     ok = [r for r in records if r.get("status") == "ok"]
     per_quantity = {}
@@ -270,23 +281,13 @@ def summarise(records: list[dict]) -> dict:
         target = TARGETS[q]
         per_quantity[q] = {"median": median, "launches": len(errors), "target": target,
                            "meets_target": None if target is None or median is None else median <= target}
-    per_kernel = {}
-    for case in dict.fromkeys(r["case"] for r in ok):
-        mine = [r for r in ok if r["case"] == case]
-        per_kernel[case] = {q: _median([r["relative_error"][q] for r in mine if r["relative_error"][q] is not None])
-                            for q in QUANTITIES}
-        per_kernel[case]["launches"] = len(mine)
+    per_kernel = _medians_by(ok, "case")
     offenders = sorted(
         ({"case": r["case"], "block": r["block"], "params": r["params"], "quantity": q,
           "predicted": r["predicted"][q], "measured": r["measured"][q], "relative_error": r["relative_error"][q]}
          for r in ok for q in QUANTITIES if r["relative_error"][q] is not None),
         key=lambda o: -o["relative_error"])[:10]
-    per_gpu = {}
-    for gpu in dict.fromkeys(r["gpu_profile"] for r in ok):
-        mine = [r for r in ok if r["gpu_profile"] == gpu]
-        per_gpu[gpu] = {q: _median([r["relative_error"][q] for r in mine if r["relative_error"][q] is not None])
-                        for q in QUANTITIES}
-        per_gpu[gpu]["launches"] = len(mine)
+    per_gpu = _medians_by(ok, "gpu_profile")
     return {"per_quantity": per_quantity, "per_gpu": per_gpu, "per_kernel": per_kernel, "worst": offenders,
             "launches": len(records), "analysed": len(ok),
             "failed": [{"case": r["case"], "block": r["block"], "status": r["status"]}
