@@ -112,7 +112,10 @@ def as_int(value: Any, what: str, minimum: int | None = 1) -> int:
     if isinstance(value, bool):
         integral = None  # True is an int to Python, but never a size
     elif hasattr(value, "__index__"):
-        integral = operator.index(value)
+        try:
+            integral = operator.index(value)
+        except TypeError:  # numpy arrays have __index__ but only a one-element integer one is an index
+            integral = None
     elif isinstance(value, float) or hasattr(value, "is_integer"):
         try:
             integral = int(value) if float(value).is_integer() else None

@@ -99,6 +99,15 @@ def test_integral_floats_are_whole_numbers():
     assert enumerate_space({"block_size_x": [32.0]}, 64).configs[0].block == (32, 1, 1)
 
 
+def test_a_numpy_array_as_the_problem_size_is_a_sequence_of_sizes():
+    """numpy arrays have __index__; one of floats raised a TypeError (found by the fuzz test)."""
+    with pytest.raises(ConfigurationError, match=r"problem_size\[0\] must be an integer >= 1, got np.float64\(0.0\)"):
+        enumerate_space({"block_size_x": [32]}, np.array([0.0, 0.0, 0.0]))
+    assert enumerate_space({"block_size_x": [32]}, np.array([4096, 64])).configs[0].grid == (128, 64, 1)
+    with pytest.raises(ConfigurationError, match="x must be an integer"):
+        as_int(np.array([64.5, 1.0]), "x")
+
+
 def test_a_grid_divisor_of_zero_is_an_error_not_a_zero_division():
     with pytest.raises(ConfigurationError, match="grid divisor.*>= 1"):
         enumerate_space({"block_size_x": [32], "t": [0]}, 1024, grid_div_x=["block_size_x * t"])

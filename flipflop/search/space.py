@@ -59,7 +59,8 @@ def problem_size_of(problem_size: Any, params: Mapping[str, Any]) -> tuple[int, 
     """Kernel Tuner's current problem size: int, expression string, sequence of those, or callable."""
     if callable(problem_size):
         problem_size = call_user(problem_size, dict(params), "problem_size")
-    if isinstance(problem_size, (str, int, float)) or hasattr(problem_size, "__index__"):
+    if isinstance(problem_size, (str, int, float)) or (hasattr(problem_size, "__index__")
+                                                       and getattr(problem_size, "ndim", 0) == 0):
         problem_size = (problem_size,)
     try:
         entries = list(problem_size)
