@@ -49,7 +49,7 @@ from flipflop.report.metrics import regret, spearman  # noqa: E402
 PROFILE_PATH = ROOT / "flipflop" / "hardware" / "profiles" / "h200-sxm.json"
 OUT = ROOT / "benchmarks" / "results" / "corpus_fit_h200.json"
 NORMS = (1.0, 1.5, 2.0, 4.0)
-RELEASES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
+RELEASES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2)
 
 
 def _recorded_predictions(jobs: list[tuple], gpu: str) -> dict[str, list[tuple]]:
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "gpu_profile": args.gpu,
-        "data": "development two-thirds of the corpus, H200 runs 14-15 (benchmarks/data/h200/RUNS.md)",
+        "data": "development two-thirds of the corpus, H200 pass-0 runs 14-16 (benchmarks/data/h200/RUNS.md)",
         "command": " ".join(["python", *sys.argv]), "cases": sorted(cases), "suite_cases": sorted(suite),
         "power": power,
         "chosen": best, "grid": grid}, indent=1))
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(PROFILE_PATH.read_text())
         data["sm_active_power_w"], data["warp_resident_power_w"] = power["sm_active_power_w"], power["warp_resident_power_w"]
         note = (f"sm_active_power_w and warp_resident_power_w refitted by benchmarks/fit_corpus_dev.py on the corpus "
-                f"development two-thirds ({power['configurations']} configurations, H200 runs 14-15): the calibration's "
+                f"development two-thirds ({power['configurations']} configurations, H200 pass-0 runs 14-16): the calibration's "
                 "resident-warp fit left both near 0, which made memory-stalled SMs draw no power")
         edits = [e for e in data["provenance"].get("post_fit_edits", []) if not e.startswith("sm_active_power_w and")]
         data["provenance"]["post_fit_edits"] = [*edits, note]

@@ -192,15 +192,17 @@ def test_dram_writes_stream_at_the_profiles_write_rate():
 
 
 def test_memory_bound_time_adds_exposed_latency_to_the_bandwidth_time():
-    """Loaded latency L0/(1 − U) in Little's law gives T = bytes·L0/in-flight + bytes/BW: the two
-    terms add (LOADED_NORM = 1) instead of the slower one hiding the other."""
+    """Loaded latency: the exposed latency and the bandwidth time combine in a q-norm with
+    1 ≤ q < 2 (q = 1 is an M/M/1 queue's T = bytes·L0/in-flight + bytes/BW; fit_corpus_dev.py
+    chose q on the development data) instead of the slower one hiding the other."""
     from flipflop.model import predict as model
 
     p = predict_launches([stream(256, 4)], H100)
     r = p.reasons[0]
-    assert model.LOADED_NORM == 1.0
+    q = model.LOADED_NORM
+    assert 1.0 <= q < 2.0
     busy_ms = p.time_ms[0, 0] - H100.launch_overhead_us * 1e-3
-    assert busy_ms == pytest.approx(r.sm_time_ms + r.memory_time_ms, rel=0.02)
+    assert busy_ms == pytest.approx((r.sm_time_ms ** q + r.memory_time_ms ** q) ** (1 / q), rel=0.02)
     assert busy_ms > 1.2 * max(r.sm_time_ms, r.memory_time_ms)
 
 
@@ -409,3 +411,38 @@ def test_store_copies_an_unrolled_loop_interleaves_with_loads_reach_l2_one_by_on
     written = threads / 32 * 4 * 32 * 32                           # 4 copies × warp requests × 32 sectors
     merges = written * (H100.l2_partial_write_factor - 1.0) * (1 - 2 / 8)
     assert t.l2_bytes == pytest.approx(read + written + merges)
+
+
+ROUND_TRIPS = r'''
+extern "C" __global__ void map_exp(float* y, const float* x, int n) {
+  #pragma unroll 4
+  for (int i = threadIdx.x; i < n; i += 32) y[i] = expf(x[i]);
+}
+extern "C" __global__ void map_exp_restrict(float* __restrict__ y, const float* __restrict__ x, int n) {
+  #pragma unroll 4
+  for (int i = threadIdx.x; i < n; i += 32) y[i] = expf(x[i]);
+}
+extern "C" __global__ void row_sum(float* y, const float* x, int n) {
+  float s = 0.0f;
+  #pragma unroll 4
+  for (int i = threadIdx.x; i < n; i += 32) s += x[i];
+  y[threadIdx.x] = s;
+}
+'''
+
+
+@pytest.mark.parametrize("name, trips_per_iteration", [
+    ("map_exp", 1.0),            # LDG STG LDG STG …: each load waits behind the store before it
+    ("map_exp_restrict", 0.25),  # ld.global.nc: the four loads of an unrolled body pass the stores
+    ("row_sum", 0.25),           # no store in the loop: the body's four loads fly together
+])
+def test_a_store_that_may_alias_keeps_the_next_load_from_flying_with_the_ones_before(name, trips_per_iteration):
+    """Round trips on a thread's path (ptxas -O3 on sm_90: `y[i] = expf(x[i])` unrolled by four
+    assembles to LDG STG LDG STG unless x is `const __restrict__`, then LDG.CONSTANT ×4, STG ×4)."""
+    n = 1 << 16
+    arguments = [np.zeros(n, np.float32), np.zeros(n, np.float32), np.int32(n)]
+    f, t = _compiled_traffic(ROUND_TRIPS, name, (32, 1, 1), (1, 1, 1), arguments)
+    loop_loads = [a for a in f.accesses if a.op == "load" and a.loop is not None]
+    iterations = n / 32
+    assert sum(a.executions_per_thread for a in loop_loads) == pytest.approx(iterations)
+    assert t.load_round_trips_per_thread == pytest.approx(iterations * trips_per_iteration, rel=0.01)

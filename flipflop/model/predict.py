@@ -49,8 +49,8 @@ UNIT_OF_CLASS: dict[str, str] = {
     "barrier": "other", "branch": "branch", "other": "other",
 }
 OVERLAP_NORM = 4.0      # ‖·‖_p combining the time terms: p=∞ would be perfect overlap
-LOADED_NORM = 1.0       # ‖·‖_q of exposed memory latency and bandwidth time: 1 = queueing (fit_corpus_dev.py)
-BLOCK_RELEASE = 0.6     # slot release: memory latency × (1 + c·ln(warps per block)/√round trips) (fit_corpus_dev.py)
+LOADED_NORM = 1.5       # ‖·‖_q of exposed memory latency and bandwidth time: 1 = queueing (fit_corpus_dev.py)
+BLOCK_RELEASE = 0.8     # slot release: memory latency × (1 + c·ln(warps per block)/√round trips) (fit_corpus_dev.py)
 CLOCK_STEP_MHZ = 15.0   # NVIDIA's SM clock granularity
 
 
@@ -179,7 +179,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
     thread_instr = sum(per_warp.values())
     barrier_cycles = f.barriers_per_thread * profile.barrier_cycles
     latency_cycles = thread_instr * profile.alu_latency_cycles + barrier_cycles
-    phases = traffic.load_executions_per_thread / traffic.loads_in_flight_per_warp
+    phases = traffic.load_round_trips_per_thread
     if traffic.l1_bytes > 0:
         l1_hit = max(0.0, 1.0 - traffic.l2_bytes / traffic.l1_bytes)
         dram_share = min(1.0, traffic.dram_bytes / traffic.l2_bytes) if traffic.l2_bytes else 0.0

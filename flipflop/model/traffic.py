@@ -27,6 +27,7 @@ L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may b
 GLOBAL_SPACES = ("global", "generic", "local")
 # Data reaching L2 at most this many times its footprint counts as streamed (read once).
 STREAMED = 1.05
+MAX_LOADS_IN_FLIGHT = 8  # independent loads one warp keeps in flight (the scoreboard's reach)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Traffic:
     global_requests: float      # warp-level global requests, whole launch
     load_executions_per_thread: float  # global loads a thread executes
     atomic_ops_per_address: float      # global atomics that land on one address (max over accesses)
-    loads_in_flight_per_warp: float  # independent global loads a warp issues before a use
+    load_round_trips_per_thread: float  # groups of global loads a thread waits for in turn
     coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
     bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
 
@@ -128,6 +129,34 @@ def _block_fills(features: LaunchFeatures) -> dict[int, float]:
     return fills
 
 
+def load_round_trips(features: LaunchFeatures) -> float:
+    """Memory round trips on a thread's path: its global loads in program order, grouped as
+    one warp can have them in flight together, each group executed as often as its most
+    executed load.
+
+    A group is the loads of one loop body (or of the code outside loops) up to
+    ``MAX_LOADS_IN_FLIGHT``; a global store or atomic ends it for the coherent loads after it,
+    which ptxas does not move above a store that may alias them (an unrolled `y[i] = f(x[i])`
+    assembles to LDG STG LDG STG: one load in flight). Read-only loads (``ld.global.nc``,
+    ``__ldg``, `const __restrict__`) may pass the store (LDG.CONSTANT ×4 then STG ×4).
+    """
+    trips = executions = 0.0
+    loop: object = ()  # no group open
+    size, fenced = 0, False
+    for a in sorted(features.accesses, key=lambda b: b.line):
+        if a.space not in GLOBAL_SPACES:
+            continue
+        if a.op != "load":
+            fenced = fenced or a.loop == loop
+            continue
+        if a.loop != loop or size == MAX_LOADS_IN_FLIGHT or (fenced and not a.cached_read_only):
+            trips += executions
+            loop, size, fenced, executions = a.loop, 0, False, 0.0
+        size += 1
+        executions = max(executions, a.executions_per_thread)
+    return trips + executions
+
+
 def _copy_of(b: AccessFacts, a: AccessFacts) -> bool:
     return (b.op == a.op and b.array == a.array and b.stride_bytes == a.stride_bytes
             and bool(b.block_footprint_bytes))
@@ -160,7 +189,6 @@ def memory_traffic(
     requested = transferred = 0.0
     global_requests = global_wavefronts = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
-    loads_by_depth: dict[int, int] = {}
     load_executions = 0.0
     atomic_contention = 0.0
     # Loads of one array with equal strides that differ only by constant offsets (an unrolled
@@ -216,7 +244,6 @@ def memory_traffic(
             atomic_contention = max(atomic_contention, operations / addresses)
         if a.op == "load":
             load_executions += a.executions_per_thread
-            loads_by_depth[a.loop_depth] = loads_by_depth.get(a.loop_depth, 0) + 1
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the
             # same iteration (a zero stride along tid.y or tid.z).
@@ -339,8 +366,6 @@ def memory_traffic(
         kept = max(0.0, 1.0 - resident / total) if total > 0 else 0.0
         dram, dram_written = dram * kept, dram_written * kept
 
-    deepest = max(loads_by_depth) if loads_by_depth else 0
-    in_flight = float(min(8, max(1, loads_by_depth.get(deepest, 1))))
     return Traffic(
         requested_bytes=requested,
         l1_bytes=l1,
@@ -354,7 +379,7 @@ def memory_traffic(
         global_requests=global_requests,
         load_executions_per_thread=load_executions,
         atomic_ops_per_address=atomic_contention,
-        loads_in_flight_per_warp=in_flight,
+        load_round_trips_per_thread=load_round_trips(features),
         coalescing_efficiency=(requested / transferred) if transferred else 1.0,
         bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,
     )
