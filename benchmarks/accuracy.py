@@ -235,6 +235,15 @@ def _h200_lines() -> list[str]:
                          f"{s['median_rho_energy']:.3f}, time {s['median_rho_time']:.3f}, regret "
                          f"{s['geomean_regret_energy']:.3f}{ceiling}; median absolute energy error "
                          f"{100 * s['median_abs_energy_error']:.1f} %.")
+    h100_corpus = results / "corpus_accuracy_h100.json"
+    if h100_corpus.exists():
+        corpus = json.loads(h100_corpus.read_text())
+        s, c = corpus["heldout"]["summary"], corpus["heldout"]["summary"]["ceiling"]
+        lines.append(f"- H100, corpus held-out third (run 28, {s['cases']} cases, `accuracy-corpus-h100.md`): median ρ "
+                     f"energy {s['median_rho_energy']:.3f}, time {s['median_rho_time']:.3f}, regret "
+                     f"{s['geomean_regret_energy']:.3f} (ceilings {c['median_rho_energy']:.3f} / "
+                     f"{c['median_rho_time']:.3f} / {c['geomean_regret_energy']:.3f}); median absolute energy error "
+                     f"{100 * s['median_abs_energy_error']:.1f} %.")
     if noise_path.exists():
         n = json.loads(noise_path.read_text())["summary"]
         lines.append(f"- H200, the three held-out sets ({n['cases']} cases): median ρ energy "

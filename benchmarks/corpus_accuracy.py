@@ -6,10 +6,13 @@ give the case's noise ceiling (energy ρ, time ρ, regret of pass 0's pick judge
 |ΔE|). Predictions: flipflop.predict, the public API, at the profile's default power limit, for
 every configuration that was measured. The development two-thirds and the held-out third (fixed by
 name hash before anything was measured: benchmarks/kernels/corpus.corpus_split) are reported
-separately; only the development figures may be used to choose or fit anything.
+separately; only the development figures may be used to choose or fit anything. The H100's runs
+(benchmarks/data/h100: the held-out third, run 28) are read with --data and --gpu h100-sxm.
 
-    python benchmarks/corpus_accuracy.py [--gpu h200-sxm] [--split dev|heldout|all] [--only NAME,...]
+    python benchmarks/corpus_accuracy.py [--gpu h200-sxm] [--data DIR] [--split dev|heldout|all] [--only NAME,...]
         [--out benchmarks/results/corpus_accuracy_h200.json] [--markdown docs/accuracy-corpus.md]
+    python benchmarks/corpus_accuracy.py --data benchmarks/data/h100 --gpu h100-sxm \
+        --out benchmarks/results/corpus_accuracy_h100.json --markdown docs/accuracy-corpus-h100.md
 """
 from __future__ import annotations
 
@@ -152,19 +155,22 @@ def print_table(label: str, rows: list[dict], summary: dict) -> None:
           f"unlaunchable predicted {s['unlaunchable_predicted']}")
 
 
-def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: str, command: str) -> str:
-    """docs/accuracy-corpus.md: each split's summary and per-case table, every figure beside its ceiling."""
+def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: str, command: str,
+             data_dir: Path = DATA) -> str:
+    """docs/accuracy-corpus.md: each split's summary and per-case table, every figure beside its ceiling
+    (and, for the H200's data, the hardware counters against the analysis)."""
     fmt = lambda v, d=2: f"{v:.{d}f}" if isinstance(v, float) and not math.isnan(v) else "–"  # noqa: E731
     gpus = sorted({f"{h['gpu']} (driver {h['driver']}, {h['power_limit_w']} W limit, max SM clock "
                    f"{h['max_sm_clock_mhz']} MHz)" for h in headers})
     dates = sorted(h["date"][:16].replace("T", " ") for h in headers)
     files = ", ".join(sorted({h["file"] for h in headers}))
+    runs = data_dir.resolve().relative_to(ROOT) / "RUNS.md" if data_dir.resolve().is_relative_to(ROOT) else data_dir / "RUNS.md"
     lines = [
-        "# Accuracy on the third-party corpus (H200)",
+        f"# Accuracy on the third-party corpus ({', '.join(sorted({h['gpu'].replace('NVIDIA ', '') for h in headers}))})",
         "",
         f"Generated {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}`.",
         f"Ground truth: {'; '.join(gpus)}, measured {dates[0]} – {dates[-1]} UTC "
-        f"(`benchmarks/data/h200/RUNS.md`; {files}). Predictions: profile "
+        f"(`{runs}`; {files}). Predictions: profile "
         f"`{profile}` ({status}), default power limit, public API, every measured configuration.",
         "",
         "Kernels: HeCBench, NVIDIA cuda-samples and Rodinia, bodies verbatim (`benchmarks/kernels/corpus/`),",
@@ -191,7 +197,7 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
                 f"Ceilings over the {c['cases']} cases with a second pass (the prediction on those: ρE "
                 f"{fmt(c['prediction_on_these_cases']['median_rho_energy'], 3)}, ρT "
                 f"{fmt(c['prediction_on_these_cases']['median_rho_time'], 3)})." if c["cases"] else
-                "No case of this split has a second pass yet, so no ceiling (`benchmarks/data/h200/RUNS.md`)."),
+                f"No case of this split has a second pass yet, so no ceiling (`{runs}`)."),
             "",
             "| case | shapes | ρ E (ceiling) | ρ T (ceiling) | regret (ceiling) | abs E err (pass Δ) | T pred/meas | P pred/meas |",
             "|---|---|---|---|---|---|---|---|",
@@ -208,7 +214,7 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
                 f"({fmt(100 * n['median_abs_energy_diff'], 1) + ' %' if n else '–'}) | {fmt(r['time_ratio_median'])} | "
                 f"{fmt(r['power_ratio_median'])} |")
     counters_path = ROOT / "benchmarks" / "results" / "counters.json"
-    if counters_path.exists():
+    if counters_path.exists() and data_dir.resolve() == DATA.resolve():
         counted = json.loads(counters_path.read_text())
         lines += ["", "## Hardware counters against the analysis", "",
                   f"`python benchmarks/counters.py`: {counted['analysed']} launches profiled under Nsight Compute "
@@ -256,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
                 row = {"case": name, "split": split, "error": str(error), "unlaunchable_predicted": []}
             row["ceiling"] = noise_ceiling(passes[0][name], passes.get(1, {}).get(name, {}))
             rows.append(row)
+        if not rows:
+            continue  # e.g. the H100's development split: a second pass only (run 18), no first
         sets[split] = {"summary": summarise(rows), "cases": rows}
         print_table({"dev": "development two-thirds", "heldout": "held-out third"}[split], rows, sets[split]["summary"])
     print(f"({time.perf_counter() - started:.0f} s)")
@@ -266,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "gpu_profile": args.gpu,
         "profile_status": profile.status, "command": command, "ground_truth": headers, **sets}, indent=1, default=str))
     if args.split == "all" and not wanted:
-        args.markdown.write_text(markdown(sets, headers, args.gpu, profile.status, command))
+        args.markdown.write_text(markdown(sets, headers, args.gpu, profile.status, command, args.data))
     return 0
 
 

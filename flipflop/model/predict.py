@@ -49,8 +49,8 @@ UNIT_OF_CLASS: dict[str, str] = {
     "barrier": "other", "branch": "branch", "other": "other",
 }
 OVERLAP_NORM = 4.0      # ‖·‖_p combining the time terms: p=∞ would be perfect overlap
-LOADED_NORM = 1.5       # ‖·‖_q of exposed memory latency and bandwidth time: 1 = queueing (fit_corpus_dev.py)
-BLOCK_RELEASE = 0.8     # slot release: memory latency × (1 + c·ln(warps per block)/√round trips) (fit_corpus_dev.py)
+LOADED_NORM = 1.0       # ‖·‖_q of exposed memory latency and bandwidth time: 1 = queueing (fit_corpus_dev.py)
+BLOCK_RELEASE = 0.6     # slot release: memory latency × (1 + c·ln(warps per block)/√round trips) (fit_corpus_dev.py)
 CLOCK_STEP_MHZ = 15.0   # NVIDIA's SM clock granularity
 
 

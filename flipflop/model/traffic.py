@@ -44,7 +44,6 @@ class Traffic:
     global_wavefronts: float    # L1 tag-stage passes of global/local requests, whole launch
     shared_bytes: float
     global_requests: float      # warp-level global requests, whole launch
-    load_executions_per_thread: float  # global loads a thread executes
     atomic_ops_per_address: float      # global atomics that land on one address (max over accesses)
     load_round_trips_per_thread: float  # groups of global loads a thread waits for in turn
     coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
@@ -189,7 +188,6 @@ def memory_traffic(
     requested = transferred = 0.0
     global_requests = global_wavefronts = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
-    load_executions = 0.0
     atomic_contention = 0.0
     # Loads of one array with equal strides that differ only by constant offsets (an unrolled
     # stencil or filter) form one group. The same pattern in a later loop re-reads the data
@@ -243,7 +241,6 @@ def memory_traffic(
             operations = a.executions_per_thread * (warps if uniform else threads)
             atomic_contention = max(atomic_contention, operations / addresses)
         if a.op == "load":
-            load_executions += a.executions_per_thread
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the
             # same iteration (a zero stride along tid.y or tid.z).
@@ -377,7 +374,6 @@ def memory_traffic(
         global_wavefronts=global_wavefronts,
         shared_bytes=shared_bytes,
         global_requests=global_requests,
-        load_executions_per_thread=load_executions,
         atomic_ops_per_address=atomic_contention,
         load_round_trips_per_thread=load_round_trips(features),
         coalescing_efficiency=(requested / transferred) if transferred else 1.0,
