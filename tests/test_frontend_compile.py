@@ -67,6 +67,91 @@ def test_device_side_cub_header_compiles():
     assert ".entry" in compile_to_ptx(source).ptx
 
 
+# Each C/C++ standard header third-party kernels include, with a typical use; NVRTC has no libc, so
+# flipflop/frontend/shims/ maps them to NVRTC's builtins and libcu++ (searched after every other dir).
+STANDARD_HEADERS = {
+    "stdio.h": 'printf("%d %f\\n", n, a[0]);',
+    "cstdio": 'std::printf("%d\\n", n);',
+    "stdlib.h": "float* p = (float*)malloc(4); free(p); a[0] = abs(n);",
+    "cstdlib": "a[0] = std::abs(n);",
+    "stdint.h": "uint32_t x = n; int64_t y = x; a[0] = x + y + UINT8_MAX;",
+    "cstdint": "std::uint32_t x = n; uint64_t y = INT64_MAX; a[0] = x + y;",
+    "math.h": "a[0] = sqrtf(a[1]) + sqrt(a[2]) + M_PI + (isnan(a[3]) ? NAN : INFINITY);",
+    "cmath": "a[0] = std::sqrt(a[1]) + std::exp(a[2]) + std::abs(a[3]) + std::max(a[4], 1.0f) + std::min(n, 3);",
+    "limits": "a[0] = std::numeric_limits<float>::max() + std::numeric_limits<int>::min();",
+    "climits": "a[0] = INT_MAX + CHAR_BIT + LLONG_MAX;",
+    "limits.h": "a[0] = INT_MIN;",
+    "float.h": "a[0] = FLT_MAX; d[0] = DBL_MAX + DBL_EPSILON;",
+    "cfloat": "a[0] = -FLT_MAX + FLT_EPSILON;",
+    "utility": "std::pair<int, float> p = std::make_pair(n, a[0]); std::swap(a[0], a[1]); a[2] = p.second;",
+    "algorithm": "a[0] = std::min(a[1], a[2]) + std::max(n, 4) + std::clamp(a[3], 0.0f, 1.0f);",
+    "assert.h": "assert(n > 0); a[0] = 1.0f;",
+    "cassert": 'assert(a != nullptr && "a is set");',
+    "string.h": "memcpy(a, a + 4, 8); memset(a, 0, 8); a[0] = memcmp(a, a + 1, 4);",
+    "cstring": "std::memcpy(a, a + 4, 8); a[1] = sizeof(std::size_t);",
+    "stddef.h": "size_t s = n; ptrdiff_t p = n; a[0] = s + p;",
+    "cstddef": "std::size_t s = n; a[0] = s;",
+    "cuda_runtime.h": "a[0] = threadIdx.x;",  # the toolkit's own, no shim needed
+}
+
+
+@pytest.mark.parametrize("header", STANDARD_HEADERS)
+def test_c_and_cpp_standard_headers_compile(header):
+    source = (f"#include <{header}>\n"
+              f"__global__ void k(float* a, int n, double* d) {{ {STANDARD_HEADERS[header]} }}\n")
+    assert ".entry _Z1kPfiPd" in compile_to_ptx(source).ptx
+
+
+def test_standard_headers_together_under_using_namespace_std():
+    includes = "".join(f'#include "{h}"\n' for h in STANDARD_HEADERS)  # quoted includes find them too
+    source = includes + ("#include <cuda_fp16.h>\n#include <cuda/std/cmath>\nusing namespace std;\n"
+                         "template <typename T> __device__ T bound(T v) {\n"
+                         "    return min(max(v, T(0)), numeric_limits<T>::max());\n}\n"
+                         "__global__ void k(float* a, int n, uint32_t* u) {\n"
+                         "    pair<int, int> p = make_pair(n, 1); swap(p.first, p.second);\n"
+                         "    a[0] = bound(sqrt(a[1])) + fabs(a[2]) + abs(n) + max(n, 2u) + pow(a[3], 2);\n"
+                         '    u[0] = UINT32_MAX; if (n == 0) printf("%d\\n", p.first);\n}\n')
+    assert ".entry _Z1kPfiPj" in compile_to_ptx(source).ptx
+
+
+def test_assert_follows_ndebug_as_the_c_header_does():
+    body = '#include <cassert>\n__global__ void k(float* a) { assert(a[0] > 0); a[1] = 1.0f; }\n'
+    assert "__assertfail" in compile_to_ptx(body).ptx
+    assert "__assertfail" not in compile_to_ptx("#define NDEBUG\n" + body).ptx
+    assert "__assertfail" not in compile_to_ptx(body, options=["-DNDEBUG"]).ptx
+
+
+def test_users_include_dir_wins_over_the_shims(tmp_path):
+    (tmp_path / "stdint.h").write_text("typedef int users_own_stdint;\n")
+    source = '#include <stdint.h>\n__global__ void k(float* a) { users_own_stdint x = 1; a[0] = x; }\n'
+    assert ".entry" in compile_to_ptx(source, options=[f"-I{tmp_path}"]).ptx
+
+
+def test_missing_header_is_one_line_naming_it():
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx('#include "nonexistent_header.h"\n' + VADD)
+    assert str(error.value) == 'kernel.cu:1: cannot open source file "nonexistent_header.h"'
+
+
+def test_only_sources_including_a_shimmed_header_key_the_shims():
+    from flipflop.frontend.cache import cache_key
+    from flipflop.frontend.nvrtc import ptx_cache_key
+
+    # Keys of sources that include no shimmed header are as before the shims (old caches stay valid).
+    assert ptx_cache_key(VADD, "sm_90", None, ()) == cache_key(
+        "nvrtc", VADD, "kernel.cu", ("--gpu-architecture=compute_90", "--std=c++17"), nvrtc_version())
+    with_shim = "#include <cstdint>\n" + VADD
+    assert ptx_cache_key(with_shim, "sm_90", None, ()) != cache_key(
+        "nvrtc", with_shim, "kernel.cu", ("--gpu-architecture=compute_90", "--std=c++17"), nvrtc_version())
+
+
+def test_driver_api_cuda_h_gets_one_clear_line():
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx("#include <cuda.h>\n" + VADD)
+    assert str(error.value).startswith("NVRTC cannot compile <cuda.h>: it is the host-side driver API")
+    assert "\n" not in str(error.value)
+
+
 def test_bad_architecture_is_a_compile_error():
     with pytest.raises(CompileError, match="unknown architecture 'volta'"):
         compile_to_ptx(VADD, arch="volta")

@@ -20,6 +20,8 @@ from flipflop.frontend.cache import cache_key, read_cache, write_cache
 _LIB_NAMES = ("libnvrtc.so.13", "libnvrtc.so")
 SOURCE_NAME = "kernel.cu"  # the name NVRTC's messages give the source; see with_source_name
 _SOURCE_SUFFIXES = {".cu": "cuda", ".cuh": "cuda", ".cpp": "cuda", ".h": "cuda", ".ptx": "ptx"}
+# An #include's header name (a shimmed one changes the PTX cache key; see SHIM_DIR).
+_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]*)[>"]', re.MULTILINE)
 # Headers that drag host-side C++ (thrust/cub dispatch, <iostream>) into the device-only
 # compile; NVRTC rejects them with pages of unrelated errors, so the user gets the cause.
 _HOST_ONLY_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]((?:cub|thrust)/[^>"]*)[>"]', re.MULTILINE)
@@ -156,6 +158,24 @@ def include_dirs() -> tuple[str, ...]:
     return tuple(str(root / sub) for sub in ("include", "include/cccl") if (root / sub).is_dir())
 
 
+# C/C++ standard headers (<cstdint>, <cmath>, <limits>, <stdio.h>, <cassert>, ...) mapped to what NVRTC
+# offers (its builtins, libcu++): NVRTC has no libc, and real kernel files include them. Searched last,
+# so the user's own include dirs and the toolkit's headers win.
+SHIM_DIR = Path(__file__).with_name("shims")
+
+
+@functools.lru_cache(maxsize=1)
+def _shims() -> tuple[frozenset[str], str]:
+    """The shimmed header names and a fingerprint of their text (for the PTX cache key)."""
+    files = sorted(p for p in SHIM_DIR.iterdir() if p.is_file()) if SHIM_DIR.is_dir() else []
+    return frozenset(p.name for p in files), cache_key(*((p.name, p.read_text()) for p in files))
+
+
+def _includes_shim(source: str) -> bool:
+    names = _shims()[0]
+    return any(m.group(1) in names for m in _INCLUDE.finditer(source))
+
+
 def _compute_arch(arch: str) -> str:
     match = re.fullmatch(r"(?:sm_|compute_)?(\d+[a-z]?)", arch)
     if not match:
@@ -208,6 +228,8 @@ def ptx_cache_key(source: str, arch: str, defines: dict[str, object] | None, opt
     """The PTX cache key of one compile (``flipflop.frontend.batch`` fills the same entries)."""
     parts: tuple[object, ...] = ("nvrtc", with_defines(source, defines, name), name,
                                  _nvrtc_options(arch, options), nvrtc_version())
+    if _includes_shim(source):  # only then: keys of every other source stay as they were
+        parts += (_shims()[1],)
     return cache_key(*parts, name_expression) if name_expression else cache_key(*parts)
 
 
@@ -219,7 +241,8 @@ def run_nvrtc(source: str, name: str, arch: str, options: Sequence[str]) -> str:
 def _run_nvrtc_named(source: str, name: str, arch: str, options: Sequence[str],
                      expression: str | None) -> tuple[str, str | None]:
     used = _nvrtc_options(arch, options)
-    return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in include_dirs()), expression)
+    paths = (*include_dirs(), str(SHIM_DIR))  # after the user's -I options (in used): shims are searched last
+    return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in paths), expression)
 
 
 def _run_nvrtc(source: str, name: str, options: Sequence[str], expression: str | None) -> tuple[str, str | None]:
@@ -262,6 +285,10 @@ def _compile_error(source: str, log: str) -> CompileError:
         message = (f"NVRTC cannot compile <{host_only.group(1)}>: it pulls in host-side thrust/cub "
                    "code; include only device-side headers (e.g. <cub/block/block_reduce.cuh>) "
                    "or compile with nvcc -ptx and pass the .ptx file")
+    elif first and first.group("file") in {str(Path(d) / "cuda.h") for d in include_dirs()}:
+        # The toolkit's driver-API header is found before the shims and declares host functions.
+        message = ("NVRTC cannot compile <cuda.h>: it is the host-side driver API; kernels need no "
+                   "header for the device runtime (remove the include, or use <cuda_runtime.h>)")
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
