@@ -446,3 +446,50 @@ def test_a_store_that_may_alias_keeps_the_next_load_from_flying_with_the_ones_be
     iterations = n / 32
     assert sum(a.executions_per_thread for a in loop_loads) == pytest.approx(iterations)
     assert t.load_round_trips_per_thread == pytest.approx(iterations * trips_per_iteration, rel=0.01)
+
+
+WIDENED_COUNTER = r'''
+extern "C" __global__ void rows_sum(float* out, const float* rows, const size_t n) {
+  const float* row = rows + blockIdx.x * n;
+  float s = 0.0f;
+  for (int i = threadIdx.x; i < n; i += 128) s += row[i];  // int counter, size_t bound
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+extern "C" __global__ void guarded_step(float* out, const float* in, const int* flags, int n, int steps) {
+  int idx = blockIdx.x * blockDim.x + threadIdx.x;
+  float s = 0.0f;
+  for (int k = 0; k < steps; ++k) {
+    s += in[idx];
+    if (flags[k]) idx += n;  // advanced under a condition: no induction variable
+  }
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+'''
+
+
+def test_an_int_counter_widened_for_a_size_t_bound_stays_an_induction_variable():
+    """HeCBench's `for (int i = threadIdx.x; i < num_priors /*size_t*/; i += B)`: nvcc recomputes
+    ``cvt.s64.s32`` of the counter at the latch; the analysis lost the address (DRAM 16 MB for a
+    262 MB stream, coalescing 0.13) until copies of a counter were solved as the counter."""
+    rows, n = 512, 4096
+    arguments = [np.zeros(rows * 128, np.float32), np.zeros(rows * n, np.float32), np.uint64(n)]
+    f, t = _compiled_traffic(WIDENED_COUNTER, "rows_sum", (128, 1, 1), (rows, 1, 1), arguments)
+    load = next(a for a in f.accesses if a.op == "load")
+    assert load.affine and load.stride_bytes["x"] == 4 and load.loop_stride_bytes == 512
+    assert load.executions_per_thread == pytest.approx(n / 128)
+    assert t.coalescing_efficiency == pytest.approx(1.0)
+    assert t.l2_bytes >= rows * n * 4
+    assert not f.notes
+
+
+def test_an_address_the_analysis_cannot_follow_is_named_in_the_notes():
+    """An index advanced under a condition (laplace3d's `if (active) indg += NX*NY`) is no
+    induction variable: its accesses fall back to one sector per thread, and the notes say so."""
+    n = 1 << 20
+    arguments = [np.zeros(n, np.float32), np.zeros(8 * n, np.float32), np.ones(8, np.int32), np.int32(n), np.int32(8)]
+    f, _ = _compiled_traffic(WIDENED_COUNTER, "guarded_step", (256, 1, 1), (n // 256, 1, 1), arguments)
+    unknown = [a for a in f.accesses if a.op == "load" and not a.affine and a.executions_per_thread > 0]
+    assert len(unknown) == 4 and all(a.sectors_per_request == 32.0 for a in unknown)  # nvcc unrolled by 4
+    assert [note for note in f.notes if note.startswith("global accesses at PTX lines")] == [
+        f"global accesses at PTX lines {', '.join(str(a.line) for a in unknown)}: address not known to the "
+        "analysis; one 32-byte sector per thread assumed"]

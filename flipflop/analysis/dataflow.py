@@ -199,6 +199,7 @@ class _Interpreter:
         latch_envs = [self.env_out[lt] for lt in loop.latches if lt in self.env_out]
         init = self.init.get(loop.index, {})
         own = {f"H{loop.index}:{r}" for r in self.defs[loop.index]}
+        copies: dict[str, tuple[Expr, Expr]] = {}
         for reg in sorted(self.defs[loop.index]):
             header = f"H{loop.index}:{reg}"
             h = sym(header)
@@ -209,9 +210,27 @@ class _Interpreter:
                 continue
             latch = next(iter(values.values()))
             self.subst[header] = self._recurrence(loop, reg, h, latch, start, counter, own)
+            if self.subst[header].has_unknown():
+                copies[header] = (latch, start)
+        self._copies_of_counters(copies, own, counter)
         self._resolved.clear()
         self._subs_memo.clear()
         self.summaries[loop.index] = self._trip(loop, counter)
+
+    def _copies_of_counters(self, copies: dict[str, tuple[Expr, Expr]], own: set[str], counter: str) -> None:
+        """Registers the loop recomputes from an induction variable each iteration (nvcc widens
+        an `int` counter compared with a `size_t` bound: ``cvt.s64.s32 %rd, %r`` at the latch):
+        the value a latch leaves, in terms of the solved counters, is the header's value one
+        iteration later; where that also gives the value the loop starts with, it is exact."""
+        solved = {name: value for name, value in self.subst.items() if name in own and not value.has_unknown()}
+        i = sym(counter)
+        for header, (latch, start) in copies.items():
+            after = latch.subs(solved)  # the value at the end of iteration i
+            if after.has_unknown() or after.symbols() & own or after.linear_in(counter) is None:
+                continue  # only copies of affine counters (a geometric one's shift would go negative)
+            before = after.subs({counter: i - 1})
+            if before.subs({counter: const(0)}) == start:
+                self.subst[header] = before
 
     def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str,
                     own: set[str]) -> Expr:

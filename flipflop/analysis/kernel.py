@@ -355,6 +355,13 @@ class KernelAnalysis:
                 array_bytes=array_bytes.get(sa.access.base_param))
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
+        unknown_lines = [str(a.line) for sa, a in zip(self.accesses, accesses)
+                         if a.space in ("global", "generic") and a.executions_per_thread > 0
+                         and _evaluate_or_none(sa.shape, env0, mem_sample.size, env0[_MEMO_KEY]) is None]
+        if unknown_lines:
+            notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
+                         f"{', '.join(unknown_lines)}: address not known to the analysis; "
+                         "one 32-byte sector per thread assumed")
         loops = []
         for summary in self.dataflow.loops:
             loop = summary.loop

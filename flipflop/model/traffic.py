@@ -27,7 +27,7 @@ L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may b
 GLOBAL_SPACES = ("global", "generic", "local")
 # Data reaching L2 at most this many times its footprint counts as streamed (read once).
 STREAMED = 1.05
-MAX_LOADS_IN_FLIGHT = 8  # independent loads one warp keeps in flight (the scoreboard's reach)
+MAX_LOADS_IN_FLIGHT = 8  # loads one group may hold in flight (a cap, not a measured limit)
 
 
 @dataclass(frozen=True)
