@@ -493,3 +493,25 @@ def test_an_address_the_analysis_cannot_follow_is_named_in_the_notes():
     assert [note for note in f.notes if note.startswith("global accesses at PTX lines")] == [
         f"global accesses at PTX lines {', '.join(str(a.line) for a in unknown)}: address not known to the "
         "analysis; one 32-byte sector per thread assumed"]
+
+
+GUARDED_COUNT = r'''
+extern "C" __global__ void count_positive(int* count, const int* x, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n && x[i] > 0) atomicAdd(count, 1);
+}
+'''
+
+
+def test_a_guarded_atomic_on_one_address_costs_one_operation_per_warp_with_a_lane_taking_it():
+    """cuda-samples' warp-aggregated filter (64 M ints, half positive): 1.78 ms measured on an H100,
+    60 ms predicted while a guarded atomic counted one operation per lane."""
+    n = 1 << 22
+    x = np.random.default_rng(7).choice(np.array([1, -1], np.int32), n)  # about half the lanes of a warp
+    f, t = _compiled_traffic(GUARDED_COUNT, "count_positive", (256, 1, 1), (n // 256, 1, 1),
+                             [np.zeros(1, np.int32), x, np.int32(n)])
+    atomic = next(a for a in f.accesses if a.op == "atomic")
+    assert 0.0 < atomic.executions_per_thread < 1.0
+    p = atomic.executions_per_thread
+    assert t.atomic_ops_per_address == pytest.approx(n / 32 * (1 - (1 - p) ** 32))
+    assert t.atomic_ops_per_address < 1.01 * n / 32 < p * n

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, const, op, sym, unknown)
+    LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, const, op, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -500,7 +500,7 @@ class _Interpreter:
             kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
             if kind is None or is_float:
                 return unknown(f"L{ins.line}", v(1).varying() or v(2).varying())
-            return op(kind, v(1), v(2))
+            return op(kind, _signed_view(v(1), typ), _signed_view(v(2), typ))
         if o == "selp" and len(ops) == 4:
             return None if is_float else op("select", v(3), v(1), v(2))
         if is_float:
@@ -597,6 +597,20 @@ def _destinations(ins: Instruction) -> list[str]:
     if first.kind == "vector":
         return [i.text for i in first.items if i.kind == "reg"]
     return []
+
+
+def _signed_view(value: Expr, typ: str | None) -> Expr:
+    """A loaded integer compared as signed: nvcc loads an `int` with ``ld.global.u32`` and
+    compares it with ``setp.lt.s32``, so the load is read as the comparison's signed type
+    (else -1 read as 4294967295 would make `if (x[i] > 0)` always true)."""
+    bits = _SIGNED_BITS.get(typ or "")
+    if bits is None or value.is_const or len(value.terms) != 1 or value.const:
+        return value
+    (mono, coef), = value.terms
+    atom = mono[0] if len(mono) == 1 else None
+    if coef != 1 or not isinstance(atom, Op) or atom.kind != "load" or atom.data != (f"u{bits}",):
+        return value
+    return op("load", *atom.args, data=(f"s{bits}",))
 
 
 def _as_unsigned(value: Expr, bits: int) -> Expr:
