@@ -1,0 +1,134 @@
+"""Same-address atomics under a data-dependent guard, measured against flipflop's prediction.
+
+cuda-samples' warpAggregatedAtomicsCG `filter_arr` (A: cg::coalesced_threads aggregation, as in the
+sample), the same filter with a plain per-thread atomicAdd (B) and with hand aggregation through
+__activemask/__popc (C), the filter without its counter (D: dst[i] = src[i]), and a guarded count
+(E: if (x[i] > 0) atomicAdd(count, 1)), over 64 M ints of which about half are positive. Each kernel
+and block size: time = median of 7 launches after a warm-up (CUDA events); the prediction is
+flipflop.predict with the profile of the GPU it ran on. Read-only on the GPU.
+
+    python benchmarks/ground_truth/atomics_check.py --out DIR [--no-predict]   → DIR/atomics_<gpu>.json, a table
+    python benchmarks/ground_truth/atomics_check.py --predict DIR/atomics_<gpu>.json   (predictions added on the CPU)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import flipflop  # noqa: E402
+from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
+
+SOURCE = r'''
+#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+__device__ int atomicAggInc(int *counter) {
+  cg::coalesced_group active = cg::coalesced_threads();
+  int res = 0;
+  if (active.thread_rank() == 0) res = atomicAdd(counter, active.size());
+  res = active.shfl(res, 0);
+  return res + active.thread_rank();
+}
+extern "C" __global__ void A(int *dst, int *nres, const int *src, int n) {
+  int id = threadIdx.x + blockIdx.x * blockDim.x;
+  for (int i = id; i < n; i += gridDim.x * blockDim.x) if (src[i] > 0) dst[atomicAggInc(nres)] = src[i];
+}
+extern "C" __global__ void B(int *dst, int *nres, const int *src, int n) {
+  int id = threadIdx.x + blockIdx.x * blockDim.x;
+  for (int i = id; i < n; i += gridDim.x * blockDim.x) if (src[i] > 0) dst[atomicAdd(nres, 1)] = src[i];
+}
+extern "C" __global__ void C(int *dst, int *nres, const int *src, int n) {
+  int id = threadIdx.x + blockIdx.x * blockDim.x;
+  for (int i = id; i < n; i += gridDim.x * blockDim.x) if (src[i] > 0) {
+    unsigned m = __activemask(); int lane = threadIdx.x & 31; int leader = __ffs(m) - 1; int res = 0;
+    if (lane == leader) res = atomicAdd(nres, __popc(m));
+    res = __shfl_sync(m, res, leader);
+    dst[res + __popc(m & ((1u << lane) - 1))] = src[i];
+  }
+}
+extern "C" __global__ void D(int *dst, int *nres, const int *src, int n) {
+  int id = threadIdx.x + blockIdx.x * blockDim.x;
+  for (int i = id; i < n; i += gridDim.x * blockDim.x) if (src[i] > 0) dst[i] = src[i];
+}
+extern "C" __global__ void E(int *dst, int *count, const int *src, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n && src[i] > 0) atomicAdd(count, 1);
+}
+'''
+N = 1 << 26
+BLOCKS = (128, 256, 1024)
+PROFILES = {"H100": "h100-sxm", "H200": "h200-sxm"}
+
+
+def predict(name: str, gpu: str, src: np.ndarray) -> dict[int, dict]:
+    """flipflop's predictions of one kernel at BLOCKS, by block size."""
+    arguments = [np.zeros(N, np.int32), np.zeros(1, np.int32), src, np.int32(N)]
+    return {r["block_size_x"]: r for r in flipflop.predict(
+        name, SOURCE, N, arguments, {"block_size_x": list(BLOCKS)}, gpu=gpu, compiler_options=["-std=c++17"])}
+
+
+def add_predictions(path: Path) -> None:
+    """Predictions for a measured file (on any machine: predicting needs no GPU); prints the table."""
+    data = json.loads(path.read_text())
+    src = np.random.default_rng(1).integers(-100, 100, N, dtype=np.int32)
+    gpu = next(p for name, p in PROFILES.items() if name in data["meta"]["gpu"])
+    for name in "ABCDE":
+        predicted = predict(name, gpu, src)
+        for row in data["rows"]:
+            if row["kernel"] == name:
+                p = predicted[row["block"]]
+                row.update(predicted_time_ms=p["time"], predicted_bound=p["bound"], profile=gpu)
+                print(f"{name} {row['block']:5d}  measured {row['measured_time_ms']:8.3f} ms  predicted "
+                      f"{p['time']:8.3f} ms  ({p['bound']})")
+    path.write_text(json.dumps(data, indent=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--predict":
+        add_predictions(Path(sys.argv[2]))
+        return 0
+    import cupy
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--no-predict", action="store_true", help="measure only (predict later with --predict)")
+    args = parser.parse_args(argv)
+    meta = run_metadata(sys.argv)
+    gpu = next((p for name, p in PROFILES.items() if name in meta["gpu"]), None)
+    src = np.random.default_rng(1).integers(-100, 100, N, dtype=np.int32)
+    module = cupy.RawModule(code=SOURCE, options=("-std=c++17",))
+    d_src, d_dst, d_count = cupy.asarray(src), cupy.zeros(N, np.int32), cupy.zeros(1, np.int32)
+    rows = []
+    for name in "ABCDE":
+        kernel = module.get_function(name)
+        predicted = predict(name, gpu, src) if gpu is not None and not args.no_predict else {}
+        for block in BLOCKS:
+            grid = (N + block - 1) // block
+            times = []
+            for _ in range(8):
+                d_count.fill(0)
+                start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+                start.record()
+                kernel((grid,), (block,), (d_dst, d_count, d_src, np.int32(N)))
+                stop.record()
+                stop.synchronize()
+                times.append(cupy.cuda.get_elapsed_time(start, stop))
+            p = predicted.get(block, {})
+            rows.append({"kernel": name, "block": block, "grid": grid, "measured_time_ms": float(np.median(times[1:])),
+                         "count": int(d_count.get()[0]), "predicted_time_ms": p.get("time"),
+                         "predicted_bound": p.get("bound"), "profile": gpu})
+            print(f"{name} {block:5d}  measured {rows[-1]['measured_time_ms']:8.3f} ms  predicted "
+                  f"{p.get('time', float('nan')):8.3f} ms  ({p.get('bound', '-')})", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    tag = meta["gpu"].replace("NVIDIA ", "").split()[0].lower()
+    (args.out / f"atomics_{tag}.json").write_text(json.dumps({"meta": meta, "n": N, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
