@@ -89,15 +89,17 @@ def add_predictions(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None and len(sys.argv) == 3 and sys.argv[1] == "--predict":
-        add_predictions(Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", type=Path, help="measure on this machine's GPU into this folder")
+    what.add_argument("--predict", type=Path, help="add predictions to a measured file (no GPU needed)")
+    parser.add_argument("--no-predict", action="store_true", help="measure only (predict later with --predict)")
+    args = parser.parse_args(argv)
+    if args.predict:
+        add_predictions(args.predict)
         return 0
     import cupy
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--no-predict", action="store_true", help="measure only (predict later with --predict)")
-    args = parser.parse_args(argv)
     meta = run_metadata(sys.argv)
     gpu = next((p for name, p in PROFILES.items() if name in meta["gpu"]), None)
     src = np.random.default_rng(1).integers(-100, 100, N, dtype=np.int32)
