@@ -355,9 +355,8 @@ class KernelAnalysis:
                 array_bytes=array_bytes.get(sa.access.base_param))
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
-        unknown_lines = [str(a.line) for sa, a in zip(self.accesses, accesses)
-                         if a.space in ("global", "generic") and a.executions_per_thread > 0
-                         and _evaluate_or_none(sa.shape, env0, mem_sample.size, env0[_MEMO_KEY]) is None]
+        unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
+                         if a.space in ("global", "generic") and a.executions_per_thread > 0 and not m[7]]
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
@@ -405,9 +404,10 @@ class KernelAnalysis:
         member's warps go through the sector and bank counts in one batch.
 
         ``order``: each of the kernel's memory accesses' place in program order, by PTX line.
-        Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share) per
-        member; new_sector_share: the part of a load's (store's) sectors that no earlier member
-        load (store) touched in the same warp (1 for the first, and for atomics)."""
+        Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share,
+        address_known) per member; new_sector_share: the part of a load's (store's) sectors that
+        no earlier member load (store) touched in the same warp (1 for the first, and for
+        atomics); address_known: the shape evaluated (else one sector per thread is assumed)."""
         first = members[0]
         access = first.access
         n = sample.size
@@ -480,7 +480,7 @@ class KernelAnalysis:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
-                + (1.0 if new_share[k] is None else new_share[k],) for k in range(len(members))]
+                + (1.0 if new_share[k] is None else new_share[k], base is not None) for k in range(len(members))]
 
     @staticmethod
     def _tile_metrics(access: MemoryAccess, addr_w: np.ndarray, act_w: np.ndarray, env0: dict,
