@@ -20,10 +20,16 @@ CUDA_SOURCE = r"""
 extern "C" __global__ void empty_block(int *out) {
     if (out == nullptr) out[threadIdx.x] = 1;  // never true: keeps the kernel from being elided
 }
-// One atomic per warp, all on one address: the L2 atomic unit serialises them.
+// One atomic per warp, all on one address: the L2 atomic unit serialises them. Floating-point
+// and integer adds are timed apart: ptxas folds a warp's integer atomics on one address into one
+// (VOTEU + REDUX), never float ones, and L2 serves the two at different rates.
 extern "C" __global__ void same_address_atomic(float *out, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if ((threadIdx.x & 31) == 0 && i < n) atomicAdd(out, 1.0f);
+}
+extern "C" __global__ void same_address_atomic_int(unsigned *out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if ((threadIdx.x & 31) == 0 && i < n) atomicAdd(out, 1u);
 }
 // Each lane touches its own 32-byte sector (a stride of 8 floats): 4 of the 32 bytes.
 extern "C" __global__ void strided_store(float *out, int n) {
@@ -89,6 +95,11 @@ def measure_scheduling() -> dict[str, Any]:
     ms = event_median_ms(cp, lambda: atomic((n // 256,), (256,), (target, np.int32(n))))
     raw["same_address_atomics"] = {"atomics": ATOMIC_WARPS, "time_ms": ms}
     raw["atomic_same_address_ns"] = ms * 1e6 / ATOMIC_WARPS
+    atomic_int = module.get_function("same_address_atomic_int")
+    target_int = cp.zeros(1, cp.uint32)
+    ms = event_median_ms(cp, lambda: atomic_int((n // 256,), (256,), (target_int, np.int32(n))))
+    raw["same_address_atomics_int"] = {"atomics": ATOMIC_WARPS, "time_ms": ms}
+    raw["atomic_same_address_int_ns"] = ms * 1e6 / ATOMIC_WARPS
 
     buffer = cp.ones(STRIDED_THREADS * 8, cp.float32)
     sink = cp.zeros(STRIDED_THREADS, cp.float32)
@@ -108,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     raw = measure_scheduling()
     args.out.write_text(json.dumps(raw, indent=1))
-    print(json.dumps({k: raw[k] for k in ("block_launch_ns", "atomic_same_address_ns", "l2_partial_write_factor")}))
+    print(json.dumps({k: raw[k] for k in ("block_launch_ns", "atomic_same_address_ns", "atomic_same_address_int_ns", "l2_partial_write_factor")}))
     return 0
 
 

@@ -1,0 +1,91 @@
+"""Same-address atomics by operation and type: what one warp's atomic on a shared address costs.
+
+The calibration times one float atomicAdd per warp on one address (1.80 ns on the H200, 1.82 on
+the H100), while a guarded int count measured 0.8 ns a warp (run 29). This probe times the
+variants side by side to find out what the cost depends on: the element type (u32, f32, u64,
+f64), whether the result is used (ATOM) or not (RED), every lane naming the address versus one
+lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-thread blocks, one
+atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Read-only.
+
+    python benchmarks/ground_truth/atomics_probe.py --out DIR   → DIR/atomics_probe_<gpu>.json, a table
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
+
+# name: (element type, statement run by the lanes that take part; `t` is the target, `o` an output
+# the result is written to only when it is impossible, so that the compiler keeps ATOM)
+VARIANTS: dict[str, tuple[str, str, str]] = {
+    "red_add_f32_warp": ("float", "lane0", "atomicAdd(t, 1.0f);"),
+    "red_add_u32_warp": ("unsigned", "lane0", "atomicAdd(t, 1u);"),
+    "red_add_u64_warp": ("unsigned long long", "lane0", "atomicAdd(t, 1ull);"),
+    "red_add_f64_warp": ("double", "lane0", "atomicAdd(t, 1.0);"),
+    "atom_add_u32_warp": ("unsigned", "lane0", "unsigned r = atomicAdd(t, 1u); if (r == 0xffffffffu) o[0] = r;"),
+    "atom_add_f32_warp": ("float", "lane0", "float r = atomicAdd(t, 1.0f); if (r < 0.0f) o[0] = r;"),
+    "red_max_u32_warp": ("unsigned", "lane0", "atomicMax(t, (unsigned)i);"),
+    "atom_exch_u32_warp": ("unsigned", "lane0", "unsigned r = atomicExch(t, (unsigned)i); if (r == 0xffffffffu) o[0] = r;"),
+    "red_add_u32_lanes": ("unsigned", "all", "atomicAdd(t, 1u);"),
+    "red_add_f32_lanes": ("float", "all", "atomicAdd(t, 1.0f);"),
+    "red_add_u32_lanes_var": ("unsigned", "all", "atomicAdd(t, (unsigned)(i & 7));"),
+    "red_add_f32_lanes_var": ("float", "all", "atomicAdd(t, (float)(i & 7));"),
+}
+WARPS = 1 << 21
+BLOCK = 256
+LAUNCHES = 15
+
+
+def source() -> str:
+    """One kernel per variant, each `extern "C"` and named after it."""
+    kernels = []
+    for name, (ctype, who, statement) in VARIANTS.items():
+        guard = "(threadIdx.x & 31) == 0 && i < n" if who == "lane0" else "i < n"
+        kernels.append(f'extern "C" __global__ void {name}({ctype} *t, {ctype} *o, int n) {{\n'
+                       f"    int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
+                       f"    if ({guard}) {{ {statement} }}\n}}")
+    return "\n".join(kernels)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    import cupy
+
+    meta = run_metadata(sys.argv)
+    module = cupy.RawModule(code=source())
+    dtypes = {"float": np.float32, "unsigned": np.uint32, "unsigned long long": np.uint64, "double": np.float64}
+    threads = WARPS * 32
+    rows = []
+    for name, (ctype, who, _) in VARIANTS.items():
+        kernel = module.get_function(name)
+        target, out = cupy.zeros(1, dtypes[ctype]), cupy.zeros(1, dtypes[ctype])
+        times = []
+        for _ in range(LAUNCHES + 1):
+            start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+            start.record()
+            kernel((threads // BLOCK,), (BLOCK,), (target, out, np.int32(threads)))
+            stop.record()
+            stop.synchronize()
+            times.append(cupy.cuda.get_elapsed_time(start, stop))
+        ms = float(np.median(times[1:]))
+        operations = WARPS if who == "lane0" else threads
+        rows.append({"variant": name, "type": ctype, "lanes": who, "warps": WARPS, "operations": operations,
+                     "time_ms": ms, "ns_per_warp": ms * 1e6 / WARPS})
+        print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / WARPS:6.3f} ns/warp", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"atomics_probe_{meta['gpu'].replace('NVIDIA ', '').split()[0].lower()}.json"
+    path.write_text(json.dumps({"meta": meta, "warps": WARPS, "block": BLOCK, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
