@@ -8,6 +8,7 @@ lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-
 atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Read-only.
 
     python benchmarks/ground_truth/atomics_probe.py --out DIR   → DIR/atomics_probe_<gpu>.json, a table
+    python benchmarks/ground_truth/atomics_probe.py --predict FILE   (flipflop's predictions added, on the CPU)
 """
 from __future__ import annotations
 
@@ -54,20 +55,46 @@ def source() -> str:
     return "\n".join(kernels)
 
 
+PROFILES = {"H100": "h100-sxm", "H200": "h200-sxm"}
+DTYPES = {"float": np.float32, "unsigned": np.uint32, "unsigned long long": np.uint64, "double": np.float64}
+
+
+def add_predictions(path: Path) -> None:
+    """flipflop's predicted time for every measured variant (no GPU needed); prints the table."""
+    import flipflop
+
+    data = json.loads(path.read_text())
+    gpu = next(p for name, p in PROFILES.items() if name in data["meta"]["gpu"])
+    threads = data["warps"] * 32
+    for row in data["rows"]:
+        dtype = DTYPES[row["type"]]
+        arguments = [np.zeros(1, dtype), np.zeros(1, dtype), np.int32(threads)]
+        predicted = flipflop.predict(row["variant"], source(), threads, arguments,
+                                     {"block_size_x": [data["block"]]}, gpu=gpu)[0]
+        row.update(predicted_time_ms=predicted["time"], profile=gpu)
+        print(f"{row['variant']:24s} measured {row['time_ms']:8.3f} ms  predicted {predicted['time']:8.3f} ms  "
+              f"({predicted['time'] / row['time_ms']:.2f}x)")
+    path.write_text(json.dumps(data, indent=1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", type=Path, help="measure on this machine's GPU into this folder")
+    what.add_argument("--predict", type=Path, help="add predictions to a measured file (no GPU needed)")
     args = parser.parse_args(argv)
+    if args.predict:
+        add_predictions(args.predict)
+        return 0
     import cupy
 
     meta = run_metadata(sys.argv)
     module = cupy.RawModule(code=source())
-    dtypes = {"float": np.float32, "unsigned": np.uint32, "unsigned long long": np.uint64, "double": np.float64}
     threads = WARPS * 32
     rows = []
     for name, (ctype, who, _) in VARIANTS.items():
         kernel = module.get_function(name)
-        target, out = cupy.zeros(1, dtypes[ctype]), cupy.zeros(1, dtypes[ctype])
+        target, out = cupy.zeros(1, DTYPES[ctype]), cupy.zeros(1, DTYPES[ctype])
         times = []
         for _ in range(LAUNCHES + 1):
             start, stop = cupy.cuda.Event(), cupy.cuda.Event()

@@ -67,6 +67,15 @@ class AccessFacts:
     # for other accesses).
     window_share: float | None = None
     array_bytes: float | None = None  # size of the argument array ``array`` points into, if known
+    # Atomics: a floating-point one (L2's slower float path), and whether ptxas folds the lanes
+    # of a warp into one operation (an integer add/min/max/and/or/xor on an address that does
+    # not depend on the thread index; ``opcodes.atomic_kind``).
+    atomic_float: bool = False
+    atomic_warp_combined: bool = False
+    # Average executions per launched warp, a warp counting once when any of its lanes runs the
+    # access (lanes that run it with chance p independently: 1 − (1 − p)^32 of the warps; lane 0
+    # of each warp: every warp). None: not evaluated (read as executions_per_thread).
+    warp_executions: float | None = None
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, samp
 from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
-from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, classify, operand_type
+from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Variable
@@ -307,6 +307,11 @@ class KernelAnalysis:
         warp_weight = weight.reshape(-1, WARP_SIZE).max(axis=1)
         warp_freq = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in freq])
         warp_block_freq = (warp_freq @ warp_weight) / warp_weight.sum() if freq else mean_freq
+        # A warp that runs a block when any lane does: its busiest lane's count, or the chance
+        # that some lane runs it where lanes run it by chance (a data-dependent guard).
+        lane_chance = np.minimum(np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0) for f in freq]), 1.0)
+        warp_any = np.maximum(warp_freq, 1.0 - np.prod(1.0 - lane_chance, axis=2)) if freq else warp_freq
+        warp_any_freq = (warp_any @ warp_weight) / warp_weight.sum() if freq else mean_freq
         warp_counts = warp_block_freq @ self.static_counts
         warp_instructions = {name: float(warp_counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
         warp_sass = None
@@ -341,10 +346,13 @@ class KernelAnalysis:
         window_share = self._window_shares(mem_sample, env0, mem_freq)
         array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
                        if k + 1 in arrays}
+        strides = [self._strides(sa, env0) for sa in self.accesses]
+        atomics = [atomic_kind(sa.access.instruction) if sa.access.op == "atomic" else (False, False)
+                   for sa in self.accesses]
         accesses = tuple(
             AccessFacts(
                 line=sa.access.instruction.line, space=sa.access.space, op=sa.access.op,
-                bytes=sa.access.bytes, affine=sa.affine, stride_bytes=self._strides(sa, env0),
+                bytes=sa.access.bytes, affine=sa.affine, stride_bytes=strides[k],
                 loop_depth=len(sa.loops), executions_per_thread=float(mean_freq[sa.access.block]),
                 sectors_per_request=m[0], lines_per_request=m[1], bank_conflict_degree=m[2],
                 footprint_bytes=m[5], block_footprint_bytes=m[4], uniform=m[3],
@@ -352,7 +360,10 @@ class KernelAnalysis:
                 loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
                 offset_bytes=int(sa.access.address.const), loop=sa.loops[-1] if sa.loops else None,
                 new_sector_share=m[6], window_share=window_share.get(k),
-                array_bytes=array_bytes.get(sa.access.base_param))
+                array_bytes=array_bytes.get(sa.access.base_param), atomic_float=atomics[k][0],
+                atomic_warp_combined=atomics[k][1] and sa.affine
+                and all(strides[k].get(d) == 0 for d in _DIMS),
+                warp_executions=float(warp_any_freq[sa.access.block]))
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)

@@ -76,7 +76,10 @@ class GpuProfile:
     alu_latency_cycles: float = 4.0  # dependent-issue latency of the FP32/INT pipes
     barrier_cycles: float = 24.0   # a __syncthreads with all warps already arrived
     block_launch_ns: float = 80.0  # per block per SM: the block scheduler's dispatch and retire
-    atomic_same_address_ns: float = 2.0  # global atomics on one address serialise at L2
+    # Atomics on one address serialise at L2: floating-point ones (the calibration's float add,
+    # one per warp) and integer ones (about 2.4x faster on GH100); None: integers as floats.
+    atomic_same_address_ns: float = 2.0
+    atomic_same_address_int_ns: float | None = None
     l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
     l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
     # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)

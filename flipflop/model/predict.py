@@ -204,7 +204,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
     )
     return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, occ.warps_per_block, phases,
                   throughput_cycles, throughput_s,
-                  profile.block_launch_ns * 1e-9, traffic.atomic_ops_per_address * profile.atomic_same_address_ns * 1e-9,
+                  profile.block_launch_ns * 1e-9, traffic.atomic_serial_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
 

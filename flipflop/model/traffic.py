@@ -44,7 +44,7 @@ class Traffic:
     global_wavefronts: float    # L1 tag-stage passes of global/local requests, whole launch
     shared_bytes: float
     global_requests: float      # warp-level global requests, whole launch
-    atomic_ops_per_address: float      # global atomics that land on one address (max over accesses)
+    atomic_serial_ns: float      # the busiest address's same-address atomics, serialised at L2 (max over accesses)
     load_round_trips_per_thread: float  # groups of global loads a thread waits for in turn
     coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
     bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
@@ -188,7 +188,7 @@ def memory_traffic(
     requested = transferred = 0.0
     global_requests = global_wavefronts = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
-    atomic_contention = 0.0
+    atomic_serial_ns = 0.0
     # Loads of one array with equal strides that differ only by constant offsets (an unrolled
     # stencil or filter) form one group. The same pattern in a later loop re-reads the data
     # (a `reread` group).
@@ -233,20 +233,20 @@ def memory_traffic(
         global_requests += reqs
         if a.op == "atomic" and a.footprint_bytes:
             addresses = max(1.0, a.footprint_bytes / a.bytes)
-            # The lanes of a warp that name one address reach L2 as one combined operation (the
-            # calibration times exactly that: one atomic per warp on one address). A guarded one
-            # counts the warps with a lane that takes it: 1 − (1 − p)^32 of them for lanes that
-            # take it independently with chance p (thread 0 of a block: about one a block; a
-            # data-dependent `if (x > 0) atomicAdd(count, 1)`: nearly every warp — cuda-samples'
-            # filter on 64 M ints, 1.8 ms on an H100 (run 29), was 60 ms counted per lane).
-            uniform = a.affine and a.stride_bytes.get("x") == 0 and (
-                features.block[0] >= profile.warp_size or a.stride_bytes.get("y") == 0)
-            p = a.executions_per_thread
-            if uniform:
-                operations = warps * (p if p >= 1 else 1.0 - (1.0 - p) ** profile.warp_size)
+            # Where ptxas folds a warp's lanes into one operation (an integer add on an address
+            # free of the thread index), a guarded atomic counts the warps with a lane that takes
+            # it (thread 0 of a block: one a block; a data-dependent `if (x > 0)
+            # atomicAdd(count, 1)`: nearly every warp — cuda-samples' filter on 64 M ints,
+            # 1.8 ms on an H100, run 29). Otherwise every lane's atomic reaches L2 on its own:
+            # 32 float adds on one address cost 32 times one (56 ns a warp, run 30).
+            if a.atomic_warp_combined:
+                per_warp = a.executions_per_thread if a.warp_executions is None else a.warp_executions
+                operations = warps * per_warp
             else:
-                operations = p * threads
-            atomic_contention = max(atomic_contention, operations / addresses)
+                operations = a.executions_per_thread * threads
+            integer_ns = profile.atomic_same_address_int_ns
+            ns = profile.atomic_same_address_ns if a.atomic_float or integer_ns is None else integer_ns
+            atomic_serial_ns = max(atomic_serial_ns, operations / addresses * ns)
         if a.op == "load":
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the
@@ -381,7 +381,7 @@ def memory_traffic(
         global_wavefronts=global_wavefronts,
         shared_bytes=shared_bytes,
         global_requests=global_requests,
-        atomic_ops_per_address=atomic_contention,
+        atomic_serial_ns=atomic_serial_ns,
         load_round_trips_per_thread=load_round_trips(features),
         coalescing_efficiency=(requested / transferred) if transferred else 1.0,
         bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,

@@ -362,7 +362,8 @@ def default_base(raw: dict[str, Any]) -> GpuProfile:
     raise ProfileNotFoundError(f"no bundled profile matches GPU '{raw['meta'].get('name')}'; pass a base profile")
 
 
-SCHEDULING_FIELDS = ("block_launch_ns", "atomic_same_address_ns", "l2_partial_write_factor")
+SCHEDULING_FIELDS = ("block_launch_ns", "atomic_same_address_ns", "atomic_same_address_int_ns",
+                     "l2_partial_write_factor")
 
 
 def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tuple[str, ...] = ()) -> GpuProfile:
