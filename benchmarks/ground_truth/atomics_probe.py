@@ -5,7 +5,9 @@ the H100), while a guarded int count measured 0.8 ns a warp (run 29). This probe
 variants side by side to find out what the cost depends on: the element type (u32, f32, u64,
 f64), whether the result is used (ATOM) or not (RED), every lane naming the address versus one
 lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-thread blocks, one
-atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Read-only.
+atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Then histograms:
+2^24 uniformly random keys into 1 to 65,536 bins (integer and float adds, an address the analysis
+cannot follow): how the cost spreads over addresses. Read-only.
 
     python benchmarks/ground_truth/atomics_probe.py --out DIR   → DIR/atomics_probe_<gpu>.json, a table
     python benchmarks/ground_truth/atomics_probe.py --predict FILE   (flipflop's predictions added, on the CPU)
@@ -42,6 +44,36 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
 WARPS = 1 << 21
 BLOCK = 256
 LAUNCHES = 15
+HIST_SOURCE = r"""
+extern "C" __global__ void hist_unsigned(unsigned *bins, const unsigned *keys, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) atomicAdd(&bins[keys[i]], 1u);
+}
+extern "C" __global__ void hist_float(float *bins, const unsigned *keys, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) atomicAdd(&bins[keys[i]], 1.0f);
+}
+"""
+HIST_N = 1 << 24
+HIST_BINS = (1, 32, 1024, 65536)
+
+
+def hist_keys(bins: int) -> np.ndarray:
+    """HIST_N keys drawn uniformly from [0, bins) (the same on every machine)."""
+    return np.random.default_rng(bins).integers(0, bins, HIST_N, dtype=np.uint32)
+
+
+def _event_ms(cupy, launch) -> float:
+    """Median CUDA-event time of LAUNCHES launches after a warm-up."""
+    times = []
+    for _ in range(LAUNCHES + 1):
+        start, stop = cupy.cuda.Event(), cupy.cuda.Event()
+        start.record()
+        launch()
+        stop.record()
+        stop.synchronize()
+        times.append(cupy.cuda.get_elapsed_time(start, stop))
+    return float(np.median(times[1:]))
 
 
 def source() -> str:
@@ -68,9 +100,14 @@ def add_predictions(path: Path) -> None:
     threads = data["warps"] * 32
     for row in data["rows"]:
         dtype = DTYPES[row["type"]]
-        arguments = [np.zeros(1, dtype), np.zeros(1, dtype), np.int32(threads)]
-        predicted = flipflop.predict(row["variant"], source(), threads, arguments,
-                                     {"block_size_x": [data["block"]]}, gpu=gpu)[0]
+        if "bins" in row:
+            arguments = [np.zeros(row["bins"], dtype), hist_keys(row["bins"]), np.int32(HIST_N)]
+            code, size = HIST_SOURCE, HIST_N
+        else:
+            arguments = [np.zeros(1, dtype), np.zeros(1, dtype), np.int32(threads)]
+            code, size = source(), threads
+        kernel = row.get("kernel", row["variant"])
+        predicted = flipflop.predict(kernel, code, size, arguments, {"block_size_x": [data["block"]]}, gpu=gpu)[0]
         row.update(predicted_time_ms=predicted["time"], profile=gpu)
         print(f"{row['variant']:24s} measured {row['time_ms']:8.3f} ms  predicted {predicted['time']:8.3f} ms  "
               f"({predicted['time'] / row['time_ms']:.2f}x)")
@@ -95,19 +132,21 @@ def main(argv: list[str] | None = None) -> int:
     for name, (ctype, who, _) in VARIANTS.items():
         kernel = module.get_function(name)
         target, out = cupy.zeros(1, DTYPES[ctype]), cupy.zeros(1, DTYPES[ctype])
-        times = []
-        for _ in range(LAUNCHES + 1):
-            start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-            start.record()
-            kernel((threads // BLOCK,), (BLOCK,), (target, out, np.int32(threads)))
-            stop.record()
-            stop.synchronize()
-            times.append(cupy.cuda.get_elapsed_time(start, stop))
-        ms = float(np.median(times[1:]))
+        ms = _event_ms(cupy, lambda: kernel((threads // BLOCK,), (BLOCK,), (target, out, np.int32(threads))))
         operations = WARPS if who == "lane0" else threads
         rows.append({"variant": name, "type": ctype, "lanes": who, "warps": WARPS, "operations": operations,
                      "time_ms": ms, "ns_per_warp": ms * 1e6 / WARPS})
         print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / WARPS:6.3f} ns/warp", flush=True)
+    hist = cupy.RawModule(code=HIST_SOURCE)
+    for ctype in ("unsigned", "float"):
+        kernel = hist.get_function(f"hist_{ctype}")
+        for bins in HIST_BINS:
+            table, keys = cupy.zeros(bins, DTYPES[ctype]), cupy.asarray(hist_keys(bins))
+            ms = _event_ms(cupy, lambda: kernel((HIST_N // BLOCK,), (BLOCK,), (table, keys, np.int32(HIST_N))))
+            name = f"hist_{ctype}_{bins}"
+            rows.append({"variant": name, "kernel": f"hist_{ctype}", "type": ctype, "bins": bins, "keys": HIST_N,
+                         "time_ms": ms, "ns_per_key": ms * 1e6 / HIST_N})
+            print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / HIST_N:6.3f} ns/key", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"atomics_probe_{meta['gpu'].replace('NVIDIA ', '').split()[0].lower()}.json"
     path.write_text(json.dumps({"meta": meta, "warps": WARPS, "block": BLOCK, "rows": rows}, indent=1))

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Device run 30 (session 10): same-address atomics by type and operation on whatever card comes
+# Device run 30 (session 10): same-address atomics by type and operation, and histograms, on whatever card comes
 # (atomics_probe.py + the scheduling calibration with its new integer atomic), then
 #   H200: the development second pass (pass 1) finished — srad_v1 ×5, hotspot3D (run 28's H200 branch);
 #   H100: nothing else (run 28 measured the held-out third there).
