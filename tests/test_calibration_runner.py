@@ -126,7 +126,8 @@ class FakeDevice(CalibrationDevice):
         return None
 
     def scheduling(self):
-        return {"block_launch_ns": 82.0, "atomic_same_address_ns": 1.8, "l2_partial_write_factor": 1.9}
+        return {"block_launch_ns": 82.0, "atomic_same_address_ns": 1.8, "atomic_same_address_int_ns": 0.77,
+                "atomic_scattered_ns_by_span": {"32": 0.16, "4096": 0.085}, "l2_partial_write_factor": 1.9}
 
     @contextmanager
     def power_limit(self, watts):
@@ -269,6 +270,8 @@ def test_main_calibrate_writes_profile_and_raw_beside_it(tmp_path: Path, monkeyp
     raw = json.loads((tmp_path / "gpu.raw.json").read_text())
     assert raw["meta"]["command"].startswith("flipflop calibrate --out")
     assert (profile.block_launch_ns, profile.atomic_same_address_ns, profile.l2_partial_write_factor) == (82.0, 1.8, 1.9)
+    assert profile.atomic_same_address_int_ns == 0.77
+    assert profile.atomic_scattered_ns_by_span == {"32": 0.16, "4096": 0.085}
     assert profile.origin["block_launch_ns"].startswith("measured")
 
 

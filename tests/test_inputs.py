@@ -276,6 +276,12 @@ def test_empty_and_broken_profiles_name_the_file(tmp_path):
     path.write_text(json.dumps(good))
     with pytest.raises(ProfileNotFoundError, match="sm_count must be a non-negative number"):
         load_profile(path)
+    for table in ({"4 KB": 0.1}, {"4096": -0.1}, {}):
+        good = json.loads(load_profile("h100-sxm").to_json())
+        good["atomic_scattered_ns_by_span"] = table
+        path.write_text(json.dumps(good))
+        with pytest.raises(ProfileNotFoundError, match="atomic_scattered_ns_by_span must map spans"):
+            load_profile(path)
 
 
 # ----- the command line -----------------------------------------------------------------------

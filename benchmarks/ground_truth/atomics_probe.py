@@ -6,8 +6,9 @@ variants side by side to find out what the cost depends on: the element type (u3
 f64), whether the result is used (ATOM) or not (RED), every lane naming the address versus one
 lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-thread blocks, one
 atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Then histograms:
-2^24 uniformly random keys into 1 to 65,536 bins (integer and float adds, an address the analysis
-cannot follow): how the cost spreads over addresses. Read-only.
+2^24 uniformly random keys into 1 to 2^24 bins, `stride` elements apart (integer and float adds, an
+address the analysis cannot follow): how the cost spreads over addresses, lines and the span of
+memory they cover. Read-only.
 
     python benchmarks/ground_truth/atomics_probe.py --out DIR   → DIR/atomics_probe_<gpu>.json, a table
     python benchmarks/ground_truth/atomics_probe.py --predict FILE   (flipflop's predictions added, on the CPU)
@@ -55,12 +56,15 @@ extern "C" __global__ void hist_float(float *bins, const unsigned *keys, int n) 
 }
 """
 HIST_N = 1 << 24
-HIST_BINS = (1, 32, 1024, 65536)
+# (type, bins, stride in elements): keys are multiples of the stride, so the array is bins × stride
+HIST_CASES = tuple(("unsigned", b, 1) for b in (1, 2, 4, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20, 1 << 24)) + (
+    ("unsigned", 32, 8), ("unsigned", 32, 32), ("unsigned", 32, 1024), ("unsigned", 1024, 32), ("unsigned", 128, 32),
+    ("float", 1, 1), ("float", 8, 1), ("float", 32, 1), ("float", 1024, 1), ("float", 65536, 1), ("float", 32, 32))
 
 
-def hist_keys(bins: int) -> np.ndarray:
-    """HIST_N keys drawn uniformly from [0, bins) (the same on every machine)."""
-    return np.random.default_rng(bins).integers(0, bins, HIST_N, dtype=np.uint32)
+def hist_keys(bins: int, stride: int = 1) -> np.ndarray:
+    """HIST_N keys drawn uniformly from [0, bins), times ``stride`` (the same on every machine)."""
+    return np.random.default_rng(bins).integers(0, bins, HIST_N, dtype=np.uint32) * np.uint32(stride)
 
 
 def _event_ms(cupy, launch) -> float:
@@ -101,7 +105,8 @@ def add_predictions(path: Path) -> None:
     for row in data["rows"]:
         dtype = DTYPES[row["type"]]
         if "bins" in row:
-            arguments = [np.zeros(row["bins"], dtype), hist_keys(row["bins"]), np.int32(HIST_N)]
+            stride = row.get("stride", 1)
+            arguments = [np.zeros(row["bins"] * stride, dtype), hist_keys(row["bins"], stride), np.int32(HIST_N)]
             code, size = HIST_SOURCE, HIST_N
         else:
             arguments = [np.zeros(1, dtype), np.zeros(1, dtype), np.int32(threads)]
@@ -138,15 +143,14 @@ def main(argv: list[str] | None = None) -> int:
                      "time_ms": ms, "ns_per_warp": ms * 1e6 / WARPS})
         print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / WARPS:6.3f} ns/warp", flush=True)
     hist = cupy.RawModule(code=HIST_SOURCE)
-    for ctype in ("unsigned", "float"):
+    for ctype, bins, stride in HIST_CASES:
         kernel = hist.get_function(f"hist_{ctype}")
-        for bins in HIST_BINS:
-            table, keys = cupy.zeros(bins, DTYPES[ctype]), cupy.asarray(hist_keys(bins))
-            ms = _event_ms(cupy, lambda: kernel((HIST_N // BLOCK,), (BLOCK,), (table, keys, np.int32(HIST_N))))
-            name = f"hist_{ctype}_{bins}"
-            rows.append({"variant": name, "kernel": f"hist_{ctype}", "type": ctype, "bins": bins, "keys": HIST_N,
-                         "time_ms": ms, "ns_per_key": ms * 1e6 / HIST_N})
-            print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / HIST_N:6.3f} ns/key", flush=True)
+        table, keys = cupy.zeros(bins * stride, DTYPES[ctype]), cupy.asarray(hist_keys(bins, stride))
+        ms = _event_ms(cupy, lambda: kernel((HIST_N // BLOCK,), (BLOCK,), (table, keys, np.int32(HIST_N))))
+        name = f"hist_{ctype}_{bins}" + (f"_stride{stride}" if stride > 1 else "")
+        rows.append({"variant": name, "kernel": f"hist_{ctype}", "type": ctype, "bins": bins, "stride": stride,
+                     "keys": HIST_N, "time_ms": ms, "ns_per_key": ms * 1e6 / HIST_N})
+        print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / HIST_N:6.3f} ns/key", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"atomics_probe_{meta['gpu'].replace('NVIDIA ', '').split()[0].lower()}.json"
     path.write_text(json.dumps({"meta": meta, "warps": WARPS, "block": BLOCK, "rows": rows}, indent=1))

@@ -80,6 +80,10 @@ class GpuProfile:
     # one per warp) and integer ones (about 2.4x faster on GH100); None: integers as floats.
     atomic_same_address_ns: float = 2.0
     atomic_same_address_int_ns: float | None = None
+    # Atomics at addresses spread by data (a histogram's bins), per operation, by the bytes the
+    # addresses span ({"32": ns, "4096": ns, ...}; log-log interpolated, flat past either end):
+    # L2 spreads them over more slices as the span grows. None: not calibrated (no such term).
+    atomic_scattered_ns_by_span: dict[str, float] | None = None
     l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
     l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
     # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)
@@ -123,6 +127,11 @@ class GpuProfile:
             if problem:
                 raise ProfileNotFoundError(f"profile {where}: field {f.name} must be {problem}, "
                                            f"got {data[f.name]!r}"[:300])
+        table = data.get("atomic_scattered_ns_by_span")
+        if table is not None and not (table and all(_is_number(v) and v > 0 for v in table.values())
+                                      and all(_positive_number_text(k) for k in table)):
+            raise ProfileNotFoundError(f"profile {where}: field atomic_scattered_ns_by_span must map spans in "
+                                       f"bytes (\"4096\") to positive numbers, got {table!r}"[:300])
         for name in ("sm_partition_min", "sm_partition_alignment"):
             if name in data and (not isinstance(data[name], int) or data[name] < 1):
                 raise ProfileNotFoundError(f"profile {where}: field {name} must be a positive integer, "
@@ -143,6 +152,13 @@ def green_partition_sizes(sm_count: int, minimum: int, alignment: int) -> list[i
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _positive_number_text(text: str) -> bool:
+    try:
+        return float(text) > 0
+    except ValueError:
+        return False
 
 
 def _field_problem(annotation: str, value: Any) -> str | None:

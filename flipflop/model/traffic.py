@@ -14,6 +14,7 @@ launches. docs/model.md gives the equations.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from flipflop.analysis.features import AccessFacts, LaunchFeatures
@@ -126,6 +127,18 @@ def _block_fills(features: LaunchFeatures) -> dict[int, float]:
             fills.update((id(b), fill) for b in run)
         run = [a] if a is not None and a.op != "load" and a.block_footprint_bytes else []
     return fills
+
+
+def _scattered_atomic_ns(profile: GpuProfile, span_bytes: float) -> float:
+    """Calibrated time per atomic at data-dependent addresses spanning ``span_bytes``."""
+    table = sorted((math.log(float(span)), math.log(ns)) for span, ns in (profile.atomic_scattered_ns_by_span or {}).items())
+    x = math.log(max(span_bytes, 1.0))
+    if x <= table[0][0]:
+        return math.exp(table[0][1])
+    for (x0, y0), (x1, y1) in zip(table, table[1:]):
+        if x <= x1:
+            return math.exp(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    return math.exp(table[-1][1])
 
 
 def load_round_trips(features: LaunchFeatures) -> float:
@@ -247,6 +260,10 @@ def memory_traffic(
             integer_ns = profile.atomic_same_address_int_ns
             ns = profile.atomic_same_address_ns if a.atomic_float or integer_ns is None else integer_ns
             atomic_serial_ns = max(atomic_serial_ns, operations / addresses * ns)
+            if not a.affine and profile.atomic_scattered_ns_by_span:
+                # Lanes at data-dependent addresses (a histogram) reach L2 one by one: over a few
+                # lines they queue at one L2 slice, over a wide span they spread over all.
+                atomic_serial_ns = max(atomic_serial_ns, operations * _scattered_atomic_ns(profile, a.footprint_bytes))
         if a.op == "load":
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the

@@ -363,7 +363,7 @@ def default_base(raw: dict[str, Any]) -> GpuProfile:
 
 
 SCHEDULING_FIELDS = ("block_launch_ns", "atomic_same_address_ns", "atomic_same_address_int_ns",
-                     "l2_partial_write_factor")
+                     "atomic_scattered_ns_by_span", "l2_partial_write_factor")
 
 
 def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tuple[str, ...] = ()) -> GpuProfile:
@@ -409,7 +409,8 @@ def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tupl
 
     for name in SCHEDULING_FIELDS:
         if (raw.get("scheduling") or {}).get(name) is not None:
-            fit.set(name, float(raw["scheduling"][name]),
+            value = raw["scheduling"][name]
+            fit.set(name, {k: float(v) for k, v in value.items()} if isinstance(value, dict) else float(value),
                     "measured: flipflop.hardware.calibrate.scheduling (CUDA events)")
 
     k = _fit_voltage_exponent(fit, base)

@@ -1,6 +1,7 @@
 """Micro-benchmarks for three costs the model charges that no throughput table holds:
 the block scheduler's dispatch cost per block, the serialisation of global atomics on one
-address, and the L2 cost of sectors written only in part. Times only (CUDA events); no
+address (float and integer) and their cost spread over a histogram's bins, and the L2 cost of
+sectors written only in part. Times only (CUDA events); no
 power. Read-only: nothing on the GPU is set. `flipflop calibrate` runs them (raw["scheduling"]);
 alone:
 
@@ -31,6 +32,11 @@ extern "C" __global__ void same_address_atomic_int(unsigned *out, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if ((threadIdx.x & 31) == 0 && i < n) atomicAdd(out, 1u);
 }
+// A histogram of random keys: atomics at data-dependent addresses, spread over `bins` words.
+extern "C" __global__ void histogram(unsigned *bins, const unsigned *keys, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) atomicAdd(&bins[keys[i]], 1u);
+}
 // Each lane touches its own 32-byte sector (a stride of 8 floats): 4 of the 32 bytes.
 extern "C" __global__ void strided_store(float *out, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -46,6 +52,8 @@ extern "C" __global__ void strided_load(const float *in, float *out, int n) {
 """
 SM_BLOCKS_PER_SM = 4096     # empty blocks per SM: dispatch dominates
 ATOMIC_WARPS = 1 << 18
+HISTOGRAM_KEYS = 1 << 24
+HISTOGRAM_BINS = (2, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20)  # spans of 8 B to 4 MB, all within L2
 STRIDED_THREADS = 1 << 22   # 4 Mi sectors = 128 MiB, beyond L2
 REPEATS = 20
 
@@ -100,6 +108,15 @@ def measure_scheduling() -> dict[str, Any]:
     ms = event_median_ms(cp, lambda: atomic_int((n // 256,), (256,), (target_int, np.int32(n))))
     raw["same_address_atomics_int"] = {"atomics": ATOMIC_WARPS, "time_ms": ms}
     raw["atomic_same_address_int_ns"] = ms * 1e6 / ATOMIC_WARPS
+
+    histogram = module.get_function("histogram")
+    spread = {}
+    for count in HISTOGRAM_BINS:
+        bins = cp.zeros(count, cp.uint32)
+        keys = cp.asarray(np.random.default_rng(count).integers(0, count, HISTOGRAM_KEYS, dtype=np.uint32))
+        ms = event_median_ms(cp, lambda: histogram((HISTOGRAM_KEYS // 256,), (256,), (bins, keys, np.int32(HISTOGRAM_KEYS))))
+        spread[str(count * 4)] = ms * 1e6 / HISTOGRAM_KEYS
+    raw["atomic_scattered_ns_by_span"] = spread
 
     buffer = cp.ones(STRIDED_THREADS * 8, cp.float32)
     sink = cp.zeros(STRIDED_THREADS, cp.float32)
