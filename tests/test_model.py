@@ -552,8 +552,8 @@ def test_a_warp_counts_once_for_an_atomic_one_of_its_lanes_runs():
     assert (thread0.executions_per_thread, thread0.warp_executions) == (pytest.approx(1 / 256), pytest.approx(1 / 8))
 
 
-HISTOGRAM = r"""
-extern "C" __global__ void histogram(unsigned* bins, const unsigned* keys, int n) {
+KEY_HISTOGRAM = r"""
+extern "C" __global__ void key_histogram(unsigned* bins, const unsigned* keys, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) atomicAdd(&bins[keys[i]], 1u);
 }
@@ -567,7 +567,7 @@ def test_atomics_at_data_dependent_addresses_cost_the_calibrated_time_for_their_
     16 M keys on an H100, 32 contiguous bins 3.77 ms, 65,536 bins 0.25 ms)."""
     n = 1 << 20
     keys = np.random.default_rng(3).integers(0, bins, n, dtype=np.uint32)
-    f, t = _compiled_traffic(HISTOGRAM, "histogram", (256, 1, 1), (n // 256, 1, 1),
+    f, t = _compiled_traffic(KEY_HISTOGRAM, "key_histogram", (256, 1, 1), (n // 256, 1, 1),
                              [np.zeros(bins, np.uint32), keys, np.int32(n)])
     atomic = next(a for a in f.accesses if a.op == "atomic")
     assert not atomic.affine and not atomic.atomic_warp_combined and atomic.footprint_bytes == bins * 4
