@@ -373,3 +373,59 @@ def test_warp_size_is_the_constant_32_so_a_warp_strided_loop_is_counted():
     assert [lp["trip_count"] for lp in f["loops"] if lp["trip_count"] == 32.0] == [32.0]
     assert len(loads) == 4 and {a["sectors_per_request"] for a in loads} == {4.0}
     assert sum(a["footprint_bytes"] for a in loads) == rows * cols * 4
+
+
+OFFSETS = r"""
+extern __shared__ unsigned char block_bytes[];
+extern "C" __global__ void shared_pitch(unsigned char* out, short pitch) {
+    block_bytes[threadIdx.x] = threadIdx.x;
+    __syncthreads();
+    out[blockIdx.x * blockDim.x + threadIdx.x] = block_bytes[threadIdx.x + pitch];
+}
+extern "C" __global__ void byte_offset(const unsigned char* in, unsigned char* out, int offset) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    out[i] = in[i + offset];
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["shared_pitch", "byte_offset"])
+def test_an_integer_offset_in_an_address_is_not_taken_for_a_pointer(name):
+    """cuda-samples' SobelShared indexes a byte array in shared memory by a `short` parameter: the
+    parameter enters the address once, as a pointer would, and the kernel was refused ("argument 1
+    is a pointer"). Only a 64-bit parameter in a global address is a base pointer."""
+    n = 1 << 16
+    args = ([np.zeros(n, np.uint8), np.int16(64)] if name == "shared_pitch"
+            else [np.zeros(2 * n, np.uint8), np.zeros(n, np.uint8), np.int32(16)])
+    f = features(name, OFFSETS, args, block=(256, 1, 1), problem_size=(n,))
+    arrays = {a["array"] for a in f["accesses"] if a["space"] == "global"}
+    assert arrays == ({f"{name}_param_0"} if name == "shared_pitch" else {f"{name}_param_0", f"{name}_param_1"})
+
+
+STRUCT_BY_VALUE = r"""
+struct params { int n; float a; long long stride; };
+extern "C" __global__ void scale(params p, const float* x, float* y) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < p.n) y[i * p.stride] = p.a * x[i];
+}
+"""
+
+
+def test_integer_fields_of_a_struct_passed_by_value_are_read_from_a_structured_scalar():
+    """Rodinia lavaMD passes its sizes in structs by value; their fields were unknown, so a guard
+    on one was a guess whatever the user passed (and gave no note)."""
+    n = 1 << 16
+    dtype = np.dtype([("n", "i4"), ("a", "f4"), ("stride", "i8")])
+    for active, stride in ((n // 4, 1), (n, 2)):
+        p = np.zeros(1, dtype)[0]
+        p["n"], p["a"], p["stride"] = active, 2.0, stride
+        f = features("scale", STRUCT_BY_VALUE, [p, np.zeros(n, np.float32), np.zeros(2 * n, np.float32)],
+                     block=(256, 1, 1), problem_size=(n,))
+        store = next(a for a in f["accesses"] if a["op"] == "store")
+        assert store["executions_per_thread"] == pytest.approx(active / n, rel=0.02)  # sampled threads
+        assert store["sectors_per_request"] == 4.0 * stride
+        assert not [note for note in f["notes"] if "struct" in note]
+    for wrong in (np.int32(5), 5):  # fields past the bytes passed stay unknown, and the notes say so
+        f = features("scale", STRUCT_BY_VALUE, [wrong, np.zeros(n, np.float32), np.zeros(2 * n, np.float32)],
+                     block=(256, 1, 1), problem_size=(n,))
+        assert "struct argument scale_param_0: integer fields not known" in " ".join(f["notes"])

@@ -101,6 +101,13 @@ class Dataflow:
     pointer_params: frozenset[str]
     address_symbols: dict[str, str]  # "&name" → space of the variable
     predicates: dict[int, Expr]  # instruction line → guard value (1 = executes)
+    # Integer fields read from struct parameters passed by value: (parameter, byte offset, type)
+    param_fields: frozenset[tuple[str, int, str]] = frozenset()
+
+
+def param_field_symbol(param: str, offset: int, typ: str) -> str:
+    """The symbol of an integer field of a struct parameter (``ld.param.u32 %r1, [k_param_0+8]``)."""
+    return f"{param}+{offset}:{typ}"
 
 
 def counter_symbol(loop: Loop) -> str:
@@ -132,6 +139,7 @@ class _Interpreter:
         self.raw_branches: dict[int, tuple[int, int, Expr]] = {}
         self.raw_predicates: dict[int, Expr] = {}
         self.pointer_params: set[str] = set()
+        self.param_fields: set[tuple[str, int, str]] = set()
         self._resolved: dict[str, Expr] = {}
         self._subs_memo: dict = {}  # Expr.subs memo for the current ``subst``
 
@@ -544,6 +552,11 @@ class _Interpreter:
             param = self.params.get(name or "")
             if param is not None and addrs[0].offset == 0 and param.array_len is None:
                 return sym(param.name)
+            typ = operand_type(ins)
+            if param is not None and param.array_len is not None and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS:
+                field = (param.name, int(addrs[0].offset or 0), typ)
+                self.param_fields.add(field)
+                return sym(param_field_symbol(*field))
             return unknown(f"L{ins.line}", False)
         address = self.address(addrs[0], env)
         typ = operand_type(ins)
@@ -569,7 +582,7 @@ class _Interpreter:
         for ins, b, space, kind, nbytes, raw, tile in self.raw_accesses:
             address = self.resolve(raw)
             space = space or self._space_of(address)
-            base = _base_param(address, self.params)
+            base = _base_param(address, self.params) if space == "global" else None
             if base:
                 pointers.add(base)
             accesses.append(MemoryAccess(ins, b, space, kind, nbytes, address, base,
@@ -581,7 +594,8 @@ class _Interpreter:
         predicates = {line: self.resolve(c) for line, c in self.raw_predicates.items()}
         spaces = {f"&{name}": space for name, space in self.spaces.items()}
         loops = tuple(self.summaries[lp.index] for lp in self.cfg.loops)
-        return Dataflow(tuple(accesses), branches, loops, frozenset(pointers), spaces, predicates)
+        return Dataflow(tuple(accesses), branches, loops, frozenset(pointers), spaces, predicates,
+                        frozenset(self.param_fields))
 
 
 def _destinations(ins: Instruction) -> list[str]:
@@ -624,9 +638,12 @@ def _access_bytes(ins: Instruction) -> int:
 
 
 def _base_param(address: Expr, params: dict) -> str | None:
+    """The pointer parameter a global address is based on: a 64-bit parameter added once (an
+    integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer)."""
     for mono, coef in address.terms:
-        if coef == 1 and len(mono) == 1 and getattr(mono[0], "name", None) in params:
-            return mono[0].name
+        param = params.get(getattr(mono[0], "name", None)) if coef == 1 and len(mono) == 1 else None
+        if param is not None and param.type in ("u64", "s64", "b64") and param.array_len is None:
+            return param.name
     return None
 
 

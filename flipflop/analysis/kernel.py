@@ -32,7 +32,7 @@ from typing import Sequence
 import numpy as np
 
 from flipflop.analysis.cfg import CFG, build_cfg
-from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow
+from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow, param_field_symbol
 from flipflop.analysis.divergence import (
     BranchFacts, block_frequencies, condition_mean, thread_dependent_branches)
 from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchFeatures, LoopFacts
@@ -43,8 +43,9 @@ from flipflop.analysis.memory import (
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
 from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
 from flipflop.errors import ArgumentSizeError, ConfigurationError
-from flipflop.frontend.ir import Function, Module, Variable
+from flipflop.frontend.ir import Function, Module, Param, Variable
 from flipflop.frontend.kernel import find_kernel
+from flipflop.frontend.ptx_parser import TYPE_BYTES
 from flipflop.frontend.resources import Resources
 from flipflop.frontend.sass import SassLines
 
@@ -97,7 +98,10 @@ class KernelAnalysis:
         arrays: dict[int, np.ndarray] = {}
         for k, (param, arg) in enumerate(zip(params, arguments)):
             is_pointer = param.name in self.dataflow.pointer_params or param.is_pointer_hint
-            if isinstance(arg, np.ndarray) and arg.ndim > 0:
+            if param.array_len is not None:  # a struct (or vector) passed by value
+                if isinstance(arg, (np.generic, np.ndarray)):
+                    env.update(self._struct_fields(param, np.asarray(arg).tobytes()))
+            elif isinstance(arg, np.ndarray) and arg.ndim > 0:
                 env[param.name] = (k + 1) * POINTER_SPACING_BYTES
                 arrays[k + 1] = arg
             elif is_pointer:
@@ -111,6 +115,17 @@ class KernelAnalysis:
             if k + 1 in arrays:
                 self._check_dtype(k, param.name, arrays[k + 1].dtype)
         return env, arrays
+
+    def _struct_fields(self, param: Param, raw: bytes) -> dict[str, int]:
+        """The integer fields the kernel reads from a struct passed by value (a numpy structured
+        scalar: Rodinia lavaMD's `par_str`), by byte offset; those past its bytes stay unknown."""
+        fields = {}
+        for name, offset, typ in self.dataflow.param_fields:
+            size = TYPE_BYTES[typ]
+            if name == param.name and offset + size <= len(raw):
+                fields[param_field_symbol(name, offset, typ)] = int.from_bytes(
+                    raw[offset:offset + size], "little", signed=typ.startswith("s"))
+        return fields
 
     @functools.cached_property
     def _element_types(self) -> dict[str, frozenset[tuple[str, int]]]:
@@ -258,6 +273,11 @@ class KernelAnalysis:
         env.update(self.shared_offsets)
         env[LOAD_ENV_KEY] = self._loader(arrays)
         notes: list[str] = self._dtype_notes(arrays)
+        unread = sorted({name for name, offset, typ in self.dataflow.param_fields
+                         if param_field_symbol(name, offset, typ) not in params})
+        if unread:
+            notes.append(f"struct argument{'s' if len(unread) > 1 else ''} {', '.join(unread)}: integer fields not "
+                         "known (pass a numpy structured scalar of the struct's size); conditions on them are estimated")
         memo: dict = {}
 
         trips: dict[int, np.ndarray] = {}
