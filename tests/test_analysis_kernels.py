@@ -429,3 +429,46 @@ def test_integer_fields_of_a_struct_passed_by_value_are_read_from_a_structured_s
         f = features("scale", STRUCT_BY_VALUE, [wrong, np.zeros(n, np.float32), np.zeros(2 * n, np.float32)],
                      block=(256, 1, 1), problem_size=(n,))
         assert "struct argument scale_param_0: integer fields not known" in " ".join(f["notes"])
+
+
+FLOAT_GUARDS = r"""
+extern "C" __global__ void relu_mask(const float* x, float* y, float threshold, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n && x[i] > threshold) y[i] = x[i];
+}
+extern "C" __global__ void big_values(const float* x, float* y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n && fabsf(x[i]) > 2.5f) y[i] = 0.0f;
+}
+extern "C" __global__ void sine(const float* x, float* y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = sinf(x[i]);
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["relu_mask", "big_values"])
+def test_a_comparison_of_loaded_floats_is_evaluated_on_the_data(name):
+    """`if (x[i] > threshold)` and `if (fabsf(x[i]) > 2.5f)` on x uniform in [-3, 3): the guarded
+    store runs for the share of the data that passes (one half, one sixth); float conditions were
+    unknown, guessed the same whatever the data."""
+    n = 1 << 16
+    x = np.random.default_rng(5).uniform(-3, 3, n).astype(np.float32)
+    args = [x, np.zeros(n, np.float32)] + ([np.float32(0.0)] if name == "relu_mask" else []) + [np.int32(n)]
+    f = features(name, FLOAT_GUARDS, args, block=(256, 1, 1), problem_size=(n,))
+    store = next(a for a in f["accesses"] if a["op"] == "store")
+    expected = np.mean(x > 0) if name == "relu_mask" else np.mean(np.abs(x) > 2.5)
+    assert store["executions_per_thread"] == pytest.approx(expected, abs=0.02)
+
+
+def test_sinf_slow_path_is_not_taken_on_small_arguments_and_its_local_array_is_registers():
+    """sinf's Payne-Hanek reduction runs only for |x| > 105615 and keeps its 7-word local array in
+    PTX; ptxas puts it in registers (0 bytes of stack). On |x| < 3 the slow path's loads never run,
+    and no local memory traffic is charged (296 MB of DRAM for a 134 MB kernel before)."""
+    n = 1 << 16
+    x = np.random.default_rng(5).uniform(-3, 3, n).astype(np.float32)
+    f = features("sine", FLOAT_GUARDS, [x, np.zeros(n, np.float32), np.int32(n)], block=(256, 1, 1),
+                 problem_size=(n,))
+    assert not [a for a in f["accesses"] if a["space"] == "local"]
+    table = [a for a in f["accesses"] if a["space"] == "global" and a["array"] is None]
+    assert table and all(a["executions_per_thread"] == 0.0 for a in table)  # __cudart_i2opi_f

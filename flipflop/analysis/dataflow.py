@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, const, op, sym, unknown)
+    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, const, fconst, is_float_valued, op, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -157,7 +157,7 @@ class _Interpreter:
         if kind == "reg":
             return env.get(operand.text) or unknown(f"undef{operand.text}", False)
         if kind == "imm":
-            return const(operand.value) if isinstance(operand.value, int) else unknown("float", False)
+            return const(operand.value) if isinstance(operand.value, int) else fconst(operand.value)
         if kind == "special":
             name = operand.text.lstrip("%")
             return sym(name) if name in _SPECIAL_SYMBOLS else unknown(name, True)
@@ -497,8 +497,13 @@ class _Interpreter:
         v = lambda k: self.value(ops[k], env)  # noqa: E731
         if o == "ld":
             return self._load(ins, env)
+        if is_float:
+            return self._float_semantics(ins, env)
+        if any(o.kind in ("reg", "imm") and is_float_valued(self.value(o, env)) for o in ops[1:]):
+            return None  # a float's bits (mov.b32 %r, %f) or a conversion: not followed
+
         if o in ("mov", "cvta") and len(ops) == 2:
-            return None if is_float else v(1)
+            return v(1)
         if o == "cvt":
             types = [m for m in ins.modifiers if m in TYPE_BYTES]
             if any(t in FLOAT_TYPE_CLASS for t in types):
@@ -506,13 +511,11 @@ class _Interpreter:
             return v(1)
         if o == "setp" and len(ops) == 3:
             kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
-            if kind is None or is_float:
+            if kind is None:
                 return unknown(f"L{ins.line}", v(1).varying() or v(2).varying())
             return op(kind, _signed_view(v(1), typ), _signed_view(v(2), typ))
         if o == "selp" and len(ops) == 4:
-            return None if is_float else op("select", v(3), v(1), v(2))
-        if is_float:
-            return None
+            return op("select", v(3), v(1), v(2))
         if typ == "pred":
             logical = {"and": "land", "or": "lor", "xor": "lxor", "not": "not"}.get(o)
             if logical is None:
@@ -542,6 +545,25 @@ class _Interpreter:
             return op(binary, v(1), v(2))
         return None
 
+    def _float_semantics(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
+        """Floating-point values are followed only as far as a comparison of loaded data, a
+        parameter or a constant (`if (fabsf(x[i]) > 105615.0f)`: sinf's slow path; `x[i] > 0`):
+        moves, absolute values, negations and the comparison itself. Anything else is unknown."""
+        o, ops = ins.opcode, ins.operands
+        values = [self.value(x, env) for x in ops[1:]]
+        if not all(is_float_valued(x) for x in values):
+            return None
+        if o == "mov" and len(values) == 1:
+            return values[0]
+        if o == "abs" and len(values) == 1:
+            return op("fabs", values[0])
+        if o == "neg" and len(values) == 1:
+            return -values[0]
+        kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
+        if o == "setp" and len(values) == 2 and kind is not None:
+            return op(kind, *values)
+        return None
+
     def _load(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
         addrs = [x for x in ins.operands if x.kind == "addr"]
         if not addrs or ins.operands[0].kind == "vector":
@@ -550,9 +572,9 @@ class _Interpreter:
         if space == "param":
             name = addrs[0].base
             param = self.params.get(name or "")
-            if param is not None and addrs[0].offset == 0 and param.array_len is None:
-                return sym(param.name)
             typ = operand_type(ins)
+            if param is not None and addrs[0].offset == 0 and param.array_len is None:
+                return sym(param.name + FLOAT_SUFFIX if typ in ("f32", "f64") else param.name)
             if param is not None and param.array_len is not None and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS:
                 field = (param.name, int(addrs[0].offset or 0), typ)
                 self.param_fields.add(field)
@@ -560,7 +582,7 @@ class _Interpreter:
             return unknown(f"L{ins.line}", False)
         address = self.address(addrs[0], env)
         typ = operand_type(ins)
-        if (space in (None, "global") and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS
+        if (space in (None, "global") and typ in TYPE_BYTES and (typ not in FLOAT_TYPE_CLASS or typ in ("f32", "f64"))
                 and self._space_of(address) == "global"):
             return op("load", address, data=(typ,))
         return unknown(f"L{ins.line}", address.varying())

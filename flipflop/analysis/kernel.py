@@ -41,7 +41,7 @@ from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
-from flipflop.analysis.symbolic import LOAD_ENV_KEY, Expr, NotEvaluable
+from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, Expr, NotEvaluable
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Param, Variable
 from flipflop.frontend.kernel import find_kernel
@@ -53,7 +53,7 @@ POINTER_SPACING_BYTES = 1 << 36  # fake device allocations this far apart
 _CLASS_INDEX = {name: k for k, name in enumerate(INSTRUCTION_CLASSES)}
 _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, "u16": np.uint16,
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
-                "s64": np.int64, "u64": np.uint64, "b64": np.int64}
+                "s64": np.int64, "u64": np.uint64, "b64": np.int64, "f32": np.float32, "f64": np.float64}
 _DIMS = ("x", "y", "z")
 _ELEMENT_TYPE = re.compile(r"[bfsu](8|16|32|64)")  # a PTX memory instruction's element type modifier
 _MEMO_KEY = "__memo__"
@@ -109,6 +109,8 @@ class KernelAnalysis:
                     f"argument {k} of {self.name} ({param.name}) is a pointer: pass a numpy array")
             elif isinstance(arg, (int, np.integer, bool, np.bool_)):
                 env[param.name] = int(arg)
+            elif isinstance(arg, (float, np.floating)):
+                env[param.name + FLOAT_SUFFIX] = float(arg)
             elif isinstance(arg, np.ndarray) and arg.ndim == 0 and np.issubdtype(arg.dtype, np.integer):
                 env[param.name] = int(arg)
         for k, param in enumerate(params):
@@ -185,7 +187,8 @@ class KernelAnalysis:
 
         def load(addresses, type_name: str):
             addresses = np.asarray(addresses, dtype=np.int64)
-            out = np.zeros(addresses.shape, dtype=np.int64)
+            result = np.float64 if type_name in ("f32", "f64") else np.int64
+            out = np.zeros(addresses.shape, dtype=result)
             slots = addresses // POINTER_SPACING_BYTES
             for slot in np.unique(slots):
                 if int(slot) not in arrays:
@@ -199,7 +202,7 @@ class KernelAnalysis:
                 here = slots == slot
                 index = (addresses[here] - int(slot) * POINTER_SPACING_BYTES) // view.itemsize
                 repeats = not any(arrays[int(slot)].strides)
-                out[here] = view[index % view.size if repeats else np.clip(index, 0, view.size - 1)].astype(np.int64)
+                out[here] = view[index % view.size if repeats else np.clip(index, 0, view.size - 1)].astype(result)
             return out
 
         return load
@@ -388,6 +391,10 @@ class KernelAnalysis:
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
                          if a.space in ("global", "generic") and a.executions_per_thread > 0 and not m[7]]
+        if resources.local_bytes == 0 and not resources.estimated:
+            # ptxas kept the PTX's local array in registers (no stack frame): the slow path of
+            # sinf/cosf (Payne-Hanek reduction) declares one, and SASS touches no local memory.
+            accesses = tuple(a for a in accesses if a.space != "local")
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "

@@ -349,6 +349,27 @@ def const(value: int) -> Expr:
     return Expr.const_(value)
 
 
+def fconst(value: float) -> Expr:
+    """A floating-point constant (a PTX ``0f3F800000`` immediate), for float comparisons."""
+    return Expr.of(Op("fconst", (), (float(value),)))
+
+
+FLOAT_SUFFIX = ":f"  # symbols of floating-point parameters end in it
+
+
+def is_float_valued(expr: Expr) -> bool:
+    """Whether ``expr`` holds a floating-point value (a float load, constant or parameter, or
+    its absolute value): such values feed float comparisons only, never integer arithmetic."""
+    for mono, _ in expr.terms:
+        for atom in mono:
+            if isinstance(atom, Sym) and atom.name.endswith(FLOAT_SUFFIX):
+                return True
+            if isinstance(atom, Op) and (atom.kind in ("fconst", "fabs") or
+                                         (atom.kind == "load" and atom.data[:1] in (("f32",), ("f64",)))):
+                return True
+    return False
+
+
 def sym(name: str) -> Expr:
     """A symbol as an expression."""
     return Expr.of(Sym(name))
@@ -408,6 +429,7 @@ _EVALUATORS: dict[str, Callable] = {
     "lor": lambda a, b: ((np.asarray(a) != 0) | (np.asarray(b) != 0)).astype(np.int64),
     "lxor": lambda a, b: ((np.asarray(a) != 0) ^ (np.asarray(b) != 0)).astype(np.int64),
     "not": lambda a: (np.asarray(a) == 0).astype(np.int64),
+    "fabs": np.abs,
     "select": lambda c, a, b: np.where(np.asarray(c) != 0, a, b),
 }
 COMPARISONS: dict[str, str] = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
@@ -478,6 +500,8 @@ def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
         value = env[LOAD_ENV_KEY](atom.args[0].evaluate(env, memo), *atom.data)
     elif atom.kind == "scan":
         value = _scan(atom, env)
+    elif atom.kind == "fconst":
+        value = atom.data[0]
     else:
         value = _EVALUATORS[atom.kind](*(a.evaluate(env, memo) for a in atom.args))
     memo[atom.key] = value
