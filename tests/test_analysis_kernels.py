@@ -472,3 +472,25 @@ def test_sinf_slow_path_is_not_taken_on_small_arguments_and_its_local_array_is_r
     assert not [a for a in f["accesses"] if a["space"] == "local"]
     table = [a for a in f["accesses"] if a["space"] == "global" and a["array"] is None]
     assert table and all(a["executions_per_thread"] == 0.0 for a in table)  # __cudart_i2opi_f
+
+
+UNMODELLED = r"""
+extern "C" __global__ void fetch(float* out, cudaTextureObject_t tex, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = tex1Dfetch<float>(tex, i);
+}
+extern "C" __global__ void say(int v) {
+    printf("%d %d\n", threadIdx.x, v);
+}
+"""
+
+
+def test_texture_fetches_and_printf_are_named_in_the_notes():
+    """Neither is costed (a texture fetch charges no memory traffic, printf's formatting is not
+    modelled): a prediction must say so rather than look like an empty kernel."""
+    n = 1 << 12
+    f = features("fetch", UNMODELLED, [np.zeros(n, np.float32), np.uint64(1), np.int32(n)], block=(256, 1, 1),
+                 problem_size=(n,))
+    assert [note.split(" (")[0] for note in f["notes"]] == ["texture/surface fetches: no memory traffic charged for them"]
+    f = features("say", UNMODELLED, [np.int32(3)], block=(256, 1, 1), problem_size=(n,))
+    assert [note.split(" (")[0] for note in f["notes"]] == ["printf: its formatting and output are not costed"]

@@ -91,6 +91,9 @@ STANDARD_HEADERS = {
     "cstring": "std::memcpy(a, a + 4, 8); a[1] = sizeof(std::size_t);",
     "stddef.h": "size_t s = n; ptrdiff_t p = n; a[0] = s + p;",
     "cstddef": "std::size_t s = n; a[0] = s;",
+    "type_traits": ("static_assert(std::is_same_v<std::decay_t<const float&>, float>, \"decay\"); "
+                    "a[0] = std::is_signed<int>::value + sizeof(std::make_unsigned_t<long>) + "
+                    "sizeof(std::aligned_storage<8, 8>::type) + std::conditional_t<true, int, float>(n);"),
     "cuda_runtime.h": "a[0] = threadIdx.x;",  # the toolkit's own, no shim needed
 }
 
@@ -150,6 +153,17 @@ def test_driver_api_cuda_h_gets_one_clear_line():
         compile_to_ptx("#include <cuda.h>\n" + VADD)
     assert str(error.value).startswith("NVRTC cannot compile <cuda.h>: it is the host-side driver API")
     assert "\n" not in str(error.value)
+
+
+def test_dynamic_parallelism_gets_one_clear_line():
+    """cuda-samples' cdpSimpleQuicksort launches kernels from a kernel: NVRTC's error named a runtime
+    API, not what flipflop does not support."""
+    source = ('extern "C" __global__ void child(int* a) { a[threadIdx.x] = 1; }\n'
+              'extern "C" __global__ void parent(int* a) { if (threadIdx.x == 0) child<<<1, 32>>>(a); }\n')
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx(source)
+    assert str(error.value) == ("kernel.cu:2: a kernel that launches kernels (dynamic parallelism) is not supported: "
+                                "flipflop predicts one kernel's launch; predict the child kernel on its own")
 
 
 def test_bad_architecture_is_a_compile_error():

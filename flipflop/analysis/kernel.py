@@ -55,6 +55,7 @@ _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, 
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
                 "s64": np.int64, "u64": np.uint64, "b64": np.int64, "f32": np.float32, "f64": np.float64}
 _DIMS = ("x", "y", "z")
+_TEXTURE_OPCODES = frozenset({"tex", "tld4", "suld", "sust", "sured"})
 _ELEMENT_TYPE = re.compile(r"[bfsu](8|16|32|64)")  # a PTX memory instruction's element type modifier
 _MEMO_KEY = "__memo__"
 
@@ -154,6 +155,22 @@ class KernelAnalysis:
         found = {name: frozenset(size for kind, size in types if kind in "bsu")
                  for name, types in self._element_types.items()}
         return {name: sizes for name, sizes in found.items() if sizes}
+
+    @functools.cached_property
+    def _unmodelled_notes(self) -> tuple[str, ...]:
+        """What the kernel does that the model does not cost: texture and surface fetches (no
+        memory traffic is charged for them) and device-side printf."""
+        lines: dict[str, list[int]] = {}
+        for block in self.cfg.blocks:
+            for ins in block.instructions:
+                if ins.opcode in _TEXTURE_OPCODES:
+                    lines.setdefault("texture", []).append(ins.line)
+                elif ins.opcode == "call" and any(o.text == "vprintf" for o in ins.operands):
+                    lines.setdefault("printf", []).append(ins.line)
+        what = {"texture": "texture/surface fetches: no memory traffic charged for them",
+                "printf": "printf: its formatting and output are not costed"}
+        return tuple(f"{what[kind]} (PTX line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))})"
+                     for kind, at in lines.items())
 
     def _dtype_notes(self, arrays: dict[int, np.ndarray]) -> list[str]:
         """The assumption made where an array's dtype is not what the kernel's bit or integer
@@ -275,7 +292,7 @@ class KernelAnalysis:
         env.update(params)
         env.update(self.shared_offsets)
         env[LOAD_ENV_KEY] = self._loader(arrays)
-        notes: list[str] = self._dtype_notes(arrays)
+        notes: list[str] = [*self._unmodelled_notes, *self._dtype_notes(arrays)]
         unread = sorted({name for name, offset, typ in self.dataflow.param_fields
                          if param_field_symbol(name, offset, typ) not in params})
         if unread:

@@ -289,6 +289,11 @@ def _compile_error(source: str, log: str) -> CompileError:
         # The toolkit's driver-API header is found before the shims and declares host functions.
         message = ("NVRTC cannot compile <cuda.h>: it is the host-side driver API; kernels need no "
                    "header for the device runtime (remove the include, or use <cuda_runtime.h>)")
+    elif first and re.search(r"device-side kernel launch|cudaStreamCreateWithFlags|cudaGetParameterBuffer",
+                             first.group("msg")):
+        message = (f"{first.group('file')}:{first.group('line')}: a kernel that launches kernels (dynamic "
+                   "parallelism) is not supported: flipflop predicts one kernel's launch; predict the child "
+                   "kernel on its own")
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
