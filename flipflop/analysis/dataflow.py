@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, const, fconst, is_float_valued, op, sym, unknown)
+    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, choose, const, fconst, is_float_valued, op,
+    select_conditions, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -234,11 +235,37 @@ class _Interpreter:
         i = sym(counter)
         for header, (latch, start) in copies.items():
             after = latch.subs(solved)  # the value at the end of iteration i
+            assigned = self._assigned_under_condition(after, sym(header), own)
+            if assigned is not None:
+                # Assigned only under a condition the loop does not change (`if (active) { indg0
+                # = indg; ... }`, HeCBench laplace3d): the last assignment's value where it holds,
+                # the value before the loop where it does not (undefined: where it is read, this
+                # iteration's assignment made it).
+                condition, truth, value = assigned
+                value = value.subs({counter: i - 1})
+                if not str(start).startswith("?undef"):
+                    value = op("select", condition, value, start) if truth else op("select", condition, start, value)
+                self.subst[header] = value
+                continue
             if after.has_unknown() or after.symbols() & own or after.linear_in(counter) is None:
                 continue  # only copies of affine counters (a geometric one's shift would go negative)
             before = after.subs({counter: i - 1})
             if before.subs({counter: const(0)}) == start:
                 self.subst[header] = before
+
+    @staticmethod
+    def _assigned_under_condition(after: Expr, header: Expr, own: set[str]) -> tuple[Expr, bool, Expr] | None:
+        """(c, t, v) when ``after`` is ``v`` where the loop-invariant ``c`` is ``t`` and
+        ``header`` (unchanged) otherwise, with ``v`` free of the loop's header symbols."""
+        conditions = [c for c in select_conditions(after) if not (c.symbols() & own)]
+        if not conditions:
+            return None
+        branches = [choose(after, conditions[0], truth) for truth in (True, False)]
+        if (branches[0] == header) == (branches[1] == header):
+            return None
+        truth = branches[1] == header
+        value = branches[0] if truth else branches[1]
+        return None if value.symbols() & own else (conditions[0], truth, value)
 
     def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str,
                     own: set[str]) -> Expr:
@@ -246,6 +273,16 @@ class _Interpreter:
         step = latch - h
         if not (step.symbols() & own):
             return start + step * sym(counter)
+        for condition in select_conditions(latch):
+            if condition.symbols() & own:
+                continue
+            # `if (active) indg += stride;` under a condition the loop does not change (HeCBench
+            # laplace3d, unrolled: two such updates an iteration): the step is one of two
+            # loop-invariant values, the same every iteration.
+            steps = [choose(latch, condition, truth) - h for truth in (True, False)]
+            if not any(x.symbols() & own for x in steps):
+                return start + op("select", condition, *steps) * sym(counter)
+            break
         for k in range(1, 6):
             if latch == op("shr", h, const(k)):
                 return op("shr", start, const(k) * sym(counter))

@@ -354,6 +354,49 @@ def fconst(value: float) -> Expr:
     return Expr.of(Op("fconst", (), (float(value),)))
 
 
+def _is_truth(expr: Expr) -> bool:
+    """Whether ``expr`` is a single 0/1 operation (a comparison or a logical one)."""
+    if expr.const != 0 or len(expr.terms) != 1:
+        return False
+    (mono, coef), = expr.terms
+    return coef == 1 and len(mono) == 1 and isinstance(mono[0], Op) and mono[0].kind in _TRUTH_KINDS
+
+
+def choose(expr: Expr, condition: Expr, truth: bool) -> Expr:
+    """``expr`` with every select on ``condition`` (or on its negation) replaced by the value it
+    selects when ``condition`` is ``truth``."""
+    negated = op("not", condition)
+
+    def value(atom: Atom) -> Expr:
+        if not isinstance(atom, Op):
+            return Expr.of(atom)
+        args = tuple(choose(a, condition, truth) for a in atom.args)
+        if atom.kind == "select" and (atom.args[0] == condition or atom.args[0] == negated):
+            return args[1] if (atom.args[0] == condition) == truth else args[2]
+        return op(atom.kind, *args, data=atom.data)
+
+    total = Expr.const_(expr.const)
+    for mono, coef in expr.terms:
+        term = Expr.const_(coef)
+        for atom in mono:
+            term = term * value(atom)
+        total = total + term
+    return total
+
+
+def select_conditions(expr: Expr) -> list[Expr]:
+    """The conditions of the selects inside ``expr``, outermost first."""
+    found: list[Expr] = []
+    for mono, _ in expr.terms:
+        for atom in mono:
+            if isinstance(atom, Op):
+                if atom.kind == "select":
+                    found.append(atom.args[0])
+                for arg in atom.args:
+                    found.extend(select_conditions(arg))
+    return found
+
+
 FLOAT_SUFFIX = ":f"  # symbols of floating-point parameters end in it
 
 
@@ -433,6 +476,7 @@ _EVALUATORS: dict[str, Callable] = {
     "select": lambda c, a, b: np.where(np.asarray(c) != 0, a, b),
 }
 COMPARISONS: dict[str, str] = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
+_TRUTH_KINDS = frozenset(COMPARISONS) | {"land", "lor", "lxor", "not"}
 # The evaluator of a load reads argument arrays; it is installed in the environment.
 LOAD_ENV_KEY = "__load__"
 SCAN_LIMIT = 64  # iterations a numeric trip-count scan tries before giving up
@@ -473,6 +517,11 @@ def op(kind: str, *args: Expr, data: tuple = ()) -> Expr:
         args = (reduced, args[1])
     if kind == "and" and args[1].is_const and args[1].const > 0 and (args[1].const + 1) & args[1].const == 0:
         return op("mod", args[0], Expr.const_(args[1].const + 1))
+    if kind in ("land", "lor") and len(args) == 2:
+        # `and.pred %p, 1, %q` (nvcc's guards): land(1, c) is c where c is already 0/1
+        for known, other in ((args[0], args[1]), (args[1], args[0])):
+            if known.is_const and known.const == (1 if kind == "land" else 0) and _is_truth(other):
+                return other
     if kind == "not" and args[0].terms and len(args[0].terms) == 1 and args[0].const == 0:
         (mono, coef), = args[0].terms
         if coef == 1 and len(mono) == 1 and isinstance(mono[0], Op) and mono[0].kind in COMPARISONS:

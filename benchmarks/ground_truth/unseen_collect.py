@@ -1,0 +1,209 @@
+"""Measure the unseen set (benchmarks/kernels/unseen.py) on a GPU with collect.py, and check its outputs first.
+
+    python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT [collect.py's options ...]
+    python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT --isolate [--budget-s 420] ...
+    python benchmarks/ground_truth/unseen_collect.py --check --out OUT [--cases unseen]
+
+MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines) with
+three additions collect.py lacks for third-party kernels, made here without changing collect.py or
+flipflop: `--cases unseen` (and unseen case or kernel names) select the unseen set; each
+configuration's dynamic shared memory comes from the case's smem_args (collect.py launches with 0);
+NVRTC gets flipflop's header shims as its last include path (RowwiseMoments includes <type_traits>,
+which NVRTC lacks). `--isolate` runs every case in its own process (same options, the budget shared
+out by number of configurations, a hard timeout a case), so a kernel that breaks the CUDA context
+costs only its own case.
+
+CHECK: every case's small size (unseen_cases(small=True)) at its smallest, middle and largest block
+shape, one launch on fresh device copies of its arguments, compared with the numpy reference
+(unseen.compare); one JSONL line per case in OUT/unseen_check.jsonl. The GPU's settings are never changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.ground_truth import collect  # noqa: E402
+from benchmarks.ground_truth.corpus_collect import shared_bytes  # noqa: E402
+from benchmarks.kernels.suite import Case, configurations  # noqa: E402
+from benchmarks.kernels.unseen import UNSEEN_CASES, compare, short_name, unseen_cases  # noqa: E402
+from flipflop.measure import launcher  # noqa: E402
+
+SET_NAME = "unseen"
+CHECK_FILE = "unseen_check.jsonl"
+# Seconds a case's process needs beyond its measuring budget: Python, CuPy and NVML start-up, the
+# run header's 1 s idle-power window, argument upload, compiles running late.
+ISOLATE_GRACE_S = 25.0
+_collect_select_cases = collect.select_cases
+
+
+def select_cases(names: str, sizes: str) -> list[Case]:
+    """collect.select_cases, plus 'unseen' (every unseen case) and unseen case or kernel names."""
+    chosen: list[Case] = []
+    rest = []
+    for name in (n.strip() for n in names.split(",")):
+        if name == SET_NAME:
+            chosen += [c for c in UNSEEN_CASES if c not in chosen]
+        elif any(name in (c.name, c.name.split("@")[0]) for c in UNSEEN_CASES):
+            chosen += [c for c in UNSEEN_CASES if c not in chosen and name in (c.name, c.name.split("@")[0])]
+        else:
+            rest.append(name)
+    if rest:
+        chosen += [c for c in _collect_select_cases(",".join(rest), sizes) if c not in chosen]
+    return chosen
+
+
+def launch_configs(case: Case) -> list[dict]:
+    """collect.launch_configs with each configuration's dynamic shared memory from smem_args."""
+    configs = []
+    for params in configurations(case):
+        block = (params.get("block_size_x", 1), params.get("block_size_y", 1), params.get("block_size_z", 1))
+        grid = launcher.grid_for(case.problem_size, params, (case.grid_div_x, case.grid_div_y))
+        configs.append(dict(params, block=block, grid=grid, shared_bytes=shared_bytes(case, params)))
+    return configs
+
+
+def install() -> None:
+    """Teach collect.py the unseen set, smem_args and the shim include path (this process only)."""
+    from flipflop.frontend.nvrtc import SHIM_DIR
+    collect.select_cases = select_cases
+    collect.launch_configs = launch_configs
+    shim = f"--include-path={SHIM_DIR}"
+    if shim not in launcher.COMPILE_OPTIONS:
+        launcher.COMPILE_OPTIONS = (*launcher.COMPILE_OPTIONS, shim)
+
+
+# ---------------------------------------------------------------- check ------------------------------
+
+
+def check(cases: list[Case], out_dir: Path) -> int:
+    """Small case of each kernel at three shapes against its reference; returns how many failed."""
+    import cupy
+    import numpy as np
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    small = {short_name(c): c for c in unseen_cases(small=True)}
+    failed = 0
+    with open(out_dir / CHECK_FILE, "a") as out:
+        for case in cases:
+            if case.family != SET_NAME:
+                continue
+            tiny = small[short_name(case)]
+            configs = launch_configs(tiny)
+            picks = [configs[i] for i in sorted({0, len(configs) // 2, len(configs) - 1})]
+            record = {"check": case.name, "small_case": tiny.name, "kernel_name": tiny.kernel_name, "configs": []}
+            for config in picks:
+                params = launcher._tune_params(config) if hasattr(launcher, "_tune_params") else {
+                    k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
+                entry = {"block": list(config["block"]), "grid": list(config["grid"]),
+                         "shared_bytes": config["shared_bytes"]}
+                try:
+                    before = tiny.arguments()
+                    runner = launcher.CupyRunner(tiny.kernel_name, before)
+                    defines = launcher.kernel_tuner_defines(params, config["grid"])
+                    source = launcher.source_with_defines(tiny.source, defines)
+                    status = runner.compile(source, defines)
+                    if status != launcher.STATUS_OK:
+                        entry.update(passed=False, failure=status)
+                    else:
+                        runner.launcher(source, config["grid"], config["block"], config["shared_bytes"])()
+                        runner.synchronize()
+                        after = [cupy.asnumpy(a) if isinstance(a, cupy.ndarray) else a
+                                 for a in runner.device_arguments]
+                        passed, worst = compare(tiny, before, after, params, tuple(config["grid"]))
+                        entry.update(passed=passed, max_abs_error=worst, failure=None)
+                except Exception as error:  # a compile, launch or reference failure ends only this config
+                    entry.update(passed=False, failure=f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
+                record["configs"].append(entry)
+            record["passed"] = all(c["passed"] for c in record["configs"])
+            failed += not record["passed"]
+            out.write(json.dumps(record, default=float) + "\n")
+            out.flush()
+            worst = max((c.get("max_abs_error") or 0.0 for c in record["configs"]), default=0.0)
+            reasons = sorted({c["failure"] for c in record["configs"] if c.get("failure")})
+            print(f"check {case.name:44s} {'pass' if record['passed'] else 'FAIL'}  max abs err {worst:.3g}"
+                  + (f"  {'; '.join(reasons)}" if reasons else ""), flush=True)
+            del runner
+            cupy.get_default_memory_pool().free_all_blocks()
+    return failed
+
+
+# ---------------------------------------------------------------- isolate ----------------------------
+
+
+def _option(argv: list[str], name: str, default: str) -> str:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return default
+
+
+def _without(argv: list[str], names: tuple[str, ...]) -> list[str]:
+    """argv without the given options and their values."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in names:
+            skip = True
+        elif not any(arg.startswith(n + "=") for n in names):
+            kept.append(arg)
+    return kept
+
+
+def isolate(argv: list[str]) -> int:
+    """Each selected case in its own process, the budget shared by configurations, a timeout each."""
+    rest = _without(argv[1:], ("--isolate",))
+    cases = select_cases(_option(rest, "--cases", "all"), _option(rest, "--sizes", "0"))
+    budget_s = float(_option(rest, "--budget-s", "500"))
+    passes = int(_option(rest, "--passes", "1"))
+    base = _without(rest, ("--cases", "--budget-s"))
+    start_s = time.perf_counter()
+    counts = {c.name: len(configurations(c)) * passes for c in cases}
+    remaining = sum(counts.values())
+    for case in cases:
+        left_s = budget_s - (time.perf_counter() - start_s)
+        share_s = max(0.0, left_s) * counts[case.name] / max(remaining, 1)
+        remaining -= counts[case.name]
+        if share_s < 2.0:
+            print(f"{case.name}: skipped, budget spent", flush=True)
+            continue
+        command = [sys.executable, __file__, *base, "--cases", case.name, "--budget-s", f"{share_s:.1f}"]
+        print(f"== {case.name}: {counts[case.name]} measurements, {share_s:.0f} s "
+              f"(at {time.perf_counter() - start_s:.0f} s of {budget_s:.0f})", flush=True)
+        try:
+            subprocess.run(command, timeout=share_s + ISOLATE_GRACE_S, check=False)
+        except subprocess.TimeoutExpired:
+            print(f"{case.name}: stopped after {share_s + ISOLATE_GRACE_S:.0f} s (rows written so far are kept)",
+                  flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv if argv is None else argv
+    install()
+    if "--check" in argv[1:]:
+        parser = argparse.ArgumentParser(description="check the unseen set's outputs on the GPU")
+        parser.add_argument("--check", action="store_true")
+        parser.add_argument("--cases", default=SET_NAME)
+        parser.add_argument("--out", type=Path, required=True)
+        args, _ = parser.parse_known_args(argv[1:])
+        failed = check(select_cases(args.cases, "0"), args.out)
+        print(f"check: {failed} failed", flush=True)
+        return 0
+    if "--isolate" in argv[1:] and "--dry-run" not in argv[1:]:
+        return isolate(argv)
+    return collect.main([a for a in argv if a != "--isolate"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
