@@ -99,9 +99,9 @@ def check(cases: list[Case], out_dir: Path) -> int:
             configs = launch_configs(tiny)
             picks = [configs[i] for i in sorted({0, len(configs) // 2, len(configs) - 1})]
             record = {"check": case.name, "small_case": tiny.name, "kernel_name": tiny.kernel_name, "configs": []}
+            runner = None
             for config in picks:
-                params = launcher._tune_params(config) if hasattr(launcher, "_tune_params") else {
-                    k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
+                params = {k: v for k, v in config.items() if k not in ("block", "grid", "shared_bytes")}
                 entry = {"block": list(config["block"]), "grid": list(config["grid"]),
                          "shared_bytes": config["shared_bytes"]}
                 try:
@@ -162,7 +162,7 @@ def _without(argv: list[str], names: tuple[str, ...]) -> list[str]:
 
 def isolate(argv: list[str]) -> int:
     """Each selected case in its own process, the budget shared by configurations, a timeout each."""
-    rest = _without(argv[1:], ("--isolate",))
+    rest = [a for a in argv[1:] if a != "--isolate"]
     cases = select_cases(_option(rest, "--cases", "all"), _option(rest, "--sizes", "0"))
     budget_s = float(_option(rest, "--budget-s", "500"))
     passes = int(_option(rest, "--passes", "1"))

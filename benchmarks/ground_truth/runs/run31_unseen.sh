@@ -1,0 +1,34 @@
+#!/bin/bash
+# Device run 31: the unseen set (benchmarks/kernels/unseen.py) — 13 third-party kernels (cuda-samples,
+# HeCBench, Rodinia) never used to develop, fit or choose anything — on whatever card comes (H100 or H200).
+#   1. each kernel's small size at 3 block shapes against its numpy reference (unseen_check.jsonl);
+#   2. every configuration (83), two passes (pass 1 = the noise ceiling) when the time left allows,
+#      else one; each case in its own process with its share of the budget and a hard timeout, one
+#      JSONL per case written a configuration at a time → $OUT/unseen_run31_<h100|h200>/.
+# Usage: [END=540] bash benchmarks/ground_truth/runs/run31_unseen.sh → $OUT/. Read-only on the GPU
+# (clocks, power limit and application settings are read, never set).
+set -o pipefail
+export PYTHONPATH=. PYTHONUNBUFFERED=1
+start=$(date +%s)
+elapsed() { echo $(( $(date +%s) - start )); }
+END=${END:-540}
+GPU=$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)
+TAG=$(echo "$GPU" | grep -q H200 && echo h200 || echo h100)
+DATA=$OUT/unseen_run31_$TAG
+U="python3 benchmarks/ground_truth/unseen_collect.py"
+{
+  echo "GPU: $GPU"
+  nvidia-smi --query-gpu=name,driver_version,power.limit,clocks.max.sm,clocks.sm,temperature.gpu,power.draw --format=csv
+  python3 -c "import cupy; print('cupy', cupy.__version__, 'nvrtc', cupy.cuda.nvrtc.getVersion())"
+  timeout 75 $U --check --cases unseen --out $DATA
+  echo "== check done ($(elapsed) s)"
+  # What is left, less a margin for the last case's process to end and the log to be written.
+  left=$(( END - $(elapsed) - 15 ))
+  # One pass: 83 configurations x ~0.7 s + compiles ~= 100 s, plus ~7 s a case for its own process
+  # (CuPy start-up, the 1 s idle-power window, arguments) ~= 90 s.
+  if (( left >= 330 )); then PASSES=2; else PASSES=1; fi
+  echo "== measuring: $PASSES pass(es), $left s left"
+  timeout $left $U --cases unseen --isolate --passes $PASSES --window-s 0.5 --budget-s $(( left - 110 )) --out $DATA
+  echo "== done ($(elapsed) s)"
+  ls -l $DATA
+} 2>&1 | tee $OUT/run31_unseen_log.txt

@@ -1,0 +1,184 @@
+"""Prediction accuracy on the unseen set (benchmarks/kernels/unseen.py), beside each case's noise ceiling.
+
+For every unseen case with measured rows in --data (the per-case JSONL files, or one file, that
+benchmarks/ground_truth/unseen_collect.py writes; pass 0, status ok): predict with flipflop's public
+API at the profile's default power limit (with the case's smem_args, restrictions and grid
+divisors), then compare with the measurements on the configurations both have, as
+benchmarks/accuracy.py does for the held-out sets (same figures, same table). Where pass 1 was
+measured too, the pass-to-pass figures (noise_ceiling.py's) are the ceiling beside them. The output
+check (unseen_check.jsonl, when present) is reported per case: a case whose outputs failed its
+reference is flagged, not dropped.
+
+    python benchmarks/unseen_accuracy.py --data OUT/unseen_run31_h100 --gpu h100-sxm \
+        [--out benchmarks/results/accuracy_unseen_h100.json] [--markdown benchmarks/results/accuracy_unseen_h100.md]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import flipflop  # noqa: E402
+from benchmarks.accuracy import print_table, summarise  # noqa: E402
+from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
+from flipflop.errors import FlipflopError  # noqa: E402
+from flipflop.hardware.profile import load_profile  # noqa: E402
+from flipflop.report.metrics import pareto_coverage, regret, spearman, top_k_overlap  # noqa: E402
+
+CHECK_FILE = "unseen_check.jsonl"
+
+
+def load_measurements(data: Path) -> tuple[dict[str, dict[int, list[dict]]], dict[str, dict], dict[str, bool]]:
+    """Rows by case and pass (status ok), each file's run header, and each case's output check."""
+    files = [data] if data.is_file() else sorted(data.rglob("*.jsonl"))
+    rows: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    headers: dict[str, dict] = {}
+    checks: dict[str, bool] = {}
+    names = {c.name for c in UNSEEN_CASES}
+    for path in files:
+        for line in path.read_text().splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            if "check" in record:
+                checks[record["check"]] = bool(record.get("passed"))
+            elif record.get("header") in ("run", "case") and "gpu" in record:
+                headers[path.name] = record
+            elif record.get("case") in names and record.get("status") == "ok":
+                rows[record["case"]][record.get("pass", 0)].append(record)
+    return rows, headers, checks
+
+
+def _key(row: dict, names: list[str]) -> tuple:
+    return tuple(row[n] for n in names)
+
+
+def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
+    """benchmarks/accuracy.evaluate_case, with the case's smem_args passed to the prediction."""
+    names = list(case.tune_params)
+    predicted = flipflop.predict(
+        case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), case.tune_params, gpu=gpu,
+        restrictions=case.restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y,
+        smem_args=case.smem_args)
+    by_key = {_key(r, names): r for r in predicted}
+    pairs = [(by_key[k], m) for m in measured if (k := _key(m, names)) in by_key]
+    if len(pairs) < 3:
+        return {"case": case.name, "family": case.family, "configs": len(pairs)}
+    pe = np.array([p["energy"] for p, _ in pairs]); me = np.array([m["measured_energy"] for _, m in pairs])
+    pt = np.array([p["time"] for p, _ in pairs]); mt = np.array([m["measured_time"] for _, m in pairs])
+    pp = np.array([p["power"] for p, _ in pairs]); mp = np.array([m["measured_power"] for _, m in pairs])
+    pareto = np.array([p["pareto"] for p, _ in pairs])
+    return {
+        "case": case.name, "family": case.family, "configs": len(pairs),
+        "rho_energy": spearman(pe, me), "rho_time": spearman(pt, mt), "rho_power": spearman(pp, mp),
+        "regret_energy": regret(pe, me), "regret_time": regret(pt, mt),
+        "top5_energy": top_k_overlap(pe, me, 5),
+        "pareto_coverage": pareto_coverage(pareto, mt, me),
+        "time_ratio_median": float(np.median(pt / mt)), "power_ratio_median": float(np.median(pp / mp)),
+        "median_abs_energy_error": float(np.median(np.abs(pe / me - 1))),
+        "predicted_best": dict(zip(names, _key(pairs[int(np.argmin(pe))][1], names))),
+        "measured_best": dict(zip(names, _key(pairs[int(np.argmin(me))][1], names))),
+        "bound": sorted({str(p.get("bound")) for p, _ in pairs}),
+        "notes": list(predicted.metadata.get("analysis_notes") or [])[:5],
+    }
+
+
+def ceiling(case, first: list[dict], second: list[dict]) -> dict | None:
+    """Pass 0 against pass 1 on the configurations both have (noise_ceiling.py's figures)."""
+    names = list(case.tune_params)
+    b = {_key(r, names): r for r in second}
+    pairs = [(r, b[k]) for r in first if (k := _key(r, names)) in b]
+    if len(pairs) < 3:
+        return None
+    e1 = np.array([x["measured_energy"] for x, _ in pairs]); e2 = np.array([y["measured_energy"] for _, y in pairs])
+    t1 = np.array([x["measured_time"] for x, _ in pairs]); t2 = np.array([y["measured_time"] for _, y in pairs])
+    return {"configs": len(pairs), "rho_energy": spearman(e1, e2), "rho_time": spearman(t1, t2),
+            "regret_energy": regret(e1, e2), "median_abs_energy_diff": float(np.median(np.abs(e1 / e2 - 1)))}
+
+
+def _f(value, digits=2) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def markdown(results: list[dict], summary: dict, profile: str, headers: dict) -> str:
+    gpus = sorted({f"{h.get('gpu')} (driver {h.get('driver')}, {h.get('power_limit_w')} W limit, {h.get('date')})"
+                   for h in headers.values()})
+    lines = [f"# Accuracy on the unseen set (13 third-party kernels), profile `{profile}`", "",
+             f"Measured on: {'; '.join(gpus) or 'unknown'}. Ceiling: pass 0 against pass 1 of the same run.", "",
+             "| case | n | ρ E (ceiling) | ρ T (ceiling) | regret E (ceiling) | top-5 | T pred/meas | P pred/meas "
+             "| output check |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        c = r.get("ceiling") or {}
+        if "rho_energy" not in r:
+            lines.append(f"| {r['case']} | {r.get('configs', 0)} | {r.get('error', 'too few configurations')} "
+                         "| | | | | | |")
+            continue
+        lines.append(f"| {r['case']} | {r['configs']} | {_f(r['rho_energy'])} ({_f(c.get('rho_energy'))}) | "
+                     f"{_f(r['rho_time'])} ({_f(c.get('rho_time'))}) | {_f(r['regret_energy'], 3)} "
+                     f"({_f(c.get('regret_energy'), 3)}) | {_f(r['top5_energy'])} | {_f(r['time_ratio_median'])} | "
+                     f"{_f(r['power_ratio_median'])} | {r.get('output_check', '–')} |")
+    lines += ["", f"Median ρ energy {_f(summary['median_rho_energy'], 3)}, time {_f(summary['median_rho_time'], 3)}, "
+              f"power {_f(summary['median_rho_power'], 3)}; geometric-mean energy regret "
+              f"{_f(summary['geomean_regret_energy'], 3)}; mean top-5 {_f(summary['mean_top5_energy'])} "
+              f"({summary['cases']} cases).", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="unseen_collect.py's output folder (or one JSONL)")
+    parser.add_argument("--gpu", default="h100-sxm", help="profile to predict with (h100-sxm, h200-sxm, ...)")
+    parser.add_argument("--cases", default="", help="comma-separated case names (default: all measured)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON with every figure")
+    parser.add_argument("--markdown", type=Path, default=None, help="markdown table")
+    args = parser.parse_args(argv)
+
+    rows, headers, checks = load_measurements(args.data)
+    wanted = set(filter(None, args.cases.split(",")))
+    started = time.perf_counter()
+    results = []
+    for case in UNSEEN_CASES:
+        if case.name not in rows or (wanted and case.name not in wanted):
+            continue
+        passes = rows[case.name]
+        try:
+            result = evaluate_case(case, passes.get(0, []), args.gpu)
+        except FlipflopError as exc:
+            result = {"case": case.name, "family": case.family, "error": str(exc).splitlines()[0]}
+        result["ceiling"] = ceiling(case, passes.get(0, []), passes.get(1, []))
+        result["output_check"] = {True: "pass", False: "FAIL"}.get(checks.get(case.name), "not run")
+        results.append(result)
+    summary = summarise(results)
+    print_table("unseen set", results, summary)
+    print(f"{'case':34s} {'ceil ρE':>7s} {'ceil ρT':>7s} {'ceil reg':>8s} {'|ΔE| p0/p1':>10s} {'check':>6s}")
+    for r in results:
+        c = r["ceiling"] or {}
+        print(f"{r['case']:34s} {_f(c.get('rho_energy')):>7s} {_f(c.get('rho_time')):>7s} "
+              f"{_f(c.get('regret_energy'), 3):>8s} {_f(c.get('median_abs_energy_diff'), 3):>10s} "
+              f"{r['output_check']:>6s}")
+    print(f"({time.perf_counter() - started:.1f} s)")
+    profile = load_profile(args.gpu)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({
+            "date": time.strftime("%Y-%m-%d"), "gpu_profile": args.gpu, "profile_status": profile.status,
+            "data": str(args.data), "ground_truth": {n: {k: h.get(k) for k in ("gpu", "driver", "date", "power_limit_w")}
+                                                     for n, h in headers.items()},
+            "summary": summary, "cases": results}, indent=1, default=str))
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(markdown(results, summary, profile.name, headers))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
