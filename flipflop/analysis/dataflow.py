@@ -235,7 +235,7 @@ class _Interpreter:
         i = sym(counter)
         for header, (latch, start) in copies.items():
             after = latch.subs(solved)  # the value at the end of iteration i
-            assigned = self._assigned_under_condition(after, sym(header), own)
+            assigned = self._assigned_under_condition(after, sym(header), own, counter)
             if assigned is not None:
                 # Assigned only under a condition the loop does not change (`if (active) { indg0
                 # = indg; ... }`, HeCBench laplace3d): the last assignment's value where it holds,
@@ -254,10 +254,12 @@ class _Interpreter:
                 self.subst[header] = before
 
     @staticmethod
-    def _assigned_under_condition(after: Expr, header: Expr, own: set[str]) -> tuple[Expr, bool, Expr] | None:
-        """(c, t, v) when ``after`` is ``v`` where the loop-invariant ``c`` is ``t`` and
-        ``header`` (unchanged) otherwise, with ``v`` free of the loop's header symbols."""
-        conditions = [c for c in select_conditions(after) if not (c.symbols() & own)]
+    def _assigned_under_condition(after: Expr, header: Expr, own: set[str],
+                                  counter: str) -> tuple[Expr, bool, Expr] | None:
+        """(c, t, v) when ``after`` is ``v`` where ``c`` is ``t`` and ``header`` (unchanged)
+        otherwise, with ``c`` loop-invariant (free of the loop's header symbols ``own`` and of its
+        counter) and ``v`` free of ``own``."""
+        conditions = [c for c in select_conditions(after) if not (c.symbols() & (own | {counter}))]
         if not conditions:
             return None
         branches = [choose(after, conditions[0], truth) for truth in (True, False)]

@@ -180,7 +180,9 @@ class KernelAnalysis:
             sizes = self._word_sizes.get(param.name)
             if k + 1 in arrays and sizes and arrays[k + 1].dtype.itemsize not in sizes:
                 widths = "/".join(str(8 * size) for size in sorted(sizes))
-                notes.append(f"argument {k} ({param.name}): a {arrays[k + 1].dtype} array that the kernel reads as "
+                dtype = arrays[k + 1].dtype
+                what = f"structured ({dtype.itemsize}-byte records)" if dtype.names else str(dtype)
+                notes.append(f"argument {k} ({param.name}): a {what} array that the kernel reads as "
                              f"{widths}-bit words; its bytes are taken as the kernel's")
         return notes
 

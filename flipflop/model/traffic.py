@@ -244,8 +244,11 @@ def memory_traffic(
         # address (a broadcast) share its sector, so efficiency never exceeds 1.
         requested += min(thread_bytes, moved)
         global_requests += reqs
-        if a.op == "atomic" and a.footprint_bytes:
-            addresses = max(1.0, a.footprint_bytes / a.bytes)
+        # An atomic at an address the analysis cannot follow (a bin computed in float arithmetic,
+        # HeCBench bincount) lands somewhere in its argument array.
+        span = a.footprint_bytes or (a.array_bytes if a.op == "atomic" and not a.affine else None)
+        if a.op == "atomic" and span:
+            addresses = max(1.0, span / a.bytes)
             # Where ptxas folds a warp's lanes into one operation (an integer add on an address
             # free of the thread index), a guarded atomic counts the warps with a lane that takes
             # it (thread 0 of a block: one a block; a data-dependent `if (x > 0)
@@ -263,7 +266,7 @@ def memory_traffic(
             if not a.affine and profile.atomic_scattered_ns_by_span:
                 # Lanes at data-dependent addresses (a histogram) reach L2 one by one: over a few
                 # lines they queue at one L2 slice, over a wide span they spread over all.
-                atomic_serial_ns = max(atomic_serial_ns, operations * _scattered_atomic_ns(profile, a.footprint_bytes))
+                atomic_serial_ns = max(atomic_serial_ns, operations * _scattered_atomic_ns(profile, span))
         if a.op == "load":
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the

@@ -4,7 +4,8 @@
 #   1. each kernel's small size at 3 block shapes against its numpy reference (unseen_check.jsonl);
 #   2. every configuration (83), two passes (pass 1 = the noise ceiling) when the time left allows,
 #      else one; each case in its own process with its share of the budget and a hard timeout, one
-#      JSONL per case written a configuration at a time → $OUT/unseen_run31_<h100|h200>/.
+#      JSONL per case written a configuration at a time → $OUT/unseen_run31_<h100|h200>/, archived at the
+#      end as $OUT/unseen_run31_<h100|h200>.tgz (the device tool returns at most 8 files a call).
 # Usage: [END=540] bash benchmarks/ground_truth/runs/run31_unseen.sh → $OUT/. Read-only on the GPU
 # (clocks, power limit and application settings are read, never set).
 set -o pipefail
@@ -32,3 +33,5 @@ U="python3 benchmarks/ground_truth/unseen_collect.py"
   echo "== done ($(elapsed) s)"
   ls -l $DATA
 } 2>&1 | tee $OUT/run31_unseen_log.txt
+# One archive: the device tool returns at most 8 files a call.
+tar czf $OUT/unseen_run31_$TAG.tgz -C $OUT unseen_run31_$TAG && rm -r $DATA
