@@ -526,3 +526,28 @@ def test_an_index_advanced_under_a_loop_invariant_condition_is_still_an_inductio
     for op in ("load", "store"):  # nvcc unrolls the plane loop by 4: each copy reads a quarter of the planes
         assert sum(a["footprint_bytes"] for a in memory if a["op"] == op) == nx * nz * 4
     assert not [note for note in f["notes"] if "address not known" in note]
+
+
+FLOAT_BINS = r"""
+extern "C" __global__ void float_bins(int* bins, const float* x, int nbins, float lo, float hi, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n && x[i] >= lo && x[i] <= hi) {
+        int bin = (x[i] - lo) * nbins / (hi - lo);
+        if (bin == nbins) bin--;
+        atomicAdd(&bins[bin], 1);
+    }
+}
+"""
+
+
+def test_a_bin_computed_in_float_arithmetic_is_evaluated_on_the_data():
+    """HeCBench bincount: `int bin = (v - lo) * nbins / (hi - lo)` (sub, mul, div, cvt.rzi on floats);
+    the atomic's address was unknown (one sector per thread assumed). Values in [2, 4) of [0, 8)
+    with 64 bins land in bins 16..31: two 32-byte sectors a warp."""
+    n, nbins = 1 << 14, 64
+    x = np.random.default_rng(9).uniform(2.0, 4.0, n).astype(np.float32)
+    args = [np.zeros(nbins, np.int32), x, np.int32(nbins), np.float32(0.0), np.float32(8.0), np.int32(n)]
+    f = features("float_bins", FLOAT_BINS, args, block=(256, 1, 1), problem_size=(n,))
+    atomic = next(a for a in f["accesses"] if a["op"] == "atomic")
+    assert atomic["sectors_per_request"] == 2.0
+    assert not f["notes"]

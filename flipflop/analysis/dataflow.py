@@ -536,17 +536,14 @@ class _Interpreter:
         v = lambda k: self.value(ops[k], env)  # noqa: E731
         if o == "ld":
             return self._load(ins, env)
+        if o == "cvt" and len(ops) == 2:
+            return self._convert(ins, v(1))
         if is_float:
             return self._float_semantics(ins, env)
         if any(o.kind in ("reg", "imm") and is_float_valued(self.value(o, env)) for o in ops[1:]):
-            return None  # a float's bits (mov.b32 %r, %f) or a conversion: not followed
+            return None  # a float's bits (mov.b32 %r, %f): not followed
 
         if o in ("mov", "cvta") and len(ops) == 2:
-            return v(1)
-        if o == "cvt":
-            types = [m for m in ins.modifiers if m in TYPE_BYTES]
-            if any(t in FLOAT_TYPE_CLASS for t in types):
-                return unknown(f"L{ins.line}", v(1).varying())
             return v(1)
         if o == "setp" and len(ops) == 3:
             kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
@@ -584,13 +581,29 @@ class _Interpreter:
             return op(binary, v(1), v(2))
         return None
 
+    @staticmethod
+    def _convert(ins: Instruction, value: Expr) -> Expr | None:
+        """``cvt.<dest>.<source>``: integers pass through; int → float and float → int (with its
+        rounding: `int bin = (v - lo) * n / (hi - lo)`, HeCBench bincount's bins) are followed."""
+        types = [m for m in ins.modifiers if m in TYPE_BYTES]
+        to_float, from_float = (bool(types) and t in FLOAT_TYPE_CLASS for t in (types[0], types[-1])) if types else (False, False)
+        if to_float and from_float:
+            return value if is_float_valued(value) else None
+        if to_float:
+            return None if value.has_unknown() or is_float_valued(value) else op("i2f", value)
+        if from_float:
+            rounding = next((m for m in ins.modifiers if m in ("rzi", "rni", "rmi", "rpi")), "rzi")
+            return op("f2i", value, data=(rounding,)) if is_float_valued(value) else None
+        return None if is_float_valued(value) else value
+
     def _float_semantics(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
-        """Floating-point values are followed only as far as a comparison of loaded data, a
-        parameter or a constant (`if (fabsf(x[i]) > 105615.0f)`: sinf's slow path; `x[i] > 0`):
-        moves, absolute values, negations and the comparison itself. Anything else is unknown."""
+        """Floating-point values of loaded data, parameters and constants are followed through
+        moves, abs, neg, add/sub/mul/div/fma/min/max and int → float conversions, to a comparison
+        (`if (fabsf(x[i]) > 105615.0f)`: sinf's slow path) or a float → int conversion (a bin
+        index). Anything else (rcp, sqrt, ex2, a float's bits) is unknown."""
         o, ops = ins.opcode, ins.operands
         values = [self.value(x, env) for x in ops[1:]]
-        if not all(is_float_valued(x) for x in values):
+        if not values or not all(is_float_valued(x) for x in values):
             return None
         if o == "mov" and len(values) == 1:
             return values[0]
@@ -598,6 +611,11 @@ class _Interpreter:
             return op("fabs", values[0])
         if o == "neg" and len(values) == 1:
             return -values[0]
+        arithmetic = {"add": "fadd", "sub": "fsub", "mul": "fmul", "div": "fdiv", "min": "fmin", "max": "fmax"}.get(o)
+        if arithmetic and len(values) == 2:
+            return op(arithmetic, *values)
+        if o in ("fma", "mad") and len(values) == 3:
+            return op("ffma", *values)
         kind = _COMPARE.get(ins.modifiers[0]) if ins.modifiers else None
         if o == "setp" and len(values) == 2 and kind is not None:
             return op(kind, *values)

@@ -398,16 +398,18 @@ def select_conditions(expr: Expr) -> list[Expr]:
 
 
 FLOAT_SUFFIX = ":f"  # symbols of floating-point parameters end in it
+# Operations whose value is floating-point (a float load is a "load" of an f32/f64 element)
+FLOAT_KINDS = frozenset({"fconst", "fabs", "fadd", "fsub", "fmul", "fdiv", "ffma", "fmin", "fmax", "i2f"})
 
 
 def is_float_valued(expr: Expr) -> bool:
     """Whether ``expr`` holds a floating-point value (a float load, constant or parameter, or
-    its absolute value): such values feed float comparisons only, never integer arithmetic."""
+    float arithmetic on them): such values enter integer arithmetic only through a conversion."""
     for mono, _ in expr.terms:
         for atom in mono:
             if isinstance(atom, Sym) and atom.name.endswith(FLOAT_SUFFIX):
                 return True
-            if isinstance(atom, Op) and (atom.kind in ("fconst", "fabs") or
+            if isinstance(atom, Op) and (atom.kind in FLOAT_KINDS or
                                          (atom.kind == "load" and atom.data[:1] in (("f32",), ("f64",)))):
                 return True
     return False
@@ -473,6 +475,14 @@ _EVALUATORS: dict[str, Callable] = {
     "lxor": lambda a, b: ((np.asarray(a) != 0) ^ (np.asarray(b) != 0)).astype(np.int64),
     "not": lambda a: (np.asarray(a) == 0).astype(np.int64),
     "fabs": np.abs,
+    "fadd": lambda a, b: np.add(a, b, dtype=np.float64),
+    "fsub": lambda a, b: np.subtract(a, b, dtype=np.float64),
+    "fmul": lambda a, b: np.multiply(a, b, dtype=np.float64),
+    "fdiv": lambda a, b: np.divide(a, b, dtype=np.float64),
+    "ffma": lambda a, b, c: np.add(np.multiply(a, b, dtype=np.float64), c),
+    "fmin": lambda a, b: np.fmin(np.asarray(a, np.float64), b),
+    "fmax": lambda a, b: np.fmax(np.asarray(a, np.float64), b),
+    "i2f": lambda a: np.asarray(a, dtype=np.float64),
     "select": lambda c, a, b: np.where(np.asarray(c) != 0, a, b),
 }
 COMPARISONS: dict[str, str] = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "eq": "ne", "ne": "eq"}
@@ -551,10 +561,21 @@ def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
         value = _scan(atom, env)
     elif atom.kind == "fconst":
         value = atom.data[0]
+    elif atom.kind == "f2i":
+        value = _float_to_int(atom.args[0].evaluate(env, memo), atom.data[0])
     else:
         value = _EVALUATORS[atom.kind](*(a.evaluate(env, memo) for a in atom.args))
     memo[atom.key] = value
     return value
+
+
+_ROUNDING = {"rzi": np.trunc, "rni": np.rint, "rmi": np.floor, "rpi": np.ceil}
+
+
+def _float_to_int(value, rounding: str):
+    """PTX cvt.<rounding>.s32.f32: NaN gives 0, out-of-range values saturate (as the GPU does)."""
+    value = _ROUNDING.get(rounding, np.trunc)(np.asarray(value, dtype=np.float64))
+    return np.clip(np.nan_to_num(value, nan=0.0), -2.0 ** 31, 2.0 ** 31 - 1).astype(np.int64)
 
 
 def _scan(atom: Op, env: Mapping[str, object]):
