@@ -8,7 +8,9 @@ lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-
 atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Then histograms:
 2^24 uniformly random keys into 1 to 2^24 bins, `stride` elements apart (integer and float adds, an
 address the analysis cannot follow): how the cost spreads over addresses, lines and the span of
-memory they cover. Read-only.
+memory they cover. Then merges: every block adds 1 to each of `bins` counters, a warp to one line
+(per-block histograms merged into a global one), 2^25 additions over 32 to 65,536 bins, 1,056 blocks
+taking turns. Read-only.
 
     python benchmarks/ground_truth/atomics_probe.py --out DIR   → DIR/atomics_probe_<gpu>.json, a table
     python benchmarks/ground_truth/atomics_probe.py --predict FILE   (flipflop's predictions added, on the CPU)
@@ -55,6 +57,15 @@ extern "C" __global__ void hist_float(float *bins, const unsigned *keys, int n) 
     if (i < n) atomicAdd(&bins[keys[i]], 1.0f);
 }
 """
+MERGE_SOURCE = r"""
+extern "C" __global__ void merge_unsigned(unsigned *bins, int nbins, int rounds) {
+    for (int r = blockIdx.x; r < rounds; r += gridDim.x)
+        for (int j = threadIdx.x; j < nbins; j += blockDim.x) atomicAdd(&bins[j], 1u);
+}
+"""
+MERGE_OPS = 1 << 25
+MERGE_BLOCKS = 132 * 8  # blocks taking turns at the merges: the atomics, not block dispatch, set the time
+MERGE_BINS = (32, 256, 768, 2048, 8192, 65536)  # every block adds into all of them, a warp a line
 HIST_N = 1 << 24
 # (type, bins, stride in elements): keys are multiples of the stride, so the array is bins × stride
 HIST_CASES = tuple(("unsigned", b, 1) for b in (1, 2, 4, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20, 1 << 24)) + (
@@ -104,7 +115,10 @@ def add_predictions(path: Path) -> None:
     threads = data["warps"] * 32
     for row in data["rows"]:
         dtype = DTYPES[row["type"]]
-        if "bins" in row:
+        if row.get("kernel") == "merge_unsigned":
+            arguments = [np.zeros(row["bins"], dtype), np.int32(row["bins"]), np.int32(row["rounds"])]
+            code, size = MERGE_SOURCE, row["blocks"] * data["block"]
+        elif "bins" in row:
             stride = row.get("stride", 1)
             arguments = [np.zeros(row["bins"] * stride, dtype), hist_keys(row["bins"], stride), np.int32(HIST_N)]
             code, size = HIST_SOURCE, HIST_N
@@ -151,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"variant": name, "kernel": f"hist_{ctype}", "type": ctype, "bins": bins, "stride": stride,
                      "keys": HIST_N, "time_ms": ms, "ns_per_key": ms * 1e6 / HIST_N})
         print(f"{name:24s} {ms:8.3f} ms  {ms * 1e6 / HIST_N:6.3f} ns/key", flush=True)
+    merge = cupy.RawModule(code=MERGE_SOURCE).get_function("merge_unsigned")
+    for bins in MERGE_BINS:
+        table, rounds = cupy.zeros(bins, cupy.uint32), MERGE_OPS // bins
+        blocks = min(rounds, MERGE_BLOCKS)
+        ms = _event_ms(cupy, lambda: merge((blocks,), (BLOCK,), (table, np.int32(bins), np.int32(rounds))))
+        rows.append({"variant": f"merge_unsigned_{bins}", "kernel": "merge_unsigned", "type": "unsigned", "bins": bins,
+                     "blocks": blocks, "rounds": rounds, "operations": MERGE_OPS, "time_ms": ms,
+                     "ns_per_op": ms * 1e6 / MERGE_OPS})
+        print(f"merge_unsigned_{bins:<9d} {ms:8.3f} ms  {ms * 1e6 / MERGE_OPS:6.4f} ns/op", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"atomics_probe_{meta['gpu'].replace('NVIDIA ', '').split()[0].lower()}.json"
     path.write_text(json.dumps({"meta": meta, "warps": WARPS, "block": BLOCK, "rows": rows}, indent=1))

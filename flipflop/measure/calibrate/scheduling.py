@@ -1,7 +1,7 @@
 """Micro-benchmarks for three costs the model charges that no throughput table holds:
 the block scheduler's dispatch cost per block, the serialisation of global atomics on one
-address (float and integer) and their cost spread over a histogram's bins, and the L2 cost of
-sectors written only in part. Times only (CUDA events); no
+address (float and integer), their cost spread over a histogram's bins and over merged per-block
+counts, and the L2 cost of sectors written only in part. Times only (CUDA events); no
 power. Read-only: nothing on the GPU is set. `flipflop calibrate` runs them (raw["scheduling"]);
 alone:
 
@@ -37,6 +37,12 @@ extern "C" __global__ void histogram(unsigned *bins, const unsigned *keys, int n
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) atomicAdd(&bins[keys[i]], 1u);
 }
+// Per-block counts merged into one array: `rounds` merges, each adding 1 to every one of `nbins`
+// counters, the lanes of a warp to consecutive ones (one line a warp); blocks take turns.
+extern "C" __global__ void merge(unsigned *bins, int nbins, int rounds) {
+    for (int r = blockIdx.x; r < rounds; r += gridDim.x)
+        for (int j = threadIdx.x; j < nbins; j += blockDim.x) atomicAdd(&bins[j], 1u);
+}
 // Each lane touches its own 32-byte sector (a stride of 8 floats): 4 of the 32 bytes.
 extern "C" __global__ void strided_store(float *out, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -54,6 +60,8 @@ SM_BLOCKS_PER_SM = 4096     # empty blocks per SM: dispatch dominates
 ATOMIC_WARPS = 1 << 18
 HISTOGRAM_KEYS = 1 << 24
 HISTOGRAM_BINS = (2, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20)  # spans of 8 B to 4 MB, all within L2
+MERGE_OPS = 1 << 25
+MERGE_BINS = (32, 256, 768, 2048, 8192, 65536)  # spans of 128 B to 256 KB
 STRIDED_THREADS = 1 << 22   # 4 Mi sectors = 128 MiB, beyond L2
 REPEATS = 20
 
@@ -117,6 +125,13 @@ def measure_scheduling() -> dict[str, Any]:
         ms = event_median_ms(cp, lambda: histogram((HISTOGRAM_KEYS // 256,), (256,), (bins, keys, np.int32(HISTOGRAM_KEYS))))
         spread[str(count * 4)] = ms * 1e6 / HISTOGRAM_KEYS
     raw["atomic_scattered_ns_by_span"] = spread
+    merge = module.get_function("merge")
+    coalesced = {}
+    for count in MERGE_BINS:
+        bins, rounds = cp.zeros(count, cp.uint32), MERGE_OPS // count
+        ms = event_median_ms(cp, lambda: merge((min(rounds, sms * 8),), (256,), (bins, np.int32(count), np.int32(rounds))))
+        coalesced[str(count * 4)] = ms * 1e6 / MERGE_OPS
+    raw["atomic_coalesced_ns_by_span"] = coalesced
 
     buffer = cp.ones(STRIDED_THREADS * 8, cp.float32)
     sink = cp.zeros(STRIDED_THREADS, cp.float32)
