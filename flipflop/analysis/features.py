@@ -76,6 +76,10 @@ class AccessFacts:
     # access (lanes that run it with chance p independently: 1 − (1 − p)^32 of the warps; lane 0
     # of each warp: every warp). None: not evaluated (read as executions_per_thread).
     warp_executions: float | None = None
+    # Atomics at evaluated data-dependent addresses: over how many addresses the sampled threads'
+    # operations spread as if evenly (1 / Σ p²; a normal distribution's hot bins count less than all
+    # its bins). None: affine or not evaluated, or no address repeats in the sample.
+    atomic_addresses: float | None = None
 
 
 @dataclass(frozen=True)

@@ -405,7 +405,7 @@ class KernelAnalysis:
                 array_bytes=array_bytes.get(sa.access.base_param), atomic_float=atomics[k][0],
                 atomic_warp_combined=atomics[k][1] and sa.affine
                 and all(strides[k].get(d) == 0 for d in _DIMS),
-                warp_executions=float(warp_any_freq[sa.access.block]))
+                warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8])
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
@@ -462,9 +462,10 @@ class KernelAnalysis:
 
         ``order``: each of the kernel's memory accesses' place in program order, by PTX line.
         Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share,
-        address_known) per member; new_sector_share: the part of a load's (store's) sectors that
-        no earlier member load (store) touched in the same warp (1 for the first, and for
-        atomics); address_known: the shape evaluated (else one sector per thread is assumed)."""
+        address_known, atomic_addresses) per member; new_sector_share: the part of a load's (store's)
+        sectors that no earlier member load (store) touched in the same warp (1 for the first, and
+        for atomics); address_known: the shape evaluated (else one sector per thread is assumed);
+        atomic_addresses: an atomic's effective address count (``_effective_addresses``)."""
         first = members[0]
         access = first.access
         n = sample.size
@@ -531,13 +532,18 @@ class KernelAnalysis:
         # runs most (a store under a boundary guard would see none of the heaviest block's
         # threads), and members never executed report zero.
         runs = [t > 0 for t in totals]
+        spread = None
         if base is None or not any(runs):
             footprint = (None, None) if base is None else (0.0, 0.0)
         else:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
+            if access.op == "atomic" and not members[k].affine:
+                # data-dependent addresses: the sampled threads' first iteration samples the data
+                spread = _effective_addresses(base[active[k]])
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
-                + (1.0 if new_share[k] is None else new_share[k], base is not None) for k in range(len(members))]
+                + (1.0 if new_share[k] is None else new_share[k], base is not None, spread)
+                for k in range(len(members))]
 
     @staticmethod
     def _tile_metrics(access: MemoryAccess, addr_w: np.ndarray, act_w: np.ndarray, env0: dict,
@@ -711,6 +717,17 @@ class KernelAnalysis:
             value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
+
+
+def _effective_addresses(addresses: np.ndarray) -> float | None:
+    """How many addresses a sample of atomics spreads over as if evenly, 1 / Σ p² (p: each address's
+    share), estimated free of the sample's finite size; None where no address repeats in the sample
+    (spread wider than it can tell)."""
+    if addresses.size < 2:
+        return None
+    _, counts = np.unique(addresses, return_counts=True)
+    repeats = float((counts * (counts - 1.0)).sum())
+    return addresses.size * (addresses.size - 1.0) / repeats if repeats > 0 else None
 
 
 def _typed_view(array: np.ndarray, dtype: np.dtype) -> np.ndarray:

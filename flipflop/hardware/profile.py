@@ -84,6 +84,9 @@ class GpuProfile:
     # addresses span ({"32": ns, "4096": ns, ...}; log-log interpolated, flat past either end):
     # L2 spreads them over more slices as the span grows. None: not calibrated (no such term).
     atomic_scattered_ns_by_span: dict[str, float] | None = None
+    # The same for atomics whose lanes name consecutive addresses (per-block counts merged into a
+    # global array, a warp a line): far cheaper per operation than scattered ones.
+    atomic_coalesced_ns_by_span: dict[str, float] | None = None
     l2_bytes_per_clock_per_sm: float = 64.0  # one SM's port to L2
     l2_partial_write_factor: float = 2.5  # L2 cost of a sector written only in part (byte-masked)
     # DRAM write rate; None: writes stream as fast as reads (datasheet profiles know one figure)
@@ -127,11 +130,12 @@ class GpuProfile:
             if problem:
                 raise ProfileNotFoundError(f"profile {where}: field {f.name} must be {problem}, "
                                            f"got {data[f.name]!r}"[:300])
-        table = data.get("atomic_scattered_ns_by_span")
-        if table is not None and not (table and all(_is_number(v) and v > 0 for v in table.values())
-                                      and all(_positive_number_text(k) for k in table)):
-            raise ProfileNotFoundError(f"profile {where}: field atomic_scattered_ns_by_span must map spans in "
-                                       f"bytes (\"4096\") to positive numbers, got {table!r}"[:300])
+        for name in ("atomic_scattered_ns_by_span", "atomic_coalesced_ns_by_span"):
+            table = data.get(name)
+            if table is not None and not (table and all(_is_number(v) and v > 0 for v in table.values())
+                                          and all(_positive_number_text(k) for k in table)):
+                raise ProfileNotFoundError(f"profile {where}: field {name} must map spans in "
+                                           f"bytes (\"4096\") to positive numbers, got {table!r}"[:300])
         for name in ("sm_partition_min", "sm_partition_alignment"):
             if name in data and (not isinstance(data[name], int) or data[name] < 1):
                 raise ProfileNotFoundError(f"profile {where}: field {name} must be a positive integer, "

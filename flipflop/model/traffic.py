@@ -26,6 +26,10 @@ SECTOR_BYTES = 32
 L2_MIN_SECTORS = {"store": 4, "load": 2}
 L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may both hold a line
 GLOBAL_SPACES = ("global", "generic", "local")
+# A warp's atomics count as coalesced (the merge calibration: 4 sectors, one line a warp) up to two
+# lines' worth of sectors; past that, as scattered (the histogram calibration).
+COALESCED_ATOMIC_SECTORS = 8
+SECTORS_PER_WARP_SCATTERED = 32
 # Data reaching L2 at most this many times its footprint counts as streamed (read once).
 STREAMED = 1.05
 MAX_LOADS_IN_FLIGHT = 8  # loads one group may hold in flight (a cap, not a measured limit)
@@ -129,9 +133,10 @@ def _block_fills(features: LaunchFeatures) -> dict[int, float]:
     return fills
 
 
-def _scattered_atomic_ns(profile: GpuProfile, span_bytes: float) -> float:
-    """Calibrated time per atomic at data-dependent addresses spanning ``span_bytes``."""
-    table = sorted((math.log(float(span)), math.log(ns)) for span, ns in (profile.atomic_scattered_ns_by_span or {}).items())
+def _span_ns(by_span: dict[str, float], span_bytes: float) -> float:
+    """A calibrated time per atomic for addresses spanning ``span_bytes`` (log-log interpolated,
+    flat past both ends)."""
+    table = sorted((math.log(float(span)), math.log(ns)) for span, ns in by_span.items())
     x = math.log(max(span_bytes, 1.0))
     if x <= table[0][0]:
         return math.exp(table[0][1])
@@ -248,6 +253,10 @@ def memory_traffic(
         # HeCBench bincount) lands somewhere in its argument array.
         span = a.footprint_bytes or (a.array_bytes if a.op == "atomic" and not a.affine else None)
         if a.op == "atomic" and span:
+            # Operations piled on a few hot addresses (bins of a peaked distribution) queue as if
+            # over fewer addresses and a narrower span.
+            if a.atomic_addresses is not None:
+                span = min(span, a.atomic_addresses * a.bytes)
             addresses = max(1.0, span / a.bytes)
             # Where ptxas folds a warp's lanes into one operation (an integer add on an address
             # free of the thread index), a guarded atomic counts the warps with a lane that takes
@@ -263,10 +272,13 @@ def memory_traffic(
             integer_ns = profile.atomic_same_address_int_ns
             ns = profile.atomic_same_address_ns if a.atomic_float or integer_ns is None else integer_ns
             atomic_serial_ns = max(atomic_serial_ns, operations / addresses * ns)
-            if not a.affine and profile.atomic_scattered_ns_by_span:
-                # Lanes at data-dependent addresses (a histogram) reach L2 one by one: over a few
-                # lines they queue at one L2 slice, over a wide span they spread over all.
-                atomic_serial_ns = max(atomic_serial_ns, operations * _scattered_atomic_ns(profile, span))
+            # Beyond one address's queue, L2 slices take atomics at a rate that grows with the span
+            # of memory they cover: lanes at data-dependent addresses (a histogram) one by one,
+            # lanes at consecutive ones (per-block counts merged, a warp a line) far faster.
+            coalesced = a.affine and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS
+            table = profile.atomic_coalesced_ns_by_span if coalesced else profile.atomic_scattered_ns_by_span
+            if table and not a.atomic_warp_combined:
+                atomic_serial_ns = max(atomic_serial_ns, operations * _span_ns(table, span))
         if a.op == "load":
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the

@@ -363,7 +363,7 @@ def default_base(raw: dict[str, Any]) -> GpuProfile:
 
 
 SCHEDULING_FIELDS = ("block_launch_ns", "atomic_same_address_ns", "atomic_same_address_int_ns",
-                     "atomic_scattered_ns_by_span", "l2_partial_write_factor")
+                     "atomic_scattered_ns_by_span", "atomic_coalesced_ns_by_span", "l2_partial_write_factor")
 
 
 def fit_profile(raw: dict[str, Any], base: GpuProfile | None = None, notes: tuple[str, ...] = ()) -> GpuProfile:
