@@ -244,6 +244,16 @@ def _h200_lines() -> list[str]:
                      f"{s['geomean_regret_energy']:.3f} (ceilings {c['median_rho_energy']:.3f} / "
                      f"{c['median_rho_time']:.3f} / {c['geomean_regret_energy']:.3f}); median absolute energy error "
                      f"{100 * s['median_abs_energy_error']:.1f} %.")
+    unseen_path = results / "accuracy_unseen_h100.json"
+    if unseen_path.exists():
+        unseen = json.loads(unseen_path.read_text())
+        s = unseen["summary"]
+        lines.append(f"- H100, the unseen set (run 31, {s['cases']} third-party kernels never used to develop or fit, "
+                     f"{unseen['date']}, `accuracy-unseen-h100.md`): median ρ energy {s['median_rho_energy']:.3f}, "
+                     f"time {s['median_rho_time']:.3f}, regret {s['geomean_regret_energy']:.3f} (ceilings "
+                     f"{s['ceiling_median_rho_energy']:.3f} / {s['ceiling_median_rho_time']:.3f} / "
+                     f"{s['ceiling_geomean_regret_energy']:.3f}); median absolute energy error "
+                     f"{100 * s['median_abs_energy_error']:.1f} %.")
     if noise_path.exists():
         n = json.loads(noise_path.read_text())["summary"]
         lines.append(f"- H200, the three held-out sets ({n['cases']} cases): median ρ energy "

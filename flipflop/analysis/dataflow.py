@@ -540,7 +540,7 @@ class _Interpreter:
             return self._convert(ins, v(1))
         if is_float:
             return self._float_semantics(ins, env)
-        if any(o.kind in ("reg", "imm") and is_float_valued(self.value(o, env)) for o in ops[1:]):
+        if any(x.kind in ("reg", "imm") and is_float_valued(self.value(x, env)) for x in ops[1:]):
             return None  # a float's bits (mov.b32 %r, %f): not followed
 
         if o in ("mov", "cvta") and len(ops) == 2:
@@ -585,8 +585,10 @@ class _Interpreter:
     def _convert(ins: Instruction, value: Expr) -> Expr | None:
         """``cvt.<dest>.<source>``: integers pass through; int → float and float → int (with its
         rounding: `int bin = (v - lo) * n / (hi - lo)`, HeCBench bincount's bins) are followed."""
-        types = [m for m in ins.modifiers if m in TYPE_BYTES]
-        to_float, from_float = (bool(types) and t in FLOAT_TYPE_CLASS for t in (types[0], types[-1])) if types else (False, False)
+        types = [m for m in ins.modifiers if m in TYPE_BYTES]  # destination, then source
+        if not types:
+            return None if is_float_valued(value) else value
+        to_float, from_float = types[0] in FLOAT_TYPE_CLASS, types[-1] in FLOAT_TYPE_CLASS
         if to_float and from_float:
             return value if is_float_valued(value) else None
         if to_float:

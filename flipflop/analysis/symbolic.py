@@ -350,7 +350,7 @@ def const(value: int) -> Expr:
 
 
 def fconst(value: float) -> Expr:
-    """A floating-point constant (a PTX ``0f3F800000`` immediate), for float comparisons."""
+    """A floating-point constant (a PTX ``0f3F800000`` immediate)."""
     return Expr.of(Op("fconst", (), (float(value),)))
 
 
