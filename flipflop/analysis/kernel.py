@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -414,6 +415,14 @@ class KernelAnalysis:
             # ptxas kept the PTX's local array in registers (no stack frame): the slow path of
             # sinf/cosf (Payne-Hanek reduction) declares one, and SASS touches no local memory.
             accesses = tuple(a for a in accesses if a.space != "local")
+        elif resources.local_bytes:
+            # A thread's stack frame is all its local accesses can touch: a block's frames, and
+            # the grid's, bound what they bring into L1 and L2.
+            threads_per_block = math.prod(block)
+            accesses = tuple(dataclasses.replace(
+                a, block_footprint_bytes=min(a.block_footprint_bytes or math.inf, resources.local_bytes * threads_per_block),
+                footprint_bytes=min(a.footprint_bytes or math.inf, resources.local_bytes * threads_per_block * math.prod(grid)))
+                if a.space == "local" else a for a in accesses)
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
