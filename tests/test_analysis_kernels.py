@@ -551,3 +551,30 @@ def test_a_bin_computed_in_float_arithmetic_is_evaluated_on_the_data():
     atomic = next(a for a in f["accesses"] if a["op"] == "atomic")
     assert atomic["sectors_per_request"] == 2.0
     assert not f["notes"]
+
+
+LOCAL_ARRAY = r"""
+extern "C" __global__ void pick(const int* which, float* out, int n) {
+    float table[64];
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    for (int k = 0; k < 64; k++) table[k] = k * 0.5f + i;
+    if (i < n) {
+        table[which[i] & 63] += 1.0f;
+        out[i] = table[(which[i] >> 6) & 63];
+    }
+}
+"""
+
+
+def test_local_accesses_are_bounded_by_the_threads_stack_frames():
+    """A local array indexed by data stays in a stack frame (ptxas: 256 bytes here): a block's local
+    accesses touch at most frame × its threads, the grid's frame × all threads (the sinf slow path's
+    frame sent 500 MB to DRAM on the H100 suite's transcendental kernel before)."""
+    n = 1 << 16
+    which = np.random.default_rng(2).integers(0, 4096, n, dtype=np.int32)
+    f = features("pick", LOCAL_ARRAY, [which, np.zeros(n, np.float32), np.int32(n)], block=(256, 1, 1),
+                 problem_size=(n,))
+    local = [a for a in f["accesses"] if a["space"] == "local"]
+    assert f["local_bytes"] > 0 and local
+    assert all(a["block_footprint_bytes"] <= f["local_bytes"] * 256 for a in local)
+    assert all(a["footprint_bytes"] <= f["local_bytes"] * n for a in local)
