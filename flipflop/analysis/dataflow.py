@@ -111,6 +111,11 @@ def param_field_symbol(param: str, offset: int, typ: str) -> str:
     return f"{param}+{offset}:{typ}"
 
 
+# Indices assigned under a condition are short expressions; longer ones (data values, nested
+# selects of unrolled loops) are not worth rewriting per condition (matmul_tiled: 25 s → 0.3 s).
+CONDITIONAL_TEXT_LIMIT = 3000
+
+
 def counter_symbol(loop: Loop) -> str:
     return f"i{loop.index}"
 
@@ -143,6 +148,7 @@ class _Interpreter:
         self.param_fields: set[tuple[str, int, str]] = set()
         self._resolved: dict[str, Expr] = {}
         self._subs_memo: dict = {}  # Expr.subs memo for the current ``subst``
+        self._choose_memo: dict = {}  # choose() memos by (condition, truth), for one loop
 
     def _defined(self, loop: Loop) -> set[str]:
         regs: set[str] = set()
@@ -205,6 +211,7 @@ class _Interpreter:
         for inner in self.children[loop.index]:
             self.finalize(inner)
         counter = counter_symbol(loop)
+        self._choose_memo = {}
         latch_envs = [self.env_out[lt] for lt in loop.latches if lt in self.env_out]
         init = self.init.get(loop.index, {})
         own = {f"H{loop.index}:{r}" for r in self.defs[loop.index]}
@@ -253,21 +260,28 @@ class _Interpreter:
             if before.subs({counter: const(0)}) == start:
                 self.subst[header] = before
 
-    @staticmethod
-    def _assigned_under_condition(after: Expr, header: Expr, own: set[str],
+    def _choose(self, expr: Expr, condition: Expr, truth: bool) -> Expr:
+        """``symbolic.choose``, sharing its work over one loop's registers (their expressions
+        share sub-expressions and conditions)."""
+        return choose(expr, condition, truth, self._choose_memo.setdefault((condition._key, truth), {}))
+
+    def _assigned_under_condition(self, after: Expr, header: Expr, own: set[str],
                                   counter: str) -> tuple[Expr, bool, Expr] | None:
         """(c, t, v) when ``after`` is ``v`` where ``c`` is ``t`` and ``header`` (unchanged)
         otherwise, with ``c`` loop-invariant (free of the loop's header symbols ``own`` and of its
         counter) and ``v`` free of ``own``."""
-        conditions = [c for c in select_conditions(after) if not (c.symbols() & (own | {counter}))]
-        if not conditions:
+        if len(after._key) > CONDITIONAL_TEXT_LIMIT or is_float_valued(after):
             return None
-        branches = [choose(after, conditions[0], truth) for truth in (True, False)]
+        variant = own | {counter}
+        condition = next((c for c in select_conditions(after) if not (c.symbols() & variant)), None)
+        if condition is None:
+            return None
+        branches = [self._choose(after, condition, truth) for truth in (True, False)]
         if (branches[0] == header) == (branches[1] == header):
             return None
         truth = branches[1] == header
         value = branches[0] if truth else branches[1]
-        return None if value.symbols() & own else (conditions[0], truth, value)
+        return None if value.symbols() & own else (condition, truth, value)
 
     def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str,
                     own: set[str]) -> Expr:
@@ -275,16 +289,16 @@ class _Interpreter:
         step = latch - h
         if not (step.symbols() & own):
             return start + step * sym(counter)
-        for condition in select_conditions(latch):
-            if condition.symbols() & own:
-                continue
+        condition = None
+        if len(latch._key) <= CONDITIONAL_TEXT_LIMIT and not is_float_valued(latch):
+            condition = next((c for c in select_conditions(latch) if not (c.symbols() & own)), None)
+        if condition is not None:
             # `if (active) indg += stride;` under a condition the loop does not change (HeCBench
             # laplace3d, unrolled: two such updates an iteration): the step is one of two
             # loop-invariant values, the same every iteration.
-            steps = [choose(latch, condition, truth) - h for truth in (True, False)]
+            steps = [self._choose(latch, condition, truth) - h for truth in (True, False)]
             if not any(x.symbols() & own for x in steps):
                 return start + op("select", condition, *steps) * sym(counter)
-            break
         for k in range(1, 6):
             if latch == op("shr", h, const(k)):
                 return op("shr", start, const(k) * sym(counter))

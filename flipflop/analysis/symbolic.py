@@ -14,7 +14,7 @@ float, a shuffle result) cannot be evaluated; evaluation raises ``NotEvaluable``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -362,15 +362,20 @@ def _is_truth(expr: Expr) -> bool:
     return coef == 1 and len(mono) == 1 and isinstance(mono[0], Op) and mono[0].kind in _TRUTH_KINDS
 
 
-def choose(expr: Expr, condition: Expr, truth: bool) -> Expr:
+def choose(expr: Expr, condition: Expr, truth: bool, memo: dict | None = None) -> Expr:
     """``expr`` with every select on ``condition`` (or on its negation) replaced by the value it
-    selects when ``condition`` is ``truth``."""
+    selects when ``condition`` is ``truth``. ``memo`` shares the work over sub-expressions that
+    recur (a loop's unrolled copies)."""
+    memo = {} if memo is None else memo
+    cached = memo.get(expr._key)
+    if cached is not None:
+        return cached
     negated = op("not", condition)
 
     def value(atom: Atom) -> Expr:
         if not isinstance(atom, Op):
             return Expr.of(atom)
-        args = tuple(choose(a, condition, truth) for a in atom.args)
+        args = tuple(choose(a, condition, truth, memo) for a in atom.args)
         if atom.kind == "select" and (atom.args[0] == condition or atom.args[0] == negated):
             return args[1] if (atom.args[0] == condition) == truth else args[2]
         return op(atom.kind, *args, data=atom.data)
@@ -381,20 +386,22 @@ def choose(expr: Expr, condition: Expr, truth: bool) -> Expr:
         for atom in mono:
             term = term * value(atom)
         total = total + term
+    memo[expr._key] = total
     return total
 
 
-def select_conditions(expr: Expr) -> list[Expr]:
-    """The conditions of the selects inside ``expr``, outermost first."""
-    found: list[Expr] = []
+def select_conditions(expr: Expr, seen: set | None = None) -> Iterator[Expr]:
+    """The conditions of the selects inside ``expr``, outermost first, each sub-expression visited
+    once."""
+    seen = set() if seen is None else seen
     for mono, _ in expr.terms:
         for atom in mono:
-            if isinstance(atom, Op):
+            if isinstance(atom, Op) and atom.key not in seen:
+                seen.add(atom.key)
                 if atom.kind == "select":
-                    found.append(atom.args[0])
+                    yield atom.args[0]
                 for arg in atom.args:
-                    found.extend(select_conditions(arg))
-    return found
+                    yield from select_conditions(arg, seen)
 
 
 FLOAT_SUFFIX = ":f"  # symbols of floating-point parameters end in it
