@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.ground_truth import collect  # noqa: E402
 from benchmarks.ground_truth import corpus_collect as cc  # noqa: E402
 from benchmarks.kernels.corpus import CorpusKernel  # noqa: E402
 from benchmarks.kernels.suite import CASES  # noqa: E402
@@ -51,13 +52,13 @@ def test_dry_run_on_the_real_corpus_runs(capsys):
 def test_shared_bytes_from_smem_args():
     base = next(c for c in CASES if c.name.startswith("vector_add@"))
     params = {"block_size_x": 256, "block_size_y": 2, "block": (256, 2, 1), "grid": (4, 1, 1), "shared_bytes": 0}
-    assert cc.shared_bytes(base, params) == 0
-    assert cc.shared_bytes(dataclasses.replace(base, smem_args={"size": 1024}), params) == 1024
+    assert collect.shared_bytes(base, params) == 0
+    assert collect.shared_bytes(dataclasses.replace(base, smem_args={"size": 1024}), params) == 1024
     expr = dataclasses.replace(base, smem_args={"size": "block_size_x * block_size_y * 4 + 16"})
-    assert cc.shared_bytes(expr, params) == 256 * 2 * 4 + 16
+    assert collect.shared_bytes(expr, params) == 256 * 2 * 4 + 16
     call = dataclasses.replace(base, smem_args={"size": lambda p: p["block_size_x"] * 8})
-    assert cc.shared_bytes(call, params) == 2048
-    configs = cc.corpus_launch_configs(dataclasses.replace(base, smem_args={"size": "block_size_x*8"}))
+    assert collect.shared_bytes(call, params) == 2048
+    configs = collect.launch_configs(dataclasses.replace(base, smem_args={"size": "block_size_x*8"}))
     assert [c["shared_bytes"] for c in configs[:2]] == [256, 512]
 
 
@@ -175,7 +176,7 @@ def test_parts_cover_the_corpus_once():
     parts = [cc.part_of(kernels, f"{k}/3") for k in (1, 2, 3)]
     names = [cc._name(k) for part in parts for k in part]
     assert sorted(names) == sorted(cc._name(k) for k in kernels) and len(set(names)) == len(names)
-    loads = [sum(len(cc.corpus_launch_configs(k.case)) for k in part) for part in parts]
+    loads = [sum(len(collect.launch_configs(k.case)) for k in part) for part in parts]
     assert max(loads) - min(loads) <= 32
     assert cc.part_of(kernels, "1/1") == kernels and cc.part_of(kernels, None) == kernels
 

@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import flipflop  # noqa: E402
-from benchmarks.ground_truth.unseen_collect import launch_configs, select_cases  # noqa: E402
+from benchmarks.ground_truth.collect import launch_configs, select_cases  # noqa: E402
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402

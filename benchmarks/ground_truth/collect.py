@@ -21,7 +21,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -29,11 +29,14 @@ from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
+from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from flipflop.measure.launcher import grid_for  # noqa: E402
 
 # Estimated seconds per configuration on top of the power window: warm-up, event timing,
 # synchronisation and bookkeeping (measured per config on the H100: ~0.2 s).
 OVERHEAD_PER_CONFIG_S = 0.2
+# A configuration's launch geometry; every other key is a tunable parameter.
+LAUNCH_KEYS = ("block", "grid", "shared_bytes")
 
 
 def create_parser() -> argparse.ArgumentParser:
@@ -56,31 +59,46 @@ def create_parser() -> argparse.ArgumentParser:
 def select_cases(names: str, sizes: str) -> list[Case]:
     """The cases named, in the order named (a full name selects that case; a kernel name, the
     part before '@', selects its cases at the given size indices); 'all': every development-suite
-    case at them; 'heldout' / 'heldout2' / 'heldout3' (also as one of the names): every case of
-    the first / second / third held-out set (each has one size). Names are looked up in the
-    development suite and the three held-out sets."""
+    case at them; 'heldout' / 'heldout2' / 'heldout3' / 'unseen' (also as one of the names): every
+    case of the first / second / third held-out set or of the unseen set (each has one size). Names
+    are looked up in the development suite, the three held-out sets and the unseen set."""
     size_indices = {int(s) for s in sizes.split(",")}
     if names == "all":
         return [case for case in CASES if case.size_index in size_indices]
     chosen: list[Case] = []
-    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES}
+    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES, "unseen": UNSEEN_CASES}
     for name in (n.strip() for n in names.split(",")):
         if name in sets:
             chosen += [case for case in sets[name] if case not in chosen]
             continue
-        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES
+        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES + UNSEEN_CASES
         chosen += [case for case in everything if case not in chosen and (
             case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen
 
 
+def shared_bytes(case: Case, params: dict[str, Any]) -> int:
+    """Dynamic shared memory for one configuration: the case's smem_args["size"] (Kernel
+    Tuner's meaning: bytes as an int, an expression over the tune params, or a callable of
+    them); 0 without smem_args."""
+    if not case.smem_args:
+        return 0
+    size = case.smem_args.get("size", 0)
+    tune = {k: v for k, v in params.items() if k not in LAUNCH_KEYS}
+    if callable(size):
+        size = size(tune)
+    elif isinstance(size, str):
+        size = eval(size, {"__builtins__": {}, "min": min, "max": max}, tune)  # noqa: S307 - Kernel Tuner's syntax
+    return int(size)
+
+
 def launch_configs(case: Case) -> list[dict]:
-    """measure_configs' inputs for every configuration of `case`."""
+    """measure_configs' inputs for every configuration of `case`, dynamic shared memory included."""
     configs = []
     for params in configurations(case):
         block = (params.get("block_size_x", 1), params.get("block_size_y", 1), params.get("block_size_z", 1))
         grid = grid_for(case.problem_size, params, (case.grid_div_x, case.grid_div_y))
-        configs.append(dict(params, block=block, grid=grid, shared_bytes=0))
+        configs.append(dict(params, block=block, grid=grid, shared_bytes=shared_bytes(case, params)))
     return configs
 
 

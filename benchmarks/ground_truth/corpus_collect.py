@@ -52,16 +52,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.ground_truth.collect import (  # noqa: E402
-    _estimate_s, _free_gpu_memory, _summary_row, case_header, launch_configs, run_metadata)
+    LAUNCH_KEYS, _estimate_s, _free_gpu_memory, _summary_row, case_header, launch_configs, run_metadata)
 from benchmarks.kernels.suite import Case, configurations  # noqa: E402
 from flipflop.measure.launcher import (  # noqa: E402
-    COMPILE_OPTIONS, grid_for, kernel_tuner_defines, source_with_defines)
+    COMPILE_OPTIONS, kernel_tuner_defines, source_with_defines)
 
 NVTX_RANGE = "ff_profile"
 DEFAULT_FILE = "corpus.jsonl"
 MANIFEST_FILE = "counters_manifest.json"
-# A configuration's launch geometry; every other key is a tunable parameter.
-LAUNCH_KEYS = ("block", "grid", "shared_bytes")
 # Seconds per checked configuration (compile on 16 cores, copies, launch, compare) and per
 # profiled configuration under ncu (replay passes for ten metrics, compile, warm-up).
 CHECK_S_PER_CONFIG = 0.3  # H200: 33 checks of 11 kernels in 8 s
@@ -91,29 +89,6 @@ def instantiated_name(kernel_name: str, params: dict[str, Any]) -> str:
     return kernel_name
 
 
-def shared_bytes(case: Case, params: dict[str, Any]) -> int:
-    """Dynamic shared memory for one configuration: the case's smem_args["size"] (Kernel
-    Tuner's meaning: bytes as an int, an expression over the tune params, or a callable of
-    them); 0 without smem_args."""
-    if not case.smem_args:
-        return 0
-    size = case.smem_args.get("size", 0)
-    tune = {k: v for k, v in params.items() if k not in LAUNCH_KEYS}
-    if callable(size):
-        size = size(tune)
-    elif isinstance(size, str):
-        size = eval(size, {"__builtins__": {}, "min": min, "max": max}, tune)  # noqa: S307 - Kernel Tuner's syntax
-    return int(size)
-
-
-def corpus_launch_configs(case: Case) -> list[dict]:
-    """collect.launch_configs with each configuration's dynamic shared memory."""
-    configs = launch_configs(case)
-    for config in configs:
-        config["shared_bytes"] = shared_bytes(case, config)
-    return configs
-
-
 def _threads(config: dict) -> int:
     return math.prod(config["block"])
 
@@ -132,7 +107,7 @@ def spread_configs(configs: list[dict], count: int) -> list[dict]:
 
 def check_configs(case: Case) -> list[dict]:
     """The smallest, middle and largest block of the small case (fewer when it has fewer)."""
-    return spread_configs(corpus_launch_configs(case), 3)
+    return spread_configs(launch_configs(case), 3)
 
 
 def _name(kernel) -> str:
@@ -424,7 +399,7 @@ def dry_run(kernels: list, args, out: TextIO) -> None:
     total_check = total_measure = total_counter = 0
     for kernel in kernels:
         case = kernel.case
-        configs = corpus_launch_configs(case)
+        configs = launch_configs(case)
         checks = check_configs(kernel.small)
         counters = spread_configs(not_done(configs, profiled_before(args.profiled, case.name)), args.counter_configs)
         configs = not_done(configs, measured_before(args.measured, case.name, args.first_pass))
@@ -498,7 +473,7 @@ def measure(kernels: list, args, argv: list[str], metadata: dict, started_at: fl
     for pass_index in pass_indices:
         for kernel in kernels:
             case = kernel.case
-            configs = not_done(corpus_launch_configs(case), measured_before(args.measured, case.name, pass_index))
+            configs = not_done(launch_configs(case), measured_before(args.measured, case.name, pass_index))
             if not configs:
                 continue
             # Each case gets all the time left: a cut run loses whole cases at its end rather than
@@ -580,7 +555,7 @@ def counters(kernels: list, args, metadata: dict) -> list[dict]:
         except Exception as error:
             print(f"counters {case.name}: arguments failed: {error}", flush=True)
             continue
-        configs = not_done(corpus_launch_configs(case), profiled_before(args.profiled, case.name))
+        configs = not_done(launch_configs(case), profiled_before(args.profiled, case.name))
         for config in spread_configs(configs, args.counter_configs):
             params = {k: v for k, v in config.items() if k not in LAUNCH_KEYS}
             entry = {"case": case.name, "kernel_name": case.kernel_name,

@@ -32,7 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.ground_truth.collect import _free_gpu_memory, case_header, run_metadata  # noqa: E402
-from benchmarks.ground_truth.corpus_collect import _json_safe, corpus_launch_configs  # noqa: E402
+from benchmarks.ground_truth.collect import launch_configs  # noqa: E402
+from benchmarks.ground_truth.corpus_collect import _json_safe  # noqa: E402
 from benchmarks.kernels.corpus.all import corpus_kernels  # noqa: E402
 
 # Development-split kernels (corpus_split), by the bound that should show in their SM curves.
@@ -81,7 +82,7 @@ def plan(args: argparse.Namespace) -> list[tuple[Any, list[dict]]]:
     missing = [name for name in KERNELS if name not in wanted]
     if missing:
         raise SystemExit(f"not in the development split: {', '.join(missing)}")
-    return [(wanted[name], select_shapes(corpus_launch_configs(wanted[name].case), args.shapes)) for name in KERNELS]
+    return [(wanted[name], select_shapes(launch_configs(wanted[name].case), args.shapes)) for name in KERNELS]
 
 
 def estimate_s(items: list[tuple[Any, list[dict]]], args: argparse.Namespace, sweep_s: float) -> float:

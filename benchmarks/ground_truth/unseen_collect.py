@@ -4,14 +4,12 @@
     python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT --isolate [--budget-s 420] ...
     python benchmarks/ground_truth/unseen_collect.py --check --out OUT [--cases unseen]
 
-MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines) with
-three additions collect.py lacks for third-party kernels, made here without changing collect.py or
-flipflop: `--cases unseen` (and unseen case or kernel names) select the unseen set; each
-configuration's dynamic shared memory comes from the case's smem_args (collect.py launches with 0);
-NVRTC gets flipflop's header shims as its last include path (RowwiseMoments includes <type_traits>,
-which NVRTC lacks). `--isolate` runs every case in its own process (same options, the budget shared
-out by number of configurations, a hard timeout a case), so a kernel that breaks the CUDA context
-costs only its own case.
+MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines;
+`--cases unseen` selects the set, shared memory from each case's smem_args), with NVRTC given
+flipflop's header shims as an include path (RowwiseMoments includes <type_traits>, which NVRTC
+lacks). `--isolate` runs every case in its own process (same options, the budget shared out by
+number of configurations, a hard timeout a case), so a kernel that breaks the CUDA context costs
+only its own case.
 
 CHECK: every case's small size (unseen_cases(small=True)) at its smallest, middle and largest block
 shape, one launch on fresh device copies of its arguments, compared with the numpy reference
@@ -31,9 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth import collect  # noqa: E402
-from benchmarks.ground_truth.corpus_collect import shared_bytes  # noqa: E402
 from benchmarks.kernels.suite import Case, configurations  # noqa: E402
-from benchmarks.kernels.unseen import UNSEEN_CASES, compare, short_name, unseen_cases  # noqa: E402
+from benchmarks.kernels.unseen import compare, short_name, unseen_cases  # noqa: E402
 from flipflop.measure import launcher  # noqa: E402
 
 SET_NAME = "unseen"
@@ -41,40 +38,13 @@ CHECK_FILE = "unseen_check.jsonl"
 # Seconds a case's process needs beyond its measuring budget: Python, CuPy and NVML start-up, the
 # run header's 1 s idle-power window, argument upload, compiles running late.
 ISOLATE_GRACE_S = 25.0
-_collect_select_cases = collect.select_cases
-
-
-def select_cases(names: str, sizes: str) -> list[Case]:
-    """collect.select_cases, plus 'unseen' (every unseen case) and unseen case or kernel names."""
-    chosen: list[Case] = []
-    rest = []
-    for name in (n.strip() for n in names.split(",")):
-        if name == SET_NAME:
-            chosen += [c for c in UNSEEN_CASES if c not in chosen]
-        elif any(name in (c.name, c.name.split("@")[0]) for c in UNSEEN_CASES):
-            chosen += [c for c in UNSEEN_CASES if c not in chosen and name in (c.name, c.name.split("@")[0])]
-        else:
-            rest.append(name)
-    if rest:
-        chosen += [c for c in _collect_select_cases(",".join(rest), sizes) if c not in chosen]
-    return chosen
-
-
-def launch_configs(case: Case) -> list[dict]:
-    """collect.launch_configs with each configuration's dynamic shared memory from smem_args."""
-    configs = []
-    for params in configurations(case):
-        block = (params.get("block_size_x", 1), params.get("block_size_y", 1), params.get("block_size_z", 1))
-        grid = launcher.grid_for(case.problem_size, params, (case.grid_div_x, case.grid_div_y))
-        configs.append(dict(params, block=block, grid=grid, shared_bytes=shared_bytes(case, params)))
-    return configs
 
 
 def install() -> None:
-    """Teach collect.py the unseen set, smem_args and the shim include path (this process only)."""
+    """Give the measurement's NVRTC flipflop's header shims (this process only: the launcher's
+    options also reach nvcc through Kernel Tuner, where an include path would come before the
+    system headers)."""
     from flipflop.frontend.nvrtc import SHIM_DIR
-    collect.select_cases = select_cases
-    collect.launch_configs = launch_configs
     shim = f"--include-path={SHIM_DIR}"
     if shim not in launcher.COMPILE_OPTIONS:
         launcher.COMPILE_OPTIONS = (*launcher.COMPILE_OPTIONS, shim)
@@ -86,7 +56,6 @@ def install() -> None:
 def check(cases: list[Case], out_dir: Path) -> int:
     """Small case of each kernel at three shapes against its reference; returns how many failed."""
     import cupy
-    import numpy as np
 
     out_dir.mkdir(parents=True, exist_ok=True)
     small = {short_name(c): c for c in unseen_cases(small=True)}
@@ -96,7 +65,7 @@ def check(cases: list[Case], out_dir: Path) -> int:
             if case.family != SET_NAME:
                 continue
             tiny = small[short_name(case)]
-            configs = launch_configs(tiny)
+            configs = collect.launch_configs(tiny)
             picks = [configs[i] for i in sorted({0, len(configs) // 2, len(configs) - 1})]
             record = {"check": case.name, "small_case": tiny.name, "kernel_name": tiny.kernel_name, "configs": []}
             runner = None
@@ -163,7 +132,7 @@ def _without(argv: list[str], names: tuple[str, ...]) -> list[str]:
 def isolate(argv: list[str]) -> int:
     """Each selected case in its own process, the budget shared by configurations, a timeout each."""
     rest = [a for a in argv[1:] if a != "--isolate"]
-    cases = select_cases(_option(rest, "--cases", "all"), _option(rest, "--sizes", "0"))
+    cases = collect.select_cases(_option(rest, "--cases", "all"), _option(rest, "--sizes", "0"))
     budget_s = float(_option(rest, "--budget-s", "500"))
     passes = int(_option(rest, "--passes", "1"))
     base = _without(rest, ("--cases", "--budget-s"))
@@ -197,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--cases", default=SET_NAME)
         parser.add_argument("--out", type=Path, required=True)
         args, _ = parser.parse_known_args(argv[1:])
-        failed = check(select_cases(args.cases, "0"), args.out)
+        failed = check(collect.select_cases(args.cases, "0"), args.out)
         print(f"check: {failed} failed", flush=True)
         return 0
     if "--isolate" in argv[1:] and "--dry-run" not in argv[1:]:

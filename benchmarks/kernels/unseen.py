@@ -10,8 +10,8 @@ licence and edits), so each case's tune_params are the block sizes the original 
 power-of-two space, the grid is the original program's (fixed grids through grid_div [] and the
 grid as problem size), and dynamic shared memory comes from `smem_args` as in Kernel Tuner.
 
-`--cases unseen` in benchmarks/ground_truth/unseen_collect.py selects them all (collect.py itself
-knows only the development suite and the held-out sets). Sizes are chosen so that a launch at a good
+`--cases unseen` in benchmarks/ground_truth/collect.py (and unseen_collect.py, which runs it) selects
+them all. Sizes are chosen so that a launch at a good
 block shape takes roughly 0.05-5 ms on an H100 and a case needs well under 1 GB of GPU memory
 (`ESTIMATES`); `unseen_cases(small=True)` gives the same kernels at tiny sizes, for tests and for
 the on-GPU output check (`REFERENCES`: numpy outputs of one launch on fresh copies of the arguments).
