@@ -57,7 +57,8 @@ def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
     names = list(case.tune_params)
     predicted = flipflop.predict(
         case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), case.tune_params,
-        gpu=gpu, restrictions=case.restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y)
+        gpu=gpu, restrictions=case.restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y,
+        smem_args=case.smem_args)
     by_key = {tuple(r[n] for n in names): r for r in predicted}
     pairs = [(by_key[k], m) for m in measured if (k := tuple(m[n] for n in names)) in by_key]
     if len(pairs) < 3:
@@ -77,6 +78,8 @@ def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
         "median_abs_energy_error": float(np.median(np.abs(pe / me - 1))),
         "predicted_best": {n: best[1][n] for n in names},
         "measured_best": {n: pairs[int(np.argmin(me))][1][n] for n in names},
+        "bound": sorted({str(p.get("bound")) for p, _ in pairs}),
+        "notes": list(predicted.metadata.get("analysis_notes") or [])[:5],
     }
 
 

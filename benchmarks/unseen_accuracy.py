@@ -27,12 +27,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import flipflop  # noqa: E402
-from benchmarks.accuracy import print_table, summarise  # noqa: E402
+from benchmarks.accuracy import evaluate_case, print_table, summarise  # noqa: E402
+from benchmarks.corpus_accuracy import noise_ceiling  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from flipflop.errors import FlipflopError  # noqa: E402
 from flipflop.hardware.profile import load_profile  # noqa: E402
-from flipflop.report.metrics import pareto_coverage, regret, spearman, top_k_overlap  # noqa: E402
 
 CHECK_FILE = "unseen_check.jsonl"
 
@@ -58,51 +57,10 @@ def load_measurements(data: Path) -> tuple[dict[str, dict[int, list[dict]]], dic
     return rows, headers, checks
 
 
-def _key(row: dict, names: list[str]) -> tuple:
-    return tuple(row[n] for n in names)
-
-
-def evaluate_case(case, measured: list[dict], gpu: str) -> dict:
-    """benchmarks/accuracy.evaluate_case, with the case's smem_args passed to the prediction."""
-    names = list(case.tune_params)
-    predicted = flipflop.predict(
-        case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), case.tune_params, gpu=gpu,
-        restrictions=case.restrictions or None, grid_div_x=case.grid_div_x, grid_div_y=case.grid_div_y,
-        smem_args=case.smem_args)
-    by_key = {_key(r, names): r for r in predicted}
-    pairs = [(by_key[k], m) for m in measured if (k := _key(m, names)) in by_key]
-    if len(pairs) < 3:
-        return {"case": case.name, "family": case.family, "configs": len(pairs)}
-    pe = np.array([p["energy"] for p, _ in pairs]); me = np.array([m["measured_energy"] for _, m in pairs])
-    pt = np.array([p["time"] for p, _ in pairs]); mt = np.array([m["measured_time"] for _, m in pairs])
-    pp = np.array([p["power"] for p, _ in pairs]); mp = np.array([m["measured_power"] for _, m in pairs])
-    pareto = np.array([p["pareto"] for p, _ in pairs])
-    return {
-        "case": case.name, "family": case.family, "configs": len(pairs),
-        "rho_energy": spearman(pe, me), "rho_time": spearman(pt, mt), "rho_power": spearman(pp, mp),
-        "regret_energy": regret(pe, me), "regret_time": regret(pt, mt),
-        "top5_energy": top_k_overlap(pe, me, 5),
-        "pareto_coverage": pareto_coverage(pareto, mt, me),
-        "time_ratio_median": float(np.median(pt / mt)), "power_ratio_median": float(np.median(pp / mp)),
-        "median_abs_energy_error": float(np.median(np.abs(pe / me - 1))),
-        "predicted_best": dict(zip(names, _key(pairs[int(np.argmin(pe))][1], names))),
-        "measured_best": dict(zip(names, _key(pairs[int(np.argmin(me))][1], names))),
-        "bound": sorted({str(p.get("bound")) for p, _ in pairs}),
-        "notes": list(predicted.metadata.get("analysis_notes") or [])[:5],
-    }
-
-
 def ceiling(case, first: list[dict], second: list[dict]) -> dict | None:
-    """Pass 0 against pass 1 on the configurations both have (noise_ceiling.py's figures)."""
+    """Pass 0 against pass 1 on the configurations both have (corpus_accuracy.noise_ceiling)."""
     names = list(case.tune_params)
-    b = {_key(r, names): r for r in second}
-    pairs = [(r, b[k]) for r in first if (k := _key(r, names)) in b]
-    if len(pairs) < 3:
-        return None
-    e1 = np.array([x["measured_energy"] for x, _ in pairs]); e2 = np.array([y["measured_energy"] for _, y in pairs])
-    t1 = np.array([x["measured_time"] for x, _ in pairs]); t2 = np.array([y["measured_time"] for _, y in pairs])
-    return {"configs": len(pairs), "rho_energy": spearman(e1, e2), "rho_time": spearman(t1, t2),
-            "regret_energy": regret(e1, e2), "median_abs_energy_diff": float(np.median(np.abs(e1 / e2 - 1)))}
+    return noise_ceiling(*({tuple(r[n] for n in names): r for r in rows} for rows in (first, second)))
 
 
 def ceiling_summary(results: list[dict]) -> dict:
