@@ -111,11 +111,6 @@ def param_field_symbol(param: str, offset: int, typ: str) -> str:
     return f"{param}+{offset}:{typ}"
 
 
-# Indices assigned under a condition are short expressions; longer ones (data values, nested
-# selects of unrolled loops) are not worth rewriting per condition (matmul_tiled: 25 s → 0.3 s).
-CONDITIONAL_TEXT_LIMIT = 3000
-
-
 def counter_symbol(loop: Loop) -> str:
     return f"i{loop.index}"
 
@@ -270,7 +265,7 @@ class _Interpreter:
         """(c, t, v) when ``after`` is ``v`` where ``c`` is ``t`` and ``header`` (unchanged)
         otherwise, with ``c`` loop-invariant (free of the loop's header symbols ``own`` and of its
         counter) and ``v`` free of ``own``."""
-        if len(after._key) > CONDITIONAL_TEXT_LIMIT or is_float_valued(after):
+        if is_float_valued(after):
             return None
         variant = own | {counter}
         condition = next((c for c in select_conditions(after) if not (c.symbols() & variant)), None)
@@ -290,7 +285,7 @@ class _Interpreter:
         if not (step.symbols() & own):
             return start + step * sym(counter)
         condition = None
-        if len(latch._key) <= CONDITIONAL_TEXT_LIMIT and not is_float_valued(latch):
+        if not is_float_valued(latch):
             condition = next((c for c in select_conditions(latch) if not (c.symbols() & own)), None)
         if condition is not None:
             # `if (active) indg += stride;` under a condition the loop does not change (HeCBench
