@@ -4,8 +4,8 @@ cuda-samples' warpAggregatedAtomicsCG `filter_arr` (A: cg::coalesced_threads agg
 sample), the same filter with a plain per-thread atomicAdd (B) and with hand aggregation through
 __activemask/__popc (C), the filter without its counter (D: dst[i] = src[i]), and a guarded count
 (E: if (x[i] > 0) atomicAdd(count, 1)), over 64 M ints of which about half are positive. Each kernel
-and block size: time = median of 7 launches after a warm-up (CUDA events); the prediction is
-flipflop.predict with the profile of the GPU it ran on. Read-only on the GPU.
+and block size: time = median of 7 launches after a warm-up (CUDA events, the counter reset before
+each); the prediction is flipflop.predict with the profile of the GPU it ran on. Read-only on the GPU.
 
     python benchmarks/ground_truth/atomics_check.py --out DIR [--no-predict]   → DIR/atomics_<gpu>.json, a table
     python benchmarks/ground_truth/atomics_check.py --predict DIR/atomics_<gpu>.json   (predictions added on the CPU)
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import flipflop  # noqa: E402
 from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
+from flipflop.measure.calibrate.scheduling import event_median_ms  # noqa: E402
 
 SOURCE = r'''
 #include <cooperative_groups.h>
@@ -114,16 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         kernel = module.get_function(name)
         for block in BLOCKS:
             grid = (N + block - 1) // block
-            times = []
-            for _ in range(8):
-                d_count.fill(0)
-                start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-                start.record()
-                kernel((grid,), (block,), (d_dst, d_count, d_src, np.int32(N)))
-                stop.record()
-                stop.synchronize()
-                times.append(cupy.cuda.get_elapsed_time(start, stop))
-            rows.append({"kernel": name, "block": block, "grid": grid, "measured_time_ms": float(np.median(times[1:])),
+            ms = event_median_ms(cupy, lambda: kernel((grid,), (block,), (d_dst, d_count, d_src, np.int32(N))), 7,
+                                 before=lambda: d_count.fill(0))
+            rows.append({"kernel": name, "block": block, "grid": grid, "measured_time_ms": ms,
                          "count": int(d_count.get()[0])})
             print(f"{name} {block:5d}  measured {rows[-1]['measured_time_ms']:8.3f} ms", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)

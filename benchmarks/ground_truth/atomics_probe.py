@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
+from flipflop.measure.calibrate.scheduling import event_median_ms  # noqa: E402
 
 # name: (element type, statement run by the lanes that take part; `t` is the target, `o` an output
 # the result is written to only when it is impossible, so that the compiler keeps ATOM)
@@ -76,19 +77,6 @@ HIST_CASES = tuple(("unsigned", b, 1) for b in (1, 2, 4, 8, 32, 128, 1024, 4096,
 def hist_keys(bins: int, stride: int = 1) -> np.ndarray:
     """HIST_N keys drawn uniformly from [0, bins), times ``stride`` (the same on every machine)."""
     return np.random.default_rng(bins).integers(0, bins, HIST_N, dtype=np.uint32) * np.uint32(stride)
-
-
-def _event_ms(cupy, launch) -> float:
-    """Median CUDA-event time of LAUNCHES launches after a warm-up."""
-    times = []
-    for _ in range(LAUNCHES + 1):
-        start, stop = cupy.cuda.Event(), cupy.cuda.Event()
-        start.record()
-        launch()
-        stop.record()
-        stop.synchronize()
-        times.append(cupy.cuda.get_elapsed_time(start, stop))
-    return float(np.median(times[1:]))
 
 
 def source() -> str:
@@ -151,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, (ctype, who, _) in VARIANTS.items():
         kernel = module.get_function(name)
         target, out = cupy.zeros(1, DTYPES[ctype]), cupy.zeros(1, DTYPES[ctype])
-        ms = _event_ms(cupy, lambda: kernel((threads // BLOCK,), (BLOCK,), (target, out, np.int32(threads))))
+        ms = event_median_ms(cupy, lambda: kernel((threads // BLOCK,), (BLOCK,), (target, out, np.int32(threads))),
+                             LAUNCHES)
         operations = WARPS if who == "lane0" else threads
         rows.append({"variant": name, "type": ctype, "lanes": who, "warps": WARPS, "operations": operations,
                      "time_ms": ms, "ns_per_warp": ms * 1e6 / WARPS})
@@ -160,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     for ctype, bins, stride in HIST_CASES:
         kernel = hist.get_function(f"hist_{ctype}")
         table, keys = cupy.zeros(bins * stride, DTYPES[ctype]), cupy.asarray(hist_keys(bins, stride))
-        ms = _event_ms(cupy, lambda: kernel((HIST_N // BLOCK,), (BLOCK,), (table, keys, np.int32(HIST_N))))
+        ms = event_median_ms(cupy, lambda: kernel((HIST_N // BLOCK,), (BLOCK,), (table, keys, np.int32(HIST_N))),
+                             LAUNCHES)
         name = f"hist_{ctype}_{bins}" + (f"_stride{stride}" if stride > 1 else "")
         rows.append({"variant": name, "kernel": f"hist_{ctype}", "type": ctype, "bins": bins, "stride": stride,
                      "keys": HIST_N, "time_ms": ms, "ns_per_key": ms * 1e6 / HIST_N})
@@ -169,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     for bins in MERGE_BINS:
         table, rounds = cupy.zeros(bins, cupy.uint32), MERGE_OPS // bins
         blocks = min(rounds, MERGE_BLOCKS)
-        ms = _event_ms(cupy, lambda: merge((blocks,), (BLOCK,), (table, np.int32(bins), np.int32(rounds))))
+        ms = event_median_ms(cupy, lambda: merge((blocks,), (BLOCK,), (table, np.int32(bins), np.int32(rounds))),
+                             LAUNCHES)
         rows.append({"variant": f"merge_unsigned_{bins}", "kernel": "merge_unsigned", "type": "unsigned", "bins": bins,
                      "blocks": blocks, "rounds": rounds, "operations": MERGE_OPS, "time_ms": ms,
                      "ns_per_op": ms * 1e6 / MERGE_OPS})
