@@ -418,11 +418,12 @@ class KernelAnalysis:
         elif resources.local_bytes:
             # A thread's stack frame is all its local accesses can touch: a block's frames, and
             # the grid's, bound what they bring into L1 and L2.
-            threads_per_block = math.prod(block)
+            block_frames = resources.local_bytes * math.prod(block)
+            grid_frames = block_frames * math.prod(grid)
             accesses = tuple(dataclasses.replace(
-                a, block_footprint_bytes=min(a.block_footprint_bytes or math.inf, resources.local_bytes * threads_per_block),
-                footprint_bytes=min(a.footprint_bytes or math.inf, resources.local_bytes * threads_per_block * math.prod(grid)))
-                if a.space == "local" else a for a in accesses)
+                a, block_footprint_bytes=_at_most(a.block_footprint_bytes, block_frames),
+                footprint_bytes=_at_most(a.footprint_bytes, grid_frames)) if a.space == "local" else a
+                for a in accesses)
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
@@ -726,6 +727,11 @@ class KernelAnalysis:
             value = _evaluate_or_none(expr, env0, 1, env0[_MEMO_KEY]) if expr is not None else None
             strides[dim] = int(value[0]) if value is not None and (value == value[0]).all() else None
         return strides
+
+
+def _at_most(value: float | None, bound: float) -> float:
+    """``value`` capped at ``bound``; ``bound`` where it is unknown."""
+    return bound if value is None else min(value, bound)
 
 
 def _effective_addresses(addresses: np.ndarray) -> float | None:
