@@ -303,11 +303,10 @@ def unseen_cases(small: bool = False) -> list[Case]:
     rows, length = s["rowwise_moments"]
     add("rowwise_moments", "RowwiseMomentsKernel<float>", "rowwise_moments.cu", (rows,), _rowwise(rows, length),
         grid_div_x=[])
-    for name, file, scalar, dtype, seed in (("geglu_float", "geglu_float.cu", "float", np.float32, 410),
-                                            ("geglu_half", "geglu_half.cu", "__half", np.float16, 411)):
+    for name, scalar, dtype, seed in (("geglu_float", "float", np.float32, 410), ("geglu_half", "__half", np.float16, 411)):
         (rows,) = s[name]
         # grid = rows * 5120 / (block * 8 * 2): problem size in threads of 16 elements.
-        add(name, f"geglu_kernel<{scalar}, float, block_size_x, {GEGLU_DIM}, {GEGLU_VEC}, {GEGLU_LOOP}>", file,
+        add(name, f"geglu_kernel<{scalar}, float, block_size_x, {GEGLU_DIM}, {GEGLU_VEC}, {GEGLU_LOOP}>", "geglu.cu",
             (rows * GEGLU_DIM // (GEGLU_VEC * GEGLU_LOOP),), _geglu(rows, dtype, seed))
     (n,) = s["silu_forward2"]
     add("silu_forward2", "silu_forward_kernel2", "silu_forward2.cu", (n // 4,), _silu(n))

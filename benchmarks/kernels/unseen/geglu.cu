@@ -3,10 +3,12 @@
 // Path:     src/geglu-cuda/main.cu
 // Commit:   main.cu as stored at c1ccbaec30a4d49229035a5d04c64a923d4f026e (not re-diffed)
 // Licence:  BSD-3-Clause (LICENSE of zjin-lcf/HeCBench; NVIDIA notices where the file has one)
-// Kernel:   geglu_kernel<float, float, block_size_x, 5120, 8, 2> (template kept; BLOCK_DIM_X = block_size_x, DIM_LAST 5120, 8 elements a vector, 2 vectors a thread)
+// Kernels:  geglu_kernel<float, float, block_size_x, 5120, 8, 2> and geglu_kernel<__half, float, ...> (template
+//           kept; BLOCK_DIM_X = block_size_x, DIM_LAST 5120, 8 elements a vector, 2 vectors a thread)
 // Edits (nothing else changed):
 //   - <cmath>/<cstdio> (host headers NVRTC lacks) replaced by what the kernel uses from them: M_SQRT1_2 (defined) and int64_t (<cuda/std/cstdint>, as the corpus does)
 
+#include <cuda_fp16.h>
 #include <cuda/std/cstdint>  /* int64_t, which upstream gets through <cmath> */
 #ifndef M_SQRT1_2
 #define M_SQRT1_2 0.70710678118654752440  /* upstream gets it from the host's <cmath> */
