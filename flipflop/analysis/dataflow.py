@@ -18,7 +18,7 @@ nvcc's unroll-remainder split stay exact.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
@@ -316,6 +316,12 @@ class _Interpreter:
                 return LoopSummary(loop, counter, None, stay.has_load(), block)
             return LoopSummary(loop, counter, trip, trip.has_load(), block)
         return LoopSummary(loop, counter, None, False, None)
+
+    def _resolved_summary(self, summary: LoopSummary) -> LoopSummary:
+        if summary.trip_count is None:
+            return summary
+        trip = self.resolve(summary.trip_count)
+        return replace(summary, trip_count=trip, data_dependent=trip.has_load())
 
     def leave(self, env: dict[str, Expr], loops: list[Loop], enclosing: tuple[Loop, ...]) -> dict[str, Expr]:
         """Values on an edge that leaves ``loops`` (innermost first) from inside ``enclosing``
@@ -683,7 +689,10 @@ class _Interpreter:
                     for b, (t, f, c) in self.raw_branches.items()}
         predicates = {line: self.resolve(c) for line, c in self.raw_predicates.items()}
         spaces = {f"&{name}": space for name, space in self.spaces.items()}
-        loops = tuple(self.summaries[lp.index] for lp in self.cfg.loops)
+        # An inner loop is summarised before the loop around it is solved: its trip count may
+        # still name the outer loop's header values (bitonic sort's `stride = size / 2`), which
+        # resolve to the outer counter now (a triangular loop).
+        loops = tuple(self._resolved_summary(self.summaries[lp.index]) for lp in self.cfg.loops)
         return Dataflow(tuple(accesses), branches, loops, frozenset(pointers), spaces, predicates,
                         frozenset(self.param_fields))
 

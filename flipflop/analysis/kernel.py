@@ -43,6 +43,7 @@ from flipflop.analysis.memory import (
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
 from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, Expr, NotEvaluable
+from flipflop.analysis.tripcount import first_exit
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Param, Variable
 from flipflop.frontend.kernel import find_kernel
@@ -59,6 +60,10 @@ _DIMS = ("x", "y", "z")
 _TEXTURE_OPCODES = frozenset({"tex", "tld4", "suld", "sust", "sured"})
 _ELEMENT_TYPE = re.compile(r"[bfsu](8|16|32|64)")  # a PTX memory instruction's element type modifier
 _MEMO_KEY = "__memo__"
+# A triangular loop's trip count is averaged over at most this many of the enclosing loop's
+# iterations (evenly spaced), among its first TRIANGULAR_LIMIT.
+TRIANGULAR_POINTS = 64
+TRIANGULAR_LIMIT = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -273,6 +278,40 @@ class KernelAnalysis:
         the SASS instructions a warp issues."""
         return self.evaluate_detailed(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)[0]
 
+    def _mean_trip(self, summary, env: dict, memo: dict, trips: dict[int, np.ndarray], n: int) -> np.ndarray:
+        """A loop's trip count per sampled thread; where it depends on the counter of a loop
+        around it (a triangular loop: bitonic sort's `for (stride = size / 2; ...)` inside
+        `for (size = 2; ...; size <<= 1)`), its mean over that loop's iterations, so that the
+        outer trips × this mean count every inner iteration once."""
+        trip = summary.trip_count
+        names = trip.symbols()
+        outer = None
+        parent = summary.loop.parent
+        while parent is not None and outer is None:
+            if f"i{parent}" in names and parent in trips:
+                outer = parent
+            parent = self.cfg.loops[parent].parent
+        if outer is None:
+            return np.broadcast_to(np.asarray(trip.evaluate(env, memo), dtype=float), (n,))
+        counter, outer_trips = f"i{outer}", trips[outer]
+        top = int(min(max(outer_trips.max(), 1.0), TRIANGULAR_LIMIT))
+        steps = np.unique(np.linspace(0, top - 1, min(top, TRIANGULAR_POINTS)).round().astype(np.int64))
+        # The mean over the iterations that enter the loop: the guard in front of it already
+        # counts how often that is (`for (j = 0; j < i; j++)` is skipped at i = 0).
+        exit_at = first_exit(trip)
+        total, count = np.zeros(n), np.zeros(n)
+        for k in steps:
+            at = dict(env)
+            at[counter] = np.full(n, k, dtype=np.int64)
+            value = np.broadcast_to(np.asarray(trip.evaluate(at, {}), dtype=float), (n,))
+            inside = k < outer_trips
+            if exit_at is not None:
+                inside &= np.broadcast_to(np.asarray(exit_at.evaluate(at, {})) >= 0, (n,))
+            total += np.where(inside, value, 0.0)
+            count += inside
+        middle = np.broadcast_to(np.asarray(trip.evaluate(env, memo), dtype=float), (n,))
+        return np.where(count > 0, total / np.maximum(count, 1.0), middle)
+
     def evaluate_detailed(self, block: tuple[int, int, int], grid: tuple[int, int, int],
                           arguments: Sequence, resources: Resources, dynamic_shared_bytes: int = 0,
                           sass_lines: SassLines | None = None
@@ -310,7 +349,7 @@ class KernelAnalysis:
             values = None
             if summary.trip_count is not None:
                 try:
-                    values = np.broadcast_to(np.asarray(summary.trip_count.evaluate(env, memo), dtype=float), (n,))
+                    values = self._mean_trip(summary, env, memo, trips, n)
                 except (NotEvaluable, OverflowError, ValueError):
                     values = None
             known[index] = values is not None

@@ -25,7 +25,7 @@ array are data-dependent: they evaluate from the array contents when those are g
 """
 from __future__ import annotations
 
-from flipflop.analysis.symbolic import Expr, comparison_parts, const, op, sym
+from flipflop.analysis.symbolic import Expr, Op, comparison_parts, const, op, sym
 
 
 def _ceildiv(a: Expr, b: Expr) -> Expr:
@@ -59,3 +59,16 @@ def solve_trip_count(stay: Expr, counter: str) -> Expr | None:
             if usable:
                 return op("max", _FIRST_EXIT[kind](d0, d1), const(0)) + 1
     return op("scan", stay, sym(counter))
+
+
+def first_exit(trip: Expr) -> Expr | None:
+    """``i*`` of a closed-form trip count ``max(i*, 0) + 1`` (None for a scan). Negative where
+    the condition already failed before the first iteration: nvcc's guard in front of the loop
+    skips it there, so such an entry never happens."""
+    if trip.const != 1 or len(trip.terms) != 1:
+        return None
+    (mono, coef), = trip.terms
+    atom = mono[0] if len(mono) == 1 and coef == 1 else None
+    if not isinstance(atom, Op) or atom.kind != "max" or len(atom.args) != 2 or atom.args[1] != const(0):
+        return None
+    return atom.args[0]
