@@ -1,4 +1,4 @@
-"""Prediction accuracy on the unseen set (benchmarks/kernels/unseen.py), beside each case's noise ceiling.
+"""Prediction accuracy on an unseen set (benchmarks/kernels/unseen.py, unseen2.py), beside each case's noise ceiling.
 
 For every unseen case with measured rows in --data (the per-case JSONL files, or one file, that
 benchmarks/ground_truth/unseen_collect.py writes; pass 0, status ok): predict with flipflop's public
@@ -11,6 +11,10 @@ reference is flagged, not dropped.
 
     python benchmarks/unseen_accuracy.py --data OUT/unseen_run31_h100 --gpu h100-sxm \
         [--out benchmarks/results/accuracy_unseen_h100.json] [--markdown benchmarks/results/accuracy_unseen_h100.md]
+    python benchmarks/unseen_accuracy.py --set unseen2 --data OUT/unseen2_run33_h100 --gpu h100-sxm ...
+
+--set picks the set (default: unseen, the first): its cases (UNSEEN_CASES or UNSEEN2_CASES) are the
+ones read from --data and evaluated, and the markdown title names it with its kernel count.
 """
 from __future__ import annotations
 
@@ -30,19 +34,25 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import evaluate_case, print_table, summarise  # noqa: E402
 from benchmarks.corpus_accuracy import noise_ceiling  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
+from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
 from flipflop.errors import FlipflopError  # noqa: E402
 from flipflop.hardware.profile import load_profile  # noqa: E402
 
 CHECK_FILE = "unseen_check.jsonl"
+# Each set: its cases and the title's words (its kernel count: distinct kernel files and names).
+SETS = {"unseen": (UNSEEN_CASES, "the unseen set (13 third-party kernels)"),
+        "unseen2": (UNSEEN2_CASES, f"the second unseen set ({len(UNSEEN2_CASES)} third-party kernels)")}
 
 
-def load_measurements(data: Path) -> tuple[dict[str, dict[int, list[dict]]], dict[str, dict], dict[str, bool]]:
-    """Rows by case and pass (status ok), each file's run header, and each case's output check."""
+def load_measurements(data: Path, cases: list | None = None
+                      ) -> tuple[dict[str, dict[int, list[dict]]], dict[str, dict], dict[str, bool]]:
+    """Rows by case and pass (status ok), each file's run header, and each case's output check
+    (cases: the set's, the first unseen set's by default)."""
     files = [data] if data.is_file() else sorted(data.rglob("*.jsonl"))
     rows: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     headers: dict[str, dict] = {}
     checks: dict[str, bool] = {}
-    names = {c.name for c in UNSEEN_CASES}
+    names = {c.name for c in (UNSEEN_CASES if cases is None else cases)}
     for path in files:
         for line in path.read_text().splitlines():
             if not line.strip():
@@ -80,13 +90,13 @@ def _f(value, digits=2) -> str:
 
 
 def markdown(results: list[dict], summary: dict, profile: str, headers: dict, command: str,
-             first_look: dict | None = None) -> str:
+             first_look: dict | None = None, title: str = SETS["unseen"][1]) -> str:
     runs: dict[str, list[str]] = {}
     for h in headers.values():
         runs.setdefault(f"{h.get('gpu')} (driver {h.get('driver')}, {h.get('power_limit_w')} W limit", []).append(
             str(h.get("date")))
     gpus = [f"{gpu}, {min(dates)} to {max(dates)})" for gpu, dates in sorted(runs.items())]
-    lines = [f"# Accuracy on the unseen set (13 third-party kernels), profile `{profile}`", "",
+    lines = [f"# Accuracy on {title}, profile `{profile}`", "",
              f"Measured on: {'; '.join(gpus) or 'unknown'}. Ceiling: pass 0 against pass 1 of the same run.", "",
              "| case | n | ρ E (ceiling) | ρ T (ceiling) | regret E (ceiling) | top-5 | T pred/meas | P pred/meas "
              "| output check |", "|---|---|---|---|---|---|---|---|---|"]
@@ -122,6 +132,7 @@ def markdown(results: list[dict], summary: dict, profile: str, headers: dict, co
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="unseen_collect.py's output folder (or one JSONL)")
+    parser.add_argument("--set", default="unseen", choices=sorted(SETS), help="which unseen set (default: unseen)")
     parser.add_argument("--gpu", default="h100-sxm", help="profile to predict with (h100-sxm, h200-sxm, ...)")
     parser.add_argument("--cases", default="", help="comma-separated case names (default: all measured)")
     parser.add_argument("--out", type=Path, default=None, help="JSON with every figure")
@@ -130,11 +141,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="an earlier --out JSON whose summary the markdown quotes as the first look")
     args = parser.parse_args(argv)
 
-    rows, headers, checks = load_measurements(args.data)
+    cases, title = SETS[args.set]
+    rows, headers, checks = load_measurements(args.data, cases)
     wanted = set(filter(None, args.cases.split(",")))
     started = time.perf_counter()
     results = []
-    for case in UNSEEN_CASES:
+    for case in cases:
         if case.name not in rows or (wanted and case.name not in wanted):
             continue
         passes = rows[case.name]
@@ -147,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
     summary = summarise(results)
     summary.update(ceiling_summary(results))
-    print_table("unseen set", results, summary)
+    print_table("unseen set" if args.set == "unseen" else "second unseen set", results, summary)
     print(f"{'case':34s} {'ceil ρE':>7s} {'ceil ρT':>7s} {'ceil reg':>8s} {'|ΔE| p0/p1':>10s} {'check':>6s}")
     for r in results:
         c = r["ceiling"] or {}
@@ -167,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         command = " ".join(["python", "benchmarks/unseen_accuracy.py", *(argv if argv is not None else sys.argv[1:])])
         first_look = json.loads(args.first_look.read_text()) if args.first_look else None
-        args.markdown.write_text(markdown(results, summary, profile.name, headers, command, first_look))
+        args.markdown.write_text(markdown(results, summary, profile.name, headers, command, first_look, title))
     return 0
 
 

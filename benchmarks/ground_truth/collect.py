@@ -30,6 +30,7 @@ from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
+from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
 from flipflop.measure.launcher import grid_for  # noqa: E402
 
 # Estimated seconds per configuration on top of the power window: warm-up, event timing,
@@ -59,19 +60,21 @@ def create_parser() -> argparse.ArgumentParser:
 def select_cases(names: str, sizes: str) -> list[Case]:
     """The cases named, in the order named (a full name selects that case; a kernel name, the
     part before '@', selects its cases at the given size indices); 'all': every development-suite
-    case at them; 'heldout' / 'heldout2' / 'heldout3' / 'unseen' (also as one of the names): every
-    case of the first / second / third held-out set or of the unseen set (each has one size). Names
-    are looked up in the development suite, the three held-out sets and the unseen set."""
+    case at them; 'heldout' / 'heldout2' / 'heldout3' / 'unseen' / 'unseen2' (also as one of the
+    names): every case of the first / second / third held-out set or of the first / second unseen set
+    (each has one size). Names are looked up in the development suite, the three held-out sets and
+    the two unseen sets."""
     size_indices = {int(s) for s in sizes.split(",")}
     if names == "all":
         return [case for case in CASES if case.size_index in size_indices]
     chosen: list[Case] = []
-    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES, "unseen": UNSEEN_CASES}
+    sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES, "unseen": UNSEEN_CASES,
+            "unseen2": UNSEEN2_CASES}
     for name in (n.strip() for n in names.split(",")):
         if name in sets:
             chosen += [case for case in sets[name] if case not in chosen]
             continue
-        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES + UNSEEN_CASES
+        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES + UNSEEN_CASES + UNSEEN2_CASES
         chosen += [case for case in everything if case not in chosen and (
             case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen

@@ -1,8 +1,13 @@
-"""Measure the unseen set (benchmarks/kernels/unseen.py) on a GPU with collect.py, and check its outputs first.
+"""Measure an unseen set (benchmarks/kernels/unseen.py, unseen2.py) on a GPU with collect.py, and check its outputs first.
 
     python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT [collect.py's options ...]
     python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT --isolate [--budget-s 420] ...
     python benchmarks/ground_truth/unseen_collect.py --check --out OUT [--cases unseen]
+    python benchmarks/ground_truth/unseen_collect.py --check --out OUT --cases unseen2   (the second set)
+
+The set is each case's family: cases of the first unseen set ("unseen") are checked against
+unseen.py's references into OUT/unseen_check.jsonl, cases of the second ("unseen2") against
+unseen2.py's into OUT/unseen2_check.jsonl; measuring is the same for both.
 
 MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines;
 `--cases unseen` selects the set, shared memory from each case's smem_args), with NVRTC given
@@ -30,11 +35,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth import collect  # noqa: E402
 from benchmarks.kernels.suite import Case, configurations  # noqa: E402
-from benchmarks.kernels.unseen import compare, short_name, unseen_cases  # noqa: E402
+from benchmarks.kernels import unseen, unseen2  # noqa: E402
 from flipflop.measure import launcher  # noqa: E402
 
 SET_NAME = "unseen"
 CHECK_FILE = "unseen_check.jsonl"
+# Each unseen set by family: its module (small cases, short names, compare) and its check file.
+SETS = {"unseen": (unseen, unseen.unseen_cases, CHECK_FILE),
+        "unseen2": (unseen2, unseen2.unseen2_cases, "unseen2_check.jsonl")}
 # Seconds a case's process needs beyond its measuring budget: Python, CuPy and NVML start-up, the
 # run header's 1 s idle-power window, argument upload, compiles running late.
 ISOLATE_GRACE_S = 25.0
@@ -55,15 +63,24 @@ def install() -> None:
 
 def check(cases: list[Case], out_dir: Path) -> int:
     """Small case of each kernel at three shapes against its reference; returns how many failed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for family, (module, small_cases, check_file) in SETS.items():
+        chosen = [case for case in cases if case.family == family]
+        if chosen:
+            failed += _check_set(chosen, module, small_cases, out_dir / check_file)
+    return failed
+
+
+def _check_set(cases: list[Case], module, small_cases, path: Path) -> int:
+    """check() for the cases of one unseen set (module: its compare and short_name)."""
     import cupy
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    small = {short_name(c): c for c in unseen_cases(small=True)}
+    short_name, compare = module.short_name, module.compare
+    small = {short_name(c): c for c in small_cases(small=True)}
     failed = 0
-    with open(out_dir / CHECK_FILE, "a") as out:
+    with open(path, "a") as out:
         for case in cases:
-            if case.family != SET_NAME:
-                continue
             tiny = small[short_name(case)]
             configs = collect.launch_configs(tiny)
             picks = [configs[i] for i in sorted({0, len(configs) // 2, len(configs) - 1})]
@@ -161,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
     install()
     if "--check" in argv[1:]:
-        parser = argparse.ArgumentParser(description="check the unseen set's outputs on the GPU")
+        parser = argparse.ArgumentParser(description="check an unseen set's outputs on the GPU")
         parser.add_argument("--check", action="store_true")
         parser.add_argument("--cases", default=SET_NAME)
         parser.add_argument("--out", type=Path, required=True)
