@@ -7,6 +7,8 @@
 //           the parameters come as a pointer to a device copy of MandelParameters)
 // Edits (nothing else changed):
 //   - added extern "C" in front of the kernel
+//   - MandelParameters' constructor and its three __host__ accessors (host code, which NVRTC refuses in
+//     JIT mode: "host functions are not allowed") left out; the kernel uses none of them
 //   - the host classes (Mandel, MandelSerial, MandelParallel), globals and headers left out
 
 //==============================================================
@@ -25,18 +27,6 @@ struct MandelParameters {
   int row_count_;
   int col_count_;
   int max_iterations_;
-
-  MandelParameters(int row_count, int col_count, int max_iterations)
-      : row_count_(row_count),
-        col_count_(col_count),
-        max_iterations_(max_iterations) { }
-
-  __host__ 
-  int row_count() const { return row_count_; }
-  __host__ 
-  int col_count() const { return col_count_; }
-  __host__ 
-  int max_iterations() const { return max_iterations_; } 
 
   // scale from 0..row_count to -1.5..0.5
   __host__ __device__
