@@ -590,10 +590,34 @@ class _Interpreter:
             return -v(1)
         if o == "not" and len(ops) == 2:
             return -v(1) - 1
+        if o in ("bfi", "bfe"):
+            return self._bit_field(ins, [v(k) for k in range(1, len(ops))], typ)
         binary = {"shl": "shl", "shr": "shr", "and": "and", "or": "or", "xor": "xor",
                   "min": "min", "max": "max", "div": "floordiv", "rem": "mod"}.get(o)
         if binary and len(ops) == 3:
             return op(binary, v(1), v(2))
+        return None
+
+    @staticmethod
+    def _bit_field(ins: Instruction, values: list[Expr], typ: str | None) -> Expr | None:
+        """``bfi`` (insert ``a``'s low ``len`` bits into ``b`` at ``pos``: nvcc packs indices with
+        it, `(v & 63) * 32 + lane`) and unsigned ``bfe`` (extract), both at constant positions,
+        as shifts and masks."""
+        bits = 64 if typ and typ.endswith("64") else 32
+        if ins.opcode == "bfi" and len(values) == 4 and values[2].is_const and values[3].is_const:
+            a, b, pos, length = values[0], values[1], values[2].const, values[3].const
+            if not (0 <= pos < bits and 0 < length <= bits - pos):
+                return None
+            mask = ((1 << length) - 1) << pos
+            keep = ((1 << bits) - 1) ^ mask
+            inserted = op("and", op("shl", a, const(pos)), const(mask))
+            return inserted if keep == 0 else op("or", op("and", b, const(keep)), inserted)
+        if ins.opcode == "bfe" and len(values) == 3 and typ in _UNSIGNED_BITS and values[1].is_const \
+                and values[2].is_const:
+            a, pos, length = values[0], values[1].const, values[2].const
+            if not (0 <= pos < bits and 0 < length <= bits - pos):
+                return None
+            return op("and", op("shr", a, const(pos)), const((1 << length) - 1))
         return None
 
     @staticmethod
@@ -662,10 +686,12 @@ class _Interpreter:
         return unknown(f"L{ins.line}", address.varying())
 
     def _space_of(self, address: Expr) -> str:
-        for name in address.symbols():
-            if name.startswith("&") and self.spaces.get(name[1:]) in ("shared", "local"):
-                return self.spaces[name[1:]]
-        return "global"
+        """The state space of a generic access's address. A generic pointer that is either a
+        shared slot or a local stand-in (`tid < warps ? shared[lane] : identity` in a block
+        reduction) counts as shared: both stay on the SM, and the choice no longer depends on
+        the order of a set of names (it changed with Python's string hashing)."""
+        spaces = {self.spaces.get(name[1:]) for name in address.symbols() if name.startswith("&")}
+        return next((space for space in ("shared", "local") if space in spaces), "global")
 
     # ----- driver -------------------------------------------------------------------
     def run(self) -> Dataflow:

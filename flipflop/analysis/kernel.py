@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import zlib
 import dataclasses
 from dataclasses import dataclass
 from typing import Sequence
@@ -42,7 +43,7 @@ from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
-from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, Expr, NotEvaluable
+from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, UNKNOWN_ENV_KEY, Expr, NotEvaluable
 from flipflop.analysis.tripcount import first_exit
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Param, Variable
@@ -543,6 +544,15 @@ class KernelAnalysis:
             per_thread = -(-access.bytes // SECTOR_BYTES)
             if access.space == "shared":
                 degree = [(RANDOM_BANK_DEGREE if varying else 1.0) if t > 0 else None for t in totals]
+                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n)
+                if varying and drawn is not None:
+                    # Data the analysis cannot follow (histogram64's bytes of a vector load)
+                    # drawn at random where it appears: `and(32 * byte, 8064)` moves a lane by
+                    # whole bank rows, so the lanes' own part decides the banks.
+                    offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
+                    addr = (drawn[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
+                    degree = means(bank_conflict_degree(addr, act_w.reshape(len(members) * warps, WARP_SIZE),
+                                                        access.bytes, broadcast=access.op != "atomic"))
             else:
                 sectors = lines = means(lanes * per_thread)
             uniform = [not varying] * len(members)
@@ -829,6 +839,18 @@ def _interleave_local(addresses: np.ndarray) -> np.ndarray:
     sits at (w × 32 + t) × 4."""
     lanes = np.arange(WARP_SIZE, dtype=np.int64)[None, :]
     return ((addresses // 4) * WARP_SIZE + lanes) * 4 + addresses % 4
+
+
+def _draw_unknown(n: int):
+    """Stand-ins for unknown values over ``n`` sampled threads: independent uniform 31-bit
+    integers per thread where the value may differ between threads, one per warp where it
+    cannot; seeded by the value's tag, so every evaluation draws the same."""
+    def draw(tag: str, varying: bool) -> np.ndarray:
+        rng = np.random.default_rng(zlib.crc32(tag.encode()))
+        if varying:
+            return rng.integers(0, 1 << 31, n, dtype=np.int64)
+        return np.repeat(rng.integers(0, 1 << 31, -(-n // WARP_SIZE), dtype=np.int64), WARP_SIZE)[:n]
+    return draw
 
 
 def _evaluate_or_none(expr: Expr, env: dict, n: int, memo: dict | None = None) -> np.ndarray | None:

@@ -496,6 +496,9 @@ COMPARISONS: dict[str, str] = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt", "
 _TRUTH_KINDS = frozenset(COMPARISONS) | {"land", "lor", "lxor", "not"}
 # The evaluator of a load reads argument arrays; it is installed in the environment.
 LOAD_ENV_KEY = "__load__"
+# With this key, unknown values evaluate to what env[UNKNOWN_ENV_KEY](tag, varying) draws (a
+# stand-in for data the analysis cannot follow); without it they raise NotEvaluable.
+UNKNOWN_ENV_KEY = "__unknown__"
 SCAN_LIMIT = 64  # iterations a numeric trip-count scan tries before giving up
 
 
@@ -561,7 +564,10 @@ def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
             raise NotEvaluable(atom.name)
         value = env[atom.name]
     elif isinstance(atom, Unknown):
-        raise NotEvaluable(atom.key)
+        draw = env.get(UNKNOWN_ENV_KEY)
+        if draw is None:
+            raise NotEvaluable(atom.key)
+        value = draw(atom.tag, atom.varying)
     elif atom.kind == "load":
         value = env[LOAD_ENV_KEY](atom.args[0].evaluate(env, memo), *atom.data)
     elif atom.kind == "scan":
