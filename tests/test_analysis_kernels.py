@@ -688,3 +688,24 @@ def test_the_analysis_does_not_depend_on_pythons_string_hashing():
               for seed in range(6)}
     assert len(spaces) == 1
     assert spaces.pop().count('"shared"') == 23  # the generic reads among them; 3 local stores of the frame
+
+
+SIGNED_HALVING = r"""
+extern "C" __global__ void warp_sums(const float* x, float* out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    float v = i < n ? x[i] : 0.0f;
+    for (int offset = warpSize / 2; offset > 0; offset /= 2)
+        v += __shfl_down_sync(0xffffffff, v, offset);
+    if (threadIdx.x % 32 == 0) out[i / 32] = v;
+}
+"""
+
+
+def test_an_int_halved_with_its_sign_correction_is_a_geometric_counter():
+    """cuda-samples reduce7's warpReduceSum: `offset /= 2` on an int compiles to
+    `shr(h + shr(h, 31), 1)`, which was not recognised (trip count unknown, counted once): the
+    warp sum runs log2(32) = 5 times."""
+    args = [np.zeros(1024, np.float32), np.zeros(32, np.float32), np.int32(1024)]
+    f = features("warp_sums", SIGNED_HALVING, args, block=(256, 1, 1), problem_size=(1024,))
+    assert [loop["trip_count"] for loop in f["loops"]] == [5.0]
+    assert not f["notes"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, Op, choose, const, fconst, is_float_valued, op,
+    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, choose, const, fconst, is_float_valued, op,
     select_conditions, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
@@ -295,7 +295,7 @@ class _Interpreter:
             if not any(x.symbols() & own for x in steps):
                 return start + op("select", condition, *steps) * sym(counter)
         for k in range(1, 6):
-            if latch == op("shr", h, const(k)):
+            if latch == op("shr", h, const(k)) or _halves_signed(latch, h, k):
                 return op("shr", start, const(k) * sym(counter))
             if latch == h * (1 << k):
                 return op("shl", start, const(k) * sym(counter))
@@ -760,6 +760,24 @@ def _access_bytes(ins: Instruction) -> int:
     typ = operand_type(ins) or "b32"
     width = next((int(m[1:]) for m in ins.modifiers if m in ("v2", "v4", "v8")), 1)
     return width * TYPE_BYTES.get(typ, 4)
+
+
+def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
+    """Whether ``latch`` is a signed division of ``h`` by 2^k: nvcc's `offset /= 2` on an `int`
+    is ``shr(h + shr(h, 31), 1)`` (the correction rounds negative values toward zero), the same
+    as ``shr(h, k)`` for the non-negative values such a loop walks."""
+    parts = latch.terms[0][0] if latch.const == 0 and len(latch.terms) == 1 and latch.terms[0][1] == 1 else ()
+    atom = parts[0] if len(parts) == 1 else None
+    if not isinstance(atom, Op) or not atom.args or latch != op("shr", atom.args[0], const(k)):
+        return False
+    correction = atom.args[0] - h
+    if correction.symbols() != h.symbols():
+        return False
+    name = next(iter(h.symbols()))
+    try:
+        return all(correction.evaluate({name: value}) == 0 for value in (0, 1, 2, 7, 1000, (1 << 31) - 1))
+    except NotEvaluable:
+        return False
 
 
 def _base_param(address: Expr, params: dict) -> str | None:
