@@ -389,8 +389,9 @@ def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path],
                      **{k: v for k, v in manifest.items() if k != "launches"}})
     mode = ",".join(dict.fromkeys(modes))
     if kernels is None:
+        from benchmarks.ground_truth.unseen_counters import SETS, unseen_kernels
         from benchmarks.kernels.corpus.all import corpus
-        kernels = {k.case.name: k for k in corpus()}
+        kernels = {k.case.name: k for k in [*corpus(), *unseen_kernels(list(SETS))]}
     profiles = {name: load_profile(name) for name in dict.fromkeys(row["gpu_profile"] for row in rows)}
     records = compare(rows, kernels, profiles, features_for)
     summary = summarise(records)
