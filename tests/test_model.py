@@ -523,12 +523,37 @@ def test_an_address_the_analysis_cannot_follow_is_named_in_the_notes():
     induction variable: its accesses fall back to one sector per thread, and the notes say so."""
     n = 1 << 20
     arguments = [np.zeros(n, np.float32), np.zeros(8 * n, np.float32), np.ones(8, np.int32), np.int32(n), np.int32(8)]
-    f, _ = _compiled_traffic(WIDENED_COUNTER, "guarded_step", (256, 1, 1), (n // 256, 1, 1), arguments)
+    f, t = _compiled_traffic(WIDENED_COUNTER, "guarded_step", (256, 1, 1), (n // 256, 1, 1), arguments)
     unknown = [a for a in f.accesses if a.op == "load" and not a.affine and a.executions_per_thread > 0]
     assert len(unknown) == 4 and all(a.sectors_per_request == 32.0 for a in unknown)  # nvcc unrolled by 4
     assert [note for note in f.notes if note.startswith("global accesses at PTX lines")] == [
         f"global accesses at PTX lines {', '.join(str(a.line) for a in unknown)}: address not known to the "
-        "analysis; one 32-byte sector per thread assumed"]
+        "analysis; one 32-byte sector per thread assumed, its array's size bounding what they read from DRAM"]
+
+
+GUARDED_WINDOW = r"""
+extern "C" __global__ void guarded_window(float* out, const float* in, const int* flags, int n, int steps) {
+  int idx = blockIdx.x * blockDim.x + threadIdx.x;
+  float s = 0.0f;
+  for (int k = 0; k < steps; ++k) {
+    s += in[idx];
+    if (flags[k]) idx = idx + 1 < n ? idx + 1 : 0;  // a neighbour, under a condition: no induction variable
+  }
+  out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+"""
+
+
+def test_what_an_unfollowed_load_reads_from_dram_is_bounded_by_its_array():
+    """32 steps over a 64 MiB array at addresses the analysis cannot follow: one sector a thread
+    each step reaches L2 (1.7 GB), but only the array can come from DRAM; everything past L2 went
+    to DRAM before (1.7 GB: HeCBench bilateral's mirrored window read 28x its 64 MiB image, Nsight
+    Compute, run 34)."""
+    n = 1 << 24
+    arguments = [np.zeros(n, np.float32), np.zeros(n, np.float32), np.ones(32, np.int32), np.int32(n), np.int32(32)]
+    _, t = _compiled_traffic(GUARDED_WINDOW, "guarded_window", (256, 1, 1), (n // 256, 1, 1), arguments)
+    assert t.l2_bytes > 1.5e9
+    assert 0 < t.dram_bytes <= 2 * n * 4
 
 
 LANE_GUARDS = r"""

@@ -467,7 +467,7 @@ class KernelAnalysis:
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
-                         "one 32-byte sector per thread assumed")
+                         "one 32-byte sector per thread assumed, its array's size bounding what they read from DRAM")
         loops = []
         for summary in self.dataflow.loops:
             loop = summary.loop

@@ -313,9 +313,10 @@ def memory_traffic(
         group.past_near += a_l1_near * fresh
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
         footprint = a.footprint_bytes
-        if footprint is None and a.op != "load" and a.array_bytes:
-            # Stores and atomics at addresses the analysis cannot follow (a histogram's bins)
-            # still land inside their array: it bounds what they leave in L2 to write back.
+        if footprint is None and a.array_bytes:
+            # Accesses at addresses the analysis cannot follow (a histogram's bins, a filter's
+            # mirrored window) still land inside their array: it bounds what they bring from
+            # DRAM and leave in L2 to write back.
             footprint = a.array_bytes
         group.grid_fp = _sum_or_none(group.grid_fp, footprint, fresh)
     globals_ = list(groups.values())
