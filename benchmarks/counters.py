@@ -127,29 +127,27 @@ def launch_warps(features: Any, warp_size: int = 32) -> int:
 
 
 def lsu_counts(features: Any, warp_size: int = 32) -> dict[str, float]:
-    """Global (and generic, local) loads' and stores' warp requests and 32-byte sectors for
-    one launch, as the L1's LSU pipe counts them: requests = executions per thread × warps;
-    sectors per request as the analysis gives them, clamped to [1, warp size] (an access the
-    analysis cannot resolve: one sector per thread), as memory_traffic takes them."""
-    from flipflop.model.traffic import GLOBAL_SPACES, spill_accesses_per_thread
-
+    """Global (and generic) loads' and stores' warp requests and 32-byte sectors for one launch,
+    as the L1's LSU pipe counts them under lsu_mem_global: requests = executions per warp (a
+    warp's request when any of its lanes runs the access) × warps; sectors per request as the analysis gives them, clamped to [1, warp size] (an access
+    the analysis cannot resolve: one sector per thread), as memory_traffic takes them. Local
+    accesses and spills are lsu_mem_local operations, outside these counters (RowwiseMoments'
+    stack frame: 3 local stores a thread, 4096 global ones in the whole launch)."""
     warps = launch_warps(features, warp_size)
     counts = dict(ld_requests=0.0, ld_sectors=0.0, st_requests=0.0, st_sectors=0.0,
                   atomic_requests=0.0, atomic_sectors=0.0)
     for access in features.accesses:
-        if access.space not in GLOBAL_SPACES:
+        if access.space not in ("global", "generic"):
             continue
-        requests = access.executions_per_thread * warps
+        # A warp issues the request when any of its lanes runs the access (a block's thread 0
+        # storing its partial sum: one request a block, not 1/32 of one).
+        per_warp = access.executions_per_thread if access.warp_executions is None else access.warp_executions
+        requests = per_warp * warps
         sectors = access.sectors_per_request
         sectors = float(min(32, warp_size)) if sectors is None else min(max(sectors, 1.0), float(warp_size))
         kind = {"load": "ld", "store": "st"}.get(access.op, "atomic")
         counts[f"{kind}_requests"] += requests
         counts[f"{kind}_sectors"] += requests * sectors
-    spill = spill_accesses_per_thread(features)
-    if spill > 0:  # spill loads and stores, half each, 4 sectors per request (interleaved frames)
-        for kind in ("ld", "st"):
-            counts[f"{kind}_requests"] += spill * warps / 2
-            counts[f"{kind}_sectors"] += spill * warps / 2 * 4
     return counts
 
 

@@ -65,6 +65,8 @@ _MEMO_KEY = "__memo__"
 # iterations (evenly spaced), among its first TRIANGULAR_LIMIT.
 TRIANGULAR_POINTS = 64
 TRIANGULAR_LIMIT = 1 << 20
+# Iterations of a loop over which a data-dependent `break` is looked for, per sampled thread.
+EXIT_SCAN_LIMIT = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,38 @@ class KernelAnalysis:
         the SASS instructions a warp issues."""
         return self.evaluate_detailed(block, grid, arguments, resources, dynamic_shared_bytes, sass_lines)[0]
 
+    def _early_exits(self, summary, env: dict, trips: np.ndarray, n: int):
+        """(branch, whether taking it leaves the loop, first iteration + 1 at which it does, per
+        sampled thread) for each exit of ``summary``'s loop other than the one that counts its
+        trips, whose condition changes with the loop's counter; the condition is evaluated
+        iteration by iteration (in growing chunks, at most EXIT_SCAN_LIMIT iterations), and a
+        thread it never stops keeps the full count."""
+        loop, counter = summary.loop, summary.counter
+        for b, successor in self.cfg.exit_edges(loop):
+            branch = self.dataflow.branches.get(b)
+            if b == summary.controlling_block or branch is None or self.cfg.innermost_loop(b) is not loop \
+                    or counter not in branch.condition.symbols():
+                continue
+            exits = successor == branch.taken
+            top = int(min(trips.max(), EXIT_SCAN_LIMIT))
+            first = np.full(n, np.inf)
+            start, chunk = 0, 64
+            try:
+                while start < top and np.isinf(first).any():
+                    steps = np.arange(start, min(start + chunk, top), dtype=np.int64)
+                    at = dict(env)
+                    at[counter] = steps[:, None]
+                    holds = np.broadcast_to(np.asarray(branch.condition.evaluate(at, {})) != 0, (len(steps), n))
+                    leaves = holds if exits else ~holds
+                    hit = leaves.any(axis=0)
+                    found = np.where(hit, steps[np.argmax(leaves, axis=0)] + 1.0, np.inf)
+                    first = np.where(np.isinf(first), found, first)
+                    start, chunk = start + len(steps), min(chunk * 2, 4096)
+            except (NotEvaluable, OverflowError, ValueError):
+                continue
+            if np.isfinite(first).any():
+                yield b, exits, np.where(np.isfinite(first), first, trips)
+
     def _mean_trip(self, summary, env: dict, memo: dict, trips: dict[int, np.ndarray], n: int) -> np.ndarray:
         """A loop's trip count per sampled thread; where it depends on the counter of a loop
         around it (a triangular loop: bitonic sort's `for (stride = size / 2; ...)` inside
@@ -362,6 +396,16 @@ class KernelAnalysis:
             env[summary.counter] = np.maximum((trips[index].astype(np.int64) - 1) // 2, 0)
 
         taken: dict[int, np.ndarray | None] = {}
+        for summary in self.dataflow.loops:
+            index = summary.loop.index
+            if known[index]:
+                # A `break` on the data (a linear search: `if (cdf[x] >= u[i]) break;`) ends the
+                # loop at the first iteration its condition holds, not after the full count.
+                for b, exits, first in self._early_exits(summary, env, trips[index], n):
+                    trips[index] = np.minimum(trips[index], first)
+                    env[summary.counter] = np.maximum((trips[index].astype(np.int64) - 1) // 2, 0)
+                    leave = np.where(first <= trips[index], 1.0 / np.maximum(first, 1.0), 0.0)
+                    taken[b] = leave if exits else 1.0 - leave
         for summary in self.dataflow.loops:
             b = summary.controlling_block
             if b is not None and known[summary.loop.index]:
