@@ -247,16 +247,24 @@ def _h200_lines() -> list[str]:
                      f"{s['geomean_regret_energy']:.3f} (ceilings {c['median_rho_energy']:.3f} / "
                      f"{c['median_rho_time']:.3f} / {c['geomean_regret_energy']:.3f}); median absolute energy error "
                      f"{100 * s['median_abs_energy_error']:.1f} %.")
-    unseen_path = results / "accuracy_unseen_h100.json"
-    if unseen_path.exists():
-        unseen = json.loads(unseen_path.read_text())
+    for file, label, doc, first_look in (
+            ("accuracy_unseen_h100.json", "the unseen set (run 31", "accuracy-unseen-h100.md",
+             "accuracy_unseen_h100_first_look.json"),
+            ("accuracy_unseen2_h100.json", "the second unseen set (run 33", "accuracy-unseen2-h100.md",
+             "accuracy_unseen2_h100_first_look.json")):
+        if not (results / file).exists():
+            continue
+        unseen = json.loads((results / file).read_text())
         s = unseen["summary"]
-        lines.append(f"- H100, the unseen set (run 31, {s['cases']} third-party kernels never used to develop or fit, "
-                     f"{unseen['date']}, `accuracy-unseen-h100.md`): median ρ energy {s['median_rho_energy']:.3f}, "
+        before = json.loads((results / first_look).read_text())["summary"] if (results / first_look).exists() else None
+        lines.append(f"- H100, {label}, {s['cases']} third-party kernels never used to develop or fit before they "
+                     f"were measured, {unseen['date']}, `{doc}`): median ρ energy {s['median_rho_energy']:.3f}, "
                      f"time {s['median_rho_time']:.3f}, regret {s['geomean_regret_energy']:.3f} (ceilings "
                      f"{s['ceiling_median_rho_energy']:.3f} / {s['ceiling_median_rho_time']:.3f} / "
                      f"{s['ceiling_geomean_regret_energy']:.3f}); median absolute energy error "
-                     f"{100 * s['median_abs_energy_error']:.1f} %.")
+                     f"{100 * s['median_abs_energy_error']:.1f} %"
+                     + (f"; at first look {before['median_rho_energy']:.3f} / {before['median_rho_time']:.3f} / "
+                        f"{before['geomean_regret_energy']:.3f}." if before else "."))
     if noise_path.exists():
         n = json.loads(noise_path.read_text())["summary"]
         lines.append(f"- H200, the three held-out sets ({n['cases']} cases): median ρ energy "

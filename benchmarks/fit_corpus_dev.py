@@ -138,10 +138,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gpu", default="h200-sxm")
     parser.add_argument("--write-profile", action="store_true", help="write the fitted power into h200-sxm.json")
+    parser.add_argument("--dram-latency-ns", type=float, default=None,
+                        help="what-if: both profiles' DRAM latency replaced (run 34's streaming round trip, 363 ns)")
+    parser.add_argument("--norms", default=",".join(map(str, NORMS)), help="LOADED_NORM values on the grid")
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     cases = development_launches(args.gpu)
     profile = load_profile(args.gpu)
+    latency = {} if args.dram_latency_ns is None else {"dram_latency_ns": args.dram_latency_ns}
+    profile = dataclasses.replace(profile, **latency)
     power = fit_power(cases, profile)
     fitted = dataclasses.replace(profile, sm_active_power_w=power["sm_active_power_w"],
                                  warp_resident_power_w=power["warp_resident_power_w"])
@@ -149,11 +155,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{power['sm_active_power_w']:.4f} W per active SM, {power['warp_resident_power_w']:.5f} W per resident "
           f"warp (median |residual| {power['median_abs_residual_w']:.1f} W)")
     suite = suite_launches()
-    h100 = load_profile("h100-sxm")
+    h100 = dataclasses.replace(load_profile("h100-sxm"), **latency)
     saved = model.LOADED_NORM, model.BLOCK_RELEASE
     grid = []
     try:
-        for q in NORMS:
+        for q in (float(x) for x in args.norms.split(",")):
             for c in RELEASES:
                 model.LOADED_NORM, model.BLOCK_RELEASE = q, c
                 corpus, dev_suite = score(cases, fitted), score(suite, h100)
@@ -172,11 +178,12 @@ def main(argv: list[str] | None = None) -> int:
           f"(objective {best['objective']:.4f}; in use {saved[0]}, {saved[1]}: {in_use['objective']:.4f}); "
           f"chosen: LOADED_NORM = {chosen['loaded_norm']}, BLOCK_RELEASE = {chosen['block_release']} "
           f"({time.perf_counter() - started:.0f} s)")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "gpu_profile": args.gpu,
         "data": "development two-thirds of the corpus, H200 pass 0 (benchmarks/data/h200/RUNS.md)",
-        "command": " ".join(["python", *sys.argv]), "cases": sorted(cases), "suite_cases": sorted(suite),
+        "command": " ".join(["python", *sys.argv]), "dram_latency_ns": args.dram_latency_ns,
+        "cases": sorted(cases), "suite_cases": sorted(suite),
         "power": power,
         "keep_margin": KEEP_MARGIN, "best_on_grid": best, "chosen": chosen, "grid": grid}, indent=1))
     if args.write_profile:
