@@ -283,10 +283,10 @@ class KernelAnalysis:
 
     def _early_exits(self, summary, env: dict, trips: np.ndarray, n: int):
         """(branch, whether taking it leaves the loop, first iteration + 1 at which it does, per
-        sampled thread) for each exit of ``summary``'s loop other than the one that counts its
-        trips, whose condition changes with the loop's counter; the condition is evaluated
-        iteration by iteration (in growing chunks, at most EXIT_SCAN_LIMIT iterations), and a
-        thread it never stops keeps the full count."""
+        sampled thread: infinite where it never does) for each exit of ``summary``'s loop other
+        than the one that counts its trips, whose condition changes with the loop's counter; the
+        condition is evaluated iteration by iteration (in growing chunks, at most
+        EXIT_SCAN_LIMIT iterations)."""
         loop, counter = summary.loop, summary.counter
         for b, successor in self.cfg.exit_edges(loop):
             branch = self.dataflow.branches.get(b)
@@ -311,7 +311,7 @@ class KernelAnalysis:
             except (NotEvaluable, OverflowError, ValueError):
                 continue
             if np.isfinite(first).any():
-                yield b, exits, np.where(np.isfinite(first), first, trips)
+                yield b, exits, first
 
     def _mean_trip(self, summary, env: dict, memo: dict, trips: dict[int, np.ndarray], n: int) -> np.ndarray:
         """A loop's trip count per sampled thread; where it depends on the counter of a loop
@@ -404,7 +404,8 @@ class KernelAnalysis:
                 for b, exits, first in self._early_exits(summary, env, trips[index], n):
                     trips[index] = np.minimum(trips[index], first)
                     env[summary.counter] = np.maximum((trips[index].astype(np.int64) - 1) // 2, 0)
-                    leave = np.where(first <= trips[index], 1.0 / np.maximum(first, 1.0), 0.0)
+                    # once an entry where it holds; never where the loop runs its full count
+                    leave = np.where(np.isfinite(first), 1.0 / np.maximum(first, 1.0), 0.0)
                     taken[b] = leave if exits else 1.0 - leave
         for summary in self.dataflow.loops:
             b = summary.controlling_block
@@ -588,8 +589,9 @@ class KernelAnalysis:
             per_thread = -(-access.bytes // SECTOR_BYTES)
             if access.space == "shared":
                 degree = [(RANDOM_BANK_DEGREE if varying else 1.0) if t > 0 else None for t in totals]
-                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n)
-                if varying and drawn is not None:
+                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
+                    if varying else None
+                if drawn is not None:
                     # Data the analysis cannot follow (histogram64's bytes of a vector load)
                     # drawn at random where it appears: `and(32 * byte, 8064)` moves a lane by
                     # whole bank rows, so the lanes' own part decides the banks.
