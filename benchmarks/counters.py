@@ -387,14 +387,19 @@ def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path],
                      **{k: v for k, v in manifest.items() if k != "launches"}})
     mode = ",".join(dict.fromkeys(modes))
     if kernels is None:
-        from benchmarks.ground_truth.unseen_counters import SETS, unseen_kernels
-        from benchmarks.kernels.corpus.all import corpus
-        kernels = {k.case.name: k for k in [*corpus(), *unseen_kernels(list(SETS))]}
+        kernels = profiled_kernels()
     profiles = {name: load_profile(name) for name in dict.fromkeys(row["gpu_profile"] for row in rows)}
     records = compare(rows, kernels, profiles, features_for)
     summary = summarise(records)
     return {"gpu_profiles": list(profiles), "join_mode": mode, "runs": runs,
             "targets": TARGETS, "limitations": list(LIMITATIONS), **summary, "records": records}
+
+
+def profiled_kernels() -> dict[str, Any]:
+    """Every case a counter run may have profiled, by name: the corpus and both unseen sets."""
+    from benchmarks.ground_truth.unseen_counters import SETS, unseen_kernels
+    from benchmarks.kernels.corpus.all import corpus
+    return {k.case.name: k for k in [*corpus(), *unseen_kernels(list(SETS))]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,3 +154,32 @@ def test_a_failing_analysis_is_reported_not_raised(tmp_path):
         raise RuntimeError("no")
     result = counters.run(csv_path, manifest_path, "h200-sxm", kernels={kernel.case.name: kernel}, features_for=broken)
     assert result["analysed"] == 0 and "analysis failed" in result["failed"][0]["status"]
+
+
+def test_counter_runs_of_the_unseen_sets_find_their_cases():
+    """Run 34 profiled both unseen sets through unseen_counters.py; the report looks their cases up
+    by the names the manifest records, as it does the corpus's."""
+    from benchmarks.ground_truth.unseen_counters import unseen_kernels
+    from benchmarks.kernels.unseen import UNSEEN_CASES
+    from benchmarks.kernels.unseen2 import UNSEEN2_CASES
+    known = counters.profiled_kernels()
+    assert {c.name for c in UNSEEN_CASES + UNSEEN2_CASES} <= set(known)
+    assert any(name.startswith("hecbench/") for name in known)
+    assert [k.case for k in unseen_kernels(["unseen2"])] == UNSEEN2_CASES
+
+
+def test_lsu_counts_one_request_a_warp_for_a_store_one_lane_makes():
+    """A block's thread 0 storing its partial sum (cuda-samples reduce7, 64 blocks): one request a
+    block, as Nsight Compute counts them (64), not 1/32 of one per warp (2)."""
+    source = r"""
+    extern "C" __global__ void partial(const float* x, float* sums, int n) {
+        float s = x[blockIdx.x * blockDim.x + threadIdx.x];
+        if (threadIdx.x == 0) sums[blockIdx.x] = s;
+    }"""
+    from flipflop.analysis.kernel import analyze_kernel
+    compiled = compile_kernel(source, "partial", arch="sm_90")
+    features = analyze_kernel(compiled.module, compiled.function.name).evaluate(
+        (256, 1, 1), (64, 1, 1), [np.zeros(1 << 14, np.float32), np.zeros(64, np.float32), np.int32(1 << 14)],
+        compiled.resources)
+    lsu = counters.lsu_counts(features)
+    assert lsu["st_requests"] == 64 and lsu["ld_requests"] == 64  # nvcc sinks the load into the branch
