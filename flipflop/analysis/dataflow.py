@@ -782,11 +782,19 @@ def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
 
 def _base_param(address: Expr, params: dict) -> str | None:
     """The pointer parameter a global address is based on: a 64-bit parameter added once (an
-    integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer)."""
+    integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer), or the one both
+    sides of a select are based on (HeCBench jenkins-hash's key pointer after its loop:
+    `length < 13 ? k : k + 12 * n`)."""
     for mono, coef in address.terms:
         param = params.get(getattr(mono[0], "name", None)) if coef == 1 and len(mono) == 1 else None
         if param is not None and param.type in ("u64", "s64", "b64") and param.array_len is None:
             return param.name
+    for mono, coef in address.terms:
+        atom = mono[0] if coef == 1 and len(mono) == 1 else None
+        if isinstance(atom, Op) and atom.kind == "select":
+            sides = {_base_param(side, params) for side in atom.args[1:]}
+            if len(sides) == 1 and None not in sides:
+                return sides.pop()
     return None
 
 
