@@ -42,6 +42,12 @@ CHECK_FILE = "unseen_check.jsonl"
 # Each set: its cases and the title's words (its kernel count: distinct kernel files and names).
 SETS = {"unseen": (UNSEEN_CASES, "the unseen set (13 third-party kernels)"),
         "unseen2": (UNSEEN2_CASES, f"the second unseen set ({len(UNSEEN2_CASES)} third-party kernels)")}
+# What each set exposed that changed the model after its first look (RUNS.md names the run).
+SINCE = {"unseen": "atomics' cost over a span of addresses, hot bins, float arithmetic to indices; "
+                   "`benchmarks/data/h100/RUNS.md`, run 31",
+         "unseen2": "signed halving counters, data-dependent breaks, pointers selected between two offsets of "
+                    "one array, loads at unfollowed addresses bounded by their array; `benchmarks/data/h100/"
+                    "RUNS.md`, runs 33 and 34"}
 
 
 def load_measurements(data: Path, cases: list | None = None
@@ -90,7 +96,7 @@ def _f(value, digits=2) -> str:
 
 
 def markdown(results: list[dict], summary: dict, profile: str, headers: dict, command: str,
-             first_look: dict | None = None, title: str = SETS["unseen"][1]) -> str:
+             first_look: dict | None = None, title: str = SETS["unseen"][1], since: str = SINCE["unseen"]) -> str:
     runs: dict[str, list[str]] = {}
     for h in headers.values():
         runs.setdefault(f"{h.get('gpu')} (driver {h.get('driver')}, {h.get('power_limit_w')} W limit", []).append(
@@ -124,8 +130,7 @@ def markdown(results: list[dict], summary: dict, profile: str, headers: dict, co
                   f"({first_look['date']}): median ρ energy {_f(f['median_rho_energy'], 3)}, time "
                   f"{_f(f['median_rho_time'], 3)}, power {_f(f['median_rho_power'], 3)}; geometric-mean energy regret "
                   f"{_f(f['geomean_regret_energy'], 3)}. Since then the model has followed what these kernels "
-                  "exposed (atomics' cost over a span of addresses, hot bins, float arithmetic to indices; "
-                  "`benchmarks/data/h100/RUNS.md`, run 31), so they are no longer unseen in the strict sense.", ""]
+                  f"exposed ({since}), so they are no longer unseen in the strict sense.", ""]
     return "\n".join(lines)
 
 
@@ -179,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         command = " ".join(["python", "benchmarks/unseen_accuracy.py", *(argv if argv is not None else sys.argv[1:])])
         first_look = json.loads(args.first_look.read_text()) if args.first_look else None
-        args.markdown.write_text(markdown(results, summary, profile.name, headers, command, first_look, title))
+        args.markdown.write_text(markdown(results, summary, profile.name, headers, command, first_look, title,
+                                          SINCE[args.set]))
     return 0
 
 
