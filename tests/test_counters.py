@@ -41,8 +41,11 @@ def _metrics(block: int) -> dict[str, tuple[str, str]]:
     return {
         "dram__bytes_read.sum": ("byte", f"{2 * 4 * N:,}"),
         "dram__bytes_write.sum": ("byte", f"{int(4 * N * 1.05):,}"),
-        "lts__t_sectors_op_read.sum": ("sector", f"{2 * N // 8:,}"),
-        "lts__t_sectors_op_write.sum": ("sector", f"{N // 8:,}"),
+        # the SMs send 3 N / 8 sectors; L2 looks each far-homed half up twice (1.5 lookups a sector)
+        "lts__t_sectors_op_read.sum": ("sector", f"{3 * N // 8:,}"),
+        "lts__t_sectors_op_write.sum": ("sector", f"{3 * N // 16:,}"),
+        "lts__t_sectors_srcunit_tex_op_read.sum": ("sector", f"{2 * N // 8:,}"),
+        "lts__t_sectors_srcunit_tex_op_write.sum": ("sector", f"{N // 8:,}"),
         "l1tex__t_sectors_pipe_lsu_mem_global_op_ld.sum": ("sector", f"{2 * 4 * warps:,}"),
         "l1tex__t_requests_pipe_lsu_mem_global_op_ld.sum": ("", f"{2 * warps:,}"),
         "l1tex__t_sectors_pipe_lsu_mem_global_op_st.sum": ("sector", f"{4 * warps:,}"),
@@ -75,7 +78,7 @@ def test_measured_quantities_and_errors():
     metrics = {name: float(value.replace(",", "")) for name, (_, value) in _metrics(256).items()}
     measured = counters.measured_quantities(metrics)
     assert measured["ld_sectors_per_request"] == 4.0 and measured["st_sectors_per_request"] == 4.0
-    assert measured["l2_sectors"] == 3 * N // 8
+    assert measured["l2_sectors"] == 9 * N // 16 and measured["l2_sectors_from_sm"] == 3 * N // 8
     assert measured["dram_bytes"] == 2 * 4 * N + int(4 * N * 1.05)
     assert counters.measured_quantities({})["instructions"] is None
     assert counters.relative_error(11.0, 10.0) == pytest.approx(0.1)
@@ -101,8 +104,8 @@ def test_vector_add_against_the_synthetic_csv(tmp_path):
         assert errors["dram_read_bytes"] == pytest.approx(
             abs(predicted["dram_read_bytes"] - measured["dram_read_bytes"]) / measured["dram_read_bytes"])
         assert predicted["dram_bytes"] == pytest.approx(predicted["dram_read_bytes"] + predicted["dram_write_bytes"])
-        assert errors["l2_sectors"] < 0.05
-        assert predicted["l2_write_sectors"] == pytest.approx(N / 8)  # stores write through
+        assert errors["l2_sectors"] < 0.05 and errors["l2_sectors_from_sm"] < 0.05
+        assert predicted["l2_write_sectors"] == pytest.approx(1.5 * N / 8)  # stores write through
         assert predicted["instructions"] > 0
     summary = result["per_quantity"]
     assert summary["ld_sectors_per_request"]["meets_target"] is True
