@@ -234,6 +234,20 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
             per_gpu = " | ".join(f"{fmt(100 * g[name], 1)} %" if g.get(name) is not None else "–"
                                  for g in counted.get("per_gpu", {}).values())
             lines.append(f"| {name} | {fmt(100 * q['median'], 1)} % | {target}{verdict} | {q['launches']} | {per_gpu} |")
+        lines += ["", "L2 totals (`lts__t_sectors`) count a sector homed in the far L2 partition twice (the near "
+                  "partition, then its home across the fabric): 1.5 lookups per sector the SMs send, as the counters "
+                  "show themselves (`L2_LOOKUPS_PER_SECTOR` in `benchmarks/counters.py`); `l2_sectors_from_sm` is "
+                  "the model's own figure."]
+        unseen_path = ROOT / "benchmarks" / "results" / "counters_unseen_h100.json"
+        if unseen_path.exists():
+            unseen = json.loads(unseen_path.read_text())["per_quantity"]
+            lines += ["", f"On both unseen sets (run 34, H100, {unseen['dram_bytes']['launches']} launches, "
+                      "`benchmarks/results/counters_unseen_h100.txt`): "
+                      + ", ".join(f"{label} {fmt(100 * unseen[name]['median'], 1)} %" for name, label in (
+                          ("ld_sectors_per_request", "sectors per request"), ("l2_sectors", "L2 sectors"),
+                          ("dram_bytes", "DRAM bytes"), ("instructions", "instructions")))
+                      + " median error (DRAM: their 2-70 MB working sets partly stay in L2 between back-to-back "
+                      "launches in the model, while each profiled launch reads them from DRAM)."]
     return "\n".join(lines) + "\n"
 
 
