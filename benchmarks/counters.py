@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth.corpus_collect import join_ncu, parse_ncu_csv  # noqa: E402
+from flipflop.model.traffic import L2_RESIDENT_SHARE  # noqa: E402
 
 DATA_DIRS = (ROOT / "benchmarks" / "data" / "h200", ROOT / "benchmarks" / "data" / "h100")
 DEFAULT_CSV_GLOB = "corpus_run*_counters.csv"
@@ -45,10 +46,10 @@ DEFAULT_OUT = ROOT / "benchmarks" / "results" / "counters.json"
 SECTOR_BYTES = 32
 # H100-class L2s are two partitions; a sector homed in the far one is looked up at the near
 # partition and again at its home across the L2 fabric. With addresses spread evenly over both
-# (L2_RESIDENT_SHARE: half of the sectors are near), lts__t_sectors counts 1.5 lookups per sector
-# an SM sends: what the counters themselves show (lts__t_sectors over
-# lts__t_sectors_srcunit_tex: median 1.500, quartiles 1.496-1.502, over 363 launches on both GPUs).
-L2_LOOKUPS_PER_SECTOR = 2.0 - 0.5
+# (L2_RESIDENT_SHARE of the sectors are near), lts__t_sectors counts 1.5 lookups per sector an SM
+# sends: what the counters themselves show (lts__t_sectors over lts__t_sectors_srcunit_tex:
+# median 1.500, quartiles 1.496-1.502, over 363 launches on both GPUs).
+L2_LOOKUPS_PER_SECTOR = 1.0 + (1.0 - L2_RESIDENT_SHARE)
 
 # Quantity → how it is measured: one ncu metric, a sum, or a ratio of sums.
 MEASURED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -136,10 +137,11 @@ def launch_warps(features: Any, warp_size: int = 32) -> int:
 def lsu_counts(features: Any, warp_size: int = 32) -> dict[str, float]:
     """Global (and generic) loads' and stores' warp requests and 32-byte sectors for one launch,
     as the L1's LSU pipe counts them under lsu_mem_global: requests = executions per warp (a
-    warp's request when any of its lanes runs the access) × warps; sectors per request as the analysis gives them, clamped to [1, warp size] (an access
-    the analysis cannot resolve: one sector per thread), as memory_traffic takes them. Local
-    accesses and spills are lsu_mem_local operations, outside these counters (RowwiseMoments'
-    stack frame: 3 local stores a thread, 4096 global ones in the whole launch)."""
+    warp's request when any of its lanes runs the access) × warps; sectors per request as the
+    analysis gives them, clamped to [1, warp size] (an access the analysis cannot resolve: one
+    sector per thread), as memory_traffic takes them. Local accesses and spills are
+    lsu_mem_local operations, outside these counters (RowwiseMoments' stack frame: 3 local
+    stores a thread, 4096 global ones in the whole launch)."""
     warps = launch_warps(features, warp_size)
     counts = dict(ld_requests=0.0, ld_sectors=0.0, st_requests=0.0, st_sectors=0.0,
                   atomic_requests=0.0, atomic_sectors=0.0)
