@@ -1,8 +1,8 @@
 """The second unseen set's checks (benchmarks/kernels/unseen2.py): twelve third-party kernels in their own
 files with their provenance, block sizes the original programs allow, no kernel shared with an earlier
 set, arrays sized to what the kernels index, references that agree with CPU emulations of the
-kernels' own thread-level loops, grids, the collector's selection and shared memory, and flipflop
-predicting every case (small sizes, CPU only)."""
+kernels' own thread-level loops, grids, the collector's selection and shared memory (flipflop
+predicting every case: test_unseen_kernels.py, for both sets)."""
 
 import math
 import re
@@ -14,7 +14,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import flipflop  # noqa: E402
 from benchmarks.ground_truth import unseen_collect  # noqa: E402
 from benchmarks.ground_truth.collect import launch_configs, select_cases  # noqa: E402
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
@@ -321,19 +320,3 @@ def test_accuracy_script_knows_the_set():
     cases, title = unseen_accuracy.SETS["unseen2"]
     assert cases == UNSEEN2_CASES and "12 third-party kernels" in title and "second unseen set" in title
     assert "13 third-party kernels" in unseen_accuracy.SETS["unseen"][1]
-
-
-@pytest.mark.parametrize("name", sorted(SIZES))
-def test_flipflop_predicts_every_case_physically(name):
-    case = SMALL_BY_NAME[name]
-    configs = configurations(case)
-    tune = {k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params}
-    results = flipflop.predict(case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), tune,
-                               gpu="h100-sxm", restrictions=case.restrictions or None, grid_div_x=case.grid_div_x,
-                               grid_div_y=case.grid_div_y, smem_args=case.smem_args)
-    dropped = [str(d) for d in results.dropped if "excluded by restrictions" not in str(d)]
-    assert len(results) >= 1 and not dropped, dropped
-    for row in results:
-        assert 0 < row["time"] < 100 and math.isfinite(row["time"])
-        assert 50 < row["power"] <= 800
-        assert math.isclose(row["energy"], row["power"] * row["time"] / 1000, rel_tol=1e-6)

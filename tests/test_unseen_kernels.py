@@ -1,7 +1,8 @@
 """The unseen set's checks (benchmarks/kernels/unseen.py): third-party kernels in their own files with
 their provenance, block sizes the original programs allow, arrays sized to what the kernels index,
 references that agree with CPU emulations of the kernels' own thread-level algorithms, grids, the
-collector's selection and shared memory, and flipflop predicting every case (small sizes, CPU only)."""
+collector's selection and shared memory, and flipflop predicting every case of both unseen sets (small
+sizes, CPU only)."""
 
 import math
 import re
@@ -23,6 +24,7 @@ from benchmarks.kernels.unseen import (BITONIC_ARRAY_LENGTH, COMBINE, DOT_BLOCKS
                                        LAVAMD_BOX, LAVAMD_DIM, LAVAMD_NEI, LAVAMD_PARTICLES, REFERENCES, SIZES,
                                        THREADFENCE_BLOCKS, UNSEEN_CASES, UNSEEN_DIR, bincount_bins, compare,
                                        lavamd_boxes, short_name, unseen_cases)
+from benchmarks.kernels.unseen2 import unseen2_cases  # noqa: E402
 
 SMALL = unseen_cases(small=True)
 BY_NAME = {short_name(c): c for c in UNSEEN_CASES}
@@ -258,9 +260,9 @@ def test_collector_selects_the_unseen_set_only_when_asked():
         next(n for n in names if "silu" in n), "vector_add@33554432"]
 
 
-@pytest.mark.parametrize("name", sorted(SIZES))
-def test_flipflop_predicts_every_case_physically(name):
-    case = SMALL_BY_NAME[name]
+@pytest.mark.parametrize("case", SMALL + unseen2_cases(small=True), ids=lambda case: case.name.split("@")[0])
+def test_flipflop_predicts_every_case_physically(case):
+    """Both unseen sets, small sizes, each case's smallest and largest block shape."""
     configs = configurations(case)
     tune = {k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params}
     results = flipflop.predict(case.kernel_name, str(case.source_path), case.problem_size, case.arguments(), tune,

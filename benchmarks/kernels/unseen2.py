@@ -28,6 +28,7 @@ import numpy as np
 
 from benchmarks.kernels.heldout import _floats, _label, _rng
 from benchmarks.kernels.suite import KERNEL_DIR, Case
+from benchmarks.kernels.unseen import _uints, check_outputs
 
 UNSEEN2_DIR = KERNEL_DIR / "unseen2"
 FAMILY = "unseen2"
@@ -118,10 +119,6 @@ ESTIMATES = {
 
 
 # ---------------------------------------------------------------- arguments ------------------------
-
-
-def _uints(rng: np.random.Generator, count: int) -> np.ndarray:
-    return rng.integers(1, 2**32 - 1, count, dtype=np.uint32)
 
 
 def _jenkins(n: int) -> Callable[[], list]:
@@ -530,18 +527,6 @@ def compare(case: Case, before: list, after: list, params: dict, grid: tuple) ->
     """Whether one launch's outputs (`after`, host copies) match the reference computed from the
     arguments before it; returns (passed, max abs error)."""
     name = short_name(case)
-    rtol, atol = TOLERANCE.get(name, (0.0, 0.0))
-    worst = 0.0
-    passed = True
-    for index, expected in REFERENCES[name](before, params, grid).items():
-        got = after[index]
-        combine = COMBINE.get((name, index))
-        got = combine(got, grid) if combine else got
-        got = np.asarray(got, dtype=np.float64).ravel()
-        expected = np.asarray(expected, dtype=np.float64).ravel()
-        if got.shape != expected.shape:
-            return False, float("inf")
-        worst = max(worst, float(np.max(np.abs(got - expected))) if got.size else 0.0)
-        close = np.isclose(got, expected, rtol=rtol, atol=atol)
-        passed &= bool(np.mean(~close) <= MISMATCH_FRACTION.get(name, 0.0)) if got.size else True
-    return passed, worst
+    combine = {index: f for (kernel, index), f in COMBINE.items() if kernel == name}
+    return check_outputs(REFERENCES[name](before, params, grid), after, grid, combine,
+                         TOLERANCE.get(name, (0.0, 0.0)), MISMATCH_FRACTION.get(name, 0.0))
