@@ -734,3 +734,50 @@ def test_a_break_on_the_data_ends_the_loop_where_it_first_holds(wanted, trips):
     f = features("find_first", LINEAR_SEARCH, args, block=(256, 1, 1), problem_size=(n,))
     assert [loop["trip_count"] for loop in f["loops"]] == [trips]
     assert f["instructions"]["global_load"] == trips + 1  # keys[x] each iteration, wanted[i] once
+
+
+FIXED_GRID_GUARD = r"""
+extern "C" __global__ void first_n(const float* in, float* out, int n, int m) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        float s = 0.f;
+        for (int j = 0; j < m; j++) s += in[j] * (float)i;
+        out[i] = s;
+    }
+}
+"""
+
+
+def test_a_guard_true_for_the_first_blocks_of_a_fixed_grid_counts_those_blocks():
+    """HeCBench lombscargle launches a fixed grid of (n+255)/256*256 blocks, so only the first
+    blocks pass `i < n`: with evenly spaced interior samples alone block 1 stood for an eighth of
+    the grid (0.125 stores a thread, 8x the truth, and 15x the time from block 64 to 1024)."""
+    n, grid, block = 100_000, 100_096, 64
+    args = [np.ones(1000, np.float32), np.zeros(n, np.float32), np.int32(n), np.int32(1000)]
+    f = features("first_n", FIXED_GRID_GUARD, args, block=(block, 1, 1), problem_size=(grid * block,))
+    truth = n / (grid * block)
+    assert truth / 2 < f["instructions"]["global_store"] < 2 * truth
+
+
+BOUNDARY_LAYER_3D = r"""
+extern "C" __global__ void interior(const double* q, double* out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int j = blockIdx.y * blockDim.y + threadIdx.y;
+    int k = blockIdx.z * blockDim.z + threadIdx.z;
+    if (i < n && j < n && k >= 4 && k <= n - 5) {
+        size_t c = ((size_t)k * n + j) * n + i;
+        out[c] = q[c + 4 * (size_t)n * n] - q[c - 4 * (size_t)n * n];
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("bz", [1, 2, 4])
+def test_a_guard_skipping_a_boundary_layer_holds_in_the_middle_of_a_3d_grid(bz):
+    """HeCBench hypterm's `k >= 4 && ... && k <= N-5` with one or two z-layers a block: the one
+    interior block sampled along z was block 1 (k = 1 or 2-3), where the guard fails, so the
+    kernel did no work at all (0 bytes, 0.01 ms); the middle block is where interior blocks are."""
+    n = 64
+    args = [np.ones(n ** 3, np.float64), np.zeros(n ** 3, np.float64), np.int32(n)]
+    f = features("interior", BOUNDARY_LAYER_3D, args, block=(32, 4, bz), problem_size=(n, n, n))
+    assert f["instructions"]["global_store"] == pytest.approx((n - 8) / n, rel=0.15)

@@ -1,10 +1,11 @@
 """A weighted sample of a launch's threads, and the symbol environment to evaluate over it.
 
 Per grid dimension the sample takes the first block, the last block (weights 1) and up to
-``MIDDLE_SAMPLES`` evenly spaced interior blocks sharing the weight n − 2: interior blocks
-behave alike for boundary guards such as ``if (i < n)`` and only the last block is partial,
-so guard fractions over the grid come out exact for the usual 1-D/2-D/3-D indexing, while
-the spread of interior blocks follows position-dependent trip counts (grid-stride loops). Every sampled block is taken
+``MIDDLE_SAMPLES`` interior blocks in the middle of equal strata of the n − 2 others (1-D grids
+add geometric samples near the start, see ``_dimension_sample``): interior blocks behave alike
+for boundary guards such as ``if (i < n)`` and only the last block is partial, so guard
+fractions over the grid come out exact for the usual 1-D/2-D/3-D indexing, while the spread of
+interior blocks follows position-dependent trip counts (grid-stride loops). Every sampled block is taken
 whole, padded to a multiple of 32 threads (padding lanes have weight 0) so that the thread
 array reshapes into warps.
 """
@@ -46,13 +47,38 @@ class LaunchSample:
 
 # Interior blocks sampled per grid dimension, by the number of dimensions the grid spans.
 MIDDLE_SAMPLES = {1: 8, 2: 1, 3: 1}
+# A 1-D grid also samples blocks 1, 4, 16, ... below its first evenly spaced one: a fixed grid far
+# larger than the work (`if (i < n)` true for its first few blocks only) then counts its active
+# blocks to within a factor of about 2, where evenly spaced samples alone count an eighth of the grid.
+GEOMETRIC_RATIO = 4
 
 
 def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:
+    """Sampled block indices along one grid dimension of n blocks, and the blocks each stands for.
+
+    The first and last blocks stand for themselves; the n − 2 others fall into ``middles`` equal
+    strata, each stood for by its middle block (one stratum: the middle of the grid, so a guard
+    that skips a boundary layer, `k >= 4 && k < n − 4`, is judged where it holds; several: a
+    linear trend over the grid, a grid-stride loop's trip count, averages out exactly). With
+    several strata, the first is split further at blocks 1, 4, 16, ... below its middle, each
+    standing for the blocks nearer to it than to its neighbours.
+    """
     if n <= middles + 2:
         return list(range(n)), [1.0] * n
-    inner = np.unique(np.linspace(1, n - 2, middles).round().astype(int)).tolist()
-    return [0] + inner + [n - 1], [1.0] + [(n - 2) / len(inner)] * len(inner) + [1.0]
+    size = (n - 2) / middles
+    points = [1 + int(size * (j + 0.5)) for j in range(middles)]
+    weights = [size] * middles
+    geometric = []
+    step = 1
+    while middles > 1 and step < points[0]:
+        geometric.append(step)
+        step *= GEOMETRIC_RATIO
+    if geometric:
+        first = [*geometric, points[0]]
+        edges = [1.0, *((a + b) / 2 for a, b in zip(first, first[1:])), 1.0 + size]
+        points = geometric + points
+        weights = [b - a for a, b in zip(edges, edges[1:])] + weights[1:]
+    return [0, *points, n - 1], [1.0, *weights, 1.0]
 
 
 @functools.lru_cache(maxsize=1024)
