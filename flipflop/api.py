@@ -156,12 +156,12 @@ def check_cmem_args(kernel: str, ptx: str, cmem_args: Mapping[str, Any]) -> None
     sizes = {m.group(3): (int(m.group(2) or 8) // 8) * int(m.group(4) or 1) for m in _PTX_CONST.finditer(ptx)}
     for name, value in cmem_args.items():
         if name not in sizes:
-            raise ConfigurationError(f"cmem_args['{name}']: {kernel}'s module has no __constant__ variable of "
+            raise ConfigurationError(f"cmem_args[{name!r}]: {kernel}'s module has no __constant__ variable of "
                                      f"that name; it has: {', '.join(sorted(sizes)) or 'none'}")
         if not isinstance(value, (np.ndarray, np.generic)):
-            raise ConfigurationError(f"cmem_args['{name}'] must be a numpy array, got {type(value).__name__}")
+            raise ConfigurationError(f"cmem_args[{name!r}] must be a numpy array, got {type(value).__name__}")
         if value.nbytes > sizes[name]:
-            raise ConfigurationError(f"cmem_args['{name}'] holds {value.nbytes} bytes but the __constant__ "
+            raise ConfigurationError(f"cmem_args[{name!r}] holds {value.nbytes} bytes but the __constant__ "
                                      f"variable has {sizes[name]}")
 
 
@@ -312,7 +312,7 @@ def _apply_metrics(rows: Sequence[dict], metrics: Any) -> None:
 
     for name, metric in _metric_functions(metrics).items():
         for row in rows:
-            row[name] = call_user(metric, row, f"metric '{name}'") if callable(metric) else evaluate(metric, row)
+            row[name] = call_user(metric, row, f"metric {name!r}") if callable(metric) else evaluate(metric, row)
 
 
 def _objective(rows: Sequence[dict], keys: Sequence[str], options: Options) -> dict[str, Any] | None:

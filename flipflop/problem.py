@@ -43,7 +43,7 @@ def check_tune_params(tune_params: Any) -> None:
         raise ConfigurationError("tune_params must be a non-empty dict of name → list of values")
     for name, values in tune_params.items():
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or len(list(values)) == 0:
-            raise ConfigurationError(f"tune_params['{name}'] must be a non-empty list of values")
+            raise ConfigurationError(f"tune_params[{name!r}] must be a non-empty list of values")
     if math.prod(len(list(values)) for values in tune_params.values()) > MAX_CONFIGURATIONS:
         raise ConfigurationError(f"tune_params span more than {MAX_CONFIGURATIONS:,} configurations; "
                                  "restrict the values (each one is compiled and analysed)")
