@@ -150,18 +150,33 @@ def check_memory(arguments: Sequence[Any], profile: GpuProfile) -> None:
                                  f"{profile.dram_bytes / 1e9:g} GB of memory")
 
 
+def _constant_symbol(given: str, symbols: Mapping[str, int]) -> str | None:
+    """The module's symbol ``given`` names: itself, or the one C++-mangled symbol of that
+    identifier (a variable template ``mask<float>`` or a namespaced ``ns::mask`` is ``_Z4maskIfE`` or
+    ``_ZN2ns4maskE`` in the PTX); None when there is none or several."""
+    if given in symbols:
+        return given
+    identifier = re.sub(r"<.*>$", "", given.strip()).split("::")[-1].strip()
+    if not identifier.isidentifier():
+        return None
+    pattern = re.compile(rf"_Z.*(?<!\d){len(identifier)}{re.escape(identifier)}(?:I|E|$)")
+    found = [symbol for symbol in symbols if symbol.startswith("_Z") and pattern.search(symbol)]
+    return found[0] if len(found) == 1 else None
+
+
 def check_cmem_args(kernel: str, ptx: str, cmem_args: Mapping[str, Any]) -> None:
     """Kernel Tuner's ``cmem_args`` (name → numpy array): each a ``__constant__`` variable of the
     module that the array fits in, as Kernel Tuner's copy to the symbol needs."""
     sizes = {m.group(3): (int(m.group(2) or 8) // 8) * int(m.group(4) or 1) for m in _PTX_CONST.finditer(ptx)}
-    for name, value in cmem_args.items():
-        if name not in sizes:
-            raise ConfigurationError(f"cmem_args[{name!r}]: {kernel}'s module has no __constant__ variable of "
+    for given, value in cmem_args.items():
+        name = _constant_symbol(given, sizes)
+        if name is None:
+            raise ConfigurationError(f"cmem_args[{given!r}]: {kernel}'s module has no __constant__ variable of "
                                      f"that name; it has: {', '.join(sorted(sizes)) or 'none'}")
         if not isinstance(value, (np.ndarray, np.generic)):
-            raise ConfigurationError(f"cmem_args[{name!r}] must be a numpy array, got {type(value).__name__}")
+            raise ConfigurationError(f"cmem_args[{given!r}] must be a numpy array, got {type(value).__name__}")
         if value.nbytes > sizes[name]:
-            raise ConfigurationError(f"cmem_args[{name!r}] holds {value.nbytes} bytes but the __constant__ "
+            raise ConfigurationError(f"cmem_args[{given!r}] holds {value.nbytes} bytes but the __constant__ "
                                      f"variable has {sizes[name]}")
 
 

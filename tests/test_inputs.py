@@ -400,6 +400,29 @@ def test_cmem_args_and_defines_and_compiler_options():
     assert len(defined) == 1
 
 
+CONSTANT_TEMPLATE = """template <typename T> __constant__ T mask[10];
+namespace taps { __constant__ float width[4]; }
+template <typename T> __global__ void conv(const T* in, T* out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    T s = 0;
+    for (int j = 0; j < 9; j++) s += in[i + j] * mask<T>[j] * taps::width[j & 3];
+    if (i < n) out[i] = s;
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["mask<float>", "mask", "_Z4maskIfE"])
+def test_cmem_args_name_a_variable_template_or_a_namespaced_constant_as_written(name):
+    """HeCBench convolution1D's `template <typename T> __constant__ T mask[10]` is `_Z4maskIfE` in the
+    PTX, the only spelling cmem_args took; `mask<float>` and `mask` (one instantiation) name it too."""
+    args = [np.zeros(N + 16, np.float32), np.zeros(N, np.float32), np.int32(N)]
+    rows = flipflop.predict("conv<float>", CONSTANT_TEMPLATE, N, args, TUNE,
+                            cmem_args={name: np.ones(10, np.float32), "taps::width": np.ones(4, np.float32)})
+    assert len(rows) == 2
+    with pytest.raises(ConfigurationError, match="holds 44 bytes .* has 40"):
+        flipflop.predict("conv<float>", CONSTANT_TEMPLATE, N, args, TUNE, cmem_args={name: np.ones(11, np.float32)})
+
+
 def test_cache_writes_predictions_as_a_kernel_tuner_cache(tmp_path):
     path = tmp_path / "kt_cache"
     rows = flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(), {"block_size_x": [64, 128, 2048]},
