@@ -46,21 +46,23 @@ class LaunchSample:
 
 
 # Interior blocks sampled per grid dimension, by the number of dimensions the grid spans.
-MIDDLE_SAMPLES = {1: 8, 2: 1, 3: 1}
+MIDDLE_SAMPLES = {1: 8, 2: 2, 3: 1}
 # A 1-D grid also samples blocks 1, 4, 16, ... below its first evenly spaced one: a fixed grid far
 # larger than the work (`if (i < n)` true for its first few blocks only) then counts its active
 # blocks to within a factor of about 2, where evenly spaced samples alone count an eighth of the grid.
 GEOMETRIC_RATIO = 4
 
 
-def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:
+def _dimension_sample(n: int, middles: int, geometric: bool = False) -> tuple[list[int], list[float]]:
     """Sampled block indices along one grid dimension of n blocks, and the blocks each stands for.
 
     The first and last blocks stand for themselves; the n − 2 others fall into ``middles`` equal
     strata, each stood for by its middle block (one stratum: the middle of the grid, so a guard
     that skips a boundary layer, `k >= 4 && k < n − 4`, is judged where it holds; several: a
-    linear trend over the grid, a grid-stride loop's trip count, averages out exactly). With
-    several strata, the first is split further at blocks 1, 4, 16, ... below its middle, each
+    linear trend over the grid, a grid-stride loop's trip count, averages out exactly; two along
+    each dimension of a 2-D grid: a fixed 16 x 16 grid striding over an image half as wide as its
+    threads, HeCBench histogram's, has its first 8 columns of blocks at work). ``geometric`` (1-D
+    grids) splits the first stratum further at blocks 1, 4, 16, ... below its middle, each
     standing for the blocks nearer to it than to its neighbours.
     """
     if n <= middles + 2:
@@ -68,15 +70,15 @@ def _dimension_sample(n: int, middles: int) -> tuple[list[int], list[float]]:
     size = (n - 2) / middles
     points = [1 + int(size * (j + 0.5)) for j in range(middles)]
     weights = [size] * middles
-    geometric = []
+    near = []
     step = 1
-    while middles > 1 and step < points[0]:
-        geometric.append(step)
+    while geometric and step < points[0]:
+        near.append(step)
         step *= GEOMETRIC_RATIO
-    if geometric:
-        first = [*geometric, points[0]]
+    if near:
+        first = [*near, points[0]]
         edges = [1.0, *((a + b) / 2 for a, b in zip(first, first[1:])), 1.0 + size]
-        points = geometric + points
+        points = near + points
         weights = [b - a for a, b in zip(edges, edges[1:])] + weights[1:]
     return [0, *points, n - 1], [1.0, *weights, 1.0]
 
@@ -91,8 +93,8 @@ def sample_launch(block: tuple[int, int, int], grid: tuple[int, int, int]) -> La
     linear = np.arange(padded, dtype=np.int64)
     real = linear < threads
     tx, ty, tz = linear % bx, (linear // bx) % by, linear // (bx * by)
-    middles = MIDDLE_SAMPLES[max(1, sum(1 for n in grid if n > 1))]
-    samples = [_dimension_sample(n, middles) for n in grid]
+    dims = max(1, sum(1 for n in grid if n > 1))
+    samples = [_dimension_sample(n, MIDDLE_SAMPLES[dims], geometric=dims == 1) for n in grid]
     cx, cy, cz, w = [], [], [], []
     for z, wz in zip(*samples[2]):
         for y, wy in zip(*samples[1]):
