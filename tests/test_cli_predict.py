@@ -190,5 +190,7 @@ extern "C" __global__ void collatz(int *out, int n)
                      "--json", str(tmp_path / "r.json"))
     assert code == 0
     notes = json.loads((tmp_path / "r.json").read_text())["metadata"]["analysis_notes"]
-    assert len(notes) == 1 and "trip count unknown, counted once" in notes[0]
+    # The loop's count, and the `x & 1` branch inside it, on a value the loop computes.
+    assert len(notes) == 2 and "trip count unknown, counted once" in notes[1]
+    assert notes[0].startswith("branch at PTX line") and "each side taken half the time" in notes[0]
     assert "estimated: loop at PTX line" in text

@@ -67,6 +67,7 @@ TRIANGULAR_POINTS = 64
 TRIANGULAR_LIMIT = 1 << 20
 # Iterations of a loop over which a data-dependent `break` is looked for, per sampled thread.
 EXIT_SCAN_LIMIT = 1 << 15
+GUESSED_LINES_SHOWN = 8  # branches taken half the time by guess that a note names, in PTX line order
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,15 @@ class KernelAnalysis:
         weight = sample.weight
         total_weight = weight.sum()
         mean_freq = np.array([(weight * f).sum() / total_weight for f in freq])
+        # Loops' own branches are named by the loop's note (trip count unknown).
+        controlling = {s.controlling_block for s in self.dataflow.loops}
+        guessed = sorted(self.cfg.blocks[b].instructions[-1].line for b, p in taken.items()
+                         if p is None and mean_freq[b] > 0 and b not in controlling)
+        if guessed:
+            shown = ", ".join(map(str, guessed[:GUESSED_LINES_SHOWN]))
+            more = f" and {len(guessed) - GUESSED_LINES_SHOWN} more" if len(guessed) > GUESSED_LINES_SHOWN else ""
+            notes.append(f"branch{'es' if len(guessed) > 1 else ''} at PTX line{'s' if len(guessed) > 1 else ''} "
+                         f"{shown}{more}: condition on data the analysis does not follow; each side taken half the time")
         counts = mean_freq @ self.static_counts
         instructions = {name: float(counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
         # A warp issues a block's instructions once if any of its lanes runs it, as often as
