@@ -781,3 +781,36 @@ def test_a_guard_skipping_a_boundary_layer_holds_in_the_middle_of_a_3d_grid(bz):
     args = [np.ones(n ** 3, np.float64), np.zeros(n ** 3, np.float64), np.int32(n)]
     f = features("interior", BOUNDARY_LAYER_3D, args, block=(32, 4, bz), problem_size=(n, n, n))
     assert f["instructions"]["global_store"] == pytest.approx((n - 8) / n, rel=0.15)
+
+
+FFS_BOUND = r"""
+extern "C" __global__ void gray_code(const unsigned* v, float* out) {
+    int i0 = threadIdx.x + blockIdx.x * blockDim.x;
+    int stride = gridDim.x * blockDim.x;
+    unsigned g = i0 ^ (i0 >> 1), x = 0;
+    #pragma unroll 1
+    for (unsigned k = 0; k < __ffs(stride) - 1; k++) { x ^= (-(g & 1)) & v[k]; g >>= 1; }
+    out[i0] = x;
+}
+"""
+
+
+@pytest.mark.parametrize("threads, trips", [(1 << 20, 20), (3 << 12, 12)])
+def test_a_loop_bound_from_bit_scans_of_the_launch_is_known(threads, trips):
+    """cuda-samples SobolQRNG's `k < __ffs(stride) - 1` (PTX brev, then bfind.shiftamt) was an
+    unknown trip count, counted once: it is the launch's lowest set bit of the thread count."""
+    args = [np.arange(32, dtype=np.uint32) + 1, np.ones(threads, np.float32)]
+    f = features("gray_code", FFS_BOUND, args, block=(256, 1, 1), problem_size=(threads,))
+    assert [loop["trip_count"] for loop in f["loops"]] == [trips]
+    assert not f["notes"]
+
+
+def test_bit_scans_evaluate_as_the_ptx_instructions_define_them():
+    from flipflop.analysis.symbolic import bit_scan
+    x = np.array([1, 12, 0, 1 << 20, -1])
+    assert bit_scan(x, "popc", 32).tolist() == [1, 2, 0, 1, 32]
+    assert bit_scan(x, "clz", 32).tolist() == [31, 28, 32, 11, 0]
+    assert bit_scan(x, "brev", 32).tolist() == [1 << 31, 3 << 28, 0, 1 << 11, (1 << 32) - 1]
+    assert bit_scan(x, "bfind", 32).tolist() == [0, 3, 0xFFFFFFFF, 20, 31]
+    assert bit_scan(x, "bfind", 32, shiftamt=True).tolist() == [31, 28, 0xFFFFFFFF, 11, 0]
+    assert bit_scan(np.array([-1, -5, 5]), "bfind", 32, signed=True).tolist() == [0xFFFFFFFF, 2, 2]

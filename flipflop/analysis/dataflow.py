@@ -43,6 +43,7 @@ _SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
 _MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
+BIT_SCANS = ("popc", "clz", "brev", "bfind")  # one-operand bit scans, evaluated by symbolic.bit_scan
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
                                "red": "atomic", "cp": "load", "wmma": "load"}
 # wmma fragment → (row count, elements per row) for each layout, from the shape mMnNkK.
@@ -592,6 +593,10 @@ class _Interpreter:
             return -v(1) - 1
         if o in ("bfi", "bfe"):
             return self._bit_field(ins, [v(k) for k in range(1, len(ops))], typ)
+        if o in BIT_SCANS and len(ops) == 2:
+            # __ffs(x) = bfind.shiftamt(brev(x)) + 1 (SobolQRNG's `__ffs(stride) - 1` loop bound), __popc, __clz
+            bits = _UNSIGNED_BITS.get(typ) or _SIGNED_BITS.get(typ) or (64 if typ and typ.endswith("64") else 32)
+            return op("bitscan", v(1), data=(o, bits, "shiftamt" in ins.modifiers, typ in _SIGNED_BITS))
         binary = {"shl": "shl", "shr": "shr", "and": "and", "or": "or", "xor": "xor",
                   "min": "min", "max": "max", "div": "floordiv", "rem": "mod"}.get(o)
         if binary and len(ops) == 3:

@@ -576,6 +576,8 @@ def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
         value = atom.data[0]
     elif atom.kind == "f2i":
         value = _float_to_int(atom.args[0].evaluate(env, memo), atom.data[0])
+    elif atom.kind == "bitscan":
+        value = bit_scan(atom.args[0].evaluate(env, memo), *atom.data)
     else:
         value = _EVALUATORS[atom.kind](*(a.evaluate(env, memo) for a in atom.args))
     memo[atom.key] = value
@@ -583,6 +585,29 @@ def _eval_atom(atom: Atom, env: Mapping[str, object], memo: dict):
 
 
 _ROUNDING = {"rzi": np.trunc, "rni": np.rint, "rmi": np.floor, "rpi": np.ceil}
+
+
+def bit_scan(value, name: str, bits: int, shiftamt: bool = False, signed: bool = False):
+    """PTX popc, clz, brev and bfind (``shiftamt``: the shift that brings the bit found to the top;
+    none found: 0xFFFFFFFF) of ``bits``-wide integers, elementwise."""
+    a = np.asarray(value, dtype=np.int64).astype(np.uint64) & np.uint64((1 << bits) - 1)
+    if name == "bfind" and signed:
+        # a negative value's most significant 0 bit: the top bit that differs from the sign
+        negative = (a >> np.uint64(bits - 1)) & np.uint64(1)
+        a = np.where(negative == 1, ~a & np.uint64((1 << bits) - 1), a)
+    set_bits = [((a >> np.uint64(k)) & np.uint64(1)).astype(np.int64) for k in range(bits)]
+    if name == "popc":
+        return sum(set_bits)
+    if name == "brev":
+        out = sum(b << (bits - 1 - k) for k, b in enumerate(set_bits))
+        return out - (1 << bits) * (out >= (1 << 63)) if bits == 64 else out
+    highest = np.full(a.shape, -1, dtype=np.int64)
+    for k, b in enumerate(set_bits):
+        highest = np.where(b == 1, k, highest)
+    if name == "clz":
+        return bits - 1 - highest
+    found = np.where(highest >= 0, (bits - 1 - highest) if shiftamt else highest, 0xFFFFFFFF)
+    return found
 
 
 def _float_to_int(value, rounding: str):
