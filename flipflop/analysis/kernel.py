@@ -166,6 +166,26 @@ class KernelAnalysis:
                  for name, types in self._element_types.items()}
         return {name: sizes for name, sizes in found.items() if sizes}
 
+    def _warp_visits(self, freq: list[np.ndarray], trips: dict[int, np.ndarray],
+                     taken: dict[int, np.ndarray | None], n: int) -> list[np.ndarray]:
+        """Per-lane block counts as a warp sees them where lanes branch on data the analysis does
+        not follow: each lane takes a side half the time, so a warp of 32 such lanes runs both
+        sides on nearly every visit (cuda-samples bitonic sort's compare-and-swap: 88 shared stores
+        a warp measured, 46 counted at half a visit). A branch whose condition is the same for
+        the whole warp keeps its half. Both sides' counts come from routing every such branch one
+        way, then the other; branches that leave their loop (a data-dependent `break`) keep theirs."""
+        divergent = []
+        for b, p in taken.items():
+            loop = self.cfg.innermost_loop(b)
+            stays = loop is None or all(s in loop.blocks for s in self.cfg.blocks[b].successors)
+            if p is None and stays and self.dataflow.branches[b].condition.varying():
+                divergent.append(b)
+        if not divergent:
+            return freq
+        sides = [block_frequencies(self.cfg, self.dataflow, trips, {**taken, **dict.fromkeys(divergent, way)}, n)
+                 for way in (1.0, 0.0)]
+        return [np.maximum(f, np.maximum(a, b)) for f, a, b in zip(freq, *sides)]
+
     @functools.cached_property
     def _unmodelled_notes(self) -> tuple[str, ...]:
         """What the kernel does that the model does not cost: texture and surface fetches (no
@@ -424,6 +444,7 @@ class KernelAnalysis:
             taken[b] = condition_mean(branch.condition, env, memo, n, counter,
                                       trips[loop.index] if loop else None, loop_memos)
         freq = block_frequencies(self.cfg, self.dataflow, trips, taken, n)
+        warp_freq_lanes = self._warp_visits(freq, trips, taken, n)
 
         weight = sample.weight
         total_weight = weight.sum()
@@ -443,7 +464,7 @@ class KernelAnalysis:
         # its busiest lane: per sampled warp, the lane maximum of each block's frequency.
         real = (weight > 0).reshape(-1, WARP_SIZE)
         warp_weight = weight.reshape(-1, WARP_SIZE).max(axis=1)
-        warp_freq = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in freq])
+        warp_freq = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in warp_freq_lanes])
         warp_block_freq = (warp_freq @ warp_weight) / warp_weight.sum() if freq else mean_freq
         # A warp that runs a block when any lane does: its busiest lane's count, or the chance
         # that some lane runs it where lanes run it by chance (a data-dependent guard).

@@ -1,8 +1,8 @@
 """A weighted sample of a launch's threads, and the symbol environment to evaluate over it.
 
 Per grid dimension the sample takes the first block, the last block (weights 1) and up to
-``MIDDLE_SAMPLES`` interior blocks in the middle of equal strata of the n − 2 others (1-D grids
-add geometric samples near the start, see ``_dimension_sample``): interior blocks behave alike
+``MIDDLE_SAMPLES`` interior blocks standing for the n − 2 others (1-D grids add geometric
+samples near the start, see ``_dimension_sample``): interior blocks behave alike
 for boundary guards such as ``if (i < n)`` and only the last block is partial, so guard
 fractions over the grid come out exact for the usual 1-D/2-D/3-D indexing, while the spread of
 interior blocks follows position-dependent trip counts (grid-stride loops). Every sampled block is taken
@@ -47,38 +47,39 @@ class LaunchSample:
 
 # Interior blocks sampled per grid dimension, by the number of dimensions the grid spans.
 MIDDLE_SAMPLES = {1: 8, 2: 2, 3: 1}
-# A 1-D grid also samples blocks 1, 4, 16, ... below its first evenly spaced one: a fixed grid far
-# larger than the work (`if (i < n)` true for its first few blocks only) then counts its active
-# blocks to within a factor of about 2, where evenly spaced samples alone count an eighth of the grid.
+# A 1-D grid also samples blocks 4, 16, 64, ... in the share of block 1 (see _dimension_sample).
 GEOMETRIC_RATIO = 4
 
 
 def _dimension_sample(n: int, middles: int, geometric: bool = False) -> tuple[list[int], list[float]]:
     """Sampled block indices along one grid dimension of n blocks, and the blocks each stands for.
 
-    The first and last blocks stand for themselves; the n − 2 others fall into ``middles`` equal
-    strata, each stood for by its middle block (one stratum: the middle of the grid, so a guard
-    that skips a boundary layer, `k >= 4 && k < n − 4`, is judged where it holds; several: a
-    linear trend over the grid, a grid-stride loop's trip count, averages out exactly; two along
-    each dimension of a 2-D grid: a fixed 16 x 16 grid striding over an image half as wide as its
-    threads, HeCBench histogram's, has its first 8 columns of blocks at work). ``geometric`` (1-D
-    grids) splits the first stratum further at blocks 1, 4, 16, ... below its middle, each
-    standing for the blocks nearer to it than to its neighbours.
+    The first and last blocks stand for themselves. With one interior sample, the middle block
+    stands for the n − 2 others (a guard that skips a boundary layer, `k >= 4 && k < n − 4`, is
+    judged where it holds); with two, the middles of two halves (a fixed 16 x 16 grid striding
+    over an image half as wide as its threads, HeCBench histogram's, has its first 8 columns of
+    blocks at work); with more, evenly spaced blocks from 1 to n − 2 share them equally (a linear
+    trend, a grid-stride loop's trip count, averages out exactly, and the spacing rarely aliases
+    with a periodic structure such as lavaMD's 12 boxes a row). ``geometric`` (1-D grids) splits
+    the share of block 1 at blocks 4, 16, 64, ... below the next sample, each standing for the
+    blocks nearer to it than to its neighbours: a fixed grid far larger than the work (`if (i <
+    n)` true for its first few blocks only) then counts its active blocks to within about 2x.
     """
     if n <= middles + 2:
         return list(range(n)), [1.0] * n
-    size = (n - 2) / middles
-    points = [1 + int(size * (j + 0.5)) for j in range(middles)]
-    weights = [size] * middles
-    near = []
-    step = 1
-    while geometric and step < points[0]:
-        near.append(step)
-        step *= GEOMETRIC_RATIO
-    if near:
-        first = [*near, points[0]]
-        edges = [1.0, *((a + b) / 2 for a, b in zip(first, first[1:])), 1.0 + size]
-        points = near + points
+    if middles <= 2:
+        size = (n - 2) / middles
+        points = [1 + int(size * (j + 0.5)) for j in range(middles)]
+        return [0, *points, n - 1], [1.0, *([size] * middles), 1.0]
+    points = np.unique(np.linspace(1, n - 2, middles).round().astype(int)).tolist()
+    share = (n - 2) / len(points)
+    weights = [share] * len(points)
+    near = [1]
+    while geometric and near[-1] * GEOMETRIC_RATIO < min(1 + share, points[1]):
+        near.append(near[-1] * GEOMETRIC_RATIO)
+    if len(near) > 1:
+        edges = [1.0, *((a + b) / 2 for a, b in zip(near, near[1:])), 1.0 + share]
+        points = near + points[1:]
         weights = [b - a for a, b in zip(edges, edges[1:])] + weights[1:]
     return [0, *points, n - 1], [1.0, *weights, 1.0]
 

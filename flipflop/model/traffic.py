@@ -217,6 +217,11 @@ def memory_traffic(
         reqs = _warp_requests(a, warps)
         thread_bytes = a.bytes * a.executions_per_thread * threads
         if a.space == "shared":
+            # A warp makes a shared request whenever one of its lanes runs the access: lanes
+            # branching on data each way half the time (a compare-and-swap) still make every
+            # warp store (cuda-samples bitonic sort: 164 store wavefronts a warp measured, run 36).
+            if a.warp_executions is not None:
+                reqs = a.warp_executions * warps
             shared_requests += reqs
             shared_wavefronts += reqs * (a.bank_conflict_degree or 1.0)
             shared_bytes += thread_bytes
