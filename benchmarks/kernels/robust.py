@@ -1,0 +1,686 @@
+"""The robustness set: 33 third-party kernels (17 HeCBench, 10 cuda-samples, 6 Rodinia) that two helper
+sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
+no measurement). `benchmarks/robustness.py` predicts every case and checks each row's physics.
+
+Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
+header naming its upstream repository, path, the commit of the stored snapshot, licence and edits), Kernel
+Tuner's block_size_x/y/z #defines, seeded realistic arguments in kernel order, family "robust" and
+size_index 0 for every case, block sizes the original program allows (`TUNE`, the upstream choice in the
+comment), the original program's grid (fixed grids through grid_div [] and the grid as problem size) and
+dynamic shared memory from `smem_args`. `robust_cases(small=True)` gives the same kernels at tiny sizes,
+for the CPU tests (tests/test_robust_kernels.py).
+
+suite.Case has no field for three things some of these kernels need, so `RobustCase` (a Case) adds them
+rather than suite.py changing:
+  - `cmem_args`: `__constant__` data (conv1d's mask<float>, binomial's option array, fdtd3d's stencil,
+    nbody's softening, cfd's far-field values), built like the arguments;
+  - `block_arguments`: kernel arguments the original program derives from the block size (nbody's
+    numTiles, dwtHaar1D's dlevels and bdim, mergeSort's arrayLength, needle's block_width). Kernel
+    Tuner's arguments are one list for every configuration, so such a case is predicted one
+    configuration at a time (`predict_calls`), each call with its own arguments;
+  - the physics the benchmark checks: `write_bytes`, the bytes its stores must write, and `read_bytes`,
+    the bytes it must read once (both worked out by hand from the source: the helpers' figures, numbers
+    or functions of the configuration), `footprint_bytes`, the distinct bytes it touches where reads and
+    writes share an array (default read + write), and `dram_note`, why DRAM traffic may exceed a few
+    times read + write (addresses that depend on data), where it may.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from benchmarks.kernels.suite import KERNEL_DIR, Case, configurations
+
+ROBUST_DIR = KERNEL_DIR / "robust"
+FAMILY = "robust"
+POW2 = [32, 64, 128, 256, 512, 1024]
+
+Bytes = float | Callable[[dict], float]
+
+
+@dataclass(frozen=True)
+class RobustCase(Case):
+    """A Case with its `__constant__` data, its block-size-dependent arguments and its hand-worked bytes."""
+
+    cmem_args: Callable[[], dict] | None = field(default=None, repr=False)
+    # (arguments, configuration) -> that configuration's arguments; None: one list for all.
+    block_arguments: Callable[[list, dict], list] | None = field(default=None, repr=False)
+    write_bytes: Bytes = field(default=0.0, repr=False)
+    read_bytes: Bytes = field(default=0.0, repr=False)
+    footprint_bytes: Bytes | None = field(default=None, repr=False)
+    dram_note: str = ""
+    upstream: str = ""
+
+    def bytes_at(self, params: dict) -> tuple[float, float, float]:
+        """(write, read once, footprint) bytes at one configuration."""
+        at = lambda value: float(value(params) if callable(value) else value)  # noqa: E731
+        write, read = at(self.write_bytes), at(self.read_bytes)
+        footprint = write + read if self.footprint_bytes is None else at(self.footprint_bytes)
+        return write, read, footprint
+
+
+def predict_calls(case: RobustCase, arguments: list) -> list[tuple[dict, list]]:
+    """The (tune_params, arguments) of each predict call `case` takes: one for every configuration, or
+    one a configuration where the original program derives arguments from the block size."""
+    if case.block_arguments is None:
+        return [(case.tune_params, arguments)]
+    return [({name: [value] for name, value in params.items()}, case.block_arguments(arguments, params))
+            for params in configurations(case)]
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _f32(rng: np.random.Generator, count: int, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    return rng.uniform(low, high, count).astype(np.float32)
+
+
+def _bf16(rng: np.random.Generator, count: int) -> np.ndarray:
+    """bf16 bit patterns (numpy has no bfloat16): the top halves of random float32s."""
+    return (rng.uniform(-1, 1, count).astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
+
+
+# Sizes: the helpers' (full) and tiny ones for the tests (small). Fixed-grid kernels keep their grids'
+# shape. Each entry: the kernel's size parameters.
+SIZES = {
+    "lombscargle": {"full": (1000, 100_000), "small": (100, 1000)},          # x samples, frequencies
+    "murmurhash3": {"full": (20_000,), "small": (100,)},                     # keys (lengths rand() % 10000)
+    "bscan": {"full": (12 * 7 * 8 * 9 * 10,), "small": (64,)},              # blocks (the program's grid)
+    "f16max": {"full": (1 << 24,), "small": (4096,)},                       # half2 elements
+    "hausdorff": {"full": (100_000, 20_000), "small": (1000, 200)},         # points in A, in B
+    "atomiccas": {"full": (1024 * 256,), "small": (4096,)},                 # threads (NUM_BLOCKS x BLOCK_SIZE)
+    "linearprobing": {"full": (32 << 20,), "small": (1000,)},               # key/value pairs inserted
+    "conv1d": {"full": (1 << 25,), "small": (4096,)},                       # input width
+    "groupnorm": {"full": (8, 256, 128, 128, 32), "small": (2, 64, 8, 8, 8)},  # B, C, H, W, G
+    "score": {"full": (16, 1000, 4096), "small": (2, 8, 512)},              # batch, classes, priors
+    "conversion": {"full": (1 << 25,), "small": (4096,)},                   # elements
+    "hypterm": {"full": (192,), "small": (24,)},                            # L = M = N
+    "abrln": {"full": (16384, 4096), "small": (64, 1024)},                  # rows m, columns n
+    "vangenuchten": {"full": (256 ** 3,), "small": (4096,)},                # cells
+    "clenergy": {"full": (768, 4000), "small": (512, 100)},                 # volume side, atoms
+    "atomicagg": {"full": (65536 * 256, 32), "small": (64 * 256, 32)},      # threads, counters
+    "channelshuffle": {"full": (8, 4, 64, 16384), "small": (2, 2, 4, 256)},  # N, G, K, H x W
+    "dwt_haar1d": {"full": (1 << 24,), "small": (1 << 12,)},                # signal length
+    "binomial": {"full": (1024,), "small": (16,)},                          # options (one block each)
+    "sobol": {"full": (1 << 20, 64), "small": (1 << 12, 4)},                # vectors, dimensions
+    "fdtd3d": {"full": (256,), "small": (32,)},                             # dimx = dimy = dimz
+    "nbody": {"full": (32768,), "small": (1024,)},                          # bodies
+    "scan": {"full": (1 << 25,), "small": (1 << 16,)},                      # uints
+    "mergesort": {"full": (1 << 24,), "small": (1 << 12,)},                 # keys
+    "wmma_gemm": {"full": (4096,), "small": (256,)},                        # M = N = K
+    "warpagg_filter": {"full": (1 << 25,), "small": (4096,)},               # elements
+    "jacobi": {"full": (4096, 4096), "small": (128, 128)},                  # width, height
+    "lud_internal": {"full": (8192,), "small": (256,)},                     # matrix side
+    "nw_shared1": {"full": (8192,), "small": (256,)},                       # sequence length (cols - 1)
+    "btree_findk": {"full": (65536, 8000, 1 << 20), "small": (1024, 100, 4096)},  # queries, knodes, records
+    "gaussian_fan1": {"full": (8192,), "small": (256,)},                    # Size
+    "cfd_flux_fp64": {"full": (1 << 20,), "small": (4096,)},                # elements
+    "pf_likelihood": {"full": (1 << 20, 128, 128, 10), "small": (4096, 16, 16, 4)},  # particles, X, Y, frames
+}
+
+TUNE = {
+    "lombscargle": {"block_size_x": POW2},                      # any (256 upstream)
+    "murmurhash3": {"block_size_x": POW2},                      # any (BLOCK_SIZE 256)
+    "bscan": {"block_size_x": POW2},                            # the program's bscan<32> ... bscan<1024>
+    "f16max": {"block_size_x": POW2},                           # any (NUM_OF_THREADS 256)
+    "hausdorff": {"block_size_x": POW2},                        # any (256 upstream)
+    "atomiccas": {"block_size_x": POW2},                        # any (BLOCK_SIZE 256)
+    "linearprobing": {"block_size_x": POW2},                    # any (threadblocksize 256)
+    "conv1d": {"block_size_x": POW2},                           # any up to MAX_BLOCK_SIZE (the program loops 32-1024)
+    "groupnorm": {"block_size_x": POW2},                        # up to TPB 1024, a multiple of 32
+    "score": {"block_size_x": POW2},                            # BLOCK_SIZE divides BINS 2048
+    "conversion": {"block_size_x": POW2},                       # any (256 upstream)
+    "hypterm": {"block_size_x": [16, 32, 64], "block_size_y": [1, 2, 4, 8], "block_size_z": [1, 2, 4]},  # 16 x 4 x 4
+    "abrln": {"block_size_x": POW2},                            # a multiple of 32 (min(n, 256) upstream)
+    "vangenuchten": {"block_size_x": POW2},                     # any (256 upstream)
+    "clenergy": {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16]},  # 8 x 8 upstream
+    "atomicagg": {"block_size_x": POW2},                        # any (256 upstream)
+    "channelshuffle": {"block_size_x": POW2},                   # NUM_THREADS (256 upstream)
+    "dwt_haar1d": {"block_size_x": [64, 128, 256, 512, 1024]},  # a power of two, 512 upstream
+    "binomial": {"block_size_x": POW2},                         # THREADBLOCK_SIZE divides NUM_STEPS (128 upstream)
+    "sobol": {"block_size_x": POW2},                            # any (64 upstream)
+    "fdtd3d": {"block_size_x": [16, 32, 64], "block_size_y": [4, 8, 16]},  # k_blockDimX x 4-16 (32 upstream)
+    "nbody": {"block_size_x": POW2},                            # divides the bodies (256 upstream)
+    "scan": {"block_size_x": [64, 128, 256, 512, 1024]},        # 4 x THREADBLOCK_SIZE >= the 256-uint segments
+    "mergesort": {"block_size_x": POW2},                        # SHARED_SIZE_LIMIT / 2 (512 upstream)
+    "wmma_gemm": {"block_size_x": [32, 64, 128, 256], "block_size_y": [1, 2, 4, 8]},  # 128 x 4 upstream
+    "warpagg_filter": {"block_size_x": POW2},                   # any (NUM_THREADS_PER_BLOCK 512)
+    "jacobi": {"block_size_x": [16, 32, 64], "block_size_y": [2, 4, 6, 8, 16]},  # template <bx, by>: 32 x 6
+    "lud_internal": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16)
+    "nw_shared1": {"block_size_x": [16, 32, 64]},               # BLOCK_SIZE (16 upstream)
+    "btree_findk": {"block_size_x": [256]},                     # the tree's order (256): one thread a key
+    "gaussian_fan1": {"block_size_x": POW2},                    # MAXBLOCKSIZE 512 upstream
+    "cfd_flux_fp64": {"block_size_x": [64, 128, 256, 512]},     # block_length (128 upstream)
+    "pf_likelihood": {"block_size_x": [32, 64, 128, 256, 512]},  # up to the 512-double shared buffer
+}
+RESTRICTIONS = {
+    "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
+    "fdtd3d": ["block_size_x * block_size_y >= 128"],           # k_blockSizeMin 128 upstream
+    "wmma_gemm": ["block_size_x * block_size_y <= 1024"],
+    "jacobi": ["block_size_x >= block_size_y", "block_size_x * block_size_y <= 1024"],
+    "lud_internal": ["block_size_x == block_size_y"],
+}
+UPSTREAM = {
+    **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
+                                     "linearprobing", "conv1d", "groupnorm", "score", "conversion", "hypterm",
+                                     "abrln", "vangenuchten", "clenergy", "atomicagg", "channelshuffle")},
+    **{name: "cuda-samples" for name in ("dwt_haar1d", "binomial", "sobol", "fdtd3d", "nbody", "scan", "mergesort",
+                                         "wmma_gemm", "warpagg_filter", "jacobi")},
+    **{name: "Rodinia" for name in ("lud_internal", "nw_shared1", "btree_findk", "gaussian_fan1", "cfd_flux_fp64",
+                                    "pf_likelihood")},
+}
+
+# Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
+# mask, dwtHaar1D's bank shift, scan's segment, needle's penalty, the b+tree's height, particlefilter's disk.
+LOMB_Y_DOT = 2 / 1.5
+MURMUR_MAX_LENGTH = 10_000
+SCORE_THRESHOLD, SCORE_TOPK = 0.4, 10
+CONV_MASK = 9
+SCAN_SEGMENT = 256
+NW_PENALTY = 10
+BTREE_HEIGHT, BTREE_ORDER = 3, 256
+PF_RADIUS = 5
+SECTOR = 32
+
+DATA_DEPENDENT = {
+    "linearprobing": "hashed slots: every insert's atomicCAS/atomicExch lands on a random 8-byte slot of a 512 MiB "
+                     "table (a 32-byte sector read and written for 16 bytes of key/value), probing on when taken",
+    "btree_findk": "pointer chasing: each level reads the knode (2068 bytes) its key search chose, ansD only on a hit",
+}
+
+
+# ---------------------------------------------------------------- arguments ------------------------
+
+def _lombscargle(nx: int, nf: int) -> Callable[[], list]:
+    def build() -> list:  # x_shape, freqs_shape, x, y, freqs, pgram, y_dot (the program's signal)
+        x = (0.01 + np.arange(nx) * (31.4 - 0.01) / nx).astype(np.float32)
+        y = (2.0 * np.sin(x + 1.57)).astype(np.float32)
+        f = (0.01 + np.arange(nf) * (10 - 0.01) / nf).astype(np.float32)
+        return [np.int32(nx), np.int32(nf), x, y, f, _rng(1).random(nf, np.float32), np.float32(LOMB_Y_DOT)]
+    return build
+
+
+def _murmur_lengths(keys: int) -> np.ndarray:
+    return _rng(2).integers(0, MURMUR_MAX_LENGTH, keys).astype(np.uint32)
+
+
+def _murmurhash3(keys: int) -> Callable[[], list]:
+    def build() -> list:  # d_keys (bytes), d_length (offsets), length, d_out (2 uint64 a key), numKeys
+        rng = _rng(2)
+        length = _murmur_lengths(keys)
+        offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.uint32)
+        return [rng.integers(0, 256, int(offsets[-1]), dtype=np.uint8), offsets,
+                np.concatenate([length, [0]]).astype(np.uint32), rng.integers(1, 2**63, 2 * keys, dtype=np.uint64),
+                np.uint32(keys)]
+    return build
+
+
+def _bscan() -> list:  # g_odata, g_idata (N = blockDim values; 1024 covers every block size)
+    rng = _rng(3)
+    return [rng.integers(-512, 512, 1024).astype(np.int32), rng.integers(-5, 5, 1024).astype(np.int32)]
+
+
+def _f16max(n: int) -> Callable[[], list]:
+    def build() -> list:  # a, b, r (half2 each), size
+        rng = _rng(4)
+        a, b, r = (rng.uniform(0, 60000, 2 * n).astype(np.float16) for _ in range(3))
+        return [a, b, r, np.uint64(n)]
+    return build
+
+
+def _hausdorff(na: int, nb: int) -> Callable[[], list]:
+    def build() -> list:  # Apoints, Bpoints (float2), distance, numA, numB
+        rng = _rng(5)
+        return [rng.random((na, 2), np.float32), rng.random((nb, 2), np.float32), np.array([0.0], np.float32),
+                np.int32(na), np.int32(nb)]
+    return build
+
+
+def _atomiccas() -> list:  # res (one double)
+    return [np.array([1.5], np.float64)]
+
+
+def _linearprobing(n: int) -> Callable[[], list]:
+    def build() -> list:  # hashtable (kHashTableCapacity KeyValues, all kEmpty), kvs, numkvs
+        capacity = 64 * 1024 * 1024
+        table = np.broadcast_to(np.uint32(0xFFFFFFFF), (2 * capacity,))  # 512 MiB of kEmpty, never materialised
+        return [table, _rng(7).integers(0, 0xFFFFFFFE, 2 * n, dtype=np.uint32), np.uint32(n)]
+    return build
+
+
+def _conv1d(n: int) -> Callable[[], list]:
+    def build() -> list:  # in, out, input_width, mask_width
+        rng = _rng(8)
+        return [_f32(rng, n), _f32(rng, n), np.int32(n), np.int32(CONV_MASK)]
+    return build
+
+
+def _conv1d_mask() -> dict:
+    return {"mask<float>": np.linspace(0.1, 0.9, 10).astype(np.float32)}  # MAX_MASK_WIDTH 10
+
+
+def _groupnorm(b: int, c: int, h: int, w: int, g: int) -> Callable[[], list]:
+    def build() -> list:  # x, weight, bias, out, mean, rstd, B, C, img_size, group_size, n_groups
+        rng = _rng(9)
+        n = b * c * h * w
+        return [_f32(rng, n, -1, 1), _f32(rng, c, -1, 1), _f32(rng, c, -1, 1), _f32(rng, n, -1, 1),
+                _f32(rng, b * g), _f32(rng, b * g), np.int32(b), np.int32(c), np.int32(h * w),
+                np.int32(c // g), np.int32(g)]
+    return build
+
+
+def _score(batch: int, classes: int, priors: int) -> Callable[[], list]:
+    def build() -> list:  # indices, count, scores, threshold, classwise_topK, num_classes, num_priors
+        rng = _rng(10)
+        return [rng.integers(0, 100, batch * classes * SCORE_TOPK).astype(np.int32),
+                rng.integers(0, 100, batch * classes).astype(np.int32),
+                rng.random(batch * classes * priors, np.float32), np.float32(SCORE_THRESHOLD),
+                np.int32(SCORE_TOPK), np.uint64(classes), np.uint64(priors)]
+    return build
+
+
+def _conversion(n: int) -> Callable[[], list]:
+    def build() -> list:  # dst (bf16 bits), src (double), nelems
+        rng = _rng(11)
+        return [rng.integers(1, 60000, n).astype(np.uint16), rng.uniform(-100, 100, n), np.int32(n)]
+    return build
+
+
+def _hypterm(side: int) -> Callable[[], list]:
+    def build() -> list:  # flux_0..4, cons_1..4, q_1..4, dxinv0..2, L, M, N
+        rng = _rng(12)
+        arrays = [rng.uniform(0.5, 1.5, side ** 3) for _ in range(13)]
+        return arrays + [np.float64(1 / side)] * 3 + [np.int32(side)] * 3
+    return build
+
+
+def _abrln(m: int, n: int) -> Callable[[], list]:
+    def build() -> list:  # out, input, bias, gamma, beta (bf16), layernorm_eps, n
+        rng = _rng(13)
+        return [_bf16(rng, m * n), _bf16(rng, m * n), _bf16(rng, n), _bf16(rng, n), _bf16(rng, n),
+                np.float32(1e-5), np.int32(n)]
+    return build
+
+
+def _vangenuchten(n: int) -> Callable[[], list]:
+    def build() -> list:  # Ksat, psi (from -100 to 1: both branches), C, theta, K, size
+        rng = _rng(14)
+        psi = -100.0 + 101.0 * np.arange(n) / n
+        return [rng.uniform(1e-6, 1e-5, n), psi, rng.random(n), rng.random(n), rng.random(n), np.int32(n)]
+    return build
+
+
+def _clenergy(side: int, atoms: int) -> Callable[[], list]:
+    def build() -> list:  # numatoms, gridspacing, energygrid (side x side), atominfo (float4)
+        rng = _rng(15)
+        return [np.int32(atoms), np.float32(0.1), rng.random(side * side, np.float32),
+                rng.random((atoms, 4), np.float32)]
+    return build
+
+
+def _atomicagg(counters: int) -> Callable[[], list]:
+    def build() -> list:  # d, s
+        return [_rng(16).integers(0, 10, counters).astype(np.int32), np.int32(counters)]
+    return build
+
+
+def _channelshuffle(n: int, g: int, k: int, hw: int) -> Callable[[], list]:
+    def build() -> list:  # G, K, HxW, X, Y
+        rng = _rng(17)
+        size = n * g * k * hw
+        return [np.int32(g), np.int32(k), np.int32(hw), rng.random(size, np.float32), rng.random(size, np.float32)]
+    return build
+
+
+def _dwt(n: int) -> Callable[[], list]:
+    def build() -> list:  # id, od, approx_final (one a block), dlevels, slength_step_half, bdim
+        rng = _rng(21)
+        return [_f32(rng, n), _f32(rng, n), _f32(rng, n // 2 // 64), np.uint32(0), np.uint32(n // 2), np.int32(0)]
+    return build
+
+
+def _dwt_block(arguments: list, params: dict) -> list:
+    """dwtHaar1D.cu's first pass: a block decomposes 2 x bdim values over log2(2 x bdim) levels."""
+    bdim = params["block_size_x"]
+    return arguments[:3] + [np.uint32(int(math.log2(bdim)) + 1), arguments[4], np.int32(bdim)]
+
+
+OPTION = np.dtype([("S", "f4"), ("X", "f4"), ("vDt", "f4"), ("puByDf", "f4"), ("pdByDf", "f4")])
+
+
+def _binomial_options() -> dict:
+    """d_OptionData: MAX_OPTIONS (1024) preprocessed options, as binomialOptionsGPU fills them."""
+    rng = _rng(22)
+    options = np.zeros(1024, OPTION)
+    options["S"] = rng.uniform(5, 30, 1024)
+    options["X"] = rng.uniform(1, 100, 1024)
+    options["vDt"] = rng.uniform(0.001, 0.01, 1024)
+    options["puByDf"] = rng.uniform(0.49, 0.5, 1024)
+    options["pdByDf"] = rng.uniform(0.49, 0.5, 1024)
+    return {"d_OptionData": options}
+
+
+def _sobol(vectors: int, dims: int) -> Callable[[], list]:
+    def build() -> list:  # n_vectors, n_dimensions, d_directions (32 a dimension), d_output
+        rng = _rng(23)
+        return [np.uint32(vectors), np.uint32(dims), rng.integers(1, 2**32 - 1, dims * 32, dtype=np.uint32),
+                _f32(rng, vectors * dims)]
+    return build
+
+
+def sobol_grid(vectors: int) -> int:
+    """sobolGPU's dimGrid.x for 64 threads a block on 132 SMs: 4 x SMs, capped at vectors / 64, rounded up to a
+    power of two."""
+    target = min(4 * 132, vectors // 64)
+    return 1 << max(0, math.ceil(math.log2(max(target, 1))))
+
+
+def _fdtd3d(side: int) -> Callable[[], list]:
+    def build() -> list:  # output, input (side + 2 x RADIUS per dimension), dimx, dimy, dimz
+        rng = _rng(24)
+        total = (side + 8) ** 3
+        return [_f32(rng, total), _f32(rng, total), np.int32(side), np.int32(side), np.int32(side)]
+    return build
+
+
+def _fdtd3d_stencil() -> dict:
+    return {"stencil": _f32(_rng(25), 5)}
+
+
+def _nbody(n: int) -> Callable[[], list]:
+    def build() -> list:  # newPos, oldPos, vel (double4), deviceOffset, deviceNumBodies, deltaTime, damping, numTiles
+        rng = _rng(26)
+        pos, new, vel = (rng.uniform(-1, 1, (n, 4)) for _ in range(3))
+        return [new, pos, vel, np.uint32(0), np.uint32(n), np.float32(0.016), np.float32(1.0), np.int32(0)]
+    return build
+
+
+def _nbody_block(arguments: list, params: dict) -> list:
+    """integrateNbodySystem: numTiles = (numBodies + blockSize - 1) / blockSize."""
+    return arguments[:7] + [np.int32(-(-int(arguments[4]) // params["block_size_x"]))]
+
+
+def _nbody_softening() -> dict:
+    return {"softeningSquared_fp64": np.array([0.01]), "softeningSquared": np.array([0.01], np.float32)}
+
+
+def _scan(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_Dst, d_Src (uint4), size (segment length)
+        rng = _rng(27)
+        return [rng.integers(0, 1024, n, dtype=np.uint32), rng.integers(0, 1024, n, dtype=np.uint32),
+                np.uint32(SCAN_SEGMENT)]
+    return build
+
+
+def _mergesort(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_DstKey, d_DstVal, d_SrcKey, d_SrcVal, arrayLength
+        rng = _rng(28)
+        keys = [rng.integers(0, 2**32 - 1, n, dtype=np.uint32) for _ in range(2)]
+        values = [rng.integers(0, n, n, dtype=np.uint32) for _ in range(2)]
+        return [keys[0], values[0], keys[1], values[1], np.uint32(0)]
+    return build
+
+
+def _mergesort_block(arguments: list, params: dict) -> list:
+    """mergeSortShared: arrayLength = SHARED_SIZE_LIMIT = 2 x the block."""
+    return arguments[:4] + [np.uint32(2 * params["block_size_x"])]
+
+
+def _wmma(m: int) -> Callable[[], list]:
+    def build() -> list:  # a, b (half), c, d (float), m_ld, n_ld, k_ld, alpha, beta
+        rng = _rng(29)
+        a, b = (rng.uniform(-1, 1, m * m).astype(np.float16) for _ in range(2))
+        return [a, b, _f32(rng, m * m), _f32(rng, m * m), np.int32(m), np.int32(m), np.int32(m), np.float32(1.1),
+                np.float32(1.2)]
+    return build
+
+
+def _warpagg(n: int) -> Callable[[], list]:
+    def build() -> list:  # dst, nres, src (rand() % 20: 95 % positive), n
+        rng = _rng(30)
+        return [rng.integers(0, 20, n, dtype=np.int32), np.zeros(1, np.int32), rng.integers(0, 20, n, dtype=np.int32),
+                np.int32(n)]
+    return build
+
+
+def _jacobi(w: int, h: int) -> Callable[[], list]:
+    def build() -> list:  # du0, dv0, Ix, Iy, Iz, w, h, s (stride), alpha, du1, dv1
+        rng = _rng(31)
+        arrays = [_f32(rng, w * h, -1, 1) for _ in range(7)]
+        return arrays[:5] + [np.int32(w), np.int32(h), np.int32(w), np.float32(0.2)] + arrays[5:]
+    return build
+
+
+def _lud(side: int) -> Callable[[], list]:
+    def build() -> list:  # m, matrix_dim, offset (the first step)
+        return [_f32(_rng(32), side * side, 0.1, 1.0), np.int32(side), np.int32(0)]
+    return build
+
+
+def _nw(length: int) -> Callable[[], list]:
+    def build() -> list:  # referrence, matrix_cuda, cols, penalty, i, block_width
+        rng = _rng(33)
+        cols = length + 1
+        return [rng.integers(-10, 10, cols * cols, dtype=np.int32),
+                rng.integers(-100, 100, cols * cols, dtype=np.int32), np.int32(cols), np.int32(NW_PENALTY),
+                np.int32(0), np.int32(0)]
+    return build
+
+
+def _nw_block(arguments: list, params: dict) -> list:
+    """needle's first half at its longest anti-diagonal: i = block_width = (cols - 1) / BLOCK_SIZE."""
+    width = np.int32((int(arguments[2]) - 1) // params["block_size_x"])
+    return arguments[:4] + [width, width]
+
+
+KNODE = np.dtype([("location", "i4"), ("indices", "i4", BTREE_ORDER + 1), ("keys", "i4", BTREE_ORDER + 1),
+                  ("is_leaf", "u1"), ("num_keys", "i4")], align=True)
+
+
+def _btree(count: int, knodes: int, records: int) -> Callable[[], list]:
+    def build() -> list:  # height, knodesD, knodes_elem, recordsD, currKnodeD, offsetD, keysD, ansD
+        rng = _rng(34)
+        nodes = np.zeros(knodes, KNODE)
+        nodes["location"] = np.arange(knodes)
+        nodes["indices"] = rng.integers(0, knodes, (knodes, BTREE_ORDER + 1))
+        nodes["keys"] = np.sort(rng.integers(0, records, (knodes, BTREE_ORDER + 1)), axis=1)
+        nodes["num_keys"] = BTREE_ORDER
+        return [np.int64(BTREE_HEIGHT), nodes, np.int64(knodes), rng.integers(0, 1 << 30, records, dtype=np.int32),
+                rng.integers(0, knodes, count, dtype=np.int64), rng.integers(0, knodes, count, dtype=np.int64),
+                rng.integers(0, records, count, dtype=np.int32), rng.integers(0, 100, count, dtype=np.int32)]
+    return build
+
+
+def _fan1(size: int) -> Callable[[], list]:
+    def build() -> list:  # m_cuda, a_cuda, Size, t (the first step)
+        rng = _rng(35)
+        return [_f32(rng, size * size), _f32(rng, size * size, 0.5, 1.5), np.int32(size), np.int32(0)]
+    return build
+
+
+def _cfd(n: int) -> Callable[[], list]:
+    def build() -> list:  # nelr, elements_surrounding_elements (4 a cell), normals, variables, fluxes
+        rng = _rng(36)
+        neighbours = np.clip(np.arange(n)[None, :] + rng.integers(-64, 64, (4, n)), 0, n - 1).astype(np.int32)
+        boundary = rng.random((4, n)) < 0.01
+        neighbours[boundary] = rng.choice([-1, -2], int(boundary.sum()))  # wing and far-field faces
+        variables = np.concatenate([rng.uniform(1.0, 1.5, n), rng.uniform(-0.5, 0.5, 3 * n), rng.uniform(2.0, 3.0, n)])
+        return [np.int32(n), neighbours.ravel(), rng.uniform(-1, 1, 12 * n), variables, rng.uniform(0, 1, 5 * n)]
+    return build
+
+
+def _cfd_constants() -> dict:
+    rng = _rng(37)
+    return {"ff_variable": np.array([1.4, 1.2, 0.0, 0.0, 2.5]),
+            **{f"ff_flux_contribution_{name}": rng.uniform(0, 1, 3)
+               for name in ("momentum_x", "momentum_y", "momentum_z", "density_energy")}}
+
+
+def pf_disk() -> np.ndarray:
+    """objxy: the (y, x) offsets of the radius-5 disk, as strelDisk and the program build it (69 points)."""
+    offsets = [(x - 4, y - 4) for x in range(9) for y in range(9) if math.hypot(x - 4, y - 4) < PF_RADIUS]
+    return np.array([[y, x] for x, y in offsets], np.int32).ravel()
+
+
+def _pf(n: int, x: int, y: int, frames: int) -> Callable[[], list]:
+    def build() -> list:  # arrayX, arrayY, xj, yj, CDF, ind, objxy, likelihood, I, u, weights, Nparticles,
+        rng = _rng(38)   # countOnes, max_size, k, IszY, Nfr, seed, partial_sums
+        ones = len(pf_disk()) // 2
+        return [rng.uniform(0, x, n), rng.uniform(0, y, n), rng.uniform(x / 2 - 4, x / 2 + 4, n),
+                rng.uniform(y / 2 - 4, y / 2 + 4, n), rng.uniform(0, 1, n),
+                rng.integers(0, x * y * frames, n * ones, dtype=np.int32), pf_disk(), rng.uniform(0, 1, n),
+                rng.integers(0, 256, x * y * frames, dtype=np.uint8), rng.uniform(0, 1, n), rng.uniform(0, 1, n),
+                np.int32(n), np.int32(ones), np.int32(x * y * frames), np.int32(frames // 2), np.int32(y),
+                np.int32(frames), rng.integers(1, 2**31 - 1, n, dtype=np.int32), rng.uniform(0, 1, -(-n // 32))]
+    return build
+
+
+# ---------------------------------------------------------------- cases ----------------------------
+
+
+def robust_cases(small: bool = False) -> list[RobustCase]:
+    """The robustness set at the helpers' sizes, or (small=True) the same kernels tiny."""
+    which = "small" if small else "full"
+    s = {name: entry[which] for name, entry in SIZES.items()}
+    cases: list[RobustCase] = []
+
+    def add(name, kernel_name, problem_size, arguments, write, read, footprint=None, grid_div_x=None,
+            grid_div_y=None, smem=None, cmem=None, block_arguments=None, restrictions=None):
+        cases.append(RobustCase(
+            name=f"robust_{name}@{'x'.join(str(v) for v in s[name])}", kernel_name=kernel_name,
+            source_path=ROBUST_DIR / f"{name.removesuffix('_fp64')}.cu", problem_size=problem_size,
+            arguments=arguments, tune_params=TUNE[name], grid_div_x=grid_div_x, grid_div_y=grid_div_y,
+            restrictions=restrictions or RESTRICTIONS.get(name, []), family=FAMILY, size_index=0,
+            smem_args=None if smem is None else {"size": smem}, cmem_args=cmem, block_arguments=block_arguments,
+            write_bytes=write, read_bytes=read, footprint_bytes=footprint, dram_note=DATA_DEPENDENT.get(name, ""),
+            upstream=UPSTREAM[name]))
+
+    # --- HeCBench
+    nx, nf = s["lombscargle"]
+    # grid (F + 255) / 256 * 256 blocks whatever the block (the program's), a grid-stride loop over F.
+    add("lombscargle", "lombscargle", ((nf + 255) // 256 * 256,), _lombscargle(nx, nf), 4 * nf, 4 * nf + 8 * nx,
+        grid_div_x=[])
+    (keys,) = s["murmurhash3"]
+    add("murmurhash3", "MurmurHash3_x64_128_kernel", (keys,), _murmurhash3(keys), 16 * keys,
+        float(_murmur_lengths(keys).sum()))
+    (blocks,) = s["bscan"]
+    # every block scans (and stores) the same blockDim ints
+    add("bscan", "binary_scan", (blocks,), _bscan, lambda p: 4 * p["block_size_x"], lambda p: 4 * p["block_size_x"],
+        grid_div_x=[])
+    (n,) = s["f16max"]
+    add("f16max", "hmax<half2>", (n,), _f16max(n), 4 * n, 8 * n)
+    na, nb = s["hausdorff"]
+    add("hausdorff", "computeDistance", (na,), _hausdorff(na, nb), 4, 8 * na + 8 * nb)
+    (threads,) = s["atomiccas"]
+    add("atomiccas", "atomicAddDerived<double>", (threads,), _atomiccas, 8, 8)
+    (n,) = s["linearprobing"]
+    add("linearprobing", "k_hashtable_insert", (n,), _linearprobing(n), 8 * n, 8 * n)
+    (n,) = s["conv1d"]
+    add("conv1d", "conv1d_tiled<float>", (n,), _conv1d(n), 4 * n, 4 * n, smem=f"(block_size_x + {CONV_MASK} - 1) * 4",
+        cmem=_conv1d_mask)
+    b, c, h, w, g = s["groupnorm"]
+    # one block a (batch, group): a fixed grid of B x G blocks
+    add("groupnorm", "groupnorm_forward_kernel", (b * g,), _groupnorm(b, c, h, w, g), 4 * b * c * h * w,
+        4 * b * c * h * w, grid_div_x=[])
+    batch, classes, priors = s["score"]
+    # one block a (class, batch); every block stores its count (the top-K slots depend on the data)
+    add("score", "findTopK<float, 2048, block_size_x>", (classes, batch), _score(batch, classes, priors),
+        4 * batch * classes, 4 * batch * classes * priors, grid_div_x=[], grid_div_y=[])
+    (n,) = s["conversion"]
+    add("conversion", "cvt<__nv_bfloat16, double>", (n,), _conversion(n), 2 * n, 8 * n)
+    (side,) = s["hypterm"]
+    inner = (side - 8) ** 3  # the cells the boundary guard lets through
+    add("hypterm", "hypterm_1", (side, side, side), _hypterm(side), 5 * 8 * inner, 6 * 8 * inner)
+    m, n = s["abrln"]
+    # one block a row; out is read and written in place
+    add("abrln", "generalAddBiasResidualPostLayerNorm<__nv_bfloat16>", (m,), _abrln(m, n), 2 * m * n, 4 * m * n,
+        footprint=4 * m * n, grid_div_x=[])
+    (n,) = s["vangenuchten"]
+    add("vangenuchten", "vanGenuchten", (n,), _vangenuchten(n), 24 * n, 16 * n)
+    side, atoms = s["clenergy"]
+    # grid (side / (bx x UNROLLX), side / by); the energy grid is read and written in place
+    add("clenergy", "cenergy", (side, side), _clenergy(side, atoms), 4 * side * side, 4 * side * side + 16 * atoms,
+        footprint=4 * side * side + 16 * atoms, grid_div_x=["block_size_x * 8"],
+        restrictions=["block_size_x * block_size_y >= 32", f"{side} % (block_size_x * 8) == 0"])
+    threads, counters = s["atomicagg"]
+    add("atomicagg", "k", (threads,), _atomicagg(counters), 4 * counters, 0)
+    n_, g, k, hw = s["channelshuffle"]
+    # grid (H x W / NUM_THREADS, N, C)
+    add("channelshuffle", "ChannelShuffleNCHWKernel<float, false>", (hw, n_, g * k), _channelshuffle(n_, g, k, hw),
+        4 * n_ * g * k * hw, 4 * n_ * g * k * hw, grid_div_y=[])
+
+    # --- cuda-samples
+    (n,) = s["dwt_haar1d"]
+    # grid n / 2 / bdim, shared 2 x bdim floats plus one bank-offset pad a 16
+    add("dwt_haar1d", "dwtHaar1D", (n // 2,), _dwt(n), 4 * n, 4 * n, footprint=8 * n,
+        smem="(2 * block_size_x + 2 * block_size_x / 16) * 4", block_arguments=_dwt_block)
+    (options,) = s["binomial"]
+    add("binomial", "binomialOptionsKernel", (options,), lambda: [], 4 * options, 20 * options, grid_div_x=[],
+        cmem=_binomial_options)
+    vectors, dims = s["sobol"]
+    add("sobol", "sobolGPU_kernel", (sobol_grid(vectors), dims), _sobol(vectors, dims), 4 * vectors * dims,
+        4 * 32 * dims, grid_div_x=[], grid_div_y=[])
+    (side,) = s["fdtd3d"]
+    add("fdtd3d", "FiniteDifferencesKernel", (side, side), _fdtd3d(side), 4 * side ** 3, 4 * side ** 3,
+        footprint=8 * (side + 8) ** 3, cmem=_fdtd3d_stencil)
+    (n,) = s["nbody"]
+    # newPos and vel written (double4), oldPos and vel read; vel in place
+    add("nbody", "integrateBodies<double>", (n,), _nbody(n), 64 * n, 64 * n, footprint=96 * n,
+        smem="block_size_x * 32", cmem=_nbody_softening, block_arguments=_nbody_block)
+    (n,) = s["scan"]
+    add("scan", "scanExclusiveShared", (n // 4,), _scan(n), 4 * n, 4 * n)
+    (n,) = s["mergesort"]
+    # grid n / SHARED_SIZE_LIMIT = n / 2 / block
+    add("mergesort", "mergeSortSharedKernel<1U>", (n // 2,), _mergesort(n), 8 * n, 8 * n,
+        block_arguments=_mergesort_block)
+    (m,) = s["wmma_gemm"]
+    # grid (M / (16 x bx / 32), N / (16 x by)): one 16 x 16 tile a warp
+    add("wmma_gemm", "simple_wmma_gemm", (m, m), _wmma(m), 4 * m * m, 2 * 2 * m * m + 4 * m * m,
+        grid_div_x=["block_size_x / 2"], grid_div_y=["block_size_y * 16"])
+    (n,) = s["warpagg_filter"]
+    # the positive 95 % are compacted (rand() % 20 > 0; 2 % off for the draw)
+    add("warpagg_filter", "filter_arr", (n,), _warpagg(n), 0.98 * 0.95 * 4 * n, 4 * n)
+    w, h = s["jacobi"]
+    add("jacobi", "JacobiIteration<block_size_x, block_size_y>", (w, h), _jacobi(w, h), 2 * 4 * w * h, 5 * 4 * w * h)
+
+    # --- Rodinia
+    (side,) = s["lud_internal"]
+    # grid (side / B - 1)^2: the trailing matrix of the first step, updated in place
+    add("lud_internal", "lud_internal", (f"{side} - block_size_x", f"{side} - block_size_y"), _lud(side),
+        lambda p: 4 * (side - p["block_size_x"]) ** 2, lambda p: 4 * (side - p["block_size_x"]) ** 2,
+        footprint=lambda p: 4 * (side - p["block_size_x"]) ** 2 + 8 * side * p["block_size_x"])
+    (length,) = s["nw_shared1"]
+    # the longest anti-diagonal: (cols - 1) / B blocks of B x B cells
+    add("nw_shared1", "needle_cuda_shared_1", (length,), _nw(length), lambda p: 4 * length * p["block_size_x"],
+        lambda p: 4 * length * p["block_size_x"], block_arguments=_nw_block)
+    count, knodes, records = s["btree_findk"]
+    # one block a query; thread 0 stores currKnodeD at every level
+    add("btree_findk", "findK", (count,), _btree(count, knodes, records), 8 * count, (8 + 8 + 4) * count,
+        grid_div_x=[])
+    (size,) = s["gaussian_fan1"]
+    # one thread a row reads the row's a[t] and writes its m[t]: a sector a row
+    add("gaussian_fan1", "Fan1", (size,), _fan1(size), 4 * (size - 1), SECTOR * size + 4,
+        footprint=2 * SECTOR * size)
+    (n,) = s["cfd_flux_fp64"]
+    # fluxes written; neighbour indices, normals and variables read (the neighbours' variables again, nearby)
+    add("cfd_flux_fp64", "cuda_compute_flux", (n,), _cfd(n), 5 * 8 * n, (4 * 4 + 12 * 8 + 5 * 8) * n,
+        cmem=_cfd_constants)
+    n, x, y, frames = s["pf_likelihood"]
+    ones = len(pf_disk()) // 2
+    # stores: ind (a row of countOnes a particle), arrayX, arrayY, weights, likelihood, seed; reads xj, yj, seed
+    add("pf_likelihood", "likelihood_kernel", (n,), _pf(n, x, y, frames), 4 * n * ones + 8 * n * 4 + 4 * n,
+        8 * n * 2 + 4 * n)
+    return cases
+
+
+ROBUST_CASES: list[RobustCase] = robust_cases()
+
+
+def short_name(case: Case) -> str:
+    """"robust_fdtd3d@256" -> "fdtd3d" (the key of SIZES and TUNE)."""
+    return case.name.split("@")[0].removeprefix("robust_")
