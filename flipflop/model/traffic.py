@@ -72,6 +72,7 @@ class _Group:
     writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
     merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
     at_l1_lines: float = 0.0  # at_l1 with each line a request touches counted at L2's minimum transfer
+    window: float | None = None  # bytes a block holds live at once where it walks its data by < a sector
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
@@ -314,6 +315,12 @@ def memory_traffic(
             groups[key] = _Group(reread=bool(earlier), array=array, array_bytes=array_bytes,
                                  writes=a.op != "load")
         group = groups[key]
+        stride = a.loop_stride_bytes
+        if a.loop_depth > 0 and stride is not None and 0 < abs(stride) < SECTOR_BYTES:
+            # A thread walking its own row (`x[i * m + j]` over j) keeps touching the sectors its
+            # warp's last request reached: what a block holds live in L2 at once is those sectors,
+            # not its rows (Rodinia particlefilter's row-per-thread stores: 4x the DRAM before).
+            group.window = (group.window or 0.0) + warps_per_block * sectors * SECTOR_BYTES
         group.at_l1 += a_l1
         group.at_l1_lines += a_l1 * line_factor
         group.merged += merged
@@ -378,6 +385,8 @@ def memory_traffic(
         touched = [a_l2 * share]
         if g.block_fp is not None:
             touched.append(g.block_fp * resident_blocks)
+        if g.window is not None:
+            touched.append(g.window * resident_blocks)
         if g.grid_fp is not None:
             touched.append(g.grid_fp * share)
         concurrent += min(touched)
