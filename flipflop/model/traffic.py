@@ -385,7 +385,7 @@ def memory_traffic(
         touched = [a_l2 * share]
         if g.block_fp is not None:
             touched.append(g.block_fp * resident_blocks)
-        if g.window is not None:
+        if g.window is not None and not g.reread_later:  # a later loop needs the whole rows again
             touched.append(g.window * resident_blocks)
         if g.grid_fp is not None:
             touched.append(g.grid_fp * share)
