@@ -843,3 +843,35 @@ def test_a_warp_runs_both_sides_of_a_branch_its_lanes_take_on_data_at_random():
     assert len(swaps) == 8 and all(a["executions_per_thread"] == pytest.approx(0.5) for a in swaps)
     assert f["instructions"]["shared_store"] == pytest.approx(1 + 8 * 0.5)   # a lane: half the steps
     assert f["warp_instructions"]["shared_store"] == pytest.approx(1 + 8)    # a warp: every step
+
+
+SINE_OF_A_ROOT = r"""
+extern "C" __global__ void sine_root(const float* x, float* y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = sinf(sqrtf(x[i]) * 3.0f);   // sqrt: a value the analysis does not follow
+}
+"""
+
+
+def test_a_huge_magnitude_test_on_data_not_followed_takes_the_small_side():
+    """libdevice's sinf goes its slow way (Payne-Hanek, a local array) past |x| = 105615; on an
+    argument the analysis cannot follow that test was taken half the time, so half the threads
+    ran the slow path's loop and local stores (HeCBench lombscargle). Real arguments are smaller."""
+    n = 1 << 16
+    f = features("sine_root", SINE_OF_A_ROOT, [np.ones(n, np.float32), np.zeros(n, np.float32), np.int32(n)],
+                 block=(256, 1, 1), problem_size=(n,))
+    assert f["local_bytes"] > 0
+    assert all(a["executions_per_thread"] == 0 for a in f["accesses"] if a["space"] == "local")
+    assert any(b["taken_fraction"] == 1.0 for b in f["branches"])
+    assert f["instructions"]["global_load"] == 1.0
+
+
+def test_magnitude_prior_reads_the_comparison_either_way_round():
+    from flipflop.analysis.divergence import magnitude_prior
+    from flipflop.analysis.symbolic import fconst, op, unknown
+    magnitude = op("fabs", unknown("x", True))
+    assert magnitude_prior(op("lt", magnitude, fconst(105615.0))) == 1.0
+    assert magnitude_prior(op("ge", magnitude, fconst(105615.0))) == 0.0
+    assert magnitude_prior(op("gt", fconst(2.0 ** 31), magnitude)) == 1.0
+    assert magnitude_prior(op("eq", magnitude, fconst(float("inf")))) == 0.0
+    assert magnitude_prior(op("lt", magnitude, fconst(4.2))) is None   # an ordinary range: not known

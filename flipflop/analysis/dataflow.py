@@ -649,6 +649,10 @@ class _Interpreter:
         index). Anything else (rcp, sqrt, ex2, a float's bits) is unknown."""
         o, ops = ins.opcode, ins.operands
         values = [self.value(x, env) for x in ops[1:]]
+        if o == "abs" and len(values) == 1 and not is_float_valued(values[0]):
+            # The magnitude of a value not followed: kept as such, for divergence.magnitude_prior
+            # (libdevice's `|x| < 105615` range-reduction test on an argument computed in the kernel).
+            return op("fabs", unknown(f"L{ins.line}", values[0].varying()))
         if not values or not all(is_float_valued(x) for x in values):
             return None
         if o == "mov" and len(values) == 1:

@@ -12,6 +12,7 @@ proportion to how often each exit edge is taken.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -19,10 +20,14 @@ import numpy as np
 
 from flipflop.analysis.cfg import CFG
 from flipflop.analysis.dataflow import Dataflow
-from flipflop.analysis.symbolic import Expr, NotEvaluable
+from flipflop.analysis.symbolic import Expr, NotEvaluable, Op
 
 ITERATION_SAMPLES = 32
 UNKNOWN_BRANCH_PROBABILITY = 0.5
+# A magnitude at least this large (or infinite) is taken never to occur in data the analysis does
+# not follow: libdevice's trigonometric range reduction goes its slow way (Payne-Hanek, a local
+# array) past |x| = 105615 (f32) or 2^31 (f64), and tests |x| == inf; real arguments are far smaller.
+HUGE_MAGNITUDE = 1e5
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,38 @@ class BranchFacts:
 def thread_dependent_branches(dataflow: Dataflow) -> tuple[int, ...]:
     """Blocks whose branch condition depends on the thread index."""
     return tuple(sorted(b for b, br in dataflow.branches.items() if br.condition.varying()))
+
+
+def magnitude_prior(cond: Expr) -> float | None:
+    """1 or 0 for a comparison of a magnitude the analysis cannot evaluate, ``|x|``, with a huge
+    constant (``HUGE_MAGNITUDE`` or more, or infinity): the data is taken to stay below it. None for
+    any other condition."""
+    if cond.const or len(cond.terms) != 1 or cond.terms[0][1] != 1 or len(cond.terms[0][0]) != 1:
+        return None
+    atom = cond.terms[0][0][0]
+    if not isinstance(atom, Op) or atom.kind not in ("lt", "le", "gt", "ge", "eq", "ne") or len(atom.args) != 2:
+        return None
+    below = {"lt": True, "le": True, "gt": False, "ge": False, "eq": False, "ne": True}[atom.kind]
+    for magnitude, bound, holds in ((atom.args[0], atom.args[1], below), (atom.args[1], atom.args[0], not below)):
+        if _single_kind(magnitude) == "fabs" and _single_kind(bound) == "fconst":
+            value = _single_atom(bound).data[0]
+            if math.isinf(value) or abs(value) >= HUGE_MAGNITUDE:
+                if atom.kind in ("eq", "ne"):
+                    return 0.0 if atom.kind == "eq" else 1.0
+                return 1.0 if holds else 0.0
+    return None
+
+
+def _single_atom(expr: Expr) -> Op | None:
+    if expr.const or len(expr.terms) != 1 or expr.terms[0][1] != 1 or len(expr.terms[0][0]) != 1:
+        return None
+    atom = expr.terms[0][0][0]
+    return atom if isinstance(atom, Op) else None
+
+
+def _single_kind(expr: Expr) -> str | None:
+    atom = _single_atom(expr)
+    return atom.kind if atom is not None else None
 
 
 def condition_mean(cond: Expr, env: Mapping[str, object], memo: dict, size: int,

@@ -36,7 +36,7 @@ import numpy as np
 from flipflop.analysis.cfg import CFG, build_cfg
 from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow, param_field_symbol
 from flipflop.analysis.divergence import (
-    BranchFacts, block_frequencies, condition_mean, thread_dependent_branches)
+    BranchFacts, block_frequencies, condition_mean, magnitude_prior, thread_dependent_branches)
 from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchFeatures, LoopFacts
 from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, sample_launch
 from flipflop.analysis.memory import (
@@ -443,6 +443,8 @@ class KernelAnalysis:
             counter = f"i{loop.index}" if loop else None
             taken[b] = condition_mean(branch.condition, env, memo, n, counter,
                                       trips[loop.index] if loop else None, loop_memos)
+            if taken[b] is None:
+                taken[b] = magnitude_prior(branch.condition)
         freq = block_frequencies(self.cfg, self.dataflow, trips, taken, n)
         warp_freq_lanes = self._warp_visits(freq, trips, taken, n)
 
