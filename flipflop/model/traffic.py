@@ -412,7 +412,10 @@ def memory_traffic(
             group_dram = a_l2 * (1.0 - l2_fit)
         else:
             unique = first * scale.get((g.array, g.writes), 1.0)
-            group_dram = unique + (a_l2 - unique) * (1.0 - l2_fit)
+            # A row walk comes back to the sectors it just touched: those stay in L2 whatever
+            # else streams through it.
+            refit = 1.0 if g.window is not None and not g.reread_later else l2_fit
+            group_dram = unique + (a_l2 - unique) * (1.0 - refit)
         dram += group_dram
         dram_written += group_dram if g.writes else 0.0
     # A kernel launched back to back (as tuners and most applications do) whose whole data
