@@ -752,3 +752,23 @@ def test_a_thread_walking_its_own_row_reaches_dram_once_per_byte():
     _, t = _compiled_traffic(ROW_WALK, "row_walk", (256, 1, 1), (n // 256, 1, 1), args)
     assert t.l2_bytes > 4 * (8 * n * m)           # partial sectors: every request moves 32 of them
     assert t.dram_bytes == pytest.approx(8 * n * m + 4 * n, rel=0.02)
+
+
+FP64_SINE = r"""
+extern "C" __global__ void sine64(const double* x, double* y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = sin(x[i] * 1.7) * cos(y[i]);
+}
+"""
+
+
+def test_a_small_module_table_read_at_unfollowed_addresses_stays_in_l1():
+    """fp64 sin and cos read libdevice's __cudart_sin_cos_coeffs by quadrant, an index the
+    analysis cannot follow: one sector a thread reached L2 (Rodinia particlefilter's likelihood);
+    the table is 128 bytes, module-scope, and stays in L1, so L2 sees the kernel's own data."""
+    n = 1 << 22
+    args = [np.random.default_rng(0).random(n), np.random.default_rng(1).random(n), np.int32(n)]
+    f, t = _compiled_traffic(FP64_SINE, "sine64", (256, 1, 1), (n // 256, 1, 1), args)
+    tables = [a for a in f.accesses if a.array == "&__cudart_sin_cos_coeffs"]
+    assert tables and all(a.array_bytes and a.array_bytes <= 1024 for a in tables)
+    assert t.l2_bytes == pytest.approx(3 * 8 * n, rel=0.02)

@@ -18,13 +18,14 @@ nvcc's unroll-remainder split stay exact.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, choose, const, fconst, is_float_valued, op,
-    select_conditions, sym, unknown)
+    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, Sym, choose, const, fconst, is_float_valued,
+    op, select_conditions, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -105,6 +106,8 @@ class Dataflow:
     predicates: dict[int, Expr]  # instruction line → guard value (1 = executes)
     # Integer fields read from struct parameters passed by value: (parameter, byte offset, type)
     param_fields: frozenset[tuple[str, int, str]] = frozenset()
+    # Sized module-scope .global arrays ("&name" → bytes): a base for addresses like a parameter's
+    global_bytes: dict[str, int] = field(default_factory=dict)
 
 
 def param_field_symbol(param: str, offset: int, typ: str) -> str:
@@ -124,6 +127,8 @@ class _Interpreter:
         self.spaces: dict[str, str] = {}
         for var in module.variables + function.variables:
             self.spaces[var.name] = var.space
+        self.global_bytes = {f"&{var.name}": var.size_bytes for var in module.variables + function.variables
+                             if var.space == "global" and var.size_bytes > 0}
         self.env_out: dict[int, dict[str, Expr]] = {}
         self.subst: dict[str, Expr] = {}
         self.summaries: dict[int, LoopSummary] = {}
@@ -713,7 +718,7 @@ class _Interpreter:
         for ins, b, space, kind, nbytes, raw, tile in self.raw_accesses:
             address = self.resolve(raw)
             space = space or self._space_of(address)
-            base = _base_param(address, self.params) if space == "global" else None
+            base = _base_param(address, self.params, self.global_bytes) if space == "global" else None
             if base:
                 pointers.add(base)
             accesses.append(MemoryAccess(ins, b, space, kind, nbytes, address, base,
@@ -729,7 +734,7 @@ class _Interpreter:
         # resolve to the outer counter now (a triangular loop).
         loops = tuple(self._resolved_summary(self.summaries[lp.index]) for lp in self.cfg.loops)
         return Dataflow(tuple(accesses), branches, loops, frozenset(pointers), spaces, predicates,
-                        frozenset(self.param_fields))
+                        frozenset(self.param_fields), dict(self.global_bytes))
 
 
 def _destinations(ins: Instruction) -> list[str]:
@@ -789,19 +794,24 @@ def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
         return False
 
 
-def _base_param(address: Expr, params: dict) -> str | None:
+def _base_param(address: Expr, params: dict, tables: Mapping[str, int] | None = None) -> str | None:
     """The pointer parameter a global address is based on: a 64-bit parameter added once (an
     integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer), or the one both
     sides of a select are based on (HeCBench jenkins-hash's key pointer after its loop:
-    `length < 13 ? k : k + 12 * n`)."""
+    `length < 13 ? k : k + 12 * n`); else a sized module-scope array of ``tables`` ("&name"), such
+    as libdevice's `__cudart_sin_cos_coeffs` that fp64 sin and cos index by quadrant."""
     for mono, coef in address.terms:
         param = params.get(getattr(mono[0], "name", None)) if coef == 1 and len(mono) == 1 else None
         if param is not None and param.type in ("u64", "s64", "b64") and param.array_len is None:
             return param.name
     for mono, coef in address.terms:
         atom = mono[0] if coef == 1 and len(mono) == 1 else None
+        if isinstance(atom, Sym) and tables and atom.name in tables:
+            return atom.name
+    for mono, coef in address.terms:
+        atom = mono[0] if coef == 1 and len(mono) == 1 else None
         if isinstance(atom, Op) and atom.kind == "select":
-            sides = {_base_param(side, params) for side in atom.args[1:]}
+            sides = {_base_param(side, params, tables) for side in atom.args[1:]}
             if len(sides) == 1 and None not in sides:
                 return sides.pop()
     return None

@@ -507,6 +507,7 @@ class KernelAnalysis:
         window_share = self._window_shares(mem_sample, env0, mem_freq)
         array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
                        if k + 1 in arrays}
+        array_bytes.update((name, float(size)) for name, size in self.dataflow.global_bytes.items())
         strides = [self._strides(sa, env0) for sa in self.accesses]
         atomics = [atomic_kind(sa.access.instruction) if sa.access.op == "atomic" else (False, False)
                    for sa in self.accesses]
@@ -737,8 +738,11 @@ class KernelAnalysis:
         if sa.access.space != "global":
             return block_fp, None
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2]
-        if sa.access.base_param is not None:
-            k = next(k for k, p in enumerate(self.function.params) if p.name == sa.access.base_param)
+        base = sa.access.base_param
+        if base in self.dataflow.global_bytes:  # a module-scope array
+            grid_fp = min(grid_fp, float(self.dataflow.global_bytes[base]))
+        elif base is not None:
+            k = next(k for k, p in enumerate(self.function.params) if p.name == base)
             if k + 1 in arrays:
                 grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
         return block_fp, grid_fp

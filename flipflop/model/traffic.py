@@ -292,6 +292,11 @@ def memory_traffic(
             # same iteration (a zero stride along tid.y or tid.z).
             a_l1_near = a_l1 * _new_sector_fraction(a) / _warps_sharing(a, features.block, warps_per_block)
             block_fp = None if a.block_footprint_bytes is None else min(a.block_footprint_bytes, a_l1_near / features.blocks)
+            if block_fp is None and a.array_bytes and a.array_bytes * blocks_per_sm <= l1_capacity:
+                # A small table read at addresses the analysis cannot follow (fp64 sin's
+                # coefficients by quadrant, a lookup table): it is all a block can touch, and it
+                # stays in L1 beside the other resident blocks' copies.
+                block_fp = min(a.array_bytes, a_l1_near / features.blocks)
         else:
             a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
