@@ -246,8 +246,9 @@ def markdown(sets: dict[str, dict], headers: list[dict], profile: str, status: s
                       + ", ".join(f"{label} {fmt(100 * unseen[name]['median'], 1)} %" for name, label in (
                           ("ld_sectors_per_request", "sectors per request"), ("l2_sectors", "L2 sectors"),
                           ("dram_bytes", "DRAM bytes"), ("instructions", "instructions")))
-                      + " median error (DRAM: their 2-70 MB working sets partly stay in L2 between back-to-back "
-                      "launches in the model, while each profiled launch reads them from DRAM)."]
+                      + " median error (DRAM writes "
+                      + f"{fmt(100 * unseen['dram_write_bytes']['median'], 1)} %: outputs that fit in L2 are "
+                      "written back anyway in part, which the model does not charge)."]
     return "\n".join(lines) + "\n"
 
 
