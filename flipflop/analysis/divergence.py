@@ -49,10 +49,8 @@ def magnitude_prior(cond: Expr) -> float | None:
     """1 or 0 for a comparison of a magnitude the analysis cannot evaluate, ``|x|``, with a huge
     constant (``HUGE_MAGNITUDE`` or more, or infinity): the data is taken to stay below it. None for
     any other condition."""
-    if cond.const or len(cond.terms) != 1 or cond.terms[0][1] != 1 or len(cond.terms[0][0]) != 1:
-        return None
-    atom = cond.terms[0][0][0]
-    if not isinstance(atom, Op) or atom.kind not in ("lt", "le", "gt", "ge", "eq", "ne") or len(atom.args) != 2:
+    atom = _single_atom(cond)
+    if atom is None or atom.kind not in ("lt", "le", "gt", "ge", "eq", "ne") or len(atom.args) != 2:
         return None
     below = {"lt": True, "le": True, "gt": False, "ge": False, "eq": False, "ne": True}[atom.kind]
     for magnitude, bound, holds in ((atom.args[0], atom.args[1], below), (atom.args[1], atom.args[0], not below)):

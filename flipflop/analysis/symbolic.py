@@ -606,8 +606,7 @@ def bit_scan(value, name: str, bits: int, shiftamt: bool = False, signed: bool =
         highest = np.where(b == 1, k, highest)
     if name == "clz":
         return bits - 1 - highest
-    found = np.where(highest >= 0, (bits - 1 - highest) if shiftamt else highest, 0xFFFFFFFF)
-    return found
+    return np.where(highest >= 0, (bits - 1 - highest) if shiftamt else highest, 0xFFFFFFFF)
 
 
 def _float_to_int(value, rounding: str):

@@ -10,7 +10,8 @@ resident blocks re-read fits (data read only once holds no lines others need). A
 that reads again what an earlier loop read (a softmax's passes over a row) finds it in L1 or
 L2 only as far as the resident blocks' footprints fit there. The grid footprint comes from
 DRAM, unless the kernel's data fits in (half of) L2 and stays there between back-to-back
-launches; data up to twice that is found in part, more not at all (LRU thrashes). docs/model.md gives the equations.
+launches; data up to twice that is found in part, more not at all (LRU thrashes).
+docs/model.md gives the equations.
 """
 from __future__ import annotations
 
