@@ -407,10 +407,9 @@ def run(csv_paths: Path | Sequence[Path], manifest_paths: Path | Sequence[Path],
 def profiled_kernels() -> dict[str, Any]:
     """Every case a counter run may have profiled, by name: the corpus, both unseen sets and the
     robustness set."""
-    from benchmarks.ground_truth.robust_counters import robust_kernels
     from benchmarks.ground_truth.unseen_counters import SETS, unseen_kernels
     from benchmarks.kernels.corpus.all import corpus
-    return {k.case.name: k for k in [*corpus(), *unseen_kernels(list(SETS)), *robust_kernels()]}
+    return {k.case.name: k for k in [*corpus(), *unseen_kernels(list(SETS))]}
 
 
 def main(argv: list[str] | None = None) -> int:

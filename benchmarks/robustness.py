@@ -50,9 +50,9 @@ import flipflop  # noqa: E402
 from benchmarks.kernels.robust import RobustCase, predict_calls, robust_cases, short_name  # noqa: E402
 from benchmarks.kernels.suite import configurations  # noqa: E402
 from flipflop.hardware.profile import GpuProfile, load_profile  # noqa: E402
+from flipflop.model.traffic import L2_RESIDENT_SHARE  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-L2_RESIDENT_SHARE = 0.5   # flipflop/model/traffic.py: the share of L2 a launch's data stays in
 DRAM_MULTIPLE = 4.0       # DRAM at most this many times read + write ...
 DRAM_SLACK_BYTES = 65536  # ... plus this (sectors and lines around tiny arrays)
 STORE_TOLERANCE = 0.01    # the store bytes are worked out by hand

@@ -1,5 +1,6 @@
-"""Counter launches of the unseen sets for Nsight Compute: one warm-up and one NVTX-ranged launch of
-a few configurations per kernel, as corpus_collect.py --counters does for the corpus.
+"""Counter launches of the unseen sets (and the robustness set's launchable cases, --sets robust) for
+Nsight Compute: one warm-up and one NVTX-ranged launch of a few configurations per kernel, as
+corpus_collect.py --counters does for the corpus.
 
     ncu --clock-control none --cache-control none --print-units base --csv --log-file OUT/X_counters.csv \\
         --nvtx --nvtx-include "ff_profile/" --metrics ... \\
@@ -22,10 +23,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth import corpus_collect  # noqa: E402
 from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
+from benchmarks.kernels.robust import robust_cases  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
 
-SETS = {"unseen": UNSEEN_CASES, "unseen2": UNSEEN2_CASES}
+# The robustness set's cases the collector can launch as they are: it launches one argument list
+# with no __constant__ data, so those needing cmem_args or block-size-dependent arguments stay out.
+SETS = {"unseen": UNSEEN_CASES, "unseen2": UNSEEN2_CASES,
+        "robust": [case for case in robust_cases() if case.cmem_args is None and case.block_arguments is None]}
 
 
 def unseen_kernels(sets: list[str]) -> list[SimpleNamespace]:
@@ -35,7 +40,7 @@ def unseen_kernels(sets: list[str]) -> list[SimpleNamespace]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="unseen,unseen2", help="comma-separated: unseen, unseen2")
+    parser.add_argument("--sets", default="unseen,unseen2", help="comma-separated: unseen, unseen2, robust")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--manifest", default="unseen_counters_manifest.json")
     parser.add_argument("--counter-configs", type=int, default=2, help="configurations per kernel")
@@ -46,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown set {', '.join(unknown)}: choose from {', '.join(SETS)}", file=sys.stderr)
         return 2
-    # RowwiseMoments includes <type_traits>, which NVRTC lacks: flipflop's shims (this process only).
+    # RowwiseMoments includes <type_traits>, which NVRTC lacks, and the robustness set's files host-only
+    # headers and <cuda.h>: flipflop's shims, and cuda.h skipped by its guard (this process only).
     from flipflop.frontend.nvrtc import SHIM_DIR
-    corpus_collect.COMPILE_OPTIONS = (*corpus_collect.COMPILE_OPTIONS, f"--include-path={SHIM_DIR}")
+    corpus_collect.COMPILE_OPTIONS = (*corpus_collect.COMPILE_OPTIONS, f"--include-path={SHIM_DIR}",
+                                      "-D__cuda_cuda_h__")
     args.out.mkdir(parents=True, exist_ok=True)
     args.profiled = []
     metadata = run_metadata(argv if argv is not None else sys.argv[1:])

@@ -561,14 +561,13 @@ class KernelAnalysis:
                                    str(summary.trip_count) if summary.trip_count is not None else "unknown"))
 
         branches = []
-        controls = {s.controlling_block for s in self.dataflow.loops}
         for b, branch in sorted(self.dataflow.branches.items()):
             arriving = weight * freq[b]
             fraction = None
             if taken[b] is not None and arriving.sum() > 0:
                 fraction = float((arriving * taken[b]).sum() / arriving.sum())
             line = self.cfg.blocks[b].instructions[-1].line
-            branches.append(BranchFacts(line, branch.condition.varying(), fraction, b in controls))
+            branches.append(BranchFacts(line, branch.condition.varying(), fraction, b in controlling))
 
         features = LaunchFeatures(
             kernel=self.name, block=block, grid=grid, instructions=instructions,
