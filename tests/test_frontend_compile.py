@@ -42,6 +42,20 @@ def test_error_names_the_user_line_even_after_defines():
     assert "1 error detected" in error.value.log
 
 
+@pytest.mark.parametrize("name, prefix", [("k", ""), ("k<1>", "template <int N> ")])
+def test_an_error_reported_without_a_line_is_shown_not_the_warning_before_it(name, prefix):
+    """NVRTC reports a missing brace as "At end of source: error: ..." (no file(line)); the
+    message was the log's first line, a warning about an unused variable, and for a template
+    kernel the name-expression code NVRTC appends (__nv_name_map) failing after it."""
+    source = prefix + "__global__ void k(float* d) {\n  int unused = 0;\n  d[threadIdx.x] = 1.f;\n"
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx(source, kernel_name=name if prefix else None)
+    message = str(error.value)
+    assert "warning" not in message and "__nv_name_map" not in message and "\n" not in message
+    if not prefix:
+        assert message == 'At end of source: error: expected a "}"'
+
+
 def test_cuda_headers_from_the_wheels():
     source = ("#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n#include <mma.h>\n"
               'extern "C" __global__ void k(__half* h, __nv_bfloat16* b) {\n'

@@ -772,3 +772,87 @@ def test_a_small_module_table_read_at_unfollowed_addresses_stays_in_l1():
     tables = [a for a in f.accesses if a.array == "&__cudart_sin_cos_coeffs"]
     assert tables and all(a.array_bytes and a.array_bytes <= 1024 for a in tables)
     assert t.l2_bytes == pytest.approx(3 * 8 * n, rel=0.02)
+
+
+ROW_ZERO_STORE = r"""
+extern "C" __global__ void row_zero_store(float* result, int n) {
+    int px = blockIdx.x * blockDim.x + threadIdx.x;
+    if (px >= n) return;
+    if (threadIdx.y == 0) result[px] = 1.0f;
+}
+"""
+
+
+@pytest.mark.parametrize("block", [(1, 32, 1), (4, 64, 1), (16, 32, 1), (32, 32, 1)])
+def test_a_store_by_one_row_of_each_block_writes_every_element(block):
+    """HeCBench matern's `if (threadIdx.y == 0)` store: the lanes of row 0 sit in the block's first
+    warp(s), which make a request each; the store was counted as a share of every warp's request
+    (executions a thread × warps), so DRAM fell to a quarter of the bytes the store must write."""
+    n = 1 << 25  # past twice the L2: no launch finds the one before's lines
+    _, t = _compiled_traffic(ROW_ZERO_STORE, "row_zero_store", block, (n // block[0], 1, 1),
+                             [np.zeros(n, np.float32), np.int32(n)])
+    assert t.dram_bytes == pytest.approx(4 * n, rel=0.01)
+    assert t.l2_bytes >= 4 * n
+
+
+EDGE_THEN_MAIN = r"""
+extern "C" __global__ void edge_then_main(const unsigned* id, unsigned* od, int w, int h, int r) {
+    unsigned x = blockIdx.x * blockDim.x + threadIdx.x;
+    id = &id[x];
+    od = &od[x];
+    float t = 0.f;
+    for (int y = 0; y < r + 1; y++) t += (float)id[y * w];
+    for (int y = r + 1; y < h - r; y++) {
+        t += (float)id[(y + r) * w];
+        t -= (float)id[((y - r) * w) - w];
+        od[y * w] = (unsigned)t;
+    }
+}
+"""
+
+
+def test_a_main_loop_after_a_short_edge_loop_reads_its_own_data():
+    """cuda-samples boxFilter's column pass: a loop over the first r rows, then the main loop over
+    the same array with the same pattern. The main loop was taken to re-read the edge loop's data
+    (an L2 hit), so DRAM lost the whole input (67 MB of 134 MB)."""
+    n, r = 4096, 14
+    args = [np.zeros(n * n, np.uint32), np.zeros(n * n, np.uint32), np.int32(n), np.int32(n), np.int32(r)]
+    _, t = _compiled_traffic(EDGE_THEN_MAIN, "edge_then_main", (256, 1, 1), (n // 256, 1, 1), args)
+    assert t.dram_bytes == pytest.approx(2 * 4 * n * n, rel=0.03)
+
+
+UNROLLED_ROWS = r"""
+#define WORK 8192
+extern "C" __global__ void unrolled_rows(const float* src, float* out, int batch, int dim) {
+    int start = blockIdx.x * WORK;
+    float acc = 0.f;
+    for (int chunk = 0; chunk < WORK; chunk += 32 * block_size_y) {
+        #pragma unroll
+        for (int r = 0; r < 32 * block_size_y; r += block_size_y) {
+            int row = start + chunk + r + threadIdx.y;
+            if (row < batch)
+                for (int j = threadIdx.x; j < dim; j += warpSize) acc += src[(size_t)row * dim + j];
+        }
+    }
+    out[(blockIdx.x * block_size_y + threadIdx.y) * 32 + threadIdx.x] = acc;
+}
+"""
+
+
+def test_the_copies_of_an_unrolled_loop_over_rows_read_new_rows():
+    """HeCBench scatterAdd: an unrolled loop whose copies each walk their own row with a
+    `warpSize` step (a loop each) matched one pattern, so every copy after the first was taken to
+    re-read the first's data: DRAM 270-430 MB of 2,560 MB, and the shapes that unroll looked best."""
+    from flipflop.analysis.kernel import analyze_kernel
+    from flipflop.frontend.kernel import compile_kernel
+    from flipflop.model.occupancy import occupancy
+    from flipflop.model.traffic import memory_traffic
+
+    batch, dim = 1_000_000, 64
+    blocks = batch // 8192 + 1
+    args = [np.zeros(batch * dim, np.float32), np.zeros(blocks * 1024, np.float32), np.int32(batch), np.int32(dim)]
+    for y in (4, 16):
+        compiled = compile_kernel(UNROLLED_ROWS, "unrolled_rows", defines={"block_size_y": y})
+        f = analyze_kernel(compiled.module, "unrolled_rows").evaluate((32, y, 1), (blocks, 1, 1), args, compiled.resources)
+        t = memory_traffic(f, H100, occupancy(H100, f.threads_per_block, f.registers, f.shared_bytes).blocks_per_sm)
+        assert t.dram_bytes == pytest.approx(4 * batch * dim, rel=0.03), y

@@ -305,8 +305,22 @@ class _Interpreter:
                 return op("shr", start, const(k) * sym(counter))
             if latch == h * (1 << k):
                 return op("shl", start, const(k) * sym(counter))
-        varying = start.varying() or latch.varying()
+        varying = self._varying(start) or self._varying(latch)
         return unknown(f"loop{loop.index}:{reg}", varying)
+
+    def _varying(self, value: Expr) -> bool:
+        """Whether ``value`` may differ between threads, an enclosing loop's header values (not
+        solved yet: inner loops are solved first) counting as their starting values do (a pointer
+        bumped in nested loops inside a grid-stride loop starts at the thread's own element)."""
+        if value.varying():
+            return True
+        for name in value.symbols():
+            loop, _, reg = name[1:].partition(":")
+            if name.startswith("H") and loop.isdigit():
+                start = self.init.get(int(loop), {}).get(reg)
+                if start is not None and start.varying():
+                    return True
+        return False
 
     def _trip(self, loop: Loop, counter: str) -> LoopSummary:
         candidates = [b for b in loop.latches if b in self.raw_branches] + \

@@ -76,6 +76,13 @@ class AccessFacts:
     # access (lanes that run it with chance p independently: 1 − (1 − p)^32 of the warps; lane 0
     # of each warp: every warp). None: not evaluated (read as executions_per_thread).
     warp_executions: float | None = None
+    # Average requests per launched warp for a global or local access: per warp, its busiest
+    # lane's executions (a store under `threadIdx.y == 0` or `lane == 0` is one request for the
+    # warp holding those lanes, not a share of every warp's). None: read as executions_per_thread.
+    warp_requests: float | None = None
+    # The address the first sampled thread that runs the access reaches first (its loops at their
+    # first iteration); None where the address is not known.
+    start_address: int | None = None
     # Atomics at evaluated data-dependent addresses: over how many addresses the sampled threads'
     # operations spread as if evenly (1 / Σ p²; a normal distribution's hot bins count less than all
     # its bins). None: affine or not evaluated, or no address repeats in the sample.

@@ -473,6 +473,11 @@ class KernelAnalysis:
         lane_chance = np.minimum(np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0) for f in freq]), 1.0)
         warp_any = np.maximum(warp_freq, 1.0 - np.prod(1.0 - lane_chance, axis=2)) if freq else warp_freq
         warp_any_freq = (warp_any @ warp_weight) / warp_weight.sum() if freq else mean_freq
+        # A global request per warp that runs the access, as often as its busiest lane (lanes
+        # routed as the guards say, not both ways: a warp's lanes that take a data-dependent
+        # branch half the time make half the requests, each with half its lanes' sectors).
+        lane_max = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in freq])
+        warp_request_freq = (lane_max @ warp_weight) / warp_weight.sum() if freq else mean_freq
         warp_counts = warp_block_freq @ self.static_counts
         warp_instructions = {name: float(warp_counts[k]) for k, name in enumerate(INSTRUCTION_CLASSES)}
         warp_sass = None
@@ -525,7 +530,8 @@ class KernelAnalysis:
                 array_bytes=array_bytes.get(sa.access.base_param), atomic_float=atomics[k][0],
                 atomic_warp_combined=atomics[k][1] and sa.affine
                 and all(strides[k].get(d) == 0 for d in _DIMS),
-                warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8])
+                warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
+                warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9])
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
@@ -590,7 +596,7 @@ class KernelAnalysis:
 
         ``order``: each of the kernel's memory accesses' place in program order, by PTX line.
         Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share,
-        address_known, atomic_addresses) per member; new_sector_share: the part of a load's (store's)
+        address_known, atomic_addresses, start_address) per member; new_sector_share: the part of a load's (store's)
         sectors that no earlier member load (store) touched in the same warp (1 for the first, and
         for atomics); address_known: the shape evaluated (else one sector per thread is assumed);
         atomic_addresses: an atomic's effective address count (``_effective_addresses``)."""
@@ -679,8 +685,15 @@ class KernelAnalysis:
             if access.op == "atomic" and not members[k].affine:
                 # data-dependent addresses: the sampled threads' first iteration samples the data
                 spread = _effective_addresses(base[active[k]])
+        # Where each member starts: the address of the first sampled thread that runs it, in the
+        # first iteration of its loops (a later pass over the same data starts where this one did).
+        starts = [None] * len(members)
+        if base is not None:
+            for k, sa in enumerate(members):
+                if active[k].any():
+                    starts[k] = int(base[int(np.argmax(active[k]))]) + int(sa.access.address.const)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
-                + (1.0 if new_share[k] is None else new_share[k], base is not None, spread)
+                + (1.0 if new_share[k] is None else new_share[k], base is not None, spread, starts[k])
                 for k in range(len(members))]
 
     @staticmethod

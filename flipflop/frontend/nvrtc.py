@@ -27,6 +27,7 @@ _INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]*)[>"]', re.MULTILINE)
 _HOST_ONLY_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]((?:cub|thrust)/[^>"]*)[>"]', re.MULTILINE)
 _DRIVER_API_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]cuda\.h[>"]', re.MULTILINE)
 # "kernel.cu(12): error: identifier "x" is undefined"
+NAME_MAP_FILE = "__nv_name_map"
 _ERROR_LINE = re.compile(r"^(?P<file>[^\s(]+)\((?P<line>\d+)\): (?:catastrophic )?error: (?P<msg>.*)$",
                          re.MULTILINE)
 
@@ -283,7 +284,11 @@ def _run_nvrtc(source: str, name: str, options: Sequence[str], expression: str |
 
 def _compile_error(source: str, log: str) -> CompileError:
     """One-line CompileError for an NVRTC log: the cause when known, else the first error."""
-    first = _ERROR_LINE.search(log)
+    # NVRTC appends the name expressions of a template kernel (file __nv_name_map) to the source:
+    # an error there follows one in the user's code (a missing brace) that it reports unprefixed
+    # ("At end of source: error: ..."), which is the one to show.
+    located = [m for m in _ERROR_LINE.finditer(log) if m.group("file") != NAME_MAP_FILE]
+    first = located[0] if located else None
     host_only = _HOST_ONLY_INCLUDE.search(source)
     if host_only and first and ("JIT mode" in first.group("msg")
                                 or re.search(r"[/\\](cub|thrust)[/\\]", first.group("file"))):
@@ -298,8 +303,9 @@ def _compile_error(source: str, log: str) -> CompileError:
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
-        lines = [line for line in log.splitlines() if line.strip()]
-        message = lines[0] if lines else "NVRTC compilation failed with an empty log"
+        lines = [line.strip() for line in log.splitlines() if line.strip()]
+        errors = [line for line in lines if re.search(r"\berror\b", line)]
+        message = (errors or lines or ["NVRTC compilation failed with an empty log"])[0]
     error = CompileError(message)
     error.log = log
     return error

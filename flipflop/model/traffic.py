@@ -16,7 +16,7 @@ docs/model.md gives the equations.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flipflop.analysis.features import AccessFacts, LaunchFeatures
 from flipflop.hardware.profile import GpuProfile
@@ -74,10 +74,23 @@ class _Group:
     merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
     at_l1_lines: float = 0.0  # at_l1 with each line a request touches counted at L2's minimum transfer
     window: float | None = None  # bytes a block holds live at once where it walks its data by < a sector
+    starts: set = field(default_factory=set)  # where the members' first sampled threads start (None: unknown)
+
+
+def _rereads(a: AccessFacts, earlier: _Group) -> bool:
+    """Whether load ``a`` in a later loop reads again what the ``earlier`` group (same array and
+    address pattern) read: it starts where one of that group's loads started (a softmax's second
+    pass over its row), and covers no more than twice its data. A loop over other rows (the copies
+    of an unrolled outer loop, each walking its own row) or a main loop after a short edge loop
+    (boxFilter's first r rows) reads new data. Unknown starts keep the pattern's word."""
+    if a.start_address is not None and None not in earlier.starts and a.start_address not in earlier.starts:
+        return False
+    return a.footprint_bytes is None or earlier.grid_fp is None or a.footprint_bytes <= 2.0 * earlier.grid_fp
 
 
 def _warp_requests(access: AccessFacts, warps: float) -> float:
-    return access.executions_per_thread * warps
+    per_warp = access.executions_per_thread if access.warp_requests is None else access.warp_requests
+    return per_warp * warps
 
 
 def _sum_or_none(total: float | None, part: float | None, share: float) -> float | None:
@@ -308,7 +321,7 @@ def memory_traffic(
             pattern = (a.array, tuple(sorted(a.stride_bytes.items())), a.loop_depth, a.loop_stride_bytes, a.bytes)
             key = (pattern, a.loop)
             fresh = a.new_sector_share
-            earlier = [g for k, g in groups.items() if isinstance(k, tuple) and k[0] == pattern]
+            earlier = [g for k, g in groups.items() if isinstance(k, tuple) and k[0] == pattern and _rereads(a, g)]
         array, array_bytes = a.array, a.array_bytes
         if a.space == "local":
             # A thread's stack frame lives in its slot of the SM: the blocks that follow reuse the
@@ -321,6 +334,7 @@ def memory_traffic(
             groups[key] = _Group(reread=bool(earlier), array=array, array_bytes=array_bytes,
                                  writes=a.op != "load")
         group = groups[key]
+        group.starts.add(a.start_address)
         stride = a.loop_stride_bytes
         if a.loop_depth > 0 and stride is not None and 0 < abs(stride) < SECTOR_BYTES:
             # A thread walking its own row (`x[i * m + j]` over j) keeps touching the sectors its
