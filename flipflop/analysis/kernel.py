@@ -542,13 +542,15 @@ class KernelAnalysis:
             accesses = tuple(a for a in accesses if a.space != "local")
         elif resources.local_bytes:
             # A thread's stack frame is all its local accesses can touch: a block's frames, and
-            # the grid's, bound what they bring into L1 and L2.
+            # the grid's, bound what they bring into L1 and L2. An index on data (a per-thread
+            # histogram, HeCBench entropy's `count[d_val[...]]++`) reaches anywhere in the frame:
+            # the sampled addresses are no footprint.
             block_frames = resources.local_bytes * math.prod(block)
             grid_frames = block_frames * math.prod(grid)
             accesses = tuple(dataclasses.replace(
-                a, block_footprint_bytes=_at_most(a.block_footprint_bytes, block_frames),
-                footprint_bytes=_at_most(a.footprint_bytes, grid_frames)) if a.space == "local" else a
-                for a in accesses)
+                a, block_footprint_bytes=_at_most(a.block_footprint_bytes if a.affine else None, block_frames),
+                footprint_bytes=_at_most(a.footprint_bytes if a.affine else None, grid_frames))
+                if a.space == "local" else a for a in accesses)
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "

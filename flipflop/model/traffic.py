@@ -300,7 +300,9 @@ def memory_traffic(
             table = profile.atomic_coalesced_ns_by_span if coalesced else profile.atomic_scattered_ns_by_span
             if table and not a.atomic_warp_combined:
                 atomic_serial_ns = max(atomic_serial_ns, operations * _span_ns(table, span))
-        if a.op == "load":
+        if a.op == "load" or (a.space == "local" and a.op == "store"):
+            # (L1 holds local memory write-back: a thread's stores to its stack frame stay there
+            # while the resident frames fit, like its loads.)
             # Near reuse hits L1 whatever the capacity: a sector re-read in the next
             # iterations of the innermost loop, or read by the block's other warps in the
             # same iteration (a zero stride along tid.y or tid.z).
@@ -314,7 +316,7 @@ def memory_traffic(
         else:
             a_l1_near = a_l1
             block_fp = None  # stores and atomics write through to L2
-        key: object = index
+        key: object = LOCAL_FRAMES if a.space == "local" else index
         fresh = a.new_sector_share if a.op == "store" else 1.0
         earlier: list[_Group] = []
         if a.op == "load" and a.array is not None:
@@ -350,6 +352,10 @@ def memory_traffic(
         if a.window_share is not None:
             fresh, a_l1_near = a.window_share, a_l1
         group.past_near += a_l1_near * fresh
+        if array == LOCAL_FRAMES:
+            # every local access of a thread lands in its one frame: the frames, not their sum
+            block_fp = None if group.block_fp is None or block_fp is None else max(group.block_fp, block_fp)
+            group.block_fp, block_fp, fresh = block_fp, 0.0, 0.0
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
         footprint = a.footprint_bytes
         if footprint is None and a.array_bytes:
@@ -382,7 +388,11 @@ def memory_traffic(
     l1_fit = min(1.0, l1_capacity / resident_fp) if resident_fp > 0 else 1.0
     to_l2 = []
     for g in globals_:
-        if g.block_fp is None:
+        if g.array == LOCAL_FRAMES and g.block_fp is not None:
+            # A thread's own stack frame: written (initialised) before it is read, and held in
+            # L1 write-back, it reaches L2 only where the resident frames do not fit.
+            to_l2.append(g.past_near * (1.0 - l1_fit))
+        elif g.block_fp is None:
             to_l2.append(g.past_near)
         elif g.reread:
             to_l2.append(g.past_near * (1.0 - l1_fit))
