@@ -542,15 +542,28 @@ def test_an_int_counter_widened_for_a_size_t_bound_stays_an_induction_variable()
 
 def test_an_address_the_analysis_cannot_follow_is_named_in_the_notes():
     """An index advanced under a condition (laplace3d's `if (active) indg += NX*NY`) is no
-    induction variable: its accesses fall back to one sector per thread, and the notes say so."""
+    induction variable. Where the condition is the same for every thread (`flags[k]`) the index is
+    the thread's start plus a shift the analysis does not follow: the warp's pattern is the start's
+    and the notes say the shift is taken as aligned. Where it is each thread's own
+    (`flags[idx]`), the accesses fall back to one sector per thread, and the notes say so."""
     n = 1 << 20
-    arguments = [np.zeros(n, np.float32), np.zeros(8 * n, np.float32), np.ones(8, np.int32), np.int32(n), np.int32(8)]
+    arguments = [np.zeros(n, np.float32), np.zeros(8 * n, np.float32), np.ones(8 * n, np.int32), np.int32(n), np.int32(8)]
     f, t = _compiled_traffic(WIDENED_COUNTER, "guarded_step", (256, 1, 1), (n // 256, 1, 1), arguments)
-    unknown = [a for a in f.accesses if a.op == "load" and not a.affine and a.executions_per_thread > 0]
-    assert len(unknown) == 4 and all(a.sectors_per_request == 32.0 for a in unknown)  # nvcc unrolled by 4
+    shifted = [a for a in f.accesses if a.op == "load" and not a.affine and a.executions_per_thread > 0
+               and a.array == "guarded_step_param_1"]
+    assert len(shifted) == 4 and all(a.sectors_per_request == 4.0 for a in shifted)  # nvcc unrolled by 4
     assert [note for note in f.notes if note.startswith("global accesses at PTX lines")] == [
-        f"global accesses at PTX lines {', '.join(str(a.line) for a in unknown)}: address not known to the "
-        "analysis; one 32-byte sector per thread assumed, its array's size bounding what they read from DRAM"]
+        f"global accesses at PTX lines {', '.join(str(a.line) for a in shifted)}: address known up to a shift "
+        "the analysis does not follow (the same for every thread, taken as aligned)"]
+
+    own = WIDENED_COUNTER.replace("guarded_step", "own_step").replace("if (flags[k])", "if (flags[idx])")
+    f, t = _compiled_traffic(own, "own_step", (256, 1, 1), (n // 256, 1, 1), arguments)
+    unknown = [a for a in f.accesses if a.op == "load" and not a.affine and a.executions_per_thread > 0]
+    assert unknown and all(a.sectors_per_request == 32.0 for a in unknown)
+    assert [note for note in f.notes if note.startswith("global accesses at PTX line")] == [
+        f"global accesses at PTX line{'s' if len(unknown) > 1 else ''} {', '.join(str(a.line) for a in unknown)}: "
+        "address not known to the analysis; one 32-byte sector per thread assumed, its array's size bounding "
+        "what they read from DRAM"]
 
 
 GUARDED_WINDOW = r"""

@@ -17,6 +17,7 @@ nvcc's unroll-remainder split stay exact.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,7 @@ _MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
 BIT_SCANS = ("popc", "clz", "brev", "bfind")  # one-operand bit scans, evaluated by symbolic.bit_scan
+MAX_STEP_CONDITIONS = 6  # distinct select conditions a loop's step is checked over (2^k ways)
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
                                "red": "atomic", "cp": "load", "wmma": "load"}
 # wmma fragment → (row count, elements per row) for each layout, from the shape mMnNkK.
@@ -223,7 +225,10 @@ class _Interpreter:
             start = init.get(reg, unknown(f"undef{reg}", False))
             values = {str(e.get(reg, h)): e.get(reg, h) for e in latch_envs}
             if len(values) != 1:
-                self.subst[header] = unknown(f"loop{loop.index}:{reg}", True)
+                # latches that leave different values (an unrolled loop's and its remainder's):
+                # the start plus a change, the same for every thread where each latch's step is
+                uniform = all(self._uniform_step(loop, v, h, own) for v in values.values())
+                self.subst[header] = start + unknown(f"loop{loop.index}:{reg}", not uniform)
                 continue
             latch = next(iter(values.values()))
             self.subst[header] = self._recurrence(loop, reg, h, latch, start, counter, own)
@@ -305,22 +310,30 @@ class _Interpreter:
                 return op("shr", start, const(k) * sym(counter))
             if latch == h * (1 << k):
                 return op("shl", start, const(k) * sym(counter))
-        varying = self._varying(start) or self._varying(latch)
-        return unknown(f"loop{loop.index}:{reg}", varying)
+        # Not solved: the start plus a change the analysis does not follow, so an address keeps
+        # its array (what bounds its traffic) and its thread-dependent start.
+        return start + unknown(f"loop{loop.index}:{reg}", not self._uniform_step(loop, latch, h, own))
 
-    def _varying(self, value: Expr) -> bool:
-        """Whether ``value`` may differ between threads, an enclosing loop's header values (not
-        solved yet: inner loops are solved first) counting as their starting values do (a pointer
-        bumped in nested loops inside a grid-stride loop starts at the thread's own element)."""
-        if value.varying():
-            return True
-        for name in value.symbols():
-            loop, _, reg = name[1:].partition(":")
-            if name.startswith("H") and loop.isdigit():
-                start = self.init.get(int(loop), {}).get(reg)
-                if start is not None and start.varying():
-                    return True
-        return False
+    def _uniform_step(self, loop: Loop, latch: Expr, h: Expr, own: set[str]) -> bool:
+        """Whether every iteration adds to ``h`` a value the same for every thread: with each of the
+        loop's values taken as its start plus a shift the same for every thread (the copies of a
+        bumped pointer an unrolled loop keeps move together), on each way through the latch's
+        selects, the conditions and ``latch - h`` are free of the thread (HeCBench vol2col's pointer
+        bumped by a plane a step; an index advanced under a uniform `if (flags[k])`)."""
+        init = self.init.get(loop.index, {})
+        shifted = {name: init[name.partition(":")[2]] + sym(f"{name}+") if name.partition(":")[2] in init else sym(name)
+                   for name in own}
+        latch, h = latch.subs(shifted), h.subs(shifted)
+        conditions = list(dict.fromkeys(select_conditions(latch)))
+        if len(conditions) > MAX_STEP_CONDITIONS or any(c.varying() for c in conditions):
+            return False
+        for truths in itertools.product((True, False), repeat=len(conditions)):
+            value = latch
+            for condition, truth in zip(conditions, truths):
+                value = self._choose(value, condition, truth)
+            if (value - h).varying():
+                return False
+        return True
 
     def _trip(self, loop: Loop, counter: str) -> LoopSummary:
         candidates = [b for b in loop.latches if b in self.raw_branches] + \
@@ -383,7 +396,10 @@ class _Interpreter:
         for loop in self.headed.get(b, ()):
             self.init[loop.index] = dict(env)
             for reg in self.defs[loop.index]:
-                env[reg] = sym(f"H{loop.index}:{reg}")
+                # A value the loop carries differs between threads where it starts so (a pointer
+                # to the thread's element, bumped each iteration; HeCBench vol2col).
+                start = env.get(reg)
+                env[reg] = sym(f"H{loop.index}:{reg}", start is not None and start.varying())
         return env
 
     def _merge(self, b: int, incoming: list[tuple[int, dict[str, Expr]]]) -> dict[str, Expr]:

@@ -535,7 +535,9 @@ class KernelAnalysis:
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
-                         if a.space in ("global", "generic") and a.executions_per_thread > 0 and not m[7]]
+                         if a.space in ("global", "generic") and a.executions_per_thread > 0 and m[7] == "unknown"]
+        shifted_lines = [str(a.line) for a, m in zip(accesses, metrics)
+                         if a.space in ("global", "generic") and a.executions_per_thread > 0 and m[7] == "shifted"]
         if resources.local_bytes == 0 and not resources.estimated:
             # ptxas kept the PTX's local array in registers (no stack frame): the slow path of
             # sinf/cosf (Payne-Hanek reduction) declares one, and SASS touches no local memory.
@@ -551,6 +553,10 @@ class KernelAnalysis:
                 a, block_footprint_bytes=_at_most(a.block_footprint_bytes if a.affine else None, block_frames),
                 footprint_bytes=_at_most(a.footprint_bytes if a.affine else None, grid_frames))
                 if a.space == "local" else a for a in accesses)
+        if shifted_lines:
+            notes.append(f"global accesses at PTX line{'s' if len(shifted_lines) > 1 else ''} "
+                         f"{', '.join(shifted_lines)}: address known up to a shift the analysis does not "
+                         "follow (the same for every thread, taken as aligned)")
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
@@ -600,7 +606,8 @@ class KernelAnalysis:
         Returns (sectors, lines, degree, uniform, block_fp, grid_fp, new_sector_share,
         address_known, atomic_addresses, start_address) per member; new_sector_share: the part of a load's (store's)
         sectors that no earlier member load (store) touched in the same warp (1 for the first, and
-        for atomics); address_known: the shape evaluated (else one sector per thread is assumed);
+        for atomics); address_known: "known" (the shape evaluated), "shifted" (evaluated with its
+        unknown part, the same for every thread, at zero) or "unknown" (one sector per thread assumed);
         atomic_addresses: an atomic's effective address count (``_effective_addresses``)."""
         first = members[0]
         access = first.access
@@ -609,6 +616,13 @@ class KernelAnalysis:
         weight = sample.weight
         memo0 = env0[_MEMO_KEY]
         base = _evaluate_or_none(first.shape, env0, n, memo0)
+        shifted = False
+        if base is None and access.space != "shared":
+            # An address whose unknown part is the same for every thread (a pointer bumped by
+            # steps the analysis does not follow, from the thread's own element) has the warp's
+            # pattern of its known part: taken as aligned.
+            base = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _uniform_at_zero}, n)
+            shifted = base is not None
         active = np.empty((len(members), n), dtype=bool)
         for k, sa in enumerate(members):
             active[k] = self._runs(sa, sample, env0, freq)
@@ -681,6 +695,8 @@ class KernelAnalysis:
         spread = None
         if base is None or not any(runs):
             footprint = (None, None) if base is None else (0.0, 0.0)
+        elif shifted:
+            footprint = (None, None)  # the shift moves with the loops: the array bounds it
         else:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
@@ -695,7 +711,8 @@ class KernelAnalysis:
                 if active[k].any():
                     starts[k] = int(base[int(np.argmax(active[k]))]) + int(sa.access.address.const)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
-                + (1.0 if new_share[k] is None else new_share[k], base is not None, spread, starts[k])
+                + (1.0 if new_share[k] is None else new_share[k],
+                   "unknown" if base is None else "shifted" if shifted else "known", spread, starts[k])
                 for k in range(len(members))]
 
     @staticmethod
@@ -948,6 +965,13 @@ def _draw_unknown(n: int):
             return rng.integers(0, 1 << 31, n, dtype=np.int64)
         return np.repeat(rng.integers(0, 1 << 31, -(-n // WARP_SIZE), dtype=np.int64), WARP_SIZE)[:n]
     return draw
+
+
+def _uniform_at_zero(tag: str, varying: bool) -> int:
+    """An unknown value the same for every thread, as zero; one that varies is not evaluable."""
+    if varying:
+        raise NotEvaluable(tag)
+    return 0
 
 
 def _evaluate_or_none(expr: Expr, env: dict, n: int, memo: dict | None = None) -> np.ndarray | None:

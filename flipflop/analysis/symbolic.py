@@ -41,9 +41,12 @@ class Atom:
 
 @dataclass(frozen=True, eq=False)
 class Sym(Atom):
-    """A named value: ``tid.x``, ``ntid.y``, a kernel parameter, a loop counter."""
+    """A named value: ``tid.x``, ``ntid.y``, a kernel parameter, a loop counter. ``varying``: the
+    value may differ between threads though its name is no thread index (a loop's value on entry
+    to its header, where the loop starts from a thread's own element)."""
 
     name: str
+    varying: bool = False
     key: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -233,7 +236,7 @@ class Expr:
             for atom in mono:
                 if isinstance(atom, Sym):
                     names.add(atom.name)
-                    varying = varying or atom.name in THREAD_SYMBOLS
+                    varying = varying or atom.varying or atom.name in THREAD_SYMBOLS
                 elif isinstance(atom, Unknown):
                     has_unknown = True
                     varying = varying or atom.varying
@@ -422,9 +425,9 @@ def is_float_valued(expr: Expr) -> bool:
     return False
 
 
-def sym(name: str) -> Expr:
-    """A symbol as an expression."""
-    return Expr.of(Sym(name))
+def sym(name: str, varying: bool = False) -> Expr:
+    """A symbol as an expression (``varying``: see ``Sym``)."""
+    return Expr.of(Sym(name, varying))
 
 
 def unknown(tag: str, varying: bool) -> Expr:
