@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", default="unseen_counters_manifest.json")
     parser.add_argument("--counter-configs", type=int, default=2, help="configurations per kernel")
     parser.add_argument("--budget-s", type=float, default=0.0)
+    parser.add_argument("--skip", default="", help="comma-separated case names to leave out (a kernel that "
+                        "breaks the CUDA context stops every launch after it)")
     args = parser.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
     unknown = [s for s in sets if s not in SETS]
@@ -60,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     args.profiled = []
     metadata = run_metadata(argv if argv is not None else sys.argv[1:])
     print(json.dumps(metadata), flush=True)
-    launches = corpus_collect.counters(unseen_kernels(sets), args, metadata)
+    skip = [name for name in args.skip.split(",") if name]
+    kernels = [k for k in unseen_kernels(sets) if not any(name in k.case.name for name in skip)]
+    launches = corpus_collect.counters(kernels, args, metadata)
     print(f"counters: {sum(1 for l in launches if l['profiled'])} profiled launches of "
           f"{len({l['case'] for l in launches})} kernels")
     return 0

@@ -18,6 +18,6 @@ M=dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sectors_op_read.sum,lts__t_s
   timeout $ct ncu --clock-control none --cache-control none --print-units base --csv --log-file $OUT/${NAME}_counters.csv \
     --nvtx --nvtx-include "ff_profile/" --metrics $M \
     python3 benchmarks/ground_truth/unseen_counters.py --sets robust --out $OUT --manifest ${NAME}_counters_manifest.json \
-      --counter-configs 3 --budget-s $(( ct - 30 ))
+      --counter-configs 3 --budget-s $(( ct - 30 )) --skip "${SKIP:-}"
   echo "== done ($(( $(date +%s) - start )) s)"
 } 2>&1 | tee $OUT/${NAME}_log.txt
