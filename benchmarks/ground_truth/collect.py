@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402
+from benchmarks.kernels.robust import robust_cases  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
@@ -57,24 +58,34 @@ def create_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def launchable_robust_cases() -> list[Case]:
+    """The robustness set's cases this collector can launch as they are: one argument list, no
+    `__constant__` data and a numeric problem size (those needing cmem_args, block-size-dependent
+    arguments or a problem size that is an expression of the block stay out)."""
+    sizes = lambda case: case.problem_size if isinstance(case.problem_size, (tuple, list)) else (case.problem_size,)  # noqa: E731
+    return [case for case in robust_cases() if case.cmem_args is None and case.block_arguments is None
+            and all(not isinstance(size, str) for size in sizes(case))]
+
+
 def select_cases(names: str, sizes: str) -> list[Case]:
     """The cases named, in the order named (a full name selects that case; a kernel name, the
     part before '@', selects its cases at the given size indices); 'all': every development-suite
     case at them; 'heldout' / 'heldout2' / 'heldout3' / 'unseen' / 'unseen2' (also as one of the
     names): every case of the first / second / third held-out set or of the first / second unseen set
-    (each has one size). Names are looked up in the development suite, the three held-out sets and
-    the two unseen sets."""
+    (each has one size); 'robust': the robustness set's launchable cases. Names are looked up in the
+    development suite, the three held-out sets, the two unseen sets and the robustness set."""
     size_indices = {int(s) for s in sizes.split(",")}
     if names == "all":
         return [case for case in CASES if case.size_index in size_indices]
     chosen: list[Case] = []
     sets = {"heldout": HELDOUT_CASES, "heldout2": HELDOUT2_CASES, "heldout3": HELDOUT3_CASES, "unseen": UNSEEN_CASES,
-            "unseen2": UNSEEN2_CASES}
+            "unseen2": UNSEEN2_CASES, "robust": launchable_robust_cases()}
     for name in (n.strip() for n in names.split(",")):
         if name in sets:
             chosen += [case for case in sets[name] if case not in chosen]
             continue
-        everything = CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES + UNSEEN_CASES + UNSEEN2_CASES
+        everything = (CASES + HELDOUT_CASES + HELDOUT2_CASES + HELDOUT3_CASES + UNSEEN_CASES + UNSEEN2_CASES
+                      + launchable_robust_cases())
         chosen += [case for case in everything if case not in chosen and (
             case.name == name or (case.name.split("@")[0] == name and case.size_index in size_indices))]
     return chosen

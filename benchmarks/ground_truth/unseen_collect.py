@@ -53,9 +53,11 @@ def install() -> None:
     options also reach nvcc through Kernel Tuner, where an include path would come before the
     system headers)."""
     from flipflop.frontend.nvrtc import SHIM_DIR
-    shim = f"--include-path={SHIM_DIR}"
-    if shim not in launcher.COMPILE_OPTIONS:
-        launcher.COMPILE_OPTIONS = (*launcher.COMPILE_OPTIONS, shim)
+    # (the robustness set's files include host-only headers and <cuda.h>: the shims, and cuda.h
+    # skipped by its guard)
+    for option in (f"--include-path={SHIM_DIR}", "-D__cuda_cuda_h__"):
+        if option not in launcher.COMPILE_OPTIONS:
+            launcher.COMPILE_OPTIONS = (*launcher.COMPILE_OPTIONS, option)
 
 
 # ---------------------------------------------------------------- check ------------------------------

@@ -22,15 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth import corpus_collect  # noqa: E402
-from benchmarks.ground_truth.collect import run_metadata  # noqa: E402
-from benchmarks.kernels.robust import robust_cases  # noqa: E402
+from benchmarks.ground_truth.collect import launchable_robust_cases, run_metadata  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
 
-# The robustness set's cases the collector can launch as they are: it launches one argument list
-# with no __constant__ data, so those needing cmem_args or block-size-dependent arguments stay out.
 SETS = {"unseen": UNSEEN_CASES, "unseen2": UNSEEN2_CASES,
-        "robust": [case for case in robust_cases() if case.cmem_args is None and case.block_arguments is None]}
+        "robust": launchable_robust_cases()}
 
 
 def unseen_kernels(sets: list[str]) -> list[SimpleNamespace]:
