@@ -1,21 +1,23 @@
-"""The robustness set: 33 third-party kernels (17 HeCBench, 10 cuda-samples, 6 Rodinia) that two helper
+"""The robustness set: 63 third-party kernels (32 HeCBench, 18 cuda-samples, 13 Rodinia) that four helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
-no measurement). `benchmarks/robustness.py` predicts every case and checks each row's physics.
+no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3.
+`benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
 header naming its upstream repository, path, the commit of the stored snapshot, licence and edits), Kernel
 Tuner's block_size_x/y/z #defines, seeded realistic arguments in kernel order, family "robust" and
 size_index 0 for every case, block sizes the original program allows (`TUNE`, the upstream choice in the
 comment), the original program's grid (fixed grids through grid_div [] and the grid as problem size) and
-dynamic shared memory from `smem_args`. `robust_cases(small=True)` gives the same kernels at tiny sizes,
+dynamic shared memory from `smem_args`. Inputs of several GB whose values no branch or address reads are
+lazily mapped zeros (`_lazy`), so the full sizes cost no memory on the CPU. `robust_cases(small=True)` gives the same kernels at tiny sizes,
 for the CPU tests (tests/test_robust_kernels.py).
 
 suite.Case has no field for three things some of these kernels need, so `RobustCase` (a Case) adds them
 rather than suite.py changing:
   - `cmem_args`: `__constant__` data (conv1d's mask<float>, binomial's option array, fdtd3d's stencil,
-    nbody's softening, cfd's far-field values), built like the arguments;
+    nbody's softening, cfd's far-field values, convolutionRows' taps), built like the arguments;
   - `block_arguments`: kernel arguments the original program derives from the block size (nbody's
-    numTiles, dwtHaar1D's dlevels and bdim, mergeSort's arrayLength, needle's block_width). Kernel
+    numTiles, dwtHaar1D's dlevels and bdim, mergeSort's arrayLength, needle's i and block_width). Kernel
     Tuner's arguments are one list for every configuration, so such a case is predicted one
     configuration at a time (`predict_calls`), each call with its own arguments;
   - the physics the benchmark checks: `write_bytes`, the bytes its stores must write, and `read_bytes`,
@@ -105,6 +107,21 @@ SIZES = {
     "clenergy": {"full": (768, 4000), "small": (512, 100)},                 # volume side, atoms
     "atomicagg": {"full": (65536 * 256, 32), "small": (64 * 256, 32)},      # threads, counters
     "channelshuffle": {"full": (8, 4, 64, 16384), "small": (2, 2, 4, 256)},  # N, G, K, H x W
+    "haversine": {"full": ((1 << 21) * 6,), "small": (4096,)},             # city pairs (2^21 cities x 6)
+    "michalewicz": {"full": (100_000_000, 5), "small": (4096, 5)},          # vectors, dimensions
+    "wedford": {"full": (512, 512, 8192), "small": (4, 8, 64)},             # batch bs, spatial ss, features fs
+    "randomAccess": {"full": (1 << 26,), "small": (1 << 12,)},              # table size (NUPDATE = 4 x it)
+    "f16sp": {"full": (1 << 27, 65536), "small": (4096, 64)},               # half2 elements, the program's blocks
+    "dp4a": {"full": (1 << 28,), "small": (1 << 14,)},                      # uints in a and b
+    "vol2col": {"full": (4, 3, 255, 255, 9), "small": (1, 2, 7, 7, 3)},     # channels, depth, height, width, kernel
+    "moe_sum": {"full": (256, 8192), "small": (4, 256)},                    # tokens, hidden
+    "scatterAdd": {"full": (10_000_000, 32, 64), "small": (20_000, 8, 16)},  # batch, output rows, vector_dim
+    "matern": {"full": (300 ** 3,), "small": (4096,)},                      # targets (50 sources)
+    "entropy": {"full": (8192, 8192), "small": (64, 64)},                   # width, height
+    "channelSum": {"full": (64, 512, 224 * 224), "small": (2, 8, 64)},      # N, C, H x W
+    "rodrigues": {"full": (1 << 24,), "small": (4096,)},                    # float3 points
+    "f16atomic": {"full": (1 << 25,), "small": (4096,)},                    # threads (one atomic each)
+    "logprob": {"full": (1024, 8, 50257), "small": (16, 2, 1000)},          # max length, batch, vocabulary
     "dwt_haar1d": {"full": (1 << 24,), "small": (1 << 12,)},                # signal length
     "binomial": {"full": (1024,), "small": (16,)},                          # options (one block each)
     "sobol": {"full": (1 << 20, 64), "small": (1 << 12, 4)},                # vectors, dimensions
@@ -115,12 +132,27 @@ SIZES = {
     "wmma_gemm": {"full": (4096,), "small": (256,)},                        # M = N = K
     "warpagg_filter": {"full": (1 << 25,), "small": (4096,)},               # elements
     "jacobi": {"full": (4096, 4096), "small": (128, 128)},                  # width, height
+    "conv_rows": {"full": (3072,), "small": (512,)},                        # imageW = imageH
+    "dct8x8_2d": {"full": (4096,), "small": (256,)},                        # image side
+    "recgauss": {"full": (4096,), "small": (256,)},                         # image side
+    "boxfilter_y": {"full": (4096, 14), "small": (256, 14)},                # image side, radius
+    "fp16dot": {"full": (1 << 24,), "small": (1 << 14,)},                   # half2 elements
+    "reduce_mbcg": {"full": (1 << 25, 264), "small": (1 << 16, 264)},       # floats, the cooperative grid
+    "particles_reorder": {"full": (1 << 22, 1 << 24), "small": (4096, 16384)},  # particles, cells
+    "async_matmul": {"full": (4096,), "small": (256,)},                     # M = N = K
     "lud_internal": {"full": (8192,), "small": (256,)},                     # matrix side
     "nw_shared1": {"full": (8192,), "small": (256,)},                       # sequence length (cols - 1)
     "btree_findk": {"full": (65536, 8000, 1 << 20), "small": (1024, 100, 4096)},  # queries, knodes, records
     "gaussian_fan1": {"full": (8192,), "small": (256,)},                    # Size
     "cfd_flux_fp64": {"full": (1 << 20,), "small": (4096,)},                # elements
     "pf_likelihood": {"full": (1 << 20, 128, 128, 10), "small": (4096, 16, 16, 4)},  # particles, X, Y, frames
+    "backprop_layerforward": {"full": (983040,), "small": (4096,)},          # input units (hid 16)
+    "srad_v2_1": {"full": (4096,), "small": (256,)},                        # rows = cols
+    "lud_perimeter": {"full": (8192,), "small": (256,)},                    # matrix side
+    "hist1024": {"full": (1 << 24,), "small": (1 << 14,)},                  # floats
+    "vlc_huffman": {"full": (1 << 24,), "small": (1 << 14,)},               # words (4 symbols each)
+    "histo_huffman": {"full": (100 << 20,), "small": (1 << 16,)},           # bytes
+    "needle_shared2": {"full": (8192,), "small": (256,)},                   # sequence length (cols - 1)
 }
 
 TUNE = {
@@ -141,6 +173,21 @@ TUNE = {
     "clenergy": {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16]},  # 8 x 8 upstream
     "atomicagg": {"block_size_x": POW2},                        # any (256 upstream)
     "channelshuffle": {"block_size_x": POW2},                   # NUM_THREADS (256 upstream)
+    "haversine": {"block_size_x": POW2},                        # any (256 upstream)
+    "michalewicz": {"block_size_x": POW2},                      # any (256 upstream)
+    "wedford": {"block_size_x": [32, 64, 128, 256, 512], "block_size_y": [1, 2, 4, 8, 16, 32]},  # 32 x 16 upstream
+    "randomAccess": {"block_size_x": POW2},                     # the update streams (K2_BLOCKSIZE 128)
+    "f16sp": {"block_size_x": POW2},                            # NUM_OF_THREADS, a power of two (128 upstream)
+    "dp4a": {"block_size_x": POW2},                             # the BlockReduce's threads (1024 upstream)
+    "vol2col": {"block_size_x": POW2},                          # any (512 upstream)
+    "moe_sum": {"block_size_x": POW2},                          # min(hidden / 4, 1024) upstream
+    "scatterAdd": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (warpSize, <= 512 / 32) upstream
+    "matern": {"block_size_x": [1, 2, 4, 8, 16], "block_size_y": [50, 64, 128]},  # (SX 16, 64): blockDim.y >= SY 50
+    "entropy": {"block_size_x": [8, 16, 32, 64, 128], "block_size_y": [1, 2, 4, 8, 16, 32]},  # any (16 x 16 upstream)
+    "channelSum": {"block_size_x": [1, 2, 4, 8, 16], "block_size_y": [16, 32, 64, 128, 256, 512]},  # (1-8, 128-16) upstream
+    "rodrigues": {"block_size_x": POW2},                        # any (256 upstream)
+    "f16atomic": {"block_size_x": POW2},                        # BLOCK_SIZE (256 upstream)
+    "logprob": {"block_size_x": POW2},                          # min(1024, vocab) upstream, a multiple of 32
     "dwt_haar1d": {"block_size_x": [64, 128, 256, 512, 1024]},  # a power of two, 512 upstream
     "binomial": {"block_size_x": POW2},                         # THREADBLOCK_SIZE divides NUM_STEPS (128 upstream)
     "sobol": {"block_size_x": POW2},                            # any (64 upstream)
@@ -151,12 +198,27 @@ TUNE = {
     "wmma_gemm": {"block_size_x": [32, 64, 128, 256], "block_size_y": [1, 2, 4, 8]},  # 128 x 4 upstream
     "warpagg_filter": {"block_size_x": POW2},                   # any (NUM_THREADS_PER_BLOCK 512)
     "jacobi": {"block_size_x": [16, 32, 64], "block_size_y": [2, 4, 6, 8, 16]},  # template <bx, by>: 32 x 6
+    "conv_rows": {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16]},  # ROWS_BLOCKDIM 16 x 4
+    "dct8x8_2d": {"block_size_x": [8], "block_size_y": [1, 2, 4, 8, 16], "block_size_z": [1, 2, 4, 8]},  # 8 x 4 x 2
+    "recgauss": {"block_size_x": POW2},                         # nthreads (64 upstream)
+    "boxfilter_y": {"block_size_x": POW2},                      # nthreads (64 upstream)
+    "fp16dot": {"block_size_x": [128], "num_blocks": [128, 264, 528, 1056]},  # the reduction's 128; NUM_OF_BLOCKS 128
+    "reduce_mbcg": {"block_size_x": POW2},                      # a power of two (the program's occupancy choice)
+    "particles_reorder": {"block_size_x": POW2},                # min(256, particles) upstream
+    "async_matmul": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16 upstream)
     "lud_internal": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16)
     "nw_shared1": {"block_size_x": [16, 32, 64]},               # BLOCK_SIZE (16 upstream)
     "btree_findk": {"block_size_x": [256]},                     # the tree's order (256): one thread a key
     "gaussian_fan1": {"block_size_x": POW2},                    # MAXBLOCKSIZE 512 upstream
     "cfd_flux_fp64": {"block_size_x": [64, 128, 256, 512]},     # block_length (128 upstream)
     "pf_likelihood": {"block_size_x": [32, 64, 128, 256, 512]},  # up to the 512-double shared buffer
+    "backprop_layerforward": {"block_size_x": [16], "block_size_y": [4, 8, 16, 32, 64]},  # (hid, HEIGHT 16)
+    "srad_v2_1": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16 upstream)
+    "lud_perimeter": {"block_size_x": [16, 32, 64]},            # 2 x BLOCK_SIZE (16 upstream)
+    "hist1024": {"block_size_x": [32, 64, 96, 128, 192, 256, 384]},  # WARP_N x 32 (3 warps upstream; 48 KB shared)
+    "vlc_huffman": {"block_size_x": [32, 64, 128, 256]},        # num_block_threads (256 upstream, uchar scan indices)
+    "histo_huffman": {"block_size_x": [256], "num_blocks": [132, 264, 528, 1056]},  # 256 bins; 2 x SMs upstream
+    "needle_shared2": {"block_size_x": [16, 32, 64]},           # BLOCK_SIZE (16 upstream)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -164,15 +226,28 @@ RESTRICTIONS = {
     "wmma_gemm": ["block_size_x * block_size_y <= 1024"],
     "jacobi": ["block_size_x >= block_size_y", "block_size_x * block_size_y <= 1024"],
     "lud_internal": ["block_size_x == block_size_y"],
+    "wedford": ["block_size_x * block_size_y <= 1024"],
+    "matern": ["block_size_x * block_size_y <= 1024"],
+    "entropy": ["32 <= block_size_x * block_size_y <= 1024"],
+    "channelSum": ["64 <= block_size_x * block_size_y <= 1024"],
+    "conv_rows": ["block_size_x * block_size_y <= 1024"],
+    "dct8x8_2d": ["block_size_x * block_size_y * block_size_z <= 1024"],
+    "async_matmul": ["block_size_x == block_size_y"],
+    "srad_v2_1": ["block_size_x == block_size_y"],
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
                                      "linearprobing", "conv1d", "groupnorm", "score", "conversion", "hypterm",
-                                     "abrln", "vangenuchten", "clenergy", "atomicagg", "channelshuffle")},
+                                     "abrln", "vangenuchten", "clenergy", "atomicagg", "channelshuffle", "haversine",
+                                     "michalewicz", "wedford", "randomAccess", "f16sp", "dp4a", "vol2col", "moe_sum",
+                                     "scatterAdd", "matern", "entropy", "channelSum", "rodrigues", "f16atomic",
+                                     "logprob")},
     **{name: "cuda-samples" for name in ("dwt_haar1d", "binomial", "sobol", "fdtd3d", "nbody", "scan", "mergesort",
-                                         "wmma_gemm", "warpagg_filter", "jacobi")},
+                                         "wmma_gemm", "warpagg_filter", "jacobi", "conv_rows", "dct8x8_2d", "recgauss",
+                                         "boxfilter_y", "fp16dot", "reduce_mbcg", "particles_reorder", "async_matmul")},
     **{name: "Rodinia" for name in ("lud_internal", "nw_shared1", "btree_findk", "gaussian_fan1", "cfd_flux_fp64",
-                                    "pf_likelihood")},
+                                    "pf_likelihood", "backprop_layerforward", "srad_v2_1", "lud_perimeter", "hist1024",
+                                    "vlc_huffman", "histo_huffman", "needle_shared2")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -191,6 +266,10 @@ DATA_DEPENDENT = {
     "linearprobing": "hashed slots: every insert's atomicCAS/atomicExch lands on a random 8-byte slot of a 512 MiB "
                      "table (a 32-byte sector read and written for 16 bytes of key/value), probing on when taken",
     "btree_findk": "pointer chasing: each level reads the knode (2068 bytes) its key search chose, ansD only on a hit",
+    "randomAccess": "HPCC RandomAccess: each of the 4 x TableSize 64-bit atomicXor lands on a random slot of the 512 MiB "
+                    "table (a 32-byte sector read and written for 8 bytes)",
+    "particles_reorder": "a gather by the sorted particle index (a 16-byte float4 of random sectors, twice) and "
+                         "cellStart/cellEnd stores at the particles' hashed cells",
 }
 
 
@@ -540,6 +619,262 @@ def _pf(n: int, x: int, y: int, frames: int) -> Callable[[], list]:
     return build
 
 
+# Sweep 3's kernels (30 more, helpers /work/sweep3a and /work/sweep3b). Inputs of several GB whose values no branch
+# or address depends on are `_lazy` zeros (mapped on first touch, so they cost no memory here: flipflop reads an
+# array's dtype and shape, as linearprobing's table); everything else is seeded.
+LAZY_BYTES = 256 << 20
+
+
+def _lazy(rng: np.random.Generator, count: int, dtype, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """Seeded values, or zeros past LAZY_BYTES (inputs of GBs that no branch or address reads)."""
+    dtype = np.dtype(dtype)
+    if count * dtype.itemsize > LAZY_BYTES:
+        return np.zeros(count, dtype)
+    if dtype.kind in "iu":
+        return rng.integers(int(low), int(high) + 1, count, dtype=dtype)
+    return rng.uniform(low, high, count).astype(dtype)
+
+
+def _haversine(n: int) -> Callable[[], list]:
+    def build() -> list:  # p (double4: a_lat, a_lon, b_lat, b_lon in degrees), distance, n
+        rng = _rng(40)
+        return [rng.uniform(-90, 90, 4 * n), rng.uniform(0, 1, n), np.int32(n)]
+    return build
+
+
+def _michalewicz(vectors: int, dim: int) -> Callable[[], list]:
+    def build() -> list:  # values (vectors x dim in [0, 4)), minima (one float), nVectors, dim
+        rng = _rng(41)
+        return [_lazy(rng, vectors * dim, np.float32, 0, 4), np.array([np.inf], np.float32), np.uint64(vectors),
+                np.int32(dim)]
+    return build
+
+
+def _wedford(bs: int, ss: int, fs: int) -> Callable[[], list]:
+    def build() -> list:  # input (bs x fs x ss), out_mean, out_var_biased (fs), bs, fs, ss
+        rng = _rng(42)
+        return [_lazy(rng, bs * ss * fs, np.float32, -1, 1), _f32(rng, fs), _f32(rng, fs), np.int32(bs), np.int32(fs),
+                np.int32(ss)]
+    return build
+
+
+def _random_access(size: int) -> Callable[[], list]:
+    def build() -> list:  # Table (u64, initTable's Table[i] = i), TableSize
+        table = np.zeros(size, np.uint64) if 8 * size > LAZY_BYTES else np.arange(size, dtype=np.uint64)
+        return [table, np.uint64(size)]
+    return build
+
+
+def _f16sp(n: int) -> Callable[[], list]:
+    def build() -> list:  # a, b (half2), results (one float), size
+        rng = _rng(43)
+        a, b = (_lazy(rng, 2 * n, np.float16, -1, 1) for _ in range(2))
+        return [a, b, np.zeros(1, np.float32), np.uint64(n)]
+    return build
+
+
+def _dp4a(n: int) -> Callable[[], list]:
+    def build() -> list:  # a, b (packed char4), d (a partial a block), n (int4 groups)
+        rng = _rng(44)
+        a, b = (_lazy(rng, n, np.uint32, 0, 2**32 - 1) for _ in range(2))
+        return [a, b, np.zeros(n // 4 // 32, np.uint32), np.uint64(n // 4)]
+    return build
+
+
+def vol2col_shape(ch: int, depth: int, height: int, width: int, k: int) -> tuple[int, int, int]:
+    """(threads, vol floats, col floats) of vol2col's program: pad 1, stride 1, dilation 2, the column volume
+    the input's, the arrays as the program allocates them."""
+    return (ch * depth * height * width, ch * (2 + depth) * (2 + height) * (2 + width),
+            (ch * k ** 3 + 1) * (depth + 1) * (height + 1) * (width + 1))
+
+
+def _vol2col(ch: int, depth: int, height: int, width: int, k: int) -> Callable[[], list]:
+    def build() -> list:  # range, data_vol, depth, height, width, ksize_t/h/w, pad_t/h/w, stride_t/h/w,
+        rng = _rng(45)    # dilation_t/h/w, depth_col, height_col, width_col, data_col
+        threads, vol, col = vol2col_shape(ch, depth, height, width, k)
+        return [np.int64(threads), _f32(rng, vol), np.int32(depth), np.int32(height), np.int32(width),
+                *[np.int32(k)] * 3, *[np.int32(1)] * 3, *[np.int32(2)] * 6, np.int32(depth), np.int32(height),
+                np.int32(width), _lazy(rng, col, np.float32)]
+    return build
+
+
+def _moe_sum(tokens: int, hidden: int) -> Callable[[], list]:
+    def build() -> list:  # out (tokens x hidden), input (tokens x 4 x hidden), d
+        rng = _rng(46)
+        return [_f32(rng, tokens * hidden), _f32(rng, tokens * 4 * hidden), np.int32(hidden)]
+    return build
+
+
+def _scatter_add(batch: int, rows: int, dim: int) -> Callable[[], list]:
+    def build() -> list:  # indexes, source (batch x vector_dim), outputs (rows x vector_dim), sizes
+        rng = _rng(47)
+        return [rng.integers(0, rows, batch, dtype=np.int32), _lazy(rng, batch * dim, np.float32),
+                np.zeros(rows * dim, np.float32), np.int32(batch), np.int32(rows), np.int32(dim)]
+    return build
+
+
+def _matern(targets: int) -> Callable[[], list]:
+    def build() -> list:  # num_targets, l, sources (50 x 3), targets (x 3), weights (50), result
+        rng = _rng(48)
+        return [np.int32(targets), np.float32(0.1), _f32(rng, 150), _f32(rng, 3 * targets), _f32(rng, 50),
+                _f32(rng, targets)]
+    return build
+
+
+def _entropy(width: int, height: int) -> Callable[[], list]:
+    def build() -> list:  # d_entropy, d_val (chars 0-15), height, width
+        rng = _rng(49)
+        return [_f32(rng, width * height), rng.integers(0, 16, width * height, dtype=np.int8), np.int32(height),
+                np.int32(width)]
+    return build
+
+
+def _channel_sum(n: int, c: int, hw: int) -> Callable[[], list]:
+    def build() -> list:  # N, C, HxW, X, sum, sumsq
+        rng = _rng(50)
+        return [np.int32(n), np.int32(c), np.int32(hw), _lazy(rng, n * c * hw, np.int32, -10, 10),
+                np.zeros(c, np.int32), np.zeros(c, np.int32)]
+    return build
+
+
+FLOAT3 = np.dtype([("x", np.float32), ("y", np.float32), ("z", np.float32)])
+
+
+def _rodrigues(n: int) -> Callable[[], list]:
+    def build() -> list:  # n, angle, w (float3 by value: the program's unit axis), d (float3 points)
+        axis = np.array([(-0.4364, -0.8729, 0.2182)], FLOAT3)[0]
+        return [np.int32(n), np.float32(0.5), axis, _f32(_rng(51), 3 * n, -1, 1)]
+    return build
+
+
+def _f16atomic(threads: int) -> Callable[[], list]:
+    def build() -> list:  # result (256 bf162 slots, bit patterns), n
+        return [np.zeros(2 * 256, np.uint16), np.int32(threads)]
+    return build
+
+
+def logprob_padded(vocab: int) -> int:
+    return (vocab + 31) // 32 * 32
+
+
+def _logprob(length: int, batch: int, vocab: int) -> Callable[[], list]:
+    def build() -> list:  # log_probs, logits (length x batch x padded vocab), ids, lengths, sizes
+        rng = _rng(52)
+        padded = logprob_padded(vocab)
+        return [_f32(rng, batch * (length - 1)), _lazy(rng, batch * length * padded, np.float32, -5, 5),
+                rng.integers(0, vocab, length * batch, dtype=np.int32), np.full(batch, length, np.int32),
+                np.int32(length), np.int32(batch), np.int32(vocab), np.int32(padded)]
+    return build
+
+
+def _image_pair(side: int, seed: int, extra: list) -> Callable[[], list]:
+    def build() -> list:  # dst, src (side x side floats), then the kernel's scalars
+        rng = _rng(seed)
+        return [_f32(rng, side * side), _f32(rng, side * side)] + extra
+    return build
+
+
+def _conv_rows_taps() -> dict:
+    return {"c_Kernel": _f32(_rng(54), 17)}  # KERNEL_LENGTH 2 x 8 + 1
+
+
+def _rgba_pair(side: int, seed: int, extra: list) -> Callable[[], list]:
+    def build() -> list:  # id, od (RGBA8 uints), w, h, then the kernel's scalars
+        rng = _rng(seed)
+        return [rng.integers(0, 2**32, side * side, dtype=np.uint32), rng.integers(0, 2**32, side * side, dtype=np.uint32),
+                np.int32(side), np.int32(side)] + extra
+    return build
+
+
+FP16DOT_MAX_BLOCKS = 1056
+
+
+def _fp16dot(n: int) -> Callable[[], list]:
+    def build() -> list:  # a, b (half2), results (one a block), size
+        rng = _rng(57)
+        a, b = (_lazy(rng, 2 * n, np.float16, -1, 1) for _ in range(2))
+        return [a, b, np.zeros(FP16DOT_MAX_BLOCKS, np.float32), np.uint64(n)]
+    return build
+
+
+def fp16dot_read(n: int, blocks: int) -> float:
+    """Bytes fp16ScalarProduct reads: its start index threadIdx.x + blockDim.x + blockIdx.x (sic) puts every
+    block's threads in the same 127 + blocks half2 of each 128 x blocks stride, in a and in b."""
+    return 2 * 4 * (127 + blocks) * (n // (128 * blocks))
+
+
+def _reduce_mbcg(n: int, grid: int) -> Callable[[], list]:
+    def build() -> list:  # g_idata, g_odata (a partial a block), n
+        rng = _rng(58)
+        return [_f32(rng, n), np.zeros(grid, np.float32), np.uint32(n)]
+    return build
+
+
+def _particles(particles: int, cells: int) -> Callable[[], list]:
+    def build() -> list:  # cellStart, cellEnd, sortedPos, sortedVel, gridParticleHash (sorted), gridParticleIndex
+        rng = _rng(59)    # (a permutation), oldPos, oldVel (float4), numParticles
+        return [np.full(cells, 0xFFFFFFFF, np.uint32), np.zeros(cells, np.uint32), _f32(rng, 4 * particles),
+                _f32(rng, 4 * particles), np.sort(rng.integers(0, cells, particles, dtype=np.uint32)),
+                rng.permutation(particles).astype(np.uint32), _f32(rng, 4 * particles, -1, 1),
+                _f32(rng, 4 * particles, -1, 1), np.uint32(particles)]
+    return build
+
+
+def _async_matmul(m: int) -> Callable[[], list]:
+    def build() -> list:  # C, A, B, wA, wB
+        rng = _rng(60)
+        return [_f32(rng, m * m), _f32(rng, m * m), _f32(rng, m * m), np.int32(m), np.int32(m)]
+    return build
+
+
+BACKPROP_HID = 16
+
+
+def _backprop(units: int) -> Callable[[], list]:
+    def build() -> list:  # input_cuda, output_hidden_cuda, input_hidden_cuda ((in + 1) x (hid + 1)),
+        rng = _rng(61)    # hidden_partial_sum (in / HEIGHT x hid at HEIGHT 4, the most), in, hid
+        hid = BACKPROP_HID
+        return [_f32(rng, units + 1), _f32(rng, hid + 1), _f32(rng, (units + 1) * (hid + 1)),
+                _f32(rng, units // 4 * hid), np.int32(units), np.int32(hid)]
+    return build
+
+
+def _srad(side: int) -> Callable[[], list]:
+    def build() -> list:  # E_C, W_C, N_C, S_C, J_cuda, C_cuda, cols, rows, q0sqr
+        rng = _rng(62)    # J has one row more: the last block row's south read (index_s) goes one row past
+        arrays = [_f32(rng, side * side) for _ in range(4)]
+        return arrays + [_f32(rng, side * side + side, 0.5, 1.5), _f32(rng, side * side), np.int32(side),
+                         np.int32(side), np.float32(0.05)]
+    return build
+
+
+def _hist1024(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_Result (1024 bins), d_Data, minimum, maximum, dataN
+        rng = _rng(63)
+        return [np.zeros(1024, np.uint32), _f32(rng, n), np.float32(0.0), np.float32(1.0), np.int32(n)]
+    return build
+
+
+def _vlc(words: int) -> Callable[[], list]:
+    def build() -> list:  # data, gm_codewords, gm_codewordlens (4-12 bits, 8 on average), out, out_idx
+        rng = _rng(64)
+        return [rng.integers(0, 2**32, words, dtype=np.uint32), rng.integers(0, 4096, 256, dtype=np.uint32),
+                rng.integers(4, 13, 256).astype(np.uint32), np.zeros(words, np.uint32), np.zeros(words // 32, np.uint32)]
+    return build
+
+
+def _histo(n: int) -> Callable[[], list]:
+    def build() -> list:  # buffer, size, histo
+        return [_rng(65).integers(0, 256, n, dtype=np.uint8), np.int64(n), np.zeros(256, np.uint32)]
+    return build
+
+
+def _nw2_block(arguments: list, params: dict) -> list:
+    """needle's second half at its longest anti-diagonal: i = block_width - 1, block_width = (cols - 1) / B."""
+    width = (int(arguments[2]) - 1) // params["block_size_x"]
+    return arguments[:4] + [np.int32(width - 1), np.int32(width)]
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -614,6 +949,57 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     add("channelshuffle", "ChannelShuffleNCHWKernel<float, false>", (hw, n_, g * k), _channelshuffle(n_, g, k, hw),
         4 * n_ * g * k * hw, 4 * n_ * g * k * hw, grid_div_y=[])
 
+    (n,) = s["haversine"]
+    add("haversine", "compute_haversine_distance", (n,), _haversine(n), 8 * n, 32 * n)
+    vectors, dim = s["michalewicz"]
+    add("michalewicz", "eval", (vectors,), _michalewicz(vectors, dim), 4, 4 * vectors * dim)
+    bs, ss, fs = s["wedford"]
+    # one block a feature: a fixed grid of fs blocks
+    add("wedford", "welford_kernel<float, float, float>", (fs,), _wedford(bs, ss, fs), 8 * fs, 4 * bs * ss * fs,
+        grid_div_x=[])
+    (size,) = s["randomAccess"]
+    # one block; 4 x TableSize atomicXor, each a 32-byte sector read and written
+    add("randomAccess", "update", (1,), _random_access(size), 4 * size * SECTOR, 4 * size * SECTOR,
+        footprint=8 * size, grid_div_x=[])
+    n, blocks = s["f16sp"]
+    # the program's fixed grid (65536 blocks) and a grid-stride loop
+    add("f16sp", "scalarProductKernel_intrinsics", (blocks,), _f16sp(n), 4, 8 * n, grid_div_x=[])
+    (n,) = s["dp4a"]
+    # a thread an int4 group of a and b; one partial a block
+    add("dp4a", "dot_product2<unsigned int, 1>", (n // 4,), _dp4a(n), lambda p, n=n: 4 * (n // 4) // p["block_size_x"],
+        8 * n)
+    ch, depth, height, width, k = s["vol2col"]
+    threads, _, _ = vol2col_shape(ch, depth, height, width, k)
+    # every thread stores its k^3 columns
+    add("vol2col", "vol2col_kernel<float>", (threads,), _vol2col(ch, depth, height, width, k), 4 * threads * k ** 3,
+        4 * threads)
+    tokens, hidden = s["moe_sum"]
+    # one block a token: a fixed grid
+    add("moe_sum", "moe_sum_kernel_vec4<4>", (tokens,), _moe_sum(tokens, hidden), 4 * tokens * hidden,
+        16 * tokens * hidden, grid_div_x=[])
+    batch, rows, dim = s["scatterAdd"]
+    # grid batch / WORK_SIZE + 1, dynamic shared: the rows x vector_dim accumulators and a float a thread
+    add("scatterAdd", "scatterAdd2_kernel", (batch // 8192 + 1,), _scatter_add(batch, rows, dim), 4 * rows * dim,
+        4 * batch * dim + 4 * batch, grid_div_x=[], smem=f"{4 * rows * dim} + 32 * block_size_y * 4")
+    (targets,) = s["matern"]
+    # grid (targets / SX, 1): row ty == 0 stores a result a target
+    add("matern", "matern_kernel", (targets,), _matern(targets), 4 * targets, 12 * targets, grid_div_y=[])
+    width, height = s["entropy"]
+    add("entropy", "entropy", (width, height), _entropy(width, height), 4 * width * height, width * height)
+    n, c, hw = s["channelSum"]
+    # one block a channel: a fixed grid of C blocks
+    add("channelSum", "ChannelSumNCHW<int, block_size_x, block_size_y>", (c,), _channel_sum(n, c, hw), 8 * c,
+        4 * n * c * hw, grid_div_x=[])
+    (n,) = s["rodrigues"]
+    # the points rotated in place
+    add("rodrigues", "rotate", (n,), _rodrigues(n), 12 * n, 12 * n, footprint=12 * n)
+    (threads,) = s["f16atomic"]
+    add("f16atomic", "f16AtomicOnGlobalMem", (threads,), _f16atomic(threads), 1024, 0, footprint=1024)
+    length, batch, vocab = s["logprob"]
+    # one block a (step, batch): a fixed (length - 1) x batch grid over the padded vocabulary rows
+    add("logprob", "log_probs_kernel<float>", (length - 1, batch), _logprob(length, batch, vocab),
+        4 * batch * (length - 1), 4 * batch * length * logprob_padded(vocab), grid_div_x=[], grid_div_y=[])
+
     # --- cuda-samples
     (n,) = s["dwt_haar1d"]
     # grid n / 2 / bdim, shared 2 x bdim floats plus one bank-offset pad a 16
@@ -647,6 +1033,37 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     add("warpagg_filter", "filter_arr", (n,), _warpagg(n), 0.98 * 0.95 * 4 * n, 4 * n)
     w, h = s["jacobi"]
     add("jacobi", "JacobiIteration<block_size_x, block_size_y>", (w, h), _jacobi(w, h), 2 * 4 * w * h, 5 * 4 * w * h)
+    (side,) = s["conv_rows"]
+    # grid (W / (8 x bx), H / by): ROWS_RESULT_STEPS 8 outputs a thread, the halo from the tile's neighbours
+    add("conv_rows", "convolutionRowsKernel", (side, side), _image_pair(side, 53, [np.int32(side)] * 3),
+        4 * side * side, 4 * side * side, grid_div_x=["8 * block_size_x"], cmem=_conv_rows_taps,
+        restrictions=RESTRICTIONS["conv_rows"] + [f"{side} % (8 * block_size_x) == 0"])
+    (side,) = s["dct8x8_2d"]
+    # grid (side / KER2_BLOCK_WIDTH, side / KER2_BLOCK_HEIGHT): a thread a column of 8 pixels
+    add("dct8x8_2d", "CUDAkernel2DCT", (side, side), _image_pair(side, 55, [np.int32(side)]), 4 * side * side,
+        4 * side * side, grid_div_x=["8 * block_size_y"], grid_div_y=["8 * block_size_z"])
+    (side,) = s["recgauss"]
+    # a thread a column: grid iDivUp(width, nthreads)
+    add("recgauss", "d_recursiveGaussian_rgba", (side,),
+        _rgba_pair(side, 56, [np.float32(v) for v in (0.2, 0.1, -0.05, 0.02, -1.2, 0.4, 1.0, 1.0)]), 4 * side * side,
+        4 * side * side)
+    side, radius = s["boxfilter_y"]
+    add("boxfilter_y", "d_boxfilter_rgba_y", (side,), _rgba_pair(side, 66, [np.int32(radius)]), 4 * side * side,
+        4 * side * side)
+    (n,) = s["fp16dot"]
+    # the program's fixed grid (NUM_OF_BLOCKS) as num_blocks; results[blockIdx.x]
+    add("fp16dot", "scalarProductKernel_intrinsics", ("num_blocks",), _fp16dot(n), lambda p: 4 * p["num_blocks"],
+        lambda p, n=n: fp16dot_read(n, p["num_blocks"]), grid_div_x=[])
+    n, grid = s["reduce_mbcg"]
+    # the cooperative grid (2 blocks an SM on 132 SMs), dynamic shared a double a thread
+    add("reduce_mbcg", "reduceSinglePassMultiBlockCG", (grid,), _reduce_mbcg(n, grid), 4 * grid, 4 * n,
+        grid_div_x=[], smem="block_size_x * 8")
+    particles, cells = s["particles_reorder"]
+    # sortedPos and sortedVel stored (float4); hash, index, oldPos and oldVel read; cellStart/End on cell changes
+    add("particles_reorder", "reorderDataAndFindCellStartD", (particles,), _particles(particles, cells),
+        2 * 16 * particles, 8 * particles + 2 * 16 * particles, smem="(block_size_x + 1) * 4")
+    (m,) = s["async_matmul"]
+    add("async_matmul", "MatrixMulAsyncCopyMultiStage", (m, m), _async_matmul(m), 4 * m * m, 8 * m * m)
 
     # --- Rodinia
     (side,) = s["lud_internal"]
@@ -675,6 +1092,38 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     # stores: ind (a row of countOnes a particle), arrayX, arrayY, weights, likelihood, seed; reads xj, yj, seed
     add("pf_likelihood", "likelihood_kernel", (n,), _pf(n, x, y, frames), 4 * n * ones + 8 * n * 4 + 4 * n,
         8 * n * 2 + 4 * n)
+    (units,) = s["backprop_layerforward"]
+    hid = BACKPROP_HID
+    # grid (1, in / HEIGHT); the weights (in x hid of them) read and written back in place, a partial sum a block
+    # and hidden unit
+    add("backprop_layerforward", "bpnn_layerforward_CUDA", (1, units), _backprop(units),
+        lambda p, units=units: 4 * units * hid + 4 * units // p["block_size_y"] * hid, 4 * units * (hid + 1) + 4 * units,
+        footprint=lambda p, units=units: 4 * (units + 1) * (hid + 1) + 4 * units + 4 * units // p["block_size_y"] * hid,
+        grid_div_x=[])
+    (rows,) = s["srad_v2_1"]
+    # the four derivatives and the diffusion coefficient stored; J read (the halo from the neighbours' tiles)
+    add("srad_v2_1", "srad_cuda_1", (rows, rows), _srad(rows), 5 * 4 * rows * rows, 4 * rows * rows)
+    (dim,) = s["lud_perimeter"]
+    # grid side / BLOCK_SIZE - 1 = 2 x side / block - 1; the perimeter row and column tiles of the first step,
+    # updated in place (BLOCK_SIZE = block / 2)
+    add("lud_perimeter", "lud_perimeter", (f"{2 * dim} - block_size_x",), _lud(dim),
+        lambda p, dim=dim: 2 * 4 * (p["block_size_x"] // 2) * dim, lambda p, dim=dim: 2 * 4 * (p["block_size_x"] // 2) * dim,
+        footprint=lambda p, dim=dim: 2 * 4 * (p["block_size_x"] // 2) * dim)
+    (n,) = s["hist1024"]
+    # BLOCK_N 64 blocks, a grid-stride loop; the 1024 bins merged with global atomics
+    add("hist1024", "histogram1024Kernel", (64,), _hist1024(n), 4096, 4 * n, grid_div_x=[])
+    (words,) = s["vlc_huffman"]
+    # 8 bits a symbol on average: a 32-bit word out a word in, and a bit offset a block
+    add("vlc_huffman", "vlc_encode_kernel_sm64huff", (words,), _vlc(words),
+        lambda p, words=words: 4 * words + 4 * words // p["block_size_x"], 4 * words, smem="block_size_x * 4")
+    (n,) = s["histo_huffman"]
+    # the program's fixed grid (2 x SMs) as num_blocks
+    add("histo_huffman", "histo_kernel", ("num_blocks",), _histo(n), 1024, n, grid_div_x=[])
+    (seq,) = s["needle_shared2"]
+    # the second half's longest anti-diagonal: block_width - 1 blocks of B x B cells
+    add("needle_shared2", "needle_cuda_shared_2", (f"{seq} - block_size_x",), _nw(seq),
+        lambda p, seq=seq: 4 * (seq // p["block_size_x"] - 1) * p["block_size_x"] ** 2,
+        lambda p, seq=seq: 4 * (seq // p["block_size_x"] - 1) * p["block_size_x"] ** 2, block_arguments=_nw2_block)
     return cases
 
 
