@@ -958,8 +958,10 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     add("wedford", "welford_kernel<float, float, float>", (fs,), _wedford(bs, ss, fs), 8 * fs, 4 * bs * ss * fs,
         grid_div_x=[])
     (size,) = s["randomAccess"]
-    # one block; 4 x TableSize atomicXor, each a 32-byte sector read and written
-    add("randomAccess", "update", (1,), _random_access(size), 4 * size * SECTOR, 4 * size * SECTOR,
+    # one block; 4 x TableSize atomicXor, each a 32-byte sector read and written where L2 does not hold it
+    # (L2 holds an eighth of the table: updates of one sector may merge there). What must be written is the
+    # table; the dram_note allows the write-back a sector an update on top.
+    add("randomAccess", "update", (1,), _random_access(size), 8 * size, 8 * size,
         footprint=8 * size, grid_div_x=[])
     n, blocks = s["f16sp"]
     # the program's fixed grid (65536 blocks) and a grid-stride loop
