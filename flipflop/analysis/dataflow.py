@@ -322,7 +322,7 @@ class _Interpreter:
         bumped by a plane a step; an index advanced under a uniform `if (flags[k])`)."""
         init = self.init.get(loop.index, {})
         shifted = {name: init[name.partition(":")[2]] + sym(f"{name}+") if name.partition(":")[2] in init else sym(name)
-                   for name in own}
+                   for name in (latch.symbols() | h.symbols()) & own}
         latch, h = latch.subs(shifted), h.subs(shifted)
         conditions = list(dict.fromkeys(select_conditions(latch)))
         if len(conditions) > MAX_STEP_CONDITIONS or any(c.varying() for c in conditions):
