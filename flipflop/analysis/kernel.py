@@ -474,8 +474,8 @@ class KernelAnalysis:
         warp_any = np.maximum(warp_freq, 1.0 - np.prod(1.0 - lane_chance, axis=2)) if freq else warp_freq
         warp_any_freq = (warp_any @ warp_weight) / warp_weight.sum() if freq else mean_freq
         # A global request per warp that runs the access, as often as its busiest lane (lanes
-        # routed as the guards say, not both ways: a warp's lanes that take a data-dependent
-        # branch half the time make half the requests, each with half its lanes' sectors).
+        # routed as the guards say, not both ways: lanes that take a branch on unfollowed data
+        # half the time make half the requests, each counted with the sectors of every lane).
         lane_max = np.array([np.where(real, f.reshape(-1, WARP_SIZE), 0.0).max(axis=1) for f in freq])
         warp_request_freq = (lane_max @ warp_weight) / warp_weight.sum() if freq else mean_freq
         warp_counts = warp_block_freq @ self.static_counts
