@@ -898,26 +898,3 @@ def test_a_per_thread_histogram_in_local_memory_stays_in_l1():
     assert f.local_bytes >= 16 and any(a.space == "local" and not a.affine for a in f.accesses)
     assert t.dram_bytes == pytest.approx(5 * n, rel=0.05)
     assert t.l2_bytes < 1.5 * 5 * n
-
-
-MODULO_ATOMIC = r"""
-extern "C" __global__ void modulo_atomic(float* slots, int n) {
-    int tid = blockIdx.x * blockDim.x + threadIdx.x;
-    if (tid >= n) return;
-    atomicAdd(&slots[tid % 256], 1.0f);
-}
-"""
-
-
-def test_atomics_at_addresses_computed_from_the_thread_index_cost_as_merges_not_as_a_histogram():
-    """HeCBench f16atomic's `atomicAdd(&result[tid % NSLOTS], v)`: `%` makes the address non-affine,
-    but the lanes of a warp still name 32 consecutive words, like the calibrated merges; it was costed
-    on the histogram table (one lane at a time at a data-dependent address): 4x its time on an H100
-    (run 39). An address that reads data keeps the histogram table (the test above)."""
-    n = 1 << 22
-    f, t = _compiled_traffic(MODULO_ATOMIC, "modulo_atomic", (256, 1, 1), (n // 256, 1, 1),
-                             [np.zeros(256, np.float32), np.int32(n)])
-    atomic = next(a for a in f.accesses if a.op == "atomic")
-    assert not atomic.affine and not atomic.data_address and atomic.sectors_per_request == 4
-    table = {int(k): v for k, v in H100.atomic_coalesced_ns_by_span.items()}
-    assert t.atomic_serial_ns == pytest.approx(n * table[1024])

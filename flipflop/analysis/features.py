@@ -80,9 +80,6 @@ class AccessFacts:
     # lane's executions (a store under `threadIdx.y == 0` or `lane == 0` is one request for the
     # warp holding those lanes, not a share of every warp's). None: read as executions_per_thread.
     warp_requests: float | None = None
-    # The address reads data (a loaded value or one the analysis does not follow: a histogram's bin),
-    # as opposed to being computed from the thread and launch indices and the arguments alone.
-    data_address: bool = False
     # The address the first sampled thread that runs the access reaches first (its loops at their
     # first iteration); None where the address is not known.
     start_address: int | None = None

@@ -531,8 +531,7 @@ class KernelAnalysis:
                 atomic_warp_combined=atomics[k][1] and sa.affine
                 and all(strides[k].get(d) == 0 for d in _DIMS),
                 warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
-                warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9],
-                data_address=sa.access.address.has_load() or sa.access.address.has_unknown())
+                warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9])
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)

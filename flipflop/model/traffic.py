@@ -296,10 +296,7 @@ def memory_traffic(
             # Beyond one address's queue, L2 slices take atomics at a rate that grows with the span
             # of memory they cover: lanes at data-dependent addresses (a histogram) one by one,
             # lanes at consecutive ones (per-block counts merged, a warp a line) far faster.
-            # (lanes at addresses computed from their indices count as the merges whatever the
-            # arithmetic: `&out[tid % 256]` is no histogram; addresses that read data are)
-            coalesced = ((a.affine or not a.data_address)
-                         and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS)
+            coalesced = a.affine and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS
             table = profile.atomic_coalesced_ns_by_span if coalesced else profile.atomic_scattered_ns_by_span
             if table and not a.atomic_warp_combined:
                 atomic_serial_ns = max(atomic_serial_ns, operations * _span_ns(table, span))
