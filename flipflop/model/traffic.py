@@ -353,9 +353,14 @@ def memory_traffic(
             fresh, a_l1_near = a.window_share, a_l1
         group.past_near += a_l1_near * fresh
         if array == LOCAL_FRAMES:
-            # every local access of a thread lands in its one frame: the frames, not their sum
-            block_fp = None if group.block_fp is None or block_fp is None else max(group.block_fp, block_fp)
-            group.block_fp, block_fp, fresh = block_fp, 0.0, 0.0
+            # Every local access of a thread lands in its one frame: a block holds the frames, not
+            # a sum over the accesses. A thread writes its frame before it reads it, so none of the
+            # frames is a first touch from DRAM (the grid footprint stays 0): they reach L2 only
+            # where L1 cannot hold them (to_l2 below).
+            group.block_fp = None if group.block_fp is None or block_fp is None else max(group.block_fp, block_fp)
+            if a.footprint_bytes is None:
+                group.grid_fp = None
+            continue
         group.block_fp = _sum_or_none(group.block_fp, block_fp, fresh)
         footprint = a.footprint_bytes
         if footprint is None and a.array_bytes:
