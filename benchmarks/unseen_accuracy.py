@@ -75,7 +75,17 @@ def load_measurements(data: Path, cases: list | None = None
                 headers[path.name] = record
             elif record.get("case") in names and record.get("status") == "ok":
                 rows[record["case"]][record.get("pass", 0)].append(record)
-    return rows, headers, checks
+    return {name: {index: _latest(found) for index, found in passes.items()} for name, passes in rows.items()}, headers, checks
+
+
+def _latest(rows: list[dict]) -> list[dict]:
+    """One row a configuration, the last measured (a case cut short in one call is measured whole in
+    the next, unseen_collect --resume)."""
+    measured = ("status", "energy_edges", "clock_event_reasons", "sm_clock_mhz", "temperature_c", "power_window_s",
+                "window_launches")
+    by_config = {json.dumps({k: v for k, v in row.items() if not k.startswith("measured_") and k not in measured},
+                            sort_keys=True): row for row in rows}
+    return list(by_config.values())
 
 
 def ceiling(case, first: list[dict], second: list[dict]) -> dict | None:

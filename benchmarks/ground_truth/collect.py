@@ -39,6 +39,9 @@ from flipflop.measure.launcher import grid_for  # noqa: E402
 OVERHEAD_PER_CONFIG_S = 0.2
 # A configuration's launch geometry; every other key is a tunable parameter.
 LAUNCH_KEYS = ("block", "grid", "shared_bytes")
+# Exit status of a run that stopped because a kernel broke the CUDA context (unseen_collect --isolate
+# restarts past that case).
+CONTEXT_BROKEN_EXIT = 3
 
 
 def create_parser() -> argparse.ArgumentParser:
@@ -54,6 +57,8 @@ def create_parser() -> argparse.ArgumentParser:
     parser.add_argument("--budget-s", type=float, default=500.0, help="seconds for all measurements")
     parser.add_argument("--window-s", type=float, default=0.6, help="power window per configuration")
     parser.add_argument("--passes", type=int, default=1, help="measure every configuration this many times")
+    parser.add_argument("--first-pass", type=int, default=0,
+                        help="the first pass's index in the rows (a later call's second pass: 1)")
     parser.add_argument("--dry-run", action="store_true", help="list configurations and time; run nothing")
     return parser
 
@@ -212,7 +217,7 @@ def collect(cases: list[Case], args: argparse.Namespace, argv: list[str]) -> lis
         case_start_s = time.perf_counter()
         for pass_index in range(args.passes):
             def write(result: dict, pass_index=pass_index) -> None:
-                out.write(json.dumps({"case": case.name, "pass": pass_index, **result}) + "\n")
+                out.write(json.dumps({"case": case.name, "pass": args.first_pass + pass_index, **result}) + "\n")
                 out.flush()
             pass_budget_s = max(0.0, case_budget_s - (time.perf_counter() - case_start_s)) / (args.passes - pass_index)
             try:
@@ -221,8 +226,13 @@ def collect(cases: list[Case], args: argparse.Namespace, argv: list[str]) -> lis
                                           budget_s=pass_budget_s, on_result=write)
             except Exception as error:  # one broken case must not end the run
                 print(f"{case.name}: failed: {type(error).__name__}: {error}", flush=True)
-                out.write(json.dumps({"case": case.name, "pass": pass_index,
+                out.write(json.dumps({"case": case.name, "pass": args.first_pass + pass_index,
                                       "status": f"case failed: {type(error).__name__}: {error}"}) + "\n")
+                out.flush()
+                if not _context_usable():
+                    # every later case would fail the same way: end, so a caller can restart past this case
+                    print(f"{case.name}: the CUDA context is broken; stopping", flush=True)
+                    raise SystemExit(CONTEXT_BROKEN_EXIT)
                 continue
             rows.append(_summary_row(case, results) + (f"  pass {pass_index}" if args.passes > 1 else ""))
             print(rows[-1], flush=True)
@@ -232,6 +242,17 @@ def collect(cases: list[Case], args: argparse.Namespace, argv: list[str]) -> lis
     if single:
         single.close()
     return rows
+
+
+def _context_usable() -> bool:
+    """Whether the process's CUDA context still runs work (an illegal instruction or address breaks it)."""
+    import cupy
+    try:
+        cupy.cuda.runtime.deviceSynchronize()
+        cupy.zeros(1).sum().item()
+    except Exception:  # any CUDA error here means the context is gone
+        return False
+    return True
 
 
 def _free_gpu_memory() -> None:

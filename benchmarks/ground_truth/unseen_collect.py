@@ -1,7 +1,7 @@
 """Measure an unseen set (benchmarks/kernels/unseen.py, unseen2.py) on a GPU with collect.py, and check its outputs first.
 
     python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT [collect.py's options ...]
-    python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT --isolate [--budget-s 420] ...
+    python benchmarks/ground_truth/unseen_collect.py --cases unseen --out OUT --isolate [--budget-s 420] [--passes 2] [--resume DIR] ...
     python benchmarks/ground_truth/unseen_collect.py --check --out OUT [--cases unseen]
     python benchmarks/ground_truth/unseen_collect.py --check --out OUT --cases unseen2   (the second set)
 
@@ -12,9 +12,9 @@ unseen2.py's into OUT/unseen2_check.jsonl; measuring is the same for both.
 MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines;
 `--cases unseen` selects the set, shared memory from each case's smem_args), with NVRTC given
 flipflop's header shims as an include path (RowwiseMoments includes <type_traits>, which NVRTC
-lacks). `--isolate` runs every case in its own process (same options, the budget shared out by
-number of configurations, a hard timeout a case), so a kernel that breaks the CUDA context costs
-only its own case.
+lacks). `--isolate` measures pass by pass, each case whole, as many cases as fit the budget, in a
+process that a kernel breaking the CUDA context ends (the next starts past it); `--resume DIR[,DIR]`
+skips the cases whose pass an earlier call's data holds whole, so a set is measured over several calls.
 
 CHECK: every case's small size (unseen_cases(small=True)) at its smallest, middle and largest block
 shape, one launch on fresh device copies of its arguments, compared with the numpy reference
@@ -43,13 +43,12 @@ CHECK_FILE = "unseen_check.jsonl"
 # Each unseen set by family: its module (small cases, short names, compare) and its check file.
 SETS = {"unseen": (unseen, unseen.unseen_cases, CHECK_FILE),
         "unseen2": (unseen2, unseen2.unseen2_cases, "unseen2_check.jsonl")}
-# Seconds a case's process needs beyond its measuring budget: Python, CuPy and NVML start-up, the
-# run header's 1 s idle-power window, argument upload, compiles running late.
-ISOLATE_GRACE_S = 25.0
-# Seconds of each case's share its process spends before it measures (CuPy start-up, the run header's 1 s
-# idle-power window, arguments): taken off the budget first, so a set of many small cases does not leave
-# each a few seconds that start-up eats (run 39: half the robustness set measured nothing).
-ISOLATE_START_S = 10.0
+# Seconds a measurement takes with its share of the compiles (run 39, H100: 0.64-0.8 s at a 0.5 s window)
+# and seconds a case takes besides (its arguments made and uploaded): what --isolate plans a batch with.
+SECONDS_PER_CONFIG = 0.9
+SECONDS_PER_CASE = 3.0
+# Seconds a process takes to start (Python, CuPy, NVML, the run header's 1 s idle-power window).
+PROCESS_START_S = 10.0
 
 
 def install() -> None:
@@ -152,34 +151,77 @@ def _without(argv: list[str], names: tuple[str, ...]) -> list[str]:
     return kept
 
 
+def _case_file(out: Path, case: Case) -> Path:
+    return out / f"{case.name.replace('@', '_')}.jsonl"
+
+
+def _pass_done(case: Case, pass_index: int, folders: list[Path]) -> bool:
+    """Whether a folder (or one below it) holds this case's pass whole: a row for every configuration
+    that is not "not measured", or the case failed (a kernel that breaks the context is not tried again)."""
+    for path in (found for folder in folders for found in folder.rglob(_case_file(folder, case).name)):
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        rows = [r for r in rows if r.get("case") == case.name and r.get("pass") == pass_index]
+        if any(r.get("status", "").startswith("case failed") for r in rows):
+            return True
+        if sum(not r.get("status", "").startswith("not measured") for r in rows) >= len(configurations(case)):
+            return True
+    return False
+
+
+def _estimate_s(case: Case) -> float:
+    return SECONDS_PER_CASE + SECONDS_PER_CONFIG * len(configurations(case))
+
+
 def isolate(argv: list[str]) -> int:
-    """Each selected case in its own process, the budget shared by configurations, a timeout each."""
+    """Measure pass by pass, each case whole: a process measures the cases that fit the time left, in
+    order; a kernel that breaks the CUDA context ends its process (collect's exit 3) and the next one
+    starts past it. Cases whose pass a --resume folder (an earlier call's data) already holds whole are
+    skipped, so a set larger than one call is measured over several."""
     rest = [a for a in argv[1:] if a != "--isolate"]
     cases = collect.select_cases(_option(rest, "--cases", "all"), _option(rest, "--sizes", "0"))
     budget_s = float(_option(rest, "--budget-s", "500"))
     passes = int(_option(rest, "--passes", "1"))
-    base = _without(rest, ("--cases", "--budget-s"))
-    start_s = time.perf_counter()
-    counts = {c.name: len(configurations(c)) * passes for c in cases}
-    remaining = sum(counts.values())
-    for k, case in enumerate(cases):
-        left_s = budget_s - (time.perf_counter() - start_s)
-        # the measuring time left once every case still to run has had its start-up
-        measuring_s = max(0.0, left_s - ISOLATE_START_S * (len(cases) - k))
-        share_s = measuring_s * counts[case.name] / max(remaining, 1)
-        remaining -= counts[case.name]
-        if share_s < 2.0:
-            print(f"{case.name}: skipped, budget spent", flush=True)
-            continue
-        command = [sys.executable, __file__, *base, "--cases", case.name, "--budget-s", f"{share_s:.1f}"]
-        print(f"== {case.name}: {counts[case.name]} measurements, {share_s:.0f} s "
-              f"(at {time.perf_counter() - start_s:.0f} s of {budget_s:.0f})", flush=True)
-        limit_s = ISOLATE_START_S + share_s + ISOLATE_GRACE_S
-        try:
-            subprocess.run(command, timeout=limit_s, check=False)
-        except subprocess.TimeoutExpired:
-            print(f"{case.name}: stopped after {limit_s:.0f} s (rows written so far are kept)", flush=True)
+    out = Path(_option(rest, "--out", "."))
+    resume = [Path(f) for f in _option(rest, "--resume", "").split(",") if f]
+    base = _without(rest, ("--cases", "--budget-s", "--passes", "--resume", "--first-pass"))
+    deadline_s = time.perf_counter() + budget_s
+    for pass_index in range(passes):
+        tried: set[str] = set()
+        while True:
+            todo = [c for c in cases if c.name not in tried and not _pass_done(c, pass_index, [out, *resume])]
+            left_s = deadline_s - time.perf_counter() - PROCESS_START_S
+            batch, planned_s = [], 0.0
+            for case in todo:
+                if planned_s + _estimate_s(case) > left_s:
+                    break
+                batch.append(case)
+                planned_s += _estimate_s(case)
+            if not batch:
+                print(f"== pass {pass_index}: {len(todo)} cases left unmeasured ({max(left_s, 0):.0f} s left)", flush=True)
+                if todo:
+                    return 0
+                break
+            sizes = {c.name: _lines(_case_file(out, c)) for c in batch}
+            print(f"== pass {pass_index}: {len(batch)} cases, ~{planned_s:.0f} s planned, {left_s:.0f} s left", flush=True)
+            command = [sys.executable, __file__, *base, "--cases", ",".join(c.name for c in batch),
+                       "--passes", "1", "--first-pass", str(pass_index), "--budget-s", f"{left_s - 5:.1f}"]
+            try:
+                status = subprocess.run(command, timeout=left_s + PROCESS_START_S, check=False).returncode
+            except subprocess.TimeoutExpired:
+                print("== stopped at the deadline (rows written so far are kept)", flush=True)
+                return 0
+            # a case this process started is not tried again in this call, whole or not
+            started = {c.name for c in batch if _lines(_case_file(out, c)) != sizes[c.name]}
+            if status not in (0, collect.CONTEXT_BROKEN_EXIT):
+                print(f"== the process ended with status {status}", flush=True)
+            if not started:
+                return 1
+            tried |= started
     return 0
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
 
 
 def main(argv: list[str] | None = None) -> int:
