@@ -6,7 +6,7 @@ variants side by side to find out what the cost depends on: the element type (u3
 f64), whether the result is used (ATOM) or not (RED), every lane naming the address versus one
 lane per warp, and the operation (add, max, exch). Each kernel: 2^21 warps, 256-thread blocks, one
 atomic per warp (or per lane), median of 15 CUDA-event launches after a warm-up. Then histograms:
-2^24 uniformly random keys into 1 to 2^24 bins, `stride` elements apart (integer and float adds, an
+2^24 uniformly random keys into 1 to 2^26 bins, `stride` elements apart (integer and float adds, an
 address the analysis cannot follow): how the cost spreads over addresses, lines and the span of
 memory they cover. Then merges: every block adds 1 to each of `bins` counters, a warp to one line
 (per-block histograms merged into a global one), 2^25 additions over 32 to 65,536 bins, 1,056 blocks
@@ -69,7 +69,7 @@ MERGE_BLOCKS = 132 * 8  # blocks taking turns at the merges: the atomics, not bl
 MERGE_BINS = (32, 256, 768, 2048, 8192, 65536)  # every block adds into all of them, a warp a line
 HIST_N = 1 << 24
 # (type, bins, stride in elements): keys are multiples of the stride, so the array is bins × stride
-HIST_CASES = tuple(("unsigned", b, 1) for b in (1, 2, 4, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20, 1 << 24)) + (
+HIST_CASES = tuple(("unsigned", b, 1) for b in (1, 2, 4, 8, 32, 128, 1024, 4096, 16384, 65536, 1 << 20, 1 << 24, 1 << 26)) + (
     ("unsigned", 32, 8), ("unsigned", 32, 32), ("unsigned", 32, 1024), ("unsigned", 1024, 32), ("unsigned", 128, 32),
     ("float", 1, 1), ("float", 8, 1), ("float", 32, 1), ("float", 1024, 1), ("float", 65536, 1), ("float", 32, 32))
 

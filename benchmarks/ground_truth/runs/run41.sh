@@ -2,7 +2,8 @@
 # Device run 41 (session 14): the robustness set's launchable third-party kernels measured on whichever card
 # comes, two passes (pass 1 = the noise ceiling), over as many calls as it takes.
 #   H200 with PROBES=1 (the first call): run 40's probes first (atomics, scheduling, streaming latency: the
-#     fields h200-sxm borrows from the H100).
+#     fields h200-sxm borrows from the H100); H100 with PROBES=1: the scheduling calibration alone (its
+#     histogram now spans 64 and 256 MB, beyond L2).
 #   Then unseen_collect --isolate: pass by pass, each case whole, as many as fit the time left, into
 #     build/robust_<tag>/ (ignored, so a warm machine keeps it between calls and the next call resumes past
 #     it), also resuming past earlier calls' data committed under benchmarks/data/<tag>/robust_run41_<tag>/;
@@ -16,6 +17,8 @@ TAG=$(echo "$GPU" | grep -q H200 && echo h200 || echo h100)
 CALL=${CALL:-1}
 if [ "$TAG" = h200 ] && [ "${PROBES:-1}" = 1 ]; then
   NAME=h200_probes_run41 bash benchmarks/ground_truth/runs/run40_h200_probes.sh
+elif [ "${PROBES:-1}" = 1 ]; then
+  timeout 60 python3 -m flipflop.measure.calibrate.scheduling --out $OUT/scheduling_raw_h100_run41.json 2>&1 | tail -5
 fi
 DATA=build/robust_$TAG
 mkdir -p $DATA benchmarks/data/$TAG/robust_run41_$TAG
