@@ -641,6 +641,33 @@ def test_atomics_at_data_dependent_addresses_cost_the_calibrated_time_for_their_
     assert t.atomic_serial_ns == pytest.approx(n * per_key)
 
 
+HASHED_INSERT = r"""
+extern "C" __global__ void hashed_insert(unsigned* table, const unsigned* keys, int n, unsigned mask) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        unsigned slot = (keys[i] * 2654435761u) & mask;  // a multiplicative hash
+        atomicCAS(&table[slot], 0xffffffffu, keys[i]);
+        atomicAdd(&table[slot ^ 1u], 1u);
+    }
+}
+"""
+
+
+def test_atomics_over_a_table_larger_than_l2_add_up_at_the_rate_calibrated_beyond_it():
+    """4 M hashed inserts into a 256 MB table, each a compare-and-swap then an add on the slot
+    beside it: the sectors they touch (128 MB) lie beyond L2, so each atomic costs the 64 MB
+    point of the calibrated histogram (0.045 ns a key on the H100, 3.7x the 4 MB rate), and the
+    two atomics share the L2 slices' rate, adding up (HeCBench linearprobing ran 5.5x its
+    predicted time on the H100 when the table stopped at 4 MB and the atomics took the slower of
+    the two, run 39)."""
+    n, slots = 1 << 22, 1 << 26
+    f, t = _compiled_traffic(HASHED_INSERT, "hashed_insert", (256, 1, 1), (n // 256, 1, 1),
+                             [np.zeros(slots, np.uint32), np.arange(n, dtype=np.uint32), np.int32(n), np.uint32(slots - 1)])
+    atomics = [a for a in f.accesses if a.op == "atomic"]
+    assert len(atomics) == 2 and all(not a.affine and a.footprint_bytes >= 64 << 20 for a in atomics)
+    assert t.atomic_serial_ns == pytest.approx(2 * n * H100.atomic_scattered_ns_by_span[str(64 << 20)])
+
+
 def test_atomics_piled_on_hot_bins_queue_as_over_fewer_addresses():
     """Nine keys in ten in bin 0, the rest spread over 1,023 bins: the operations spread as if over
     1 / Σ p² ≈ 1.2 addresses, and bin 0's queue sets the time (HeCBench bincount's normal(5, 2)

@@ -51,7 +51,7 @@ class Traffic:
     global_wavefronts: float    # L1 tag-stage passes of global/local requests, whole launch
     shared_bytes: float
     global_requests: float      # warp-level global requests, whole launch
-    atomic_serial_ns: float      # the busiest address's same-address atomics, serialised at L2 (max over accesses)
+    atomic_serial_ns: float      # atomics serialised at L2: the busiest address's queue, or all of them at the slices' rate
     load_round_trips_per_thread: float  # groups of global loads a thread waits for in turn
     coalescing_efficiency: float     # requested / transferred at L1 (1 = perfectly coalesced)
     bank_conflict_degree: float      # mean wavefronts per shared request (1 = conflict-free)
@@ -223,6 +223,7 @@ def memory_traffic(
     global_requests = global_wavefronts = 0.0
     shared_wavefronts = shared_bytes = shared_requests = 0.0
     atomic_serial_ns = 0.0
+    atomic_spread_ns = 0.0
     # Loads of one array with equal strides that differ only by constant offsets (an unrolled
     # stencil or filter) form one group. The same pattern in a later loop re-reads the data
     # (a `reread` group).
@@ -298,8 +299,10 @@ def memory_traffic(
             # lanes at consecutive ones (per-block counts merged, a warp a line) far faster.
             coalesced = a.affine and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS
             table = profile.atomic_coalesced_ns_by_span if coalesced else profile.atomic_scattered_ns_by_span
+            # The slices' rate is shared: a kernel's atomics at different places add up (linearprobing's
+            # compare-and-swap, then its exchange on the same slot).
             if table and not a.atomic_warp_combined:
-                atomic_serial_ns = max(atomic_serial_ns, operations * _span_ns(table, span))
+                atomic_spread_ns += operations * _span_ns(table, span)
         if a.op == "load" or (a.space == "local" and a.op == "store"):
             # (L1 holds local memory write-back: a thread's stores to its stack frame stay there
             # while the resident frames fit, like its loads.)
@@ -477,7 +480,7 @@ def memory_traffic(
         global_wavefronts=global_wavefronts,
         shared_bytes=shared_bytes,
         global_requests=global_requests,
-        atomic_serial_ns=atomic_serial_ns,
+        atomic_serial_ns=max(atomic_serial_ns, atomic_spread_ns),
         load_round_trips_per_thread=load_round_trips(features),
         coalescing_efficiency=(requested / transferred) if transferred else 1.0,
         bank_conflict_degree=(shared_wavefronts / shared_requests) if shared_requests else 1.0,
