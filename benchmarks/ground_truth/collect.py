@@ -229,19 +229,27 @@ def collect(cases: list[Case], args: argparse.Namespace, argv: list[str]) -> lis
                 out.write(json.dumps({"case": case.name, "pass": args.first_pass + pass_index,
                                       "status": f"case failed: {type(error).__name__}: {error}"}) + "\n")
                 out.flush()
-                if not _context_usable():
-                    # every later case would fail the same way: end, so a caller can restart past this case
-                    print(f"{case.name}: the CUDA context is broken; stopping", flush=True)
-                    raise SystemExit(CONTEXT_BROKEN_EXIT)
+                _stop_if_broken(case)
                 continue
             rows.append(_summary_row(case, results) + (f"  pass {pass_index}" if args.passes > 1 else ""))
             print(rows[-1], flush=True)
+            # a launch that failed inside the case (an illegal address) broke the context too, and its
+            # error would surface in the next case's first launch (run 41: four cases lost that way)
+            _stop_if_broken(case)
         if not single:
             out.close()
         _free_gpu_memory()
     if single:
         single.close()
     return rows
+
+
+def _stop_if_broken(case: Case) -> None:
+    """End the run when the CUDA context no longer runs work: every later case would fail with it, so
+    a caller (unseen_collect --isolate) restarts past this case instead."""
+    if not _context_usable():
+        print(f"{case.name}: the CUDA context is broken; stopping", flush=True)
+        raise SystemExit(CONTEXT_BROKEN_EXIT)
 
 
 def _context_usable() -> bool:
