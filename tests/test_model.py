@@ -566,6 +566,35 @@ def test_an_address_the_analysis_cannot_follow_is_named_in_the_notes():
         "what they read from DRAM"]
 
 
+SINE_AND_GATHER = r"""
+extern "C" __global__ void sine_and_gather(double* out, const double2* in, unsigned* ticket, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    double2 v = in[i];                          // a vector load: its values are not followed
+    unsigned t = atomicAdd(ticket, 1u);         // a ticket: not followed either
+    out[i] = sin(v.x * t) + out[min(t, (unsigned)n - 1)];  // clamped to the array: no mask
+}
+"""
+
+
+def test_an_address_behind_a_mask_of_data_reaches_only_the_sectors_the_mask_allows():
+    """fp64 sin reads its coefficient table at `8 * and(8 * quadrant, 8)` — two addresses, whatever
+    the data: one or two sectors a request, not the 32 of an unfollowed address (HeCBench
+    haversine's twelve coefficient loads made it L1-bound at 2.9x its measured H100 time, run 41).
+    An unfollowed index clamped by `min` is no mask: it keeps one sector a lane."""
+    n = 1 << 16
+    arguments = [np.zeros(n), np.zeros(2 * n), np.zeros(1, np.uint32), np.int32(n)]
+    f, _ = _compiled_traffic(SINE_AND_GATHER, "sine_and_gather", (256, 1, 1), (n // 256, 1, 1), arguments)
+    table = [a for a in f.accesses if a.array == "&__cudart_sin_cos_coeffs"]
+    assert len(table) == 3 and all(1.0 <= a.sectors_per_request <= 2.0 for a in table)
+    assert all(a.lines_per_request <= 2.0 for a in table)
+    masked = [note for note in f.notes if "through a mask of a few values" in note]
+    assert len(masked) == 1 and all(str(a.line) in masked[0] for a in table)
+    gathered = [a for a in f.accesses if a.op == "load" and a.array == "sine_and_gather_param_0"]
+    assert len(gathered) == 1 and gathered[0].sectors_per_request == 32.0
+    assert any(f"{gathered[0].line}: address not known" in note for note in f.notes)
+
+
 GUARDED_WINDOW = r"""
 extern "C" __global__ void guarded_window(float* out, const float* in, const int* flags, int n, int steps) {
   int idx = blockIdx.x * blockDim.x + threadIdx.x;

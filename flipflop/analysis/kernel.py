@@ -43,7 +43,7 @@ from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, atomic_kind, classify, operand_type
-from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, UNKNOWN_ENV_KEY, Expr, NotEvaluable
+from flipflop.analysis.symbolic import FLOAT_SUFFIX, LOAD_ENV_KEY, UNKNOWN_ENV_KEY, Expr, NotEvaluable, Op, Unknown
 from flipflop.analysis.tripcount import first_exit
 from flipflop.errors import ArgumentSizeError, ConfigurationError
 from flipflop.frontend.ir import Function, Module, Param, Variable
@@ -538,6 +538,8 @@ class KernelAnalysis:
                          if a.space in ("global", "generic") and a.executions_per_thread > 0 and m[7] == "unknown"]
         shifted_lines = [str(a.line) for a, m in zip(accesses, metrics)
                          if a.space in ("global", "generic") and a.executions_per_thread > 0 and m[7] == "shifted"]
+        masked_lines = [str(a.line) for a, m in zip(accesses, metrics)
+                        if a.space in ("global", "generic") and a.executions_per_thread > 0 and m[7] == "masked"]
         if resources.local_bytes == 0 and not resources.estimated:
             # ptxas kept the PTX's local array in registers (no stack frame): the slow path of
             # sinf/cosf (Payne-Hanek reduction) declares one, and SASS touches no local memory.
@@ -557,6 +559,11 @@ class KernelAnalysis:
             notes.append(f"global accesses at PTX line{'s' if len(shifted_lines) > 1 else ''} "
                          f"{', '.join(shifted_lines)}: address known up to a shift the analysis does not "
                          "follow (the same for every thread, taken as aligned)")
+        if masked_lines:
+            notes.append(f"global accesses at PTX line{'s' if len(masked_lines) > 1 else ''} "
+                         f"{', '.join(masked_lines)}: address on data the analysis does not follow, through a "
+                         "mask of a few values; sectors a request from those values drawn at random, its array's "
+                         "size bounding what they read from DRAM")
         if unknown_lines:
             notes.append(f"global accesses at PTX line{'s' if len(unknown_lines) > 1 else ''} "
                          f"{', '.join(unknown_lines)}: address not known to the analysis; "
@@ -607,7 +614,9 @@ class KernelAnalysis:
         address_known, atomic_addresses, start_address) per member; new_sector_share: the part of a load's (store's)
         sectors that no earlier member load (store) touched in the same warp (1 for the first, and
         for atomics); address_known: "known" (the shape evaluated), "shifted" (evaluated with its
-        unknown part, the same for every thread, at zero) or "unknown" (one sector per thread assumed);
+        unknown part, the same for every thread, at zero), "masked" (not evaluated, but data drawn at
+        random reaches fewer sectors a request: a mask of a few values) or "unknown" (one sector per
+        thread assumed);
         atomic_addresses: an atomic's effective address count (``_effective_addresses``)."""
         first = members[0]
         access = first.access
@@ -637,6 +646,7 @@ class KernelAnalysis:
 
         none = [None] * len(members)
         sectors, lines, degree = none, none, none
+        masked = False
         new_share: list[float | None] = [1.0] * len(members)
         if base is None:
             varying = access.address.varying()
@@ -645,7 +655,7 @@ class KernelAnalysis:
             if access.space == "shared":
                 degree = [(RANDOM_BANK_DEGREE if varying else 1.0) if t > 0 else None for t in totals]
                 drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
-                    if varying else None
+                    if varying and _behind_masks(first.shape) else None
                 if drawn is not None:
                     # Data the analysis cannot follow (histogram64's bytes of a vector load)
                     # drawn at random where it appears: `and(32 * byte, 8064)` moves a lane by
@@ -656,6 +666,22 @@ class KernelAnalysis:
                                                         access.bytes, broadcast=access.op != "atomic"))
             else:
                 sectors = lines = means(lanes * per_thread)
+                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
+                    if varying and _behind_masks(first.shape) else None
+                if drawn is not None:
+                    # Data the analysis cannot follow, reaching the address through a mask of a few
+                    # values (libdevice's fp64 sin and cos read their coefficients at
+                    # `8 * and(8 * quadrant, 8)`: two addresses): drawn at random, the lanes reach
+                    # as few sectors as those values allow, never more than one sector a lane.
+                    offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
+                    addr = (drawn[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
+                    act = act_w.reshape(len(members) * warps, WARP_SIZE)
+                    few_sectors = means(units_per_request(addr, act, access.bytes, SECTOR_BYTES))
+                    few_lines = means(units_per_request(addr, act, access.bytes, LINE_BYTES))
+                    masked = any(d is not None and s is not None and d < s for d, s in zip(few_sectors, sectors))
+                    if masked:
+                        sectors = [d if s is None or d is None else min(s, d) for d, s in zip(few_sectors, sectors)]
+                        lines = [d if s is None or d is None else min(s, d) for d, s in zip(few_lines, lines)]
             uniform = [not varying] * len(members)
         else:
             offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
@@ -712,7 +738,8 @@ class KernelAnalysis:
                     starts[k] = int(base[int(np.argmax(active[k]))]) + int(sa.access.address.const)
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
                 + (1.0 if new_share[k] is None else new_share[k],
-                   "unknown" if base is None else "shifted" if shifted else "known", spread, starts[k])
+                   ("masked" if masked else "unknown") if base is None else "shifted" if shifted else "known",
+                   spread, starts[k])
                 for k in range(len(members))]
 
     @staticmethod
@@ -989,6 +1016,21 @@ def _draw_unknown(n: int):
             return rng.integers(0, 1 << 31, n, dtype=np.int64)
         return np.repeat(rng.integers(0, 1 << 31, -(-n // WARP_SIZE), dtype=np.int64), WARP_SIZE)[:n]
     return draw
+
+
+def _behind_masks(expr: Expr, masked: bool = False) -> bool:
+    """Whether every unknown value in ``expr`` reaches it through a mask: an ``and`` with a
+    constant or a remainder by one (what random draws then sample faithfully; a clamp such as
+    ``min(?, n - 1)`` would pin every draw to its bound)."""
+    for mono, _ in expr.terms:
+        for atom in mono:
+            if isinstance(atom, Unknown) and not masked:
+                return False
+            if isinstance(atom, Op):
+                mask = atom.kind in ("and", "mod") and len(atom.args) == 2 and atom.args[1].is_const
+                if not all(_behind_masks(arg, masked or (mask and k == 0)) for k, arg in enumerate(atom.args)):
+                    return False
+    return True
 
 
 def _uniform_at_zero(tag: str, varying: bool) -> int:
