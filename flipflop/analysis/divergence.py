@@ -28,6 +28,10 @@ UNKNOWN_BRANCH_PROBABILITY = 0.5
 # not follow: libdevice's trigonometric range reduction goes its slow way (Payne-Hanek, a local
 # array) past |x| = 105615 (f32) or 2^31 (f64), and tests |x| == inf; real arguments are far smaller.
 HUGE_MAGNITUDE = 1e5
+# Sign-bit positions of the float formats' words (fp16, the high word of fp64 and fp32, fp64 as one
+# word): a mask of the contiguous bits just below one, at least this long, is an exponent field.
+SIGN_BITS = (15, 31, 63)
+EXPONENT_MIN_BITS = 5
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,16 @@ def thread_dependent_branches(dataflow: Dataflow) -> tuple[int, ...]:
 
 
 def magnitude_prior(cond: Expr) -> float | None:
-    """1 or 0 for a comparison of a magnitude the analysis cannot evaluate, ``|x|``, with a huge
-    constant (``HUGE_MAGNITUDE`` or more, or infinity): the data is taken to stay below it. None for
-    any other condition."""
+    """1 or 0 for a test of data the analysis cannot evaluate for a value real data does not take:
+    a magnitude ``|x|`` against a huge constant (``HUGE_MAGNITUDE`` or more, or infinity), taken to
+    stay below it, and a float's exponent field against all ones (``(hi & 0x7ff00000) ==
+    0x7ff00000``: infinity or NaN, libdevice's pow and log guard their special cases so), taken
+    never to hold. None for any other condition."""
     atom = _single_atom(cond)
     if atom is None or atom.kind not in ("lt", "le", "gt", "ge", "eq", "ne") or len(atom.args) != 2:
         return None
+    if atom.kind in ("eq", "ne") and any(_exponent_all_ones(a, b) for a, b in (atom.args, atom.args[::-1])):
+        return 0.0 if atom.kind == "eq" else 1.0
     below = {"lt": True, "le": True, "gt": False, "ge": False, "eq": False, "ne": True}[atom.kind]
     for magnitude, bound, holds in ((atom.args[0], atom.args[1], below), (atom.args[1], atom.args[0], not below)):
         if _single_kind(magnitude) == "fabs" and _single_kind(bound) == "fconst":
@@ -61,6 +69,20 @@ def magnitude_prior(cond: Expr) -> float | None:
                     return 0.0 if atom.kind == "eq" else 1.0
                 return 1.0 if holds else 0.0
     return None
+
+
+def _exponent_all_ones(masked: Expr, bound: Expr) -> bool:
+    """Whether ``masked`` is ``and(x, M)`` and ``bound`` is ``M``, M an exponent field: a run of at
+    least ``EXPONENT_MIN_BITS`` set bits ending just below a sign bit."""
+    atom = _single_atom(masked)
+    if atom is None or atom.kind != "and" or len(atom.args) != 2 or not atom.args[1].is_const:
+        return False
+    mask = int(atom.args[1].const)
+    if not bound.is_const or int(bound.const) != mask or mask <= 0:
+        return False
+    low = (mask & -mask).bit_length() - 1
+    run = mask >> low
+    return (run + 1) & run == 0 and run.bit_length() >= EXPONENT_MIN_BITS and low + run.bit_length() in SIGN_BITS
 
 
 def _single_atom(expr: Expr) -> Op | None:

@@ -36,7 +36,8 @@ import numpy as np
 from flipflop.analysis.cfg import CFG, build_cfg
 from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow, param_field_symbol
 from flipflop.analysis.divergence import (
-    BranchFacts, block_frequencies, condition_mean, magnitude_prior, thread_dependent_branches)
+    UNKNOWN_BRANCH_PROBABILITY, BranchFacts, block_frequencies, condition_mean, magnitude_prior,
+    thread_dependent_branches)
 from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchFeatures, LoopFacts
 from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, sample_launch
 from flipflop.analysis.memory import (
@@ -68,6 +69,7 @@ TRIANGULAR_LIMIT = 1 << 20
 # Iterations of a loop over which a data-dependent `break` is looked for, per sampled thread.
 EXIT_SCAN_LIMIT = 1 << 15
 GUESSED_LINES_SHOWN = 8  # branches taken half the time by guess that a note names, in PTX line order
+MAX_CALL_DEPTH = 4  # device functions calling device functions: deeper calls (recursion) cost nothing more
 
 
 @dataclass(frozen=True)
@@ -1091,18 +1093,58 @@ def _static_access(access: MemoryAccess, cfg: CFG, guard: Expr | None) -> Static
     return StaticAccess(access, affine, tuple(strides), loop_stride, loops, guard, shape, key)  # type: ignore[arg-type]
 
 
-@functools.lru_cache(maxsize=512)
-def _analyze(function: Function, module_variables: tuple[Variable, ...], version: str,
-             target: str, address_size: int) -> KernelAnalysis:
-    module = Module(version, target, address_size, (function,), module_variables)
-    cfg = build_cfg(function)
-    dataflow = analyze_dataflow(module, function, cfg)
+def _block_counts(module: Module, function: Function, cfg: CFG, dataflow: Dataflow,
+                  callees: tuple[Function, ...], depth: int) -> np.ndarray:
+    """Weighted instruction counts by block and class; a block that calls a device function of the
+    module (libdevice's fp64 pow, a `__noinline__` helper) also runs what one call of it runs."""
     space_by_line = {a.instruction.line: a.space for a in dataflow.accesses}
     counts = np.zeros((len(cfg.blocks), len(INSTRUCTION_CLASSES)))
+    by_name = {f.name: f for f in callees}
     for block in cfg.blocks:
         for ins in block.instructions:
             for name, weight in classify(ins, space_by_line.get(ins.line)):
                 counts[block.index, _CLASS_INDEX[name]] += weight
+            if ins.opcode == "call" and depth < MAX_CALL_DEPTH:
+                callee = next((by_name[o.text] for o in ins.operands if o.kind == "symbol" and o.text in by_name), None)
+                if callee is not None and callee is not function:
+                    counts[block.index] += _call_counts(callee, callees, module.variables, module.version,
+                                                        module.target, module.address_size, depth + 1)
+    return counts
+
+
+@functools.lru_cache(maxsize=256)
+def _call_counts(function: Function, callees: tuple[Function, ...], module_variables: tuple[Variable, ...],
+                 version: str, target: str, address_size: int, depth: int) -> np.ndarray:
+    """Instructions one call of a device function runs, by class. Its arguments are not followed:
+    a loop runs its constant trip count, or once; a branch on data goes by the priors of
+    ``magnitude_prior`` (a special value's path is not taken), else half the time."""
+    module = Module(version, target, address_size, (function,), module_variables)
+    cfg = build_cfg(function)
+    dataflow = analyze_dataflow(module, function, cfg)
+    counts = _block_counts(module, function, cfg, dataflow, callees, depth)
+    trips = {s.loop.index: np.array([float(s.trip_count.const) if s.trip_count is not None and s.trip_count.is_const
+                                     else 1.0]) for s in dataflow.loops}
+    taken: dict[int, np.ndarray | None] = {}
+    for summary in dataflow.loops:
+        b = summary.controlling_block
+        if b is not None:
+            stay = 1.0 - 1.0 / max(float(trips[summary.loop.index][0]), 1.0)
+            taken[b] = np.array([stay if dataflow.branches[b].taken in summary.loop.blocks else 1.0 - stay])
+    for b, branch in dataflow.branches.items():
+        if b not in taken:
+            prior = magnitude_prior(branch.condition)
+            taken[b] = np.array([UNKNOWN_BRANCH_PROBABILITY if prior is None else prior])
+    freq = block_frequencies(cfg, dataflow, trips, taken, 1)
+    return np.array([f[0] for f in freq]) @ counts
+
+
+@functools.lru_cache(maxsize=512)
+def _analyze(function: Function, module_variables: tuple[Variable, ...], version: str,
+             target: str, address_size: int, callees: tuple[Function, ...] = ()) -> KernelAnalysis:
+    module = Module(version, target, address_size, (function,), module_variables)
+    cfg = build_cfg(function)
+    dataflow = analyze_dataflow(module, function, cfg)
+    counts = _block_counts(module, function, cfg, dataflow, callees, 0)
     accesses = tuple(_static_access(a, cfg, dataflow.predicates.get(a.instruction.line))
                      for a in dataflow.accesses)
     offsets, dynamic = _shared_layout(module_variables + function.variables)
@@ -1119,4 +1161,5 @@ def analyze_kernel(module: Module, kernel_name: str) -> KernelAnalysis:
 
     ``kernel_name`` may be a C++ kernel's unmangled name; raises UnknownKernelError."""
     function = find_kernel(module, kernel_name)
-    return _analyze(function, module.variables, module.version, module.target, module.address_size)
+    callees = tuple(f for f in module.functions if not f.is_entry)
+    return _analyze(function, module.variables, module.version, module.target, module.address_size, callees)
