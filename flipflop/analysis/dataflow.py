@@ -721,7 +721,9 @@ class _Interpreter:
                 field = (param.name, int(addrs[0].offset or 0), typ)
                 self.param_fields.add(field)
                 return sym(param_field_symbol(*field))
-            return unknown(f"L{ins.line}", False)
+            # not a kernel parameter: a call's returned value (`ld.param [retval0]`), which differs
+            # between threads as the arguments it was computed from do
+            return unknown(f"L{ins.line}", True)
         address = self.address(addrs[0], env)
         typ = operand_type(ins)
         if (space in (None, "global") and typ in TYPE_BYTES and (typ not in FLOAT_TYPE_CLASS or typ in ("f32", "f64"))
