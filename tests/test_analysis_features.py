@@ -84,3 +84,26 @@ def test_a_call_to_a_device_function_runs_what_the_function_runs():
         (256, 1, 1), (n // 256, 1, 1), [np.zeros(n, np.float32), np.zeros(n, np.float32), np.int32(n)],
         compiled.resources)
     assert f.instructions["fp32"] == 34.0
+
+
+CALL_INDEX = r"""
+__device__ __noinline__ int scramble(int i) { return (i * 7919) % 1000003; }
+extern "C" __global__ void call_index(float* y, const float* x, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = x[scramble(i) % n];
+}
+"""
+
+
+def test_a_value_a_call_returns_differs_between_threads():
+    """An index a device function returns is each thread's own: a load at it is one sector a lane
+    (not followed), where a returned value taken as the warp's common unknown made it one aligned
+    warp-wide request."""
+    compiled = compile_kernel(CALL_INDEX, "call_index")
+    n = 1 << 16
+    f = analyze_kernel(compiled.module, "call_index").evaluate(
+        (256, 1, 1), (n // 256, 1, 1), [np.zeros(n, np.float32), np.zeros(n, np.float32), np.int32(n)],
+        compiled.resources)
+    (gather,) = [a for a in f.accesses if a.op == "load"]
+    assert not gather.affine and gather.sectors_per_request == 32.0
+    assert any(f"line {gather.line}: address not known" in note for note in f.notes)
