@@ -52,7 +52,9 @@ SINCE = {"unseen": "atomics' cost over a span of addresses, hot bins, float arit
          "unseen2": "signed halving counters, data-dependent breaks, pointers selected between two offsets of "
                     "one array, loads at unfollowed addresses bounded by their array; `benchmarks/data/h100/"
                     "RUNS.md`, runs 33 and 34",
-         "robust": "nothing yet: measured after the robustness sweeps' fixes (no prediction was fitted to it)"}
+         "robust": "atomics over tables larger than L2 and their adding up (linearprobing), unfollowed addresses "
+                   "behind a mask of few values (haversine's sin/cos coefficients), calls to device functions "
+                   "(vanGenuchten's fp64 pow); `benchmarks/data/h100/RUNS.md`, runs 39, 41 and 43"}
 
 
 def load_measurements(data: Path, cases: list | None = None
@@ -144,7 +146,7 @@ def markdown(results: list[dict], summary: dict, profile: str, headers: dict, co
         lines += [f"First look, right after the set was measured and before anything it showed changed the model "
                   f"({first_look['date']}): median ρ energy {_f(f['median_rho_energy'], 3)}, time "
                   f"{_f(f['median_rho_time'], 3)}, power {_f(f['median_rho_power'], 3)}; geometric-mean energy regret "
-                  f"{_f(f['geomean_regret_energy'], 3)}. Since then the model has followed what these kernels "
+                  f"{_f(f['geomean_regret_energy'], 3)} ({f['cases']} cases). Since then the model has followed what these kernels "
                   f"exposed ({since}), so they are no longer unseen in the strict sense.", ""]
     return "\n".join(lines)
 
