@@ -1022,8 +1022,9 @@ def _draw_unknown(n: int):
 
 def _behind_masks(expr: Expr, masked: bool = False) -> bool:
     """Whether every unknown value in ``expr`` reaches it through a mask: an ``and`` with a
-    constant or a remainder by one (what random draws then sample faithfully; a clamp such as
-    ``min(?, n - 1)`` would pin every draw to its bound)."""
+    constant or a remainder by one. Only then do random draws stand for the data, for shared banks
+    and global sectors alike: a clamp such as ``min(?, n - 1)`` would pin every draw to its bound,
+    one address for the whole warp."""
     for mono, _ in expr.terms:
         for atom in mono:
             if isinstance(atom, Unknown) and not masked:
