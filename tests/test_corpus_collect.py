@@ -190,3 +190,48 @@ def test_join_ncu_drops_launches_the_cut_manifest_does_not_name():
     rows, mode = cc.join_ncu(cc.parse_ncu_csv(_ncu_csv(shown)), manifest)
     assert mode == "filtered"
     assert [r["params"]["block_size_x"] for r in rows] == [32, 256]
+
+
+def test_isolate_measures_pass_by_pass_restarts_past_a_broken_context_and_resumes(tmp_path, monkeypatch):
+    """unseen_collect --isolate on the CPU, its processes faked: the second case breaks the CUDA
+    context (collect's exit 3), so the next process starts at the third; pass 1 follows pass 0; a
+    later call with --resume measures only what the first left; the evaluation keeps one row a
+    configuration when a case was measured in two calls."""
+    from benchmarks import unseen_accuracy
+    from benchmarks.ground_truth import unseen_collect as uc
+    from benchmarks.kernels.suite import configurations
+    cases = collect.launchable_robust_cases()[:3]
+    names = ",".join(c.name for c in cases)
+    calls = []
+
+    def fake_run(command, timeout, check):
+        batch = command[command.index("--cases") + 1].split(",")
+        out = Path(command[command.index("--out") + 1])
+        index = int(command[command.index("--first-pass") + 1])
+        calls.append((index, batch))
+        out.mkdir(parents=True, exist_ok=True)
+        for name in batch:
+            case = next(c for c in cases if c.name == name)
+            with open(uc._case_file(out, case), "a") as f:
+                f.write(json.dumps({"header": "case"}) + "\n")
+                if name == cases[1].name:
+                    f.write(json.dumps({"case": name, "pass": index, "status": "case failed: broken"}) + "\n")
+                    return type("Done", (), {"returncode": collect.CONTEXT_BROKEN_EXIT})()
+                for params in configurations(case):
+                    f.write(json.dumps({"case": name, "pass": index, "status": "ok", "measured_energy": 1.0,
+                                        "measured_time": 1.0, **params}) + "\n")
+        return type("Done", (), {"returncode": 0})()
+
+    monkeypatch.setattr(uc.subprocess, "run", fake_run)
+    first = tmp_path / "call1"
+    uc.isolate(["x", "--isolate", "--cases", names, "--out", str(first), "--passes", "2", "--budget-s", "600"])
+    assert calls == [(0, [c.name for c in cases]), (0, [cases[2].name]),
+                     (1, [c.name for c in cases]), (1, [cases[2].name])]
+    calls.clear()
+    uc.isolate(["x", "--isolate", "--cases", names, "--out", str(tmp_path / "call2"), "--passes", "2",
+                "--budget-s", "600", "--resume", str(first)])
+    assert calls == []  # everything whole (the broken case is not tried again)
+    uc.isolate(["x", "--isolate", "--cases", cases[0].name, "--out", str(tmp_path / "call2"), "--passes", "1",
+                "--budget-s", "600"])  # measured again in a later call, without --resume
+    rows, _, _ = unseen_accuracy.load_measurements(tmp_path, cases)
+    assert len(rows[cases[0].name][0]) == len(configurations(cases[0]))
