@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.ground_truth.corpus_collect import join_ncu, parse_ncu_csv  # noqa: E402
-from flipflop.model.traffic import L2_RESIDENT_SHARE  # noqa: E402
+from flipflop.model.traffic import L2_RESIDENT_SHARE, request_sectors  # noqa: E402
 
 DATA_DIRS = (ROOT / "benchmarks" / "data" / "h200", ROOT / "benchmarks" / "data" / "h100")
 DEFAULT_CSV_GLOB = "corpus_run*_counters.csv"
@@ -139,7 +139,8 @@ def lsu_counts(features: Any, warp_size: int = 32) -> dict[str, float]:
     as the L1's LSU pipe counts them under lsu_mem_global: requests = executions per warp (a
     warp's request when any of its lanes runs the access) × warps; sectors per request as the
     analysis gives them, clamped to [1, warp size] (an access the analysis cannot resolve: one
-    sector per thread), as memory_traffic takes them. Local accesses and spills are
+    sector per thread) and to what the lanes that run the access touch, as memory_traffic takes
+    them (traffic.request_sectors). Local accesses and spills are
     lsu_mem_local operations, outside these counters (RowwiseMoments' stack frame: 3 local
     stores a thread, 4096 global ones in the whole launch)."""
     warps = launch_warps(features, warp_size)
@@ -152,8 +153,7 @@ def lsu_counts(features: Any, warp_size: int = 32) -> dict[str, float]:
         # storing its partial sum: one request a block, not 1/32 of one).
         per_warp = access.executions_per_thread if access.warp_executions is None else access.warp_executions
         requests = per_warp * warps
-        sectors = access.sectors_per_request
-        sectors = float(min(32, warp_size)) if sectors is None else min(max(sectors, 1.0), float(warp_size))
+        sectors, _ = request_sectors(access, requests, features.threads_per_block * features.blocks, warp_size)
         kind = {"load": "ld", "store": "st"}.get(access.op, "atomic")
         counts[f"{kind}_requests"] += requests
         counts[f"{kind}_sectors"] += requests * sectors

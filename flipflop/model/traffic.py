@@ -88,6 +88,24 @@ def _rereads(a: AccessFacts, earlier: _Group) -> bool:
     return a.footprint_bytes is None or earlier.grid_fp is None or a.footprint_bytes <= 2.0 * earlier.grid_fp
 
 
+def request_sectors(access: AccessFacts, requests: float, threads: float, warp_size: int) -> tuple[float, float]:
+    """Sectors one warp request of a global access moves, and the share of its lanes left to make
+    them. The analysis's figure (one sector a thread where it has none), at least one sector and at
+    most one a thread — and at most what the lanes that run the access touch: where lanes leave a
+    loop at different trips (each thread hashing its own key, of its own length), the busiest
+    lane's requests carry the others' sectors only while those last (HeCBench murmurhash3: 32
+    sectors a request at the first trip, L2 sectors 2.6x the counters' over the loop, run 37)."""
+    sectors = access.sectors_per_request
+    if sectors is None:
+        sectors = float(min(32, warp_size))
+    sectors = min(max(sectors, 1.0), float(warp_size))
+    lane_sectors = access.executions_per_thread * threads * -(-access.bytes // SECTOR_BYTES)
+    if requests <= 0 or requests * sectors <= lane_sectors:
+        return sectors, 1.0
+    capped = max(1.0, lane_sectors / requests)
+    return capped, capped / sectors
+
+
 def _warp_requests(access: AccessFacts, warps: float) -> float:
     per_warp = access.executions_per_thread if access.warp_requests is None else access.warp_requests
     return per_warp * warps
@@ -244,15 +262,11 @@ def memory_traffic(
             continue
         if a.space not in GLOBAL_SPACES:
             continue  # const and param reads hit their own caches
-        sectors = a.sectors_per_request
-        if sectors is None:  # not analysable: assume every thread touches its own sector
-            sectors = float(min(32, profile.warp_size))
-        # A warp request moves at least one sector and at most one per thread.
-        sectors = min(max(sectors, 1.0), float(profile.warp_size))
+        sectors, lanes_left = request_sectors(a, reqs, threads, profile.warp_size)
         a_l1 = moved = reqs * sectors * SECTOR_BYTES
         transferred += a_l1
         # L1 looks up one 128-byte line per cycle and moves four sectors per cycle.
-        lines = a.lines_per_request if a.lines_per_request is not None else sectors
+        lines = a.lines_per_request * lanes_left if a.lines_per_request is not None else sectors
         global_wavefronts += reqs * max(lines, sectors / 4)
         # L2 takes each line a warp request touches at no less than a minimum transfer: a
         # transpose's column writes (one sector a line) run at a quarter of the L2 bandwidth,
