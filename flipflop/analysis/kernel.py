@@ -34,7 +34,7 @@ from typing import Sequence
 import numpy as np
 
 from flipflop.analysis.cfg import CFG, build_cfg
-from flipflop.analysis.dataflow import Dataflow, MemoryAccess, analyze_dataflow, param_field_symbol
+from flipflop.analysis.dataflow import Dataflow, LoopSummary, MemoryAccess, analyze_dataflow, param_field_symbol
 from flipflop.analysis.divergence import (
     UNKNOWN_BRANCH_PROBABILITY, BranchFacts, block_frequencies, condition_mean, magnitude_prior,
     thread_dependent_branches)
@@ -433,10 +433,7 @@ class KernelAnalysis:
         for summary in self.dataflow.loops:
             b = summary.controlling_block
             if b is not None and known[summary.loop.index]:
-                # the controlling branch stays in the loop (T − 1) times out of T
-                stay = 1.0 - 1.0 / np.maximum(trips[summary.loop.index], 1.0)
-                inside = self.dataflow.branches[b].taken in summary.loop.blocks
-                taken[b] = stay if inside else 1.0 - stay
+                taken[b] = _controlling_taken(summary, self.dataflow, trips[summary.loop.index])
         loop_memos: dict = {}
         for b, branch in self.dataflow.branches.items():
             if b in taken:
@@ -654,32 +651,27 @@ class KernelAnalysis:
             varying = access.address.varying()
             lanes = act_w.sum(axis=2) if varying else live.astype(float)
             per_thread = -(-access.bytes // SECTOR_BYTES)
+            drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
+                if varying and _behind_masks(first.shape) else None
+            if drawn is not None:
+                # Data the analysis cannot follow, reaching the address through masks, drawn at random
+                # where it appears: histogram64's `and(32 * byte, 8064)` moves a lane by whole bank
+                # rows, so the lanes' own part decides the banks; libdevice's fp64 sin and cos read
+                # their coefficients at `8 * and(8 * quadrant, 8)`, two addresses, so the lanes reach
+                # as few sectors as those values allow, never more than one sector a lane.
+                offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
+                drawn_addr = (drawn[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
+                drawn_act = act_w.reshape(len(members) * warps, WARP_SIZE)
             if access.space == "shared":
                 degree = [(RANDOM_BANK_DEGREE if varying else 1.0) if t > 0 else None for t in totals]
-                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
-                    if varying and _behind_masks(first.shape) else None
                 if drawn is not None:
-                    # Data the analysis cannot follow (histogram64's bytes of a vector load)
-                    # drawn at random where it appears: `and(32 * byte, 8064)` moves a lane by
-                    # whole bank rows, so the lanes' own part decides the banks.
-                    offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
-                    addr = (drawn[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
-                    degree = means(bank_conflict_degree(addr, act_w.reshape(len(members) * warps, WARP_SIZE),
-                                                        access.bytes, broadcast=access.op != "atomic"))
+                    degree = means(bank_conflict_degree(drawn_addr, drawn_act, access.bytes,
+                                                        broadcast=access.op != "atomic"))
             else:
                 sectors = lines = means(lanes * per_thread)
-                drawn = _evaluate_or_none(first.shape, {**env0, UNKNOWN_ENV_KEY: _draw_unknown(n)}, n) \
-                    if varying and _behind_masks(first.shape) else None
                 if drawn is not None:
-                    # Data the analysis cannot follow, reaching the address through a mask of a few
-                    # values (libdevice's fp64 sin and cos read their coefficients at
-                    # `8 * and(8 * quadrant, 8)`: two addresses): drawn at random, the lanes reach
-                    # as few sectors as those values allow, never more than one sector a lane.
-                    offsets = np.array([sa.access.address.const for sa in members], dtype=np.int64)
-                    addr = (drawn[None, :] + offsets[:, None]).reshape(len(members) * warps, WARP_SIZE)
-                    act = act_w.reshape(len(members) * warps, WARP_SIZE)
-                    few_sectors = means(units_per_request(addr, act, access.bytes, SECTOR_BYTES))
-                    few_lines = means(units_per_request(addr, act, access.bytes, LINE_BYTES))
+                    few_sectors = means(units_per_request(drawn_addr, drawn_act, access.bytes, SECTOR_BYTES))
+                    few_lines = means(units_per_request(drawn_addr, drawn_act, access.bytes, LINE_BYTES))
                     masked = any(d is not None and s is not None and d < s for d, s in zip(few_sectors, sectors))
                     if masked:
                         sectors = [d if s is None or d is None else min(s, d) for d, s in zip(few_sectors, sectors)]
@@ -1094,6 +1086,12 @@ def _static_access(access: MemoryAccess, cfg: CFG, guard: Expr | None) -> Static
     return StaticAccess(access, affine, tuple(strides), loop_stride, loops, guard, shape, key)  # type: ignore[arg-type]
 
 
+def _controlling_taken(summary: LoopSummary, dataflow: Dataflow, trip: np.ndarray) -> np.ndarray:
+    """How often a loop's controlling branch is taken: it stays in the loop (T − 1) times out of T."""
+    stay = 1.0 - 1.0 / np.maximum(trip, 1.0)
+    return stay if dataflow.branches[summary.controlling_block].taken in summary.loop.blocks else 1.0 - stay
+
+
 def _block_counts(module: Module, function: Function, cfg: CFG, dataflow: Dataflow,
                   callees: tuple[Function, ...], depth: int) -> np.ndarray:
     """Weighted instruction counts by block and class; a block that calls a device function of the
@@ -1127,10 +1125,8 @@ def _call_counts(function: Function, callees: tuple[Function, ...], module_varia
                                      else 1.0]) for s in dataflow.loops}
     taken: dict[int, np.ndarray | None] = {}
     for summary in dataflow.loops:
-        b = summary.controlling_block
-        if b is not None:
-            stay = 1.0 - 1.0 / max(float(trips[summary.loop.index][0]), 1.0)
-            taken[b] = np.array([stay if dataflow.branches[b].taken in summary.loop.blocks else 1.0 - stay])
+        if summary.controlling_block is not None:
+            taken[summary.controlling_block] = _controlling_taken(summary, dataflow, trips[summary.loop.index])
     for b, branch in dataflow.branches.items():
         if b not in taken:
             prior = magnitude_prior(branch.condition)
