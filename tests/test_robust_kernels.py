@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 63 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 75 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -25,7 +25,12 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {}
+KNOWN_DEFECTS: dict[str, str] = {
+    "softmax_fused": "sweep 5: ConfigurationError on a float16 (or uint16) array the kernel reads through float2 "
+                     "(copy_vector<Half, 4>): 'accesses it as 32-bit floats; pass a float32 array'",
+    "reverse2D": "sweep 5: CompileError 'class IOType<uint64_t, 1> has already been defined': the <cstdint> shim "
+                 "makes uint64_t unsigned long long (LP64 hosts: unsigned long), so RAFT's specialisations clash",
+}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:
@@ -33,12 +38,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_sixty_three_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 63 and len({c.name for c in ROBUST_CASES}) == 63
+def test_seventy_five_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 75 and len({c.name for c in ROBUST_CASES}) == 75
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 32, "cuda-samples": 18, "Rodinia": 13}
+    assert counts == {"HeCBench": 38, "cuda-samples": 21, "Rodinia": 16}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")

@@ -1,6 +1,7 @@
-"""The robustness set: 63 third-party kernels (32 HeCBench, 18 cuda-samples, 13 Rodinia) that four helper
+"""The robustness set: 75 third-party kernels (38 HeCBench, 21 cuda-samples, 16 Rodinia) that five helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
-no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3.
+no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
+(6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5.
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -153,6 +154,19 @@ SIZES = {
     "vlc_huffman": {"full": (1 << 24,), "small": (1 << 14,)},               # words (4 symbols each)
     "histo_huffman": {"full": (100 << 20,), "small": (1 << 16,)},           # bytes
     "needle_shared2": {"full": (8192,), "small": (256,)},                   # sequence length (cols - 1)
+    # sweep 5
+    "softmax_fused": {"full": (16, 12, 1024, 1024), "small": (1, 2, 64, 1024)},  # batches, heads, query, key length
+    "nlll": {"full": (1 << 20, 1000), "small": (2048, 100)},                # frames, classes
+    "stddev": {"full": (65536, 16384), "small": (64, 256)},                 # columns D, rows N
+    "attn_merge": {"full": (8192, 32, 128), "small": (64, 4, 128)},         # tokens, heads, head size
+    "qkv": {"full": (4096, 768, 2304), "small": (256, 64, 256)},            # B x T, C, OC (3 x C)
+    "reverse2D": {"full": (8192, 8192), "small": (64, 64)},                 # rows, columns
+    "binary_partition": {"full": (1 << 26,), "small": (102_400,)},          # ints (1024 x 100 upstream)
+    "intimage_rows": {"full": (32 * 1080,), "small": (1080,)},              # 1920-byte scanlines
+    "oddeven_sort": {"full": (1 << 24,), "small": (1 << 12,)},              # keys
+    "bucketsort": {"full": (1 << 24,), "small": (1 << 14,)},                # floats (1 << 22 upstream)
+    "pack2": {"full": (1 << 24,), "small": (1 << 18,)},                     # encoded words (1024 a VLC block)
+    "srad_v2_2": {"full": (4096,), "small": (256,)},                        # rows = cols
 }
 
 TUNE = {
@@ -219,6 +233,18 @@ TUNE = {
     "vlc_huffman": {"block_size_x": [32, 64, 128, 256]},        # num_block_threads (256 upstream, uchar scan indices)
     "histo_huffman": {"block_size_x": [256], "num_blocks": [132, 264, 528, 1056]},  # 256 bins; 2 x SMs upstream
     "needle_shared2": {"block_size_x": [16, 32, 64]},           # BLOCK_SIZE (16 upstream)
+    "softmax_fused": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (WARP_SIZE, 128 / 32) upstream
+    "nlll": {"block_size_x": [64, 128, 256, 512, 1024]},        # NLL_LOSS_THREADS: the program runs all five
+    "stddev": {"block_size_x": POW2},                           # TPB >= ColsPerBlk 32 (256 upstream)
+    "attn_merge": {"block_size_x": POW2},                       # NUM_THREADS (128 upstream)
+    "qkv": {"block_size_x": [16], "block_size_y": [16]},        # 16 x 16: the code's 128-wide tiles assume it
+    "reverse2D": {"block_size_x": POW2},                        # TPB (256 upstream)
+    "binary_partition": {"block_size_x": POW2},                 # the occupancy API's choice
+    "intimage_rows": {"block_size_x": [120]},                   # 120 uint4 a 1920-byte scanline
+    "oddeven_sort": {"block_size_x": POW2},                     # SHARED_SIZE_LIMIT / 2 (512 upstream)
+    "bucketsort": {"block_size_x": [32]},                       # BUCKET_THREAD_N: one warp (BUCKET_WARP_N 1)
+    "pack2": {"block_size_x": [16, 32, 64, 128, 256]},          # 16 upstream
+    "srad_v2_2": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16 upstream)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -234,6 +260,7 @@ RESTRICTIONS = {
     "dct8x8_2d": ["block_size_x * block_size_y * block_size_z <= 1024"],
     "async_matmul": ["block_size_x == block_size_y"],
     "srad_v2_1": ["block_size_x == block_size_y"],
+    "srad_v2_2": ["block_size_x == block_size_y"],
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -248,6 +275,10 @@ UPSTREAM = {
     **{name: "Rodinia" for name in ("lud_internal", "nw_shared1", "btree_findk", "gaussian_fan1", "cfd_flux_fp64",
                                     "pf_likelihood", "backprop_layerforward", "srad_v2_1", "lud_perimeter", "hist1024",
                                     "vlc_huffman", "histo_huffman", "needle_shared2")},
+    # sweep 5
+    **{name: "HeCBench" for name in ("softmax_fused", "nlll", "stddev", "attn_merge", "qkv", "reverse2D")},
+    **{name: "cuda-samples" for name in ("binary_partition", "intimage_rows", "oddeven_sort")},
+    **{name: "Rodinia" for name in ("bucketsort", "pack2", "srad_v2_2")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -270,6 +301,8 @@ DATA_DEPENDENT = {
                     "table (a 32-byte sector read and written for 8 bytes)",
     "particles_reorder": "a gather by the sorted particle index (a 16-byte float4 of random sectors, twice) and "
                          "cellStart/cellEnd stores at the particles' hashed cells",
+    "bucketsort": "a scatter by bucket: each float stored at its bucket's offset plus its rank, a warp's 32 stores in "
+                  "32 buckets (runs of about 4 floats a block and bucket, sectors shared by neighbouring blocks)",
 }
 
 
@@ -875,6 +908,146 @@ def _nw2_block(arguments: list, params: dict) -> list:
     return arguments[:4] + [np.int32(width - 1), np.int32(width)]
 
 
+# Sweep 5's kernels (12 more: 6 HeCBench, 3 cuda-samples, 3 Rodinia).
+def _softmax_fused(b: int, h: int, q: int, k: int) -> Callable[[], list]:
+    def build() -> list:  # dst, src (half), mask (a row of 1s, rand() % (k / 2) long, then 0s; per batch and query),
+        rng = _rng(70)    # scale, micro_batch_size, element_count, pad_batches (0: bert style)
+        n = b * h * q * k
+        ones = rng.integers(0, k // 2, b * q)
+        mask = (np.arange(k)[None, :] < ones[:, None]).astype(np.uint8).ravel()
+        return [_lazy(rng, n, np.float16, -1, 1), _lazy(rng, n, np.float16, -1, 1), mask, np.float32(1 / math.sqrt(k)),
+                np.int32(b * h * q), np.int32(k), np.int32(0)]
+    return build
+
+
+def _nlll(frames: int, classes: int) -> Callable[[], list]:
+    def build() -> list:  # output, total_weight, input (frames x classes), target, weights, size_average, nframe,
+        rng = _rng(71)    # kdim, ignore_index (classes / 2)
+        return [np.zeros(1, np.float32), np.zeros(1, np.float32), _lazy(rng, frames * classes, np.float32, -1, 1),
+                rng.integers(0, classes, frames, dtype=np.int32), _f32(rng, frames, -1, 1), np.bool_(True),
+                np.int64(frames), np.int64(classes), np.int64(classes // 2)]
+    return build
+
+
+def _stddev(d: int, n: int) -> Callable[[], list]:
+    def build() -> list:  # std (D, zeroed for the atomics), data (N x D), D, N
+        rng = _rng(72)
+        return [np.zeros(d, np.float32), _lazy(rng, n * d, np.float32), np.int32(d), np.int32(n)]
+    return build
+
+
+def _attn_merge(tokens: int, heads: int, head: int) -> Callable[[], list]:
+    def build() -> list:  # output, prefix_output, suffix_output (bf16), lse, prefix_lse, suffix_lse, sizes
+        rng = _rng(73)
+        e, th = tokens * heads * head, tokens * heads
+        return [_bf16(rng, e), _bf16(rng, e), _bf16(rng, e), _f32(rng, th), _f32(rng, th, -1, 1), _f32(rng, th, -1, 1),
+                np.uint32(tokens), np.uint32(heads), np.uint32(head)]
+    return build
+
+
+def _qkv(bt: int, c: int, oc: int) -> Callable[[], list]:
+    def build() -> list:  # out (BT x OC), inp (BT x C), weight (OC x C), bias (OC), C, OC
+        rng = _rng(74)
+        return [_f32(rng, bt * oc), _f32(rng, bt * c, -1, 1), _f32(rng, oc * c, -1, 1), _f32(rng, oc, -1, 1),
+                np.int32(c), np.int32(oc)]
+    return build
+
+
+def reverse2d_len(rows: int, cols: int) -> int:
+    """reverseImpl's len for a row-major matrix reversed along its columns: rows x ceil(cols / 2)."""
+    return rows * -(-cols // 2)
+
+
+def _reverse2d(rows: int, cols: int) -> Callable[[], list]:
+    def build() -> list:  # out, in, nrows, ncols, rowMajor, alongRows, len
+        rng = _rng(75)
+        return [_lazy(rng, rows * cols, np.float32), _lazy(rng, rows * cols, np.float32, 0, 255), np.int32(rows),
+                np.int32(cols), np.bool_(True), np.bool_(False), np.int32(reverse2d_len(rows, cols))]
+    return build
+
+
+def _binary_partition(n: int) -> Callable[[], list]:
+    def build() -> list:  # inputArr (rand() % 50), numOfOdds, sumOfOddAndEvens, size
+        return [_rng(76).integers(0, 50, n, dtype=np.int32), np.zeros(1, np.int32), np.zeros(2, np.int32), np.uint32(n)]
+    return build
+
+
+def _intimage_rows(rows: int) -> Callable[[], list]:
+    def build() -> list:  # img (1920 bytes a row, as uint4), integral_image (1920 uints a row, as uint4)
+        rng = _rng(77)
+        return [rng.integers(0, 2**32, rows * 480, dtype=np.uint32), np.zeros(rows * 1920, np.uint32)]
+    return build
+
+
+def _oddeven(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_DstKey, d_DstVal, d_SrcKey, d_SrcVal, arrayLength, dir
+        rng = _rng(78)
+        return [np.zeros(n, np.uint32), np.zeros(n, np.uint32), rng.integers(0, 2**32, n, dtype=np.uint32),
+                np.arange(n, dtype=np.uint32), np.uint32(0), np.uint32(1)]
+    return build
+
+
+def _oddeven_block(arguments: list, params: dict) -> list:
+    """oddEvenMergeSort: arrayLength = SHARED_SIZE_LIMIT = 2 x the block (the batch of 1024-key arrays)."""
+    return arguments[:4] + [np.uint32(2 * params["block_size_x"]), arguments[5]]
+
+
+BUCKET_DIVISIONS, BUCKET_THREADS, BUCKET_BAND = 1024, 32, 128
+
+
+def bucketsort_blocks(n: int) -> int:
+    return (n - 1) // (BUCKET_THREADS * BUCKET_BAND) + 1
+
+
+def _bucketsort(n: int) -> Callable[[], list]:
+    def build() -> list:  # input, indice (rank << 10 | bucket), output, size, d_prefixoffsets, l_offsets
+        rng = _rng(79)    # as bucketcount and bucketprefixoffset leave them for uniform floats
+        values = _f32(rng, n)
+        bucket = np.minimum((values * BUCKET_DIVISIONS).astype(np.int64), BUCKET_DIVISIONS - 1)
+        blocks = bucketsort_blocks(n)
+        threads = blocks * BUCKET_THREADS
+        block = (np.arange(n) % threads) // BUCKET_THREADS      # the grid-stride loop's block of each float
+        key = block * BUCKET_DIVISIONS + bucket
+        order = np.argsort(key, kind="stable")
+        counts = np.bincount(key, minlength=blocks * BUCKET_DIVISIONS)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        rank = np.empty(n, np.int64)
+        rank[order] = np.arange(n) - starts[key[order]]
+        counts = counts.reshape(blocks, BUCKET_DIVISIONS)
+        prefix = (np.cumsum(counts, axis=0) - counts).astype(np.uint32).ravel()     # over the blocks before
+        totals = counts.sum(axis=0)
+        offsets = np.concatenate([[0], np.cumsum(totals)[:-1]]).astype(np.uint32)  # the buckets' starts
+        return [values, ((rank << 10) + bucket).astype(np.int32), np.zeros(n, np.float32), np.int32(n), prefix, offsets]
+    return build
+
+
+PACK_BLOCK_WORDS = 1024  # DPT 4 x 256 threads: the dwords of a VLC block
+
+
+def _pack2_bits(words: int) -> np.ndarray:
+    """The VLC blocks' bit sizes: 6-8 bits a symbol, 4 symbols a dword."""
+    return _rng(80).integers(6 * 4 * PACK_BLOCK_WORDS, 8 * 4 * PACK_BLOCK_WORDS + 1, words // PACK_BLOCK_WORDS,
+                             dtype=np.int64).astype(np.uint32)
+
+
+def _pack2(words: int) -> Callable[[], list]:
+    def build() -> list:  # srcData, cindex (bits a block), cindex2 (their exclusive scan), dstData, block elements
+        bits = _pack2_bits(words)
+        positions = np.concatenate([[0], np.cumsum(bits.astype(np.int64))[:-1]]).astype(np.uint32)
+        return [_rng(81).integers(0, 2**32, words, dtype=np.uint32), bits, positions, np.zeros(words + 2, np.uint32),
+                np.uint32(PACK_BLOCK_WORDS)]
+    return build
+
+
+def _srad2(side: int) -> Callable[[], list]:
+    def build() -> list:  # E_C, W_C, N_C, S_C, J_cuda, C_cuda (a row more: the last block row's south read goes one
+        rng = _rng(82)    # row past), cols, rows, lambda, q0sqr
+        arrays = [_f32(rng, side * side, -0.1, 0.1) for _ in range(4)]
+        return arrays + [_f32(rng, side * side, 0.5, 1.5), _f32(rng, side * side + side), np.int32(side),
+                         np.int32(side), np.float32(0.5), np.float32(0.05)]
+    return build
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -1126,6 +1299,59 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     add("needle_shared2", "needle_cuda_shared_2", (f"{seq} - block_size_x",), _nw(seq),
         lambda p, seq=seq: 4 * (seq // p["block_size_x"] - 1) * p["block_size_x"] ** 2,
         lambda p, seq=seq: 4 * (seq // p["block_size_x"] - 1) * p["block_size_x"] ** 2, block_arguments=_nw2_block)
+    # --- sweep 5: HeCBench
+    b, h, q, k = s["softmax_fused"]
+    # grid (query / (warps a block), heads, batches): a warp a row; the mask a (batch, query) row, shared by the heads
+    add("softmax_fused", "scaled_masked_softmax_warp_forward<__half, __half, float, 10>", (q, h, b),
+        _softmax_fused(b, h, q, k), 2 * b * h * q * k, 2 * b * h * q * k + b * q * k, grid_div_x=["block_size_y"],
+        grid_div_y=[])
+    frames, classes = s["nlll"]
+    # one block; a 32-byte sector of input a frame (one float of its row), its target, the weights of the classes
+    add("nlll", "nll_loss_forward_reduce2d_kernel<float, float, int, block_size_x>", (1,), _nlll(frames, classes), 8,
+        SECTOR * frames + 4 * frames + 4 * classes, grid_div_x=[])
+    d, n = s["stddev"]
+    # grid (N / (TPB / 8), D / 32): four rows a thread
+    add("stddev", "sopKernel<float, int, block_size_x, 32>", (8 * n, d // 32), _stddev(d, n), 4 * d, 4 * n * d,
+        grid_div_y=[])
+    tokens, heads, head = s["attn_merge"]
+    e, th = tokens * heads * head, tokens * heads
+    # a thread a 16-byte pack of 8 bf16
+    add("attn_merge", "merge_attn_states_kernel<__nv_bfloat16, block_size_x>", (e // 8,),
+        _attn_merge(tokens, heads, head), 2 * e + 4 * th, 4 * e + 8 * th)
+    bt, c, oc = s["qkv"]
+    # grid (BT / 128, OC / 128)
+    add("qkv", "matmul_forward_kernel4", (bt, oc), _qkv(bt, c, oc), 4 * bt * oc, 4 * (bt * c + oc * c + oc),
+        grid_div_x=["8 * block_size_x"], grid_div_y=["8 * block_size_y"])
+    rows, cols = s["reverse2D"]
+    # a thread a float4 and its mirror: grid len / 4 / TPB
+    add("reverse2D", "reverseKernel<float, 4>", (reverse2d_len(rows, cols) // 4,), _reverse2d(rows, cols),
+        4 * rows * cols, 4 * rows * cols)
+
+    # --- sweep 5: cuda-samples
+    (n,) = s["binary_partition"]
+    # the occupancy API's grid: 2048 threads on each of 132 SMs, a grid-stride loop over the ints
+    add("binary_partition", "oddEvenCountAndSumCG", (132 * 2048,), _binary_partition(n), 12, 4 * n)
+    (rows,) = s["intimage_rows"]
+    # a block a scanline: 1920 bytes in, 1920 uints out
+    add("intimage_rows", "shfl_intimage_rows", (rows,), _intimage_rows(rows), 4 * 1920 * rows, 1920 * rows,
+        grid_div_x=[])
+    (n,) = s["oddeven_sort"]
+    # grid n / SHARED_SIZE_LIMIT = n / 2 / block
+    add("oddeven_sort", "oddEvenMergeSortShared", (n // 2,), _oddeven(n), 8 * n, 8 * n, block_arguments=_oddeven_block)
+
+    # --- sweep 5: Rodinia
+    (n,) = s["bucketsort"]
+    # grid (n - 1) / (32 x BUCKET_BAND) + 1 of one warp; input, indice, the blocks' 1024 prefix offsets and l_offsets read
+    add("bucketsort", "bucketsort", (n // BUCKET_BAND,), _bucketsort(n), 4 * n,
+        8 * n + 4 * BUCKET_DIVISIONS * bucketsort_blocks(n) + 4 * BUCKET_DIVISIONS)
+    (words,) = s["pack2"]
+    packed = float(_pack2_bits(words).astype(np.int64).sum()) / 8
+    # a thread a VLC block (words / 1024 of them): its packed bits read from its 4 KB segment and written at its offset
+    add("pack2", "pack2", (words // PACK_BLOCK_WORDS,), _pack2(words), packed, packed + 8 * (words // PACK_BLOCK_WORDS))
+    (rows,) = s["srad_v2_2"]
+    # J updated in place; the four derivatives, J and the coefficient read (the halo from the neighbours' tiles)
+    add("srad_v2_2", "srad_cuda_2", (rows, rows), _srad2(rows), 4 * rows * rows, 6 * 4 * rows * rows,
+        footprint=6 * 4 * rows * rows)
     return cases
 
 
