@@ -151,6 +151,23 @@ def test_standard_headers_together_under_using_namespace_std():
     assert ".entry _Z1kPfiPj" in compile_to_ptx(source).ptx
 
 
+def test_the_64_bit_integer_types_are_nvccs_on_linux():
+    """glibc's uint64_t is unsigned long (LP64), not NVRTC's unsigned long long: RAFT's IOType in
+    HeCBench reverse2D specialises a template on both, which compiles only where they differ. Its
+    mangled name says so: m is unsigned long, y unsigned long long."""
+    source = ("#include <cstdint>\n#include <limits>\n"
+              "template <class T> struct io { static const int v = 1; };\n"
+              "template <> struct io<uint64_t> { static const int v = 2; };\n"
+              "template <> struct io<unsigned long long> { static const int v = 3; };\n"
+              "__global__ void k(uint64_t* a, int64_t* b, uintptr_t* c) {\n"
+              "    a[0] = io<uint64_t>::v + io<unsigned long long>::v + std::numeric_limits<uint64_t>::max();\n"
+              "    b[0] = INT64_MAX; c[0] = sizeof(uintptr_t); }\n")
+    assert ".entry _Z1kPmPlS_" in compile_to_ptx(source).ptx
+    # A kernel including libcu++'s header first keeps its types (long long), as it would alone.
+    assert ".entry _Z1kPyPx" in compile_to_ptx(
+        "#include <cuda/std/cstdint>\n#include <cstdint>\n__global__ void k(uint64_t* a, int64_t* b) { a[0] = b[0]; }\n").ptx
+
+
 def test_assert_follows_ndebug_as_the_c_header_does():
     body = '#include <cassert>\n__global__ void k(float* a) { assert(a[0] > 0); a[1] = 1.0f; }\n'
     assert "__assertfail" in compile_to_ptx(body).ptx

@@ -178,6 +178,37 @@ def test_a_float64_array_for_a_float_pointer_is_an_error():
         flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(dtype=np.int32), TUNE)
 
 
+HALF_SQUARE = """
+#include <cuda_fp16.h>
+extern "C" __global__ void square_half(__half *out, const __half *in, int n)
+{
+    int i = 4 * (blockIdx.x * blockDim.x + threadIdx.x);
+    if (i >= n) return;
+    __half e[4];
+    *reinterpret_cast<float2 *>(e) = *reinterpret_cast<const float2 *>(in + i);
+    for (int k = 0; k < 4; k++) e[k] = __hmul(e[k], e[k]);
+    *reinterpret_cast<float2 *>(out + i) = *reinterpret_cast<float2 *>(e);
+}
+"""
+
+
+def test_half_data_moved_as_wider_float_words_is_taken_with_a_note():
+    """Real code moves __half arrays four at a time through float2 (HeCBench softmax-fused's
+    copy_vector): the kernel reads `in` only as f32 (ld.global.v2.f32), yet float16 (or bf16 bits
+    as uint16) is right; `out` it writes as 16-bit words."""
+    n = 1 << 24  # 64 MB read and written: past what back-to-back launches find in L2
+    for dtype in (np.float16, np.uint16):
+        rows = flipflop.predict("square_half", HALF_SQUARE, n // 4, [np.zeros(n, dtype), np.ones(n, dtype), np.int32(n)],
+                                {"block_size_x": [128, 256]})
+        assert len(rows) == 2 and all(r["dram_bytes"] >= 2 * n * 2 for r in rows)
+        notes = rows.metadata["analysis_notes"]
+        assert notes == [f"argument 1: a {np.dtype(dtype)} array that the kernel reads as 32-bit floats; its bytes "
+                         "are taken as the kernel's"]
+    # Half data given to a kernel that reads one float a thread still fails: its reads run past the end.
+    with pytest.raises(ArgumentSizeError, match="float16"):
+        flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(dtype=np.float16), TUNE)
+
+
 def test_an_array_too_small_names_the_argument_the_extent_and_the_size():
     with pytest.raises(ArgumentSizeError) as error:
         flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(16), TUNE)

@@ -25,12 +25,7 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {
-    "softmax_fused": "sweep 5: ConfigurationError on a float16 (or uint16) array the kernel reads through float2 "
-                     "(copy_vector<Half, 4>): 'accesses it as 32-bit floats; pass a float32 array'",
-    "reverse2D": "sweep 5: CompileError 'class IOType<uint64_t, 1> has already been defined': the <cstdint> shim "
-                 "makes uint64_t unsigned long long (LP64 hosts: unsigned long), so RAFT's specialisations clash",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:

@@ -72,6 +72,13 @@ GUESSED_LINES_SHOWN = 8  # branches taken half the time by guess that a note nam
 MAX_CALL_DEPTH = 4  # device functions calling device functions: deeper calls (recursion) cost nothing more
 
 
+def _half_words(dtype: np.dtype, float_sizes: frozenset[int] | None) -> bool:
+    """A 2-byte array (float16, or bf16 bit patterns as uint16) that the kernel reads only as wider
+    floats: real code moves half data as float2/float4 words (HeCBench softmax-fused's
+    copy_vector<__half, 4> is a float2 load) and converts the halves from their bits."""
+    return dtype.itemsize == 2 and dtype.kind in "fui" and bool(float_sizes) and min(float_sizes) > 2
+
+
 @dataclass(frozen=True)
 class StaticAccess:
     """Launch-independent facts of one memory access."""
@@ -209,21 +216,27 @@ class KernelAnalysis:
         accesses read: the kernel reinterprets the bytes, so the traffic follows the accesses."""
         notes = []
         for k, param in enumerate(self.function.params):
+            if k + 1 not in arrays:
+                continue
+            dtype = arrays[k + 1].dtype
             sizes = self._word_sizes.get(param.name)
-            if k + 1 in arrays and sizes and arrays[k + 1].dtype.itemsize not in sizes:
+            kind = "words"
+            if not sizes and _half_words(dtype, self._float_sizes.get(param.name)):
+                sizes, kind = self._float_sizes[param.name], "floats"
+            if sizes and dtype.itemsize not in sizes:
                 widths = "/".join(str(8 * size) for size in sorted(sizes))
-                dtype = arrays[k + 1].dtype
                 what = f"structured ({dtype.itemsize}-byte records)" if dtype.names else str(dtype)
-                notes.append(f"argument {k} ({param.name}): a {what} array that the kernel reads as "
-                             f"{widths}-bit words; its bytes are taken as the kernel's")
+                notes.append(f"argument {k}: a {what} array that the kernel reads as {widths}-bit {kind}; "
+                             "its bytes are taken as the kernel's")
         return notes
 
     def _check_dtype(self, k: int, name: str, dtype: np.dtype) -> None:
         """An array whose dtype cannot be what a float-only parameter holds (float64 for a
         kernel that reads f32, int32 for one that reads floats) is an error; parameters also
-        accessed as bits or integers may hold anything (the kernel reinterprets them)."""
+        accessed as bits or integers may hold anything (the kernel reinterprets them), and so may
+        half-precision data read as wider float words (see ``_half_words``)."""
         sizes = self._float_sizes.get(name)
-        if not sizes or len(sizes) != 1:
+        if not sizes or len(sizes) != 1 or _half_words(dtype, sizes):
             return
         size, = sizes
         element = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
