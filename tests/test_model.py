@@ -701,6 +701,55 @@ def test_atomics_over_a_table_larger_than_l2_add_up_at_the_rate_calibrated_beyon
     assert t.atomic_serial_ns == pytest.approx(n * sum(per_key))
 
 
+COLUMN_SUMS = r"""
+extern "C" __global__ void column_sums(float* sums, const float* x, int rows, int cols) {
+    int col = threadIdx.x % 32 + 32 * blockIdx.y;  // cuML's sopKernel: a warp a row, a lane a column
+    int row = threadIdx.x / 32 + (blockDim.x / 32) * blockIdx.x;
+    if (row < rows && col < cols) atomicAdd(&sums[col], x[(long)row * cols + col]);
+}
+"""
+
+
+def test_atomics_a_lane_index_spreads_over_a_line_cost_the_coalesced_rate():
+    """`tid % 32` is no affine address, yet no data moves it: each warp adds to 32 consecutive
+    floats, one line, at the coalesced rate for the span the grid covers (HeCBench stddev's
+    column sums and f16atomic's `tid % 256` slots: 4x their measured time on the H100, run 41, while
+    taken as scattered and their span read off the few sampled threads)."""
+    rows, cols = 4096, 1024
+    f, t = _compiled_traffic(COLUMN_SUMS, "column_sums", (256, 1, 1), (rows // 8, cols // 32, 1),
+                             [np.zeros(cols, np.float32), np.zeros(rows * cols, np.float32), np.int32(rows),
+                              np.int32(cols)])
+    atomic = next(a for a in f.accesses if a.op == "atomic")
+    assert not atomic.affine and not atomic.from_data and atomic.atomic_float
+    assert (atomic.sectors_per_request, atomic.footprint_bytes, atomic.atomic_addresses) == (4.0, cols * 4, None)
+    table = {int(k): v for k, v in H100.atomic_coalesced_ns_by_span.items()}
+    lo, hi = table[3072], table[8192]
+    per_op = math.exp(math.log(lo) + (math.log(hi) - math.log(lo)) * math.log(4096 / 3072) / math.log(8192 / 3072))
+    assert t.atomic_serial_ns == pytest.approx(rows * cols * per_op)
+
+
+PICK = r"""
+extern "C" __global__ void pick(float* out, const float* x, const int* label, int n, int k) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = x[(long)i * k + label[i]];  // a loss's logit of the true class
+}
+"""
+
+
+def test_a_gather_of_one_sector_a_line_fills_l2_with_whole_lines():
+    """1 M rows of 64 floats, one picked from each by a label: 32 MB of sectors, but each in its
+    own line, so the gather holds 128 MB of L2 lines and nothing survives to the next launch
+    (HeCBench nlll: 13-21 MB of DRAM predicted for the 38 MB its sectors and labels must move)."""
+    n, k = 1 << 20, 64
+    rng = np.random.default_rng(1)
+    f, t = _compiled_traffic(PICK, "pick", (256, 1, 1), (n // 256, 1, 1),
+                             [np.zeros(n, np.float32), np.zeros(n * k, np.float32),
+                              rng.integers(0, k, n).astype(np.int32), np.int32(n), np.int32(k)])
+    gather = next(a for a in f.accesses if a.op == "load" and a.sectors_per_request == 32)
+    assert gather.lines_per_request == 32 and gather.footprint_bytes == n * 32 and gather.from_data
+    assert t.dram_bytes == pytest.approx(n * 32 + n * 4 + n * 4, rel=0.01)  # sectors, labels, output
+
+
 def test_atomics_piled_on_hot_bins_queue_as_over_fewer_addresses():
     """Nine keys in ten in bin 0, the rest spread over 1,023 bins: the operations spread as if over
     1 / Σ p² ≈ 1.2 addresses, and bin 0's queue sets the time (HeCBench bincount's normal(5, 2)

@@ -87,6 +87,9 @@ class AccessFacts:
     # operations spread as if evenly (1 / Σ p²; a normal distribution's hot bins count less than all
     # its bins). None: affine or not evaluated, or no address repeats in the sample.
     atomic_addresses: float | None = None
+    # The address depends on loaded data or on values the analysis does not follow (an affine
+    # address never does; `lane = tid % 32` or `tid & 31` is not affine yet fixed by the thread).
+    from_data: bool = False
 
 
 @dataclass(frozen=True)

@@ -543,7 +543,8 @@ class KernelAnalysis:
                 atomic_warp_combined=atomics[k][1] and sa.affine
                 and all(strides[k].get(d) == 0 for d in _DIMS),
                 warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
-                warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9])
+                warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9],
+                from_data=sa.access.address.has_unknown() or sa.access.address.has_load())
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
@@ -733,8 +734,9 @@ class KernelAnalysis:
         else:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
-            if access.op == "atomic" and not members[k].affine:
+            if access.op == "atomic" and (access.address.has_load() or access.address.has_unknown()):
                 # data-dependent addresses: the sampled threads' first iteration samples the data
+                # (addresses the thread index alone gives, `tid % 32`, take the grid's footprint)
                 spread = _effective_addresses(base[active[k]])
         # Where each member starts: the address of the first sampled thread that runs it, in the
         # first iteration of its loops (a later pass over the same data starts where this one did).

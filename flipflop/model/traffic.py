@@ -25,6 +25,7 @@ SECTOR_BYTES = 32
 # Sectors' worth of L2 time one line of a warp request takes at least: a whole 128-byte line
 # for a store, half a line for a load (the H200's and H100's transposes, docs/model.md).
 L2_MIN_SECTORS = {"store": 4, "load": 2}
+LINE_SECTORS = 4  # 32-byte sectors in a 128-byte L2 line
 L2_RESIDENT_SHARE = 0.5  # H100-class L2s are split in two partitions that may both hold a line
 GLOBAL_SPACES = ("global", "generic", "local")
 # A warp's atomics count as coalesced (the merge calibration: 4 sectors, one line a warp) up to two
@@ -73,8 +74,16 @@ class _Group:
     writes: bool = False  # stores or atomics (they reach DRAM as writes, loads as reads)
     merged: float = 0.0  # L2 bytes only byte-masked merges add: L2 writes back whole sectors once
     at_l1_lines: float = 0.0  # at_l1 with each line a request touches counted at L2's minimum transfer
+    at_l1_held: float = 0.0  # at_l1 with each line a request touches counted whole (what L2 allocates)
     window: float | None = None  # bytes a block holds live at once where it walks its data by < a sector
     starts: set = field(default_factory=set)  # where the members' first sampled threads start (None: unknown)
+
+
+def _line_occupancy(g: _Group, footprint: float) -> float:
+    """The L2 capacity ``footprint`` bytes of group ``g`` take: the lines its requests reach, as
+    many times its sectors as its requests touch line bytes per sector byte, at most its array."""
+    lines = footprint * g.at_l1_held / g.at_l1 if g.at_l1 > 0 else footprint
+    return max(footprint, min(lines, g.array_bytes)) if g.array_bytes else lines
 
 
 def _rereads(a: AccessFacts, earlier: _Group) -> bool:
@@ -310,8 +319,10 @@ def memory_traffic(
             atomic_serial_ns = max(atomic_serial_ns, operations / addresses * ns)
             # Beyond one address's queue, L2 slices take atomics at a rate that grows with the span
             # of memory they cover: lanes at data-dependent addresses (a histogram) one by one,
-            # lanes at consecutive ones (per-block counts merged, a warp a line) far faster.
-            coalesced = a.affine and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS
+            # lanes at consecutive ones (per-block counts merged, a warp a line) far faster, also
+            # where the thread index reaches them through a modulo (cuML's column sums at
+            # `tid % 32`, HeCBench f16atomic's `tid % 256`).
+            coalesced = not a.from_data and (a.sectors_per_request or SECTORS_PER_WARP_SCATTERED) <= COALESCED_ATOMIC_SECTORS
             table = profile.atomic_coalesced_ns_by_span if coalesced else profile.atomic_scattered_ns_by_span
             # The slices' rate is shared: a kernel's atomics at different places add up (linearprobing's
             # compare-and-swap, then its exchange on the same slot).
@@ -362,6 +373,8 @@ def memory_traffic(
             group.window = (group.window or 0.0) + warps_per_block * sectors * SECTOR_BYTES
         group.at_l1 += a_l1
         group.at_l1_lines += a_l1 * line_factor
+        held = LINE_SECTORS * a.lines_per_request / a.sectors_per_request if a.lines_per_request and a.sectors_per_request else 1.0
+        group.at_l1_held += a_l1 * min(float(LINE_SECTORS), max(1.0, held))
         group.merged += merged
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
@@ -396,7 +409,7 @@ def memory_traffic(
         frame = max(features.local_bytes, 4) * features.threads_per_block
         spill_l1 = spill * warps * 4 * SECTOR_BYTES
         globals_.append(_Group(spill_l1, spill_l1, min(frame, spill_l1 / features.blocks), frame * resident_blocks,
-                               at_l1_lines=spill_l1))
+                               at_l1_lines=spill_l1, at_l1_held=spill_l1))
         global_requests += spill * warps
         global_wavefronts += spill * warps
         requested += spill * 4 * threads
@@ -476,8 +489,10 @@ def memory_traffic(
     # share found falls as 2·C/W − 1 and is gone at twice the capacity, so a kernel streaming
     # more than L2 reads and writes all of its data (the re-read fit of docs/model.md's known gaps,
     # which the H200's counters of layernorm's resident rows follow).
-    footprints = [g.grid_fp * scale.get((g.array, g.writes), 1.0) if g.grid_fp is not None else None
-                  for g in first_touch]
+    # L2 holds lines: a gather using one sector of each line it reaches (a row's element picked
+    # by a label, HeCBench nlll) fills up to four times its bytes, never more than its array.
+    footprints = [_line_occupancy(g, g.grid_fp * scale.get((g.array, g.writes), 1.0)) if g.grid_fp is not None
+                  else None for g in first_touch]
     if footprints and all(fp is not None for fp in footprints):
         total = sum(footprints)
         found = min(1.0, max(0.0, 2.0 * profile.l2_bytes * L2_RESIDENT_SHARE / total - 1.0)) if total > 0 else 1.0
