@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpus_accuracy import load_passes, noise_ceiling  # noqa: E402
+from benchmarks.corpus_accuracy import load_passes, noise_ceiling, two_pass_regret  # noqa: E402
 
 
 def _row(case, block, energy, time, pass_index=0, status="ok"):
@@ -38,3 +38,13 @@ def test_noise_ceiling_compares_the_configurations_both_passes_measured():
     assert c["configs"] == 3 and c["rho_energy"] == pytest.approx(1.0) and c["regret_energy"] == pytest.approx(1.0)
     assert c["median_abs_energy_diff"] == pytest.approx(abs(3.0 / 3.3 - 1))
     assert noise_ceiling(a, {}) is None
+
+
+def test_two_pass_regret_judges_the_pick_by_both_passes_mean():
+    """Pass 0 alone makes 64 the best (1.0 against 1.05); both passes' geometric mean makes 32 the
+    best (sqrt(1.05 * 0.95) = 0.999 against sqrt(1.0 * 1.2) = 1.095), so picking 64 costs 1.096x."""
+    first = {(b, 1, 1): _row("k", b, e, 1.0) for b, e in ((32, 1.05), (64, 1.0), (128, 2.0))}
+    second = {(b, 1, 1): _row("k", b, e, 1.0, 1) for b, e in ((32, 0.95), (64, 1.2), (128, 2.1))}
+    picks_64 = {(32, 1, 1): 2.0, (64, 1, 1): 1.0, (128, 1, 1): 3.0}
+    assert two_pass_regret(picks_64, first, second) == pytest.approx((1.0 * 1.2) ** 0.5 / (1.05 * 0.95) ** 0.5)
+    assert two_pass_regret(picks_64, first, {}) is None  # too few measured twice
