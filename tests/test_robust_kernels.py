@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 75 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 83 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -25,7 +25,13 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {}
+KNOWN_DEFECTS: dict[str, str] = {
+    # sweep 6
+    "fp8qkv": "DRAM 16x the hand count: the loads and stores through the pointers of a struct passed by value "
+              "(FP8TrtAddQKVBiasParam) are taken as unknown addresses, a 32-byte sector a thread each, unbounded",
+    "bf16gemm": "DRAM 17.7 GB for an 8192^3 GEMM whose arrays hold 0.8 GB (23x): the tiles' re-reads of A and B "
+                "through L2 are all charged to DRAM",
+}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:
@@ -33,12 +39,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_seventy_five_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 75 and len({c.name for c in ROBUST_CASES}) == 75
+def test_eighty_three_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 83 and len({c.name for c in ROBUST_CASES}) == 83
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 38, "cuda-samples": 21, "Rodinia": 16}
+    assert counts == {"HeCBench": 42, "cuda-samples": 24, "Rodinia": 17}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")
@@ -48,7 +54,7 @@ def test_seventy_five_third_party_kernels_with_their_provenance():
             assert field in header, (case.name, field)
         assert re.search(r"as stored at [0-9a-f]{40}", header), case.name
         assert re.search(r"BSD-3-Clause|Rodinia's BSD-style licence", header), case.name
-        base = case.kernel_name.split("<")[0]
+        base = case.kernel_name.split("<")[0].split("::")[-1]  # dwt53: in namespace dwt_cuda
         assert re.search(rf"__global__\s+void\s+(?:__launch_bounds__\([^)]*\)\s+)?\s*{base}\s*\(", case.source) or \
             re.search(rf"\bvoid\s+{base}\s*\(", case.source), case.name
         if "<" not in case.kernel_name:

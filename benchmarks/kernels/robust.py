@@ -1,7 +1,8 @@
-"""The robustness set: 75 third-party kernels (38 HeCBench, 21 cuda-samples, 16 Rodinia) that five helper
+"""The robustness set: 83 third-party kernels (42 HeCBench, 24 cuda-samples, 17 Rodinia) that six helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
-(6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5.
+(6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
+sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursion, namespaces, bf16/fp8).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -167,6 +168,15 @@ SIZES = {
     "bucketsort": {"full": (1 << 24,), "small": (1 << 14,)},                # floats (1 << 22 upstream)
     "pack2": {"full": (1 << 24,), "small": (1 << 18,)},                     # encoded words (1024 a VLC block)
     "srad_v2_2": {"full": (4096,), "small": (256,)},                        # rows = cols
+    # sweep 6
+    "aqlm": {"full": (12288, 4096), "small": (384, 1024)},                  # rows prob_m, columns prob_k (3 codebooks)
+    "optflow_deriv": {"full": (4096, 4096), "small": (256, 256)},           # width, height
+    "softmax_warpreduce": {"full": (32768, 4096), "small": (64, 256)},      # rows N, columns C
+    "fp8qkv": {"full": (8192, 768, 12), "small": (64, 768, 12)},            # tokens, hidden units, heads
+    "inlineptx": {"full": (1 << 26,), "small": (4096,)},                    # ints
+    "interval": {"full": (65536,), "small": (4096,)},                       # threads (GRID_SIZE x BLOCK_SIZE upstream)
+    "bf16gemm": {"full": (8192,), "small": (8192,)},                        # M = N = K (the program's #defines)
+    "dwt53": {"full": (8192, 8192), "small": (256, 256)},                   # image width, height
 }
 
 TUNE = {
@@ -245,6 +255,14 @@ TUNE = {
     "bucketsort": {"block_size_x": [32]},                       # BUCKET_THREAD_N: one warp (BUCKET_WARP_N 1)
     "pack2": {"block_size_x": [16, 32, 64, 128, 256]},          # 16 upstream
     "srad_v2_2": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BLOCK_SIZE (16 upstream)
+    "aqlm": {"block_size_x": [32, 64, 128, 256, 512]},          # 32 x thread_m, thread_m <= THREAD_M 16 (by SMs upstream)
+    "optflow_deriv": {"block_size_x": [16, 32, 64], "block_size_y": [2, 4, 6, 8, 16]},  # 32 x 6 upstream
+    "softmax_warpreduce": {"block_size_x": POW2},               # block_size (the program loops 32 ... 1024)
+    "fp8qkv": {"block_size_x": [16], "block_size_y": [12], "block_size_z": [3]},  # (size_per_head / 4, heads, 3)
+    "inlineptx": {"block_size_x": POW2},                        # any (256 upstream)
+    "interval": {"block_size_x": [64]},                         # BLOCK_SIZE 64: the thread id uses the constant
+    "bf16gemm": {"block_size_x": [256]},                        # THREADS_PER_BLOCK (8 warps)
+    "dwt53": {"block_size_x": [64, 128, 192]},                  # WIN_SX: the program's three by image width
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -261,6 +279,7 @@ RESTRICTIONS = {
     "async_matmul": ["block_size_x == block_size_y"],
     "srad_v2_1": ["block_size_x == block_size_y"],
     "srad_v2_2": ["block_size_x == block_size_y"],
+    "optflow_deriv": ["block_size_x * block_size_y <= 1024"],
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -279,6 +298,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("softmax_fused", "nlll", "stddev", "attn_merge", "qkv", "reverse2D")},
     **{name: "cuda-samples" for name in ("binary_partition", "intimage_rows", "oddeven_sort")},
     **{name: "Rodinia" for name in ("bucketsort", "pack2", "srad_v2_2")},
+    # sweep 6
+    **{name: "HeCBench" for name in ("aqlm", "optflow_deriv", "softmax_warpreduce", "fp8qkv")},
+    **{name: "cuda-samples" for name in ("inlineptx", "interval", "bf16gemm")},
+    **{name: "Rodinia" for name in ("dwt53",)},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -1048,6 +1071,98 @@ def _srad2(side: int) -> Callable[[], list]:
     return build
 
 
+# Sweep 6's kernels (8 more: 4 HeCBench, 3 cuda-samples, 1 Rodinia).
+AQLM_ENTRIES, AQLM_CODEBOOKS = 65536, 3  # 16-bit codes; a codebook entry is an int4 of 8 halves
+
+
+def aqlm_codebook_touched(m: int, k: int) -> float:
+    """The codebook bytes the gathers touch: each codebook's m / 3 rows x k / 8 uniform codes over its entries."""
+    gathers = m // AQLM_CODEBOOKS * (k // 8)
+    return AQLM_CODEBOOKS * 16 * AQLM_ENTRIES * (1 - math.exp(-gathers / AQLM_ENTRIES))
+
+
+def _aqlm(m: int, k: int) -> Callable[[], list]:
+    def build() -> list:  # A (codes, rand() % 65536 - 32768 as uint16), B (k halves), C (m halves), codebook (3 x
+        rng = _rng(90)    # 65536 int4 entries of 8 halves), prob_m, prob_k, codebook_a_sizes (int4 by value), stride
+        sizes = np.array((m // 3, 2 * m // 3, m, 122880), dtype=_INT4)[()]
+        return [rng.integers(0, 65536, m * k // 8, dtype=np.uint16), rng.random(k).astype(np.float16),
+                np.zeros(m, np.float16), (np.arange(AQLM_CODEBOOKS * AQLM_ENTRIES * 8) / (AQLM_CODEBOOKS * AQLM_ENTRIES * 8)
+                                          ).astype(np.float16),
+                np.int32(m), np.int32(k), sizes, np.int32(AQLM_ENTRIES * 8 * 2 // 16)]
+    return build
+
+
+_INT4 = np.dtype([("x", "<i4"), ("y", "<i4"), ("z", "<i4"), ("w", "<i4")], align=True)
+
+
+def _optflow_deriv(w: int, h: int) -> Callable[[], list]:
+    def build() -> list:  # width, height, stride (iAlignUp(width, 32)), Ix, Iy, Iz, texSource, texTarget (handles)
+        rng = _rng(91)
+        return [np.int32(w), np.int32(h), np.int32(w), _f32(rng, w * h), _f32(rng, w * h), _f32(rng, w * h),
+                np.uint64(1), np.uint64(2)]
+    return build
+
+
+def _softmax_warpreduce(n: int, c: int) -> Callable[[], list]:
+    def build() -> list:  # out, inp (N x C), N, C
+        rng = _rng(92)
+        return [_lazy(rng, n * c, np.float32), _lazy(rng, n * c, np.float32, -4, 4), np.int32(n), np.int32(c)]
+    return build
+
+
+_FP8QKV_PARAM = np.dtype([("qkv_tgt", "<u8"), ("qkv_src", "<u8"), ("qkv_bias", "<u8"), ("input_scale", "<u8"),
+                          ("output_scale", "<u8"), ("valid_word_num", "<i4"), ("head_num", "<i4"),
+                          ("size_per_head", "<i4"), ("hidden_unit", "<i4")], align=True)
+
+
+def _fp8qkv(tokens: int, hidden: int, heads: int) -> Callable[[], list]:
+    def build() -> list:  # param: FP8TrtAddQKVBiasParam by value (five device pointers, four ints); the pointers are
+        base = 0x7F00_0000_0000  # the program's cudaMalloc addresses, not arrays flipflop can see
+        param = np.array((base, base + 0x1000_0000, base + 0x2000_0000, base + 0x3000_0000, base + 0x3000_0100,
+                          tokens, heads, hidden // heads, hidden), dtype=_FP8QKV_PARAM)[()]
+        return [param]
+    return build
+
+
+def _inlineptx(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_ptr, length
+        return [np.zeros(n, np.int32), np.int32(n)]
+    return build
+
+
+INTERVAL_THREADS, INTERVAL_DEPTH = 65536, 128  # THREADS (GRID_SIZE x BLOCK_SIZE) and DEPTH_RESULT
+_INTERVAL = np.dtype([("low", "<f8"), ("high", "<f8")])
+
+
+def _interval() -> list:  # buffer (DEPTH_RESULT x THREADS intervals), nresults, i = [0.01, 4] by value, choice 2
+    return [np.zeros(2 * INTERVAL_DEPTH * INTERVAL_THREADS), np.zeros(INTERVAL_THREADS, np.int32),
+            np.array((0.01, 4.0), dtype=_INTERVAL)[()], np.int32(2)]
+
+
+BF16_SHMEM = max(2 * (8 * 16) * (8 * 16 + 16) * 2, 16 * 8 * 16 * 8 * 4)  # the program's SHMEM_SZ (CHUNK_K 8)
+
+
+def _bf16gemm(n: int) -> Callable[[], list]:
+    def build() -> list:  # A, B (bf16 bits), C, D (float), alpha, beta
+        rng = _rng(93)
+        return [_lazy(rng, n * n, np.uint16, 0, 0x4040), _lazy(rng, n * n, np.uint16, 0, 0x4040),
+                _lazy(rng, n * n, np.float32), np.zeros(n * n, np.float32), np.float32(1.1), np.float32(1.2)]
+    return build
+
+
+def dwt53_steps(sy: int) -> int:
+    """launchFDWT53Kernel's sliding-window steps: divRndUp(sy, 15 x WIN_SY)."""
+    return -(-sy // (15 * 8))
+
+
+def _dwt53(sx: int, sy: int) -> Callable[[], list]:
+    def build() -> list:  # input (pixels in [-128, 127]), output, sizeX, sizeY, winSteps
+        rng = _rng(94)
+        return [_lazy(rng, sx * sy, np.int32, -128, 127), np.zeros(sx * sy, np.int32), np.int32(sx), np.int32(sy),
+                np.int32(dwt53_steps(sy))]
+    return build
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -1352,6 +1467,39 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     # J updated in place; the four derivatives, J and the coefficient read (the halo from the neighbours' tiles)
     add("srad_v2_2", "srad_cuda_2", (rows, rows), _srad2(rows), 4 * rows * rows, 6 * 4 * rows * rows,
         footprint=6 * 4 * rows * rows)
+
+    # --- sweep 6: HeCBench
+    m, k = s["aqlm"]
+    # a warp a row: grid m / (block / 32); codes read once, the halves of B, the codebook entries the codes pick
+    add("aqlm", "Code1x16MatVec", (32 * m,), _aqlm(m, k), 2 * m, 2 * m * k // 8 + 2 * k + aqlm_codebook_touched(m, k))
+    w, h = s["optflow_deriv"]
+    # Ix, Iy, Iz stored; the two images read through textures (13 fetches each a pixel, neighbours cached)
+    add("optflow_deriv", "ComputeDerivativesKernel", (w, h), _optflow_deriv(w, h), 3 * 4 * w * h, 2 * 4 * w * h)
+    n, c = s["softmax_warpreduce"]
+    # grid N x 32 / block: a warp a row, the row read three times (twice from L1/L2), written once
+    add("softmax_warpreduce", "softmax_forward_baseline_kernel", (32 * n,), _softmax_warpreduce(n, c), 4 * n * c,
+        4 * n * c)
+    tokens, hidden, heads = s["fp8qkv"]
+    # a block a token: 3 x hidden fp8 bytes read and written, the bf16 bias and two float scales
+    add("fp8qkv", "FP8TrtAddQKVBiasKernel", (tokens,), _fp8qkv(tokens, hidden, heads), 3 * hidden * tokens,
+        3 * hidden * tokens + 2 * 3 * hidden + 8, grid_div_x=[])
+
+    # --- sweep 6: cuda-samples
+    (n,) = s["inlineptx"]
+    add("inlineptx", "sequence_gpu", (n,), _inlineptx(n), 4 * n, 0)
+    (threads,) = s["interval"]
+    # the program's GRID_SIZE blocks (fewer for small); nresults and at least one 16-byte root a thread stored
+    add("interval", "test_interval_newton<double>", (threads,), _interval, 20 * threads, 0)
+    (n,) = s["bf16gemm"]
+    # the persistent grid: 2 x 132 SMs blocks of 256 threads, SHMEM_SZ dynamic shared; D = alpha A B + beta C
+    add("bf16gemm", "compute_bf16gemm_async_copy", (264,), _bf16gemm(n), 4 * n * n, 2 * 2 * n * n + 4 * n * n,
+        grid_div_x=[], smem=BF16_SHMEM)
+
+    # --- sweep 6: Rodinia
+    sx, sy = s["dwt53"]
+    # grid (sx / WIN_SX, sy / (8 x steps)); every pixel read once and its coefficient written once
+    add("dwt53", "dwt_cuda::fdwt53Kernel<block_size_x, 8>", (sx, -(-sy // (8 * dwt53_steps(sy)))), _dwt53(sx, sy),
+        4 * sx * sy, 4 * sx * sy, grid_div_y=[])
     return cases
 
 
