@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import flipflop
 from flipflop.errors import ConfigurationError, UnknownKernelError
 from flipflop.features import features
 
@@ -902,3 +903,73 @@ def test_a_pointer_bumped_in_nested_loops_keeps_the_threads_own_start():
     assert all(a["footprint_bytes"] is None for a in stores)
     assert sum(a["executions_per_thread"] for a in stores) == pytest.approx(k * k)
     assert any("known up to a shift" in note for note in f["notes"])
+
+
+CODEBOOK_GATHER = r"""
+extern "C" __global__ void codebook_gather(const unsigned short* __restrict__ idx, const int4* __restrict__ table,
+                                           int4* __restrict__ out, int n, const int4 sizes) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    const int* size = &sizes.x;
+    while (i >= *size) { table += 65536; ++size; }  // HeCBench AQLM: the codebook of the thread's part
+    if (i < n) out[i] = table[idx[i]];
+}
+"""
+
+
+def test_a_pointer_bumped_until_a_data_test_fails_keeps_its_array():
+    """A loop whose trip count the analysis cannot know leaves a bumped pointer at its start plus
+    an unknown shift: the gather keeps its 3 MB table, which bounds its DRAM traffic (it was an
+    unknown value with no array, a sector a thread: 837 MB for the 305 MB the kernel moves)."""
+    n = 1 << 24
+    sizes = np.array([(n // 3, 2 * n // 3, n, 1 << 30)], dtype=[(c, "<i4") for c in "xyzw"])[0]
+    idx = np.random.default_rng(0).integers(0, 65536, n).astype(np.uint16)
+    args = [idx, np.zeros(3 * 65536 * 4, np.int32), np.zeros(4 * n, np.int32), np.int32(n), sizes]
+    f = features("codebook_gather", CODEBOOK_GATHER, args, block=(256, 1, 1), problem_size=(n,))
+    gather = next(a for a in f["accesses"] if a["op"] == "load" and a["sectors_per_request"] == 32)
+    assert gather["array"].endswith("param_1")
+    rows = flipflop.predict("codebook_gather", CODEBOOK_GATHER, (n,), args, {"block_size_x": [256]}, gpu="h200-sxm")
+    assert rows[0]["dram_bytes"] == pytest.approx(2 * n + 3 * 65536 * 16 + 16 * n, rel=0.01)  # indices, table, output
+
+
+RECURSIVE = r"""
+__device__ __noinline__ int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+extern "C" __global__ void fib_all(int* out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) out[i] = fib(i % 20);
+}
+"""
+
+
+def test_a_recursive_device_function_is_named_in_the_notes():
+    """cuda-samples interval's Newton search recurses: a call is costed as one pass through the
+    body, and the result says so instead of a time with nothing to doubt it."""
+    rows = flipflop.predict("fib_all", RECURSIVE, (4096,), [np.zeros(4096, np.int32), np.int32(4096)],
+                            {"block_size_x": [128]})
+    assert rows.metadata["analysis_notes"] == [
+        "recursive device function _Z3fibi: a call costs one pass through the body; how deep the recursion goes "
+        "is not known and not costed"]
+
+
+STRUCT_ROWS = r"""
+struct Rows { float* x; int rows, cols, ld, pad; };
+extern "C" __global__ void scale_rows(Rows p) {
+    int r = blockIdx.x;
+    if (r < p.rows) for (int c = threadIdx.x; c < p.cols; c += blockDim.x) p.x[r * p.ld + c] *= 2.0f;
+}
+"""
+
+
+def test_struct_fields_read_two_at_a_time_are_followed():
+    """NVRTC reads a by-value struct's ints in pairs (`ld.param.v2.u32`); they were unknown, so a
+    TensorRT-LLM-style parameter struct's pointers went unknown, a sector a thread (HeCBench
+    addBiasQKV: 16x its DRAM). Each register now holds its field: the row loop's trip count and the
+    row stride are known, the pointer's traffic exact."""
+    rows, cols = 4096, 1024
+    rec = np.dtype([("x", "<u8"), ("rows", "<i4"), ("cols", "<i4"), ("ld", "<i4"), ("pad", "<i4")])
+    arg = np.array((1 << 40, rows, cols, cols, 0), dtype=rec)[()]
+    f = features("scale_rows", STRUCT_ROWS, [arg], block=(256, 1, 1), problem_size=(rows * 256,))  # a block a row
+    accesses = [a for a in f["accesses"] if a["space"] == "global" and a["executions_per_thread"] > 0]
+    assert {a["op"] for a in accesses} == {"load", "store"}
+    assert all(a["sectors_per_request"] == 4 and a["footprint_bytes"] == rows * cols * 4 for a in accesses)
+    assert all(a["executions_per_thread"] == pytest.approx(cols / 256) for a in accesses)
+    assert not any("not known" in note for note in f["notes"])

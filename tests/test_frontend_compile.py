@@ -168,6 +168,14 @@ def test_the_64_bit_integer_types_are_nvccs_on_linux():
         "#include <cuda/std/cstdint>\n#include <cstdint>\n__global__ void k(uint64_t* a, int64_t* b) { a[0] = b[0]; }\n").ptx
 
 
+def test_a_constant_nvcc_folds_but_nvrtc_cannot_says_what_to_write():
+    """Rodinia dwt2d's `const float b = -a;` at namespace scope: nvcc keeps it on the host and
+    folds its uses, NVRTC makes it a __device__ variable it cannot initialise dynamically."""
+    with pytest.raises(CompileError, match=r"kernel.cu:1: dynamic initialization .* needs `constexpr` or a literal"):
+        compile_to_ptx('const float a = 0.25f; const float b = -a;\n'
+                       'extern "C" __global__ void k(float* p) { p[0] = b; }\n')
+
+
 def test_assert_follows_ndebug_as_the_c_header_does():
     body = '#include <cassert>\n__global__ void k(float* a) { assert(a[0] > 0); a[1] = 1.0f; }\n'
     assert "__assertfail" in compile_to_ptx(body).ptx

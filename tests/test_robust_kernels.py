@@ -27,8 +27,6 @@ PROFILE = load_profile(GPU)
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
 KNOWN_DEFECTS: dict[str, str] = {
     # sweep 6
-    "fp8qkv": "DRAM 16x the hand count: the loads and stores through the pointers of a struct passed by value "
-              "(FP8TrtAddQKVBiasParam) are taken as unknown addresses, a 32-byte sector a thread each, unbounded",
     "bf16gemm": "DRAM 17.7 GB for an 8192^3 GEMM whose arrays hold 0.8 GB (23x): the tiles' re-reads of A and B "
                 "through L2 are all charged to DRAM",
 }

@@ -373,12 +373,12 @@ class _Interpreter:
         assigned = set().union(*(self.defs[lp.index] for lp in enclosing if lp.index in self.summaries))
         out: dict[str, Expr] = dict(env)
         memo: dict = {}
+        counters = [counter_symbol(lp) for lp in loops]
         for reg in [r for r in env if r in assigned]:
             resolved = self.resolve(env[reg])
             resolved = resolved.subs(mapping, memo)
-            if any(summary_counter in resolved.symbols() for summary_counter in
-                   (counter_symbol(lp) for lp in loops)):
-                resolved = unknown(f"exit{reg}", resolved.varying())
+            if any(c in resolved.symbols() for c in counters):
+                resolved = _start_plus_unknown(resolved, counters, f"exit{reg}")
             out[reg] = resolved
         return out
 
@@ -566,6 +566,10 @@ class _Interpreter:
         dests = _destinations(ins)
         if not dests:
             return
+        fields = self._param_vector_fields(ins) if len(dests) > 1 else None
+        if fields:
+            env.update(fields)
+            return
         new = self._semantics(ins, env)
         if len(dests) > 1 or new is None:
             varying = any(self.value(o, env).varying() for o in ins.operands[1:] if o.kind != "vector")
@@ -706,6 +710,25 @@ class _Interpreter:
             return op(kind, *values)
         return None
 
+    def _param_vector_fields(self, ins: Instruction) -> dict[str, Expr] | None:
+        """The registers of a vector load of a struct argument's integer fields (`ld.param.v4.u32`:
+        TensorRT-LLM's parameter structs read their four ints at once), each its field's symbol."""
+        addrs = [x for x in ins.operands if x.kind == "addr"]
+        typ = operand_type(ins)
+        if (ins.opcode != "ld" or state_space(ins) != "param" or not addrs or ins.operands[0].kind != "vector"
+                or typ not in TYPE_BYTES or typ in FLOAT_TYPE_CLASS):
+            return None
+        param = self.params.get(addrs[0].base or "")
+        if param is None or param.array_len is None:
+            return None
+        fields = {}
+        for k, item in enumerate(ins.operands[0].items):
+            if item.kind == "reg":
+                field = (param.name, int(addrs[0].offset or 0) + k * TYPE_BYTES[typ], typ)
+                self.param_fields.add(field)
+                fields[item.text] = sym(param_field_symbol(*field))
+        return fields
+
     def _load(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
         addrs = [x for x in ins.operands if x.kind == "addr"]
         if not addrs or ins.operands[0].kind == "vector":
@@ -824,6 +847,20 @@ def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
         return all(correction.evaluate({name: value}) == 0 for value in (0, 1, 2, 7, 1000, (1 << 31) - 1))
     except NotEvaluable:
         return False
+
+
+def _start_plus_unknown(value: Expr, counters: list[str], tag: str) -> Expr:
+    """A value leaving loops whose trip counts are unknown: where it moves linearly with their
+    counters, its start plus a shift the analysis does not follow (a pointer bumped until a
+    data-dependent test fails keeps its array: HeCBench AQLM's codebook, `while (i >= *size)
+    table += 65536`); else wholly unknown."""
+    start = value
+    for counter in counters:
+        parts = start.linear_in(counter)
+        if parts is None:
+            return unknown(tag, value.varying())
+        start = parts[0]
+    return start + unknown(tag, value.varying())
 
 
 def _base_param(address: Expr, params: dict, tables: Mapping[str, int] | None = None) -> str | None:

@@ -107,6 +107,7 @@ class KernelAnalysis:
     dynamic_shared: str | None  # "&name" of the extern shared array
     divergent_blocks: tuple[int, ...]
     access_groups: tuple[tuple[int, ...], ...]  # indices into ``accesses`` sharing a shape
+    recursive: tuple[str, ...] = ()  # device functions the kernel reaches that call themselves
 
     # ----- arguments ------------------------------------------------------------------
     def _bind(self, arguments: Sequence) -> tuple[dict[str, object], dict[int, np.ndarray]]:
@@ -208,8 +209,13 @@ class KernelAnalysis:
                     lines.setdefault("printf", []).append(ins.line)
         what = {"texture": "texture/surface fetches: no memory traffic charged for them",
                 "printf": "printf: its formatting and output are not costed"}
-        return tuple(f"{what[kind]} (PTX line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))})"
-                     for kind, at in lines.items())
+        notes = tuple(f"{what[kind]} (PTX line{'s' if len(at) > 1 else ''} {', '.join(map(str, at))})"
+                      for kind, at in lines.items())
+        if self.recursive:
+            notes += (f"recursive device function{'s' if len(self.recursive) > 1 else ''} "
+                      f"{', '.join(self.recursive)}: a call costs one pass through the body; how deep the "
+                      "recursion goes is not known and not costed",)
+        return notes
 
     def _dtype_notes(self, arrays: dict[int, np.ndarray]) -> list[str]:
         """The assumption made where an array's dtype is not what the kernel's bit or integer
@@ -1165,7 +1171,25 @@ def _analyze(function: Function, module_variables: tuple[Variable, ...], version
         groups.setdefault(sa.group_key, []).append(k)
     return KernelAnalysis(function.name, function, cfg, dataflow, counts, accesses, offsets,
                           dynamic, thread_dependent_branches(dataflow),
-                          tuple(tuple(g) for g in groups.values()))
+                          tuple(tuple(g) for g in groups.values()), _recursive(function, callees))
+
+
+def _recursive(kernel: Function, callees: tuple[Function, ...]) -> tuple[str, ...]:
+    """The device functions ``kernel`` reaches that reach themselves again (a call cycle)."""
+    calls = {f.name: {o.text for b in build_cfg(f).blocks for ins in b.instructions if ins.opcode == "call"
+                      for o in ins.operands if o.kind == "symbol"} for f in (kernel, *callees)}
+
+    def reach(name: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [c for c in calls.get(name, ()) if c in calls]
+        while todo:
+            callee = todo.pop()
+            if callee not in seen:
+                seen.add(callee)
+                todo.extend(c for c in calls[callee] if c in calls)
+        return seen
+
+    return tuple(sorted(name for name in reach(kernel.name) if name in reach(name)))
 
 
 def analyze_kernel(module: Module, kernel_name: str) -> KernelAnalysis:

@@ -300,6 +300,11 @@ def _compile_error(source: str, log: str) -> CompileError:
         message = (f"{first.group('file')}:{first.group('line')}: a kernel that launches kernels (dynamic "
                    "parallelism) is not supported: flipflop predicts one kernel's launch; predict the child "
                    "kernel on its own")
+    elif first and "dynamic initialization is not supported for a __device__ variable" in first.group("msg"):
+        # nvcc keeps such a constant on the host and folds its uses; NVRTC compiles device code only.
+        message = (f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()} (NVRTC compiles "
+                   "device code only: a namespace-scope `const` initialised from another constant, which nvcc "
+                   "folds, needs `constexpr` or a literal here)")
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
