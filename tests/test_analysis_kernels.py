@@ -973,3 +973,30 @@ def test_struct_fields_read_two_at_a_time_are_followed():
     assert all(a["sectors_per_request"] == 4 and a["footprint_bytes"] == rows * cols * 4 for a in accesses)
     assert all(a["executions_per_thread"] == pytest.approx(cols / 256) for a in accesses)
     assert not any("not known" in note for note in f["notes"])
+
+
+TILES = r"""
+extern "C" __global__ void tiles(const float* A, const float* B, float* out, int rows) {
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    const float* row = (warp < 4 ? A : B) + (blockIdx.x % rows) * 8192;  // a GEMM's A and B tiles
+    float s = 0.0f;
+    for (int k = 0; k < 8192; k += 32) s += row[k + lane];
+    out[blockIdx.x * blockDim.x + threadIdx.x] = s;
+}
+"""
+
+
+def test_a_load_from_one_of_two_arrays_is_bounded_by_both():
+    """cuda-samples' bf16 GEMM loads A's tile in half its warps and B's in the others through one
+    pointer (`warpId < 4 ? &A[...] : &B[...]`): the load belongs to neither array alone, and with
+    no array each unrolled copy's first touch came from DRAM on its own (17.7 GB for 0.8 GB of
+    matrices). Its array is now the pair, whose bytes bound what it reads from DRAM."""
+    rows, blocks = 1024, 8192
+    args = [np.zeros(rows * 8192, np.float32), np.zeros(rows * 8192, np.float32),
+            np.zeros(blocks * 256, np.float32), np.int32(rows)]
+    f = features("tiles", TILES, args, block=(256, 1, 1), problem_size=(blocks * 256,))
+    loads = [a for a in f["accesses"] if a["op"] == "load" and a["space"] == "global" and a["executions_per_thread"] > 0]
+    assert loads and {a["array"] for a in loads} == {"tiles_param_0|tiles_param_1"}
+    rows_ = flipflop.predict("tiles", TILES, (blocks * 256,), args, {"block_size_x": [256]}, gpu="h200-sxm")
+    both, out = 2 * rows * 8192 * 4, blocks * 256 * 4
+    assert out + both <= rows_[0]["dram_bytes"] <= out + 4 * both

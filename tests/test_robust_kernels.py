@@ -25,11 +25,7 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {
-    # sweep 6
-    "bf16gemm": "DRAM 17.7 GB for an 8192^3 GEMM whose arrays hold 0.8 GB (23x): the tiles' re-reads of A and B "
-                "through L2 are all charged to DRAM",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:

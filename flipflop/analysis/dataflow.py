@@ -31,6 +31,7 @@ from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
 
+ARRAY_UNION = "|"  # joins the parameters an address may be based on (a select between arrays)
 # PTX's predefined identifiers that are constants (PTX ISA §4.5 "Predefined identifiers"):
 # ``warpSize`` compiles to ``mov.u32 %r, WARP_SZ``, and WARP_SZ is 32 on every target.
 PREDEFINED_CONSTANTS: dict[str, int] = {"WARP_SZ": 32}
@@ -865,10 +866,11 @@ def _start_plus_unknown(value: Expr, counters: list[str], tag: str) -> Expr:
 
 def _base_param(address: Expr, params: dict, tables: Mapping[str, int] | None = None) -> str | None:
     """The pointer parameter a global address is based on: a 64-bit parameter added once (an
-    integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer), or the one both
+    integer offset such as `in[i + offset]`'s 32-bit `offset` is no pointer), or the ones the
     sides of a select are based on (HeCBench jenkins-hash's key pointer after its loop:
-    `length < 13 ? k : k + 12 * n`); else a sized module-scope array of ``tables`` ("&name"), such
-    as libdevice's `__cudart_sin_cos_coeffs` that fp64 sin and cos index by quadrant."""
+    `length < 13 ? k : k + 12 * n`; several joined by ``ARRAY_UNION``); else a sized module-scope
+    array of ``tables`` ("&name"), such as libdevice's `__cudart_sin_cos_coeffs` that fp64 sin and
+    cos index by quadrant."""
     for mono, coef in address.terms:
         param = params.get(getattr(mono[0], "name", None)) if coef == 1 and len(mono) == 1 else None
         if param is not None and param.type in ("u64", "s64", "b64") and param.array_len is None:
@@ -881,8 +883,10 @@ def _base_param(address: Expr, params: dict, tables: Mapping[str, int] | None = 
         atom = mono[0] if coef == 1 and len(mono) == 1 else None
         if isinstance(atom, Op) and atom.kind == "select":
             sides = {_base_param(side, params, tables) for side in atom.args[1:]}
-            if len(sides) == 1 and None not in sides:
-                return sides.pop()
+            if None not in sides:
+                # One of several arrays (cuda-samples' GEMMs load A's tile in half the warps and
+                # B's in the others: `warpId < 4 ? &A[...] : &B[...]`): their union bounds it.
+                return ARRAY_UNION.join(sorted({part for side in sides for part in side.split(ARRAY_UNION)}))
     return None
 
 

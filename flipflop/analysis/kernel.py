@@ -34,7 +34,8 @@ from typing import Sequence
 import numpy as np
 
 from flipflop.analysis.cfg import CFG, build_cfg
-from flipflop.analysis.dataflow import Dataflow, LoopSummary, MemoryAccess, analyze_dataflow, param_field_symbol
+from flipflop.analysis.dataflow import (
+    ARRAY_UNION, Dataflow, LoopSummary, MemoryAccess, analyze_dataflow, param_field_symbol)
 from flipflop.analysis.divergence import (
     UNKNOWN_BRANCH_PROBABILITY, BranchFacts, block_frequencies, condition_mean, magnitude_prior,
     thread_dependent_branches)
@@ -156,7 +157,7 @@ class KernelAnalysis:
         ("u", 1) for ld.global.u8; ("?", 0) where the element type is not plain (tiles, none)."""
         types: dict[str, set[tuple[str, int]]] = {}
         for access in self.dataflow.accesses:
-            if access.base_param is None or access.space != "global":
+            if access.base_param is None or access.space != "global" or ARRAY_UNION in access.base_param:
                 continue
             element = next((m for m in reversed(access.instruction.modifiers) if _ELEMENT_TYPE.fullmatch(m)), None)
             plain = element is not None and access.tile is None
@@ -545,7 +546,7 @@ class KernelAnalysis:
                 loop_stride_bytes=self._loop_stride(sa, env0), array=sa.access.base_param,
                 offset_bytes=int(sa.access.address.const), loop=sa.loops[-1] if sa.loops else None,
                 new_sector_share=m[6], window_share=window_share.get(k),
-                array_bytes=array_bytes.get(sa.access.base_param), atomic_float=atomics[k][0],
+                array_bytes=_union_bytes(sa.access.base_param, array_bytes), atomic_float=atomics[k][0],
                 atomic_warp_combined=atomics[k][1] and sa.affine
                 and all(strides[k].get(d) == 0 for d in _DIMS),
                 warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
@@ -811,14 +812,9 @@ class KernelAnalysis:
         if sa.access.space != "global":
             return block_fp, None
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * _block_overlap(sample, address, active, unit)
-        base = sa.access.base_param
-        if base in self.dataflow.global_bytes:  # a module-scope array
-            grid_fp = min(grid_fp, float(self.dataflow.global_bytes[base]))
-        elif base is not None:
-            k = next(k for k, p in enumerate(self.function.params) if p.name == base)
-            if k + 1 in arrays:
-                grid_fp = min(grid_fp, float(arrays[k + 1].nbytes))
-        return block_fp, grid_fp
+        sizes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params) if k + 1 in arrays}
+        bound = _union_bytes(sa.access.base_param, {**sizes, **self.dataflow.global_bytes})
+        return block_fp, grid_fp if bound is None else min(grid_fp, bound)
 
     def _check_extents(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
                        arrays: dict[int, np.ndarray]) -> None:
@@ -997,6 +993,15 @@ def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray
     share = min(1.0, (union - own) / (apart * other))
     blocks = sample.grid[0]
     return (1.0 + (blocks - 1) * share) / blocks
+
+
+def _union_bytes(base: str | None, sizes: dict[str, float]) -> float | None:
+    """The bytes of the array (or arrays, joined by ``ARRAY_UNION``) an access is based on, where
+    all are known."""
+    if base is None:
+        return None
+    parts = [sizes.get(name) for name in base.split(ARRAY_UNION)]
+    return None if None in parts else float(sum(parts))
 
 
 def _heaviest_block(sample: LaunchSample) -> slice:
