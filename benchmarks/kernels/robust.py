@@ -1,8 +1,11 @@
-"""The robustness set: 83 third-party kernels (42 HeCBench, 24 cuda-samples, 17 Rodinia) that six helper
+"""The robustness set: 93 third-party kernels (48 HeCBench, 26 cuda-samples, 19 Rodinia) that seven helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
-sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursion, namespaces, bf16/fp8).
+sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursion, namespaces, bf16/fp8), 10 more
+(6 HeCBench, 2 cuda-samples, 2 Rodinia) from sweep 7 (ML/HPC pieces: attention scores, cross-entropy backward,
+int8 quantisation parameters, MX-FP4 quantise-dequantise, scatter with atomics, CSR SpMM, padded transpose,
+Monte Carlo, a 3-D stencil, a training weight update).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -177,6 +180,17 @@ SIZES = {
     "interval": {"full": (65536,), "small": (4096,)},                       # threads (GRID_SIZE x BLOCK_SIZE upstream)
     "bf16gemm": {"full": (8192,), "small": (8192,)},                        # M = N = K (the program's #defines)
     "dwt53": {"full": (8192, 8192), "small": (256, 256)},                   # image width, height
+    # sweep 7
+    "attn_scores": {"full": (65536, 128), "small": (256, 128)},             # keys n, head size d
+    "ce_bwd": {"full": (128,), "small": (2,)},                              # batch rows bs (W 81, H 8732 fixed)
+    "zeropoint": {"full": (1 << 24,), "small": (4096,)},                    # channels (min/max pairs)
+    "mxfp4": {"full": (1 << 26,), "small": (4096,)},                        # halves
+    "scatter_sum": {"full": (1 << 25,), "small": (4096,)},                  # source elements (out num / 2)
+    "spmm_csr": {"full": (262144, 256), "small": (1024, 256)},              # sparse rows (= columns), dense columns
+    "transpose_nbc": {"full": (8192, 8192), "small": (256, 256)},           # width, height
+    "mc_piq": {"full": (10_000_000,), "small": (65536,)},                   # numSims (2 x numSims Sobol floats)
+    "hotspot3d": {"full": (512, 512, 8), "small": (64, 64, 4)},             # nx, ny, nz
+    "backprop_adjust": {"full": (983040,), "small": (4096,)},               # input units (hid 16)
 }
 
 TUNE = {
@@ -263,6 +277,16 @@ TUNE = {
     "interval": {"block_size_x": [64]},                         # BLOCK_SIZE 64: the thread id uses the constant
     "bf16gemm": {"block_size_x": [256]},                        # THREADS_PER_BLOCK (8 warps)
     "dwt53": {"block_size_x": [64, 128, 192]},                  # WIN_SX: the program's three by image width
+    "attn_scores": {"block_size_x": POW2},                      # a multiple of 32 (256 upstream)
+    "ce_bwd": {"block_size_x": POW2},                           # threadX (64 upstream; threadBS 1)
+    "zeropoint": {"block_size_x": POW2},                        # any (256 upstream)
+    "mxfp4": {"block_size_x": [32, 64, 128, 256, 512, 1024]},   # a multiple of 32 dividing numel (128 upstream)
+    "scatter_sum": {"block_size_x": POW2},                      # THREADS (256 upstream)
+    "spmm_csr": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (32, tile_row): 8 in the run script
+    "transpose_nbc": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (TILE_DIM, BLOCK_ROWS 16)
+    "mc_piq": {"block_size_x": POW2},                           # threadBlockSize 32-1024 (128 default)
+    "hotspot3d": {"block_size_x": [16, 32, 64, 128], "block_size_y": [1, 2, 4, 8]},  # 64 x 4 upstream
+    "backprop_adjust": {"block_size_x": [16], "block_size_y": [4, 8, 16, 32, 64]},  # (hid, HEIGHT 16)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -302,6 +326,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("aqlm", "optflow_deriv", "softmax_warpreduce", "fp8qkv")},
     **{name: "cuda-samples" for name in ("inlineptx", "interval", "bf16gemm")},
     **{name: "Rodinia" for name in ("dwt53",)},
+    # sweep 7
+    **{name: "HeCBench" for name in ("attn_scores", "ce_bwd", "zeropoint", "mxfp4", "scatter_sum", "spmm_csr")},
+    **{name: "cuda-samples" for name in ("transpose_nbc", "mc_piq")},
+    **{name: "Rodinia" for name in ("hotspot3d", "backprop_adjust")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -317,6 +345,10 @@ PF_RADIUS = 5
 SECTOR = 32
 
 DATA_DEPENDENT = {
+    "scatter_sum": "a scatter by index: each element's atomicAdd lands on a random int of the n / 2-int output (64 MiB at "
+                   "full size, past the L2), a 32-byte sector read and written for 4 bytes",
+    "spmm_csr": "a gather by column index: each nonzero reads a 128-byte piece of a random B row, for each of the "
+                "B_ncols / 32 column blocks (B, 256 MiB at full size, re-read from DRAM when evicted)",
     "linearprobing": "hashed slots: every insert's atomicCAS/atomicExch lands on a random 8-byte slot of a 512 MiB "
                      "table (a 32-byte sector read and written for 16 bytes of key/value), probing on when taken",
     "btree_findk": "pointer chasing: each level reads the knode (2068 bytes) its key search chose, ansD only on a hit",
@@ -1163,6 +1195,131 @@ def _dwt53(sx: int, sy: int) -> Callable[[], list]:
     return build
 
 
+# Sweep 7's kernels (10 more: 6 HeCBench, 2 cuda-samples, 2 Rodinia).
+def _attn_scores(n: int, d: int) -> Callable[[], list]:
+    def build() -> list:  # key (n x d), query (d), dot_product (n), exp_sum (one float), n, d
+        rng = _rng(100)   # uniform(-0.01, 0.01) upstream
+        return [_f32(rng, n * d, -0.01, 0.01), _f32(rng, d, -0.01, 0.01), np.zeros(n, np.float32),
+                np.zeros(1, np.float32), np.int32(n), np.int32(d)]
+    return build
+
+
+CE_W, CE_H = 81, 8732  # crossEntropy's classes and anchors (constexpr in reference.h)
+
+
+def _ce_bwd(bs: int) -> Callable[[], list]:
+    def build() -> list:  # log_softmax (bs x W x H), grad_output, grad_output_neg (bs x H), target (int64 class
+        rng = _rng(101)   # of each anchor), weight (bs x H), mask (int64 0/1), grad_predict (bs x W x H)
+        t = bs * CE_H
+        return [_lazy(rng, bs * CE_W * CE_H, np.float32, -5, 0), _f32(rng, t), _f32(rng, t),
+                rng.integers(0, CE_W, t, dtype=np.int64), _f32(rng, t), rng.integers(0, 2, t, dtype=np.int64),
+                np.zeros(bs * CE_W * CE_H, np.float32)]
+    return build
+
+
+def _zeropoint(n: int) -> Callable[[], list]:
+    def build() -> list:  # x_min, x_max, qmin -127, qmax 127, size, preserve_sparsity true, scale, zero_point
+        rng = _rng(102)
+        return [_f32(rng, n, -1, 0), _f32(rng, n, 0, 1), np.int32(-127), np.int32(127), np.int32(n), np.bool_(True),
+                np.zeros(n, np.float32), np.zeros(n, np.int32)]
+    return build
+
+
+def _mxfp4(n: int) -> Callable[[], list]:
+    def build() -> list:  # inp, out (halves)
+        rng = _rng(103)
+        return [_lazy(rng, n, np.float16, -4, 4), np.zeros(n, np.float16)]
+    return build
+
+
+# TensorInfo<int64_t, int64_t>: the index array's device pointer, MAX_TENSORINFO_DIMS (25) sizes and strides, dims
+_TENSORINFO = np.dtype([("data", "<u8"), ("sizes", "<i8", (25,)), ("strides", "<i8", (25,)), ("dims", "<i4")],
+                       align=True)
+
+
+def _scatter_sum(n: int) -> Callable[[], list]:
+    def build() -> list:  # src (int32 +-1), index_info (by value: the int64 index array's pointer, its one size and
+        rng = _rng(104)   # stride), out (n / 2 ints), E = n, K = 1, N = n / 2, numel = n
+        sizes, strides = np.zeros(25, np.int64), np.zeros(25, np.int64)
+        sizes[0], strides[0] = n, 1
+        info = np.array((0x7F00_0000_0000, sizes, strides, 1), dtype=_TENSORINFO)[()]  # cudaMalloc'd d_idx: an address
+        return [rng.choice(np.array([1, -1], np.int32), n), info, np.zeros(n // 2, np.int32), np.int32(n), np.int32(1),
+                np.int32(n // 2), np.int32(n)]
+    return build
+
+
+def spmm_nnz(rows: int) -> np.ndarray:
+    """GE-SpMM's sparse rows' lengths: 0-9 (4.5 on average, amazon0302's 4.7 of the run script)."""
+    return _rng(105).integers(0, 10, rows)
+
+
+def _spmm_csr(rows: int, cols: int) -> Callable[[], list]:
+    def build() -> list:  # A_nrows, B_ncols, A_csrRowPtr, A_csrColInd, A_csrVal, B (rows x B_ncols), C
+        rng = _rng(106)
+        lengths = spmm_nnz(rows)
+        ptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+        nnz = int(ptr[-1])
+        return [np.int32(rows), np.int32(cols), ptr, rng.integers(0, rows, nnz, dtype=np.int32), _f32(rng, nnz),
+                _lazy(rng, rows * cols, np.float32), np.zeros(rows * cols, np.float32)]
+    return build
+
+
+def _transpose_nbc(w: int, h: int) -> Callable[[], list]:
+    def build() -> list:  # odata, idata, width, height
+        rng = _rng(107)
+        return [np.zeros(w * h, np.float32), _lazy(rng, w * h, np.float32), np.int32(w), np.int32(h)]
+    return build
+
+
+MC_SMS = 132  # the H100/H200 SXM's multiprocessors: the estimator's grid limit is 2 x 10 of them
+
+
+def mc_grid(sims: int, block: int) -> int:
+    """PiEstimator's grid: (numSims + block - 1) / block, halved while above 2 x blocksPerSM (10) x SMs."""
+    grid = (sims + block - 1) // block
+    while grid > 2 * 10 * MC_SMS:
+        grid >>= 1
+    return grid
+
+
+def _mc_piq(sims: int) -> Callable[[], list]:
+    def build() -> list:  # results (a count a block), points (numSims x then numSims y in [0, 1)), numSims
+        rng = _rng(108)
+        return [np.zeros(sims // 32 + 1, np.uint32), _f32(rng, 2 * sims), np.uint32(sims)]
+    return build
+
+
+def hotspot3d_coefficients(nx: int, ny: int, nz: int) -> tuple[float, ...]:
+    """3D.cu's stepDivCap and ce = cw, cn = cs, ct = cb, cc (t_chip 0.0005, chip 0.016 x 0.016)."""
+    t_chip, chip_h, chip_w = 0.0005, 0.016, 0.016
+    dx, dy, dz = chip_h / ny, chip_w / nx, t_chip / nz
+    cap = 0.5 * 1.75e6 * t_chip * dx * dy
+    rx, ry, rz = dy / (2.0 * 100 * t_chip * dx), dx / (2.0 * 100 * t_chip * dy), dz / (100 * dx * dy)
+    dt = 0.001 / (3.0e6 / (0.5 * t_chip * 1.75e6))
+    sdc = dt / cap
+    ce, cn, ct = sdc / rx, sdc / ry, sdc / rz
+    return sdc, ce, cn, ct, 1.0 - (2.0 * ce + 2.0 * cn + 3.0 * ct)
+
+
+def _hotspot3d(nx: int, ny: int, nz: int) -> Callable[[], list]:
+    def build() -> list:  # p, tIn, tOut, sdc, nx, ny, nz, ce, cw, cn, cs, ct, cb, cc
+        rng = _rng(108)
+        sdc, ce, cn, ct, cc = (np.float32(v) for v in hotspot3d_coefficients(nx, ny, nz))
+        n = nx * ny * nz
+        return [_f32(rng, n, 0, 1e-3), _f32(rng, n, 320, 340), np.zeros(n, np.float32), sdc, np.int32(nx), np.int32(ny),
+                np.int32(nz), ce, ce, cn, cn, ct, ct, cc]
+    return build
+
+
+def _backprop_adjust(units: int) -> Callable[[], list]:
+    def build() -> list:  # delta (hid + 1), hid, ly (in + 1), in, w, oldw ((in + 1) x (hid + 1))
+        rng = _rng(109)
+        hid = BACKPROP_HID
+        return [_f32(rng, hid + 1, -0.1, 0.1), np.int32(hid), _f32(rng, units + 1), np.int32(units),
+                _f32(rng, (units + 1) * (hid + 1), -0.05, 0.05), _f32(rng, (units + 1) * (hid + 1), -0.01, 0.01)]
+    return build
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -1500,6 +1657,57 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     # grid (sx / WIN_SX, sy / (8 x steps)); every pixel read once and its coefficient written once
     add("dwt53", "dwt_cuda::fdwt53Kernel<block_size_x, 8>", (sx, -(-sy // (8 * dwt53_steps(sy)))), _dwt53(sx, sy),
         4 * sx * sy, 4 * sx * sy, grid_div_y=[])
+    # --- sweep 7: HeCBench
+    n, d = s["attn_scores"]
+    # grid (n + 7) / 8 at 256: a warp a key row; the query re-read from L1/L2; one float accumulated by atomics
+    add("attn_scores", "attention_kernel1_warpReduce", (32 * n,), _attn_scores(n, d), 4 * n + 4, 4 * n * d + 4 * d)
+    (bs,) = s["ce_bwd"]
+    t, e = bs * CE_H, bs * CE_W * CE_H
+    # grid (H / threadX, bs): every class of every anchor stored; log_softmax read (the target's row re-read from
+    # L1/L2), five anchor arrays (two int64)
+    add("ce_bwd", "loss_bwd<float, float>", (CE_H, bs), _ce_bwd(bs), 4 * e, 4 * e + 28 * t, grid_div_y=[])
+    (n,) = s["zeropoint"]
+    add("zeropoint", "zero_point", (n,), _zeropoint(n), 8 * n, 8 * n)
+    (n,) = s["mxfp4"]
+    add("mxfp4", "qdq_mxfp4_kernel<__half, 5, 10, 15, 256, 64512>", (n,), _mxfp4(n), 2 * n, 2 * n)
+    (n,) = s["scatter_sum"]
+    # src and the int64 indices (through the struct's pointer) read once; out (n / 2 ints) updated by atomics
+    add("scatter_sum", "scatter_kernel<int32_t, SUM>", (n,), _scatter_sum(n), 4 * (n // 2), 12 * n,
+        footprint=12 * n + 4 * (n // 2))
+    rows, cols = s["spmm_csr"]
+    nnz = int(spmm_nnz(rows).sum())
+    touched = 4 * cols * rows * (1 - math.exp(-nnz / rows))  # the B rows some column index picks
+    # grid (rows / tile_row, B_ncols / 32): C stored; the CSR arrays read (once a column block, from L2 after the
+    # first) and the B rows the column indices pick
+    add("spmm_csr", "spmm_test1<float>", (rows, cols // 32), _spmm_csr(rows, cols), 4 * rows * cols,
+        4 * (rows + 1) + 8 * nnz + touched, grid_div_x=["block_size_y"], grid_div_y=[], smem="32 * block_size_y * 8")
+
+    # --- sweep 7: cuda-samples
+    w, h = s["transpose_nbc"]
+    # grid (width / TILE_DIM, height / TILE_DIM): every float read once and written once
+    add("transpose_nbc", "transposeNoBankConflicts", (w, h), _transpose_nbc(w, h), 4 * w * h, 4 * w * h,
+        grid_div_y=["32"])
+    (sims,) = s["mc_piq"]
+    # the estimator's grid (2441 blocks at 10^7 sims, whatever the block; numSims / block at 65536); a count a block
+    grids = {mc_grid(sims, block) for block in TUNE["mc_piq"]["block_size_x"]}
+    if len(grids) == 1 and grids != {-(-sims // 32)}:  # 10^7: the halved grid, the same for every block
+        add("mc_piq", "computeValue<float>", (grids.pop(),), _mc_piq(sims), lambda p, sims=sims: 4 * mc_grid(sims, 32),
+            8 * sims, grid_div_x=[], smem="block_size_x * 4")
+    else:                                              # 65536: numSims / block, never halved
+        assert all(mc_grid(sims, b) == -(-sims // b) for b in TUNE["mc_piq"]["block_size_x"])
+        add("mc_piq", "computeValue<float>", (sims,), _mc_piq(sims),
+            lambda p, sims=sims: 4 * mc_grid(sims, p["block_size_x"]), 8 * sims, smem="block_size_x * 4")
+
+    # --- sweep 7: Rodinia
+    nx, ny, nz = s["hotspot3d"]
+    # a thread a (x, y) column over z: tOut stored, tIn and p read (the neighbours from L1/L2)
+    add("hotspot3d", "hotspotOpt1", (nx, ny), _hotspot3d(nx, ny, nz), 4 * nx * ny * nz, 8 * nx * ny * nz)
+    (units,) = s["backprop_adjust"]
+    hid = BACKPROP_HID
+    # grid (1, in / HEIGHT): w and oldw (17-float rows, 16 of them touched) read and written, ly and delta read
+    add("backprop_adjust", "bpnn_adjust_weights_cuda", (1, units), _backprop_adjust(units), 2 * 4 * units * hid,
+        2 * 4 * units * (hid + 1) + 4 * units, footprint=2 * 4 * (units + 1) * (hid + 1) + 4 * (units + 1) + 4 * 17,
+        grid_div_x=[])
     return cases
 
 
