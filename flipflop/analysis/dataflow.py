@@ -32,6 +32,7 @@ from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
 
 ARRAY_UNION = "|"  # joins the parameters an address may be based on (a select between arrays)
+
 # PTX's predefined identifiers that are constants (PTX ISA §4.5 "Predefined identifiers"):
 # ``warpSize`` compiles to ``mov.u32 %r, WARP_SZ``, and WARP_SZ is 32 on every target.
 PREDEFINED_CONSTANTS: dict[str, int] = {"WARP_SZ": 32}

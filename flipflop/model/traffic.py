@@ -373,8 +373,12 @@ def memory_traffic(
             group.window = (group.window or 0.0) + warps_per_block * sectors * SECTOR_BYTES
         group.at_l1 += a_l1
         group.at_l1_lines += a_l1 * line_factor
-        held = LINE_SECTORS * a.lines_per_request / a.sectors_per_request if a.lines_per_request and a.sectors_per_request else 1.0
-        group.at_l1_held += a_l1 * min(float(LINE_SECTORS), max(1.0, held))
+        # A request whose sectors each lie in a line of their own (a gather, a column) leaves
+        # those lines three-quarters empty; one that packs its sectors (narrow elements read
+        # contiguously, 2 sectors of a line) leaves the rest to the next warp's request.
+        scattered = a.sectors_per_request is not None and a.sectors_per_request > 1 \
+            and a.lines_per_request == a.sectors_per_request
+        group.at_l1_held += a_l1 * (LINE_SECTORS if scattered else 1.0)
         group.merged += merged
         # Copies of one load share sectors: past L1 each adds only the sectors it reaches
         # first. Where loads of this array with other address shapes share the loop (neighbour
