@@ -723,13 +723,13 @@ class _Interpreter:
         param = self.params.get(addrs[0].base or "")
         if param is None or param.array_len is None:
             return None
-        fields = {}
-        for k, item in enumerate(ins.operands[0].items):
-            if item.kind == "reg":
-                field = (param.name, int(addrs[0].offset or 0) + k * TYPE_BYTES[typ], typ)
-                self.param_fields.add(field)
-                fields[item.text] = sym(param_field_symbol(*field))
-        return fields
+        return {item.text: self._struct_field(param.name, int(addrs[0].offset or 0) + k * TYPE_BYTES[typ], typ)
+                for k, item in enumerate(ins.operands[0].items) if item.kind == "reg"}
+
+    def _struct_field(self, param: str, offset: int, typ: str) -> Expr:
+        """The symbol of a by-value struct argument's integer field, recorded as read."""
+        self.param_fields.add((param, offset, typ))
+        return sym(param_field_symbol(param, offset, typ))
 
     def _load(self, ins: Instruction, env: dict[str, Expr]) -> Expr | None:
         addrs = [x for x in ins.operands if x.kind == "addr"]
@@ -743,9 +743,7 @@ class _Interpreter:
             if param is not None and addrs[0].offset == 0 and param.array_len is None:
                 return sym(param.name + FLOAT_SUFFIX if typ in ("f32", "f64") else param.name)
             if param is not None and param.array_len is not None and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS:
-                field = (param.name, int(addrs[0].offset or 0), typ)
-                self.param_fields.add(field)
-                return sym(param_field_symbol(*field))
+                return self._struct_field(param.name, int(addrs[0].offset or 0), typ)
             # not a kernel parameter: a call's returned value (`ld.param [retval0]`), which differs
             # between threads as the arguments it was computed from do
             return unknown(f"L{ins.line}", True)

@@ -520,18 +520,18 @@ class KernelAnalysis:
         env0[_MEMO_KEY] = {}  # evaluations over env0 share their sub-expressions
         mem_freq = [f[kept] for f in freq]
         mem_trips = {k: t[kept] for k, t in trips.items()}
+        array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
+                       if k + 1 in arrays}
+        array_bytes.update((name, float(size)) for name, size in self.dataflow.global_bytes.items())
         metrics: list[tuple] = [()] * len(self.accesses)
         order = {line: k for k, line in enumerate(sorted(sa.access.instruction.line for sa in self.accesses))}
         for group in self.access_groups:
             members = [self.accesses[k] for k in group]
             for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
-                                                            mem_trips, arrays, order)):
+                                                            mem_trips, array_bytes, order)):
                 metrics[k] = values
         self._check_extents(mem_sample, env0, mem_freq, arrays)
         window_share = self._window_shares(mem_sample, env0, mem_freq)
-        array_bytes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params)
-                       if k + 1 in arrays}
-        array_bytes.update((name, float(size)) for name, size in self.dataflow.global_bytes.items())
         strides = [self._strides(sa, env0) for sa in self.accesses]
         atomics = [atomic_kind(sa.access.instruction) if sa.access.op == "atomic" else (False, False)
                    for sa in self.accesses]
@@ -624,7 +624,7 @@ class KernelAnalysis:
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
                        freq: list[np.ndarray], trips: dict[int, np.ndarray],
-                       arrays: dict[int, np.ndarray], order: dict[int, int]) -> list[tuple]:
+                       array_bytes: dict[str, float], order: dict[int, int]) -> list[tuple]:
         """Warp metrics of accesses that share one address shape (their addresses differ by
         constants, such as an unrolled loop's loads): the shape is evaluated once and every
         member's warps go through the sector and bank counts in one batch.
@@ -740,7 +740,7 @@ class KernelAnalysis:
             footprint = (None, None)  # the shift moves with the loops: the array bounds it
         else:
             k = int(np.argmax(totals))
-            footprint = self._footprints(members[k], sample, env0, active[k], base, trips, arrays)
+            footprint = self._footprints(members[k], sample, env0, active[k], base, trips, array_bytes)
             if access.op == "atomic" and (access.address.has_load() or access.address.has_unknown()):
                 # data-dependent addresses: the sampled threads' first iteration samples the data
                 # (addresses the thread index alone gives, `tid % 32`, take the grid's footprint)
@@ -778,8 +778,9 @@ class KernelAnalysis:
 
     def _footprints(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
                     address: np.ndarray, trips: dict[int, np.ndarray],
-                    arrays: dict[int, np.ndarray]) -> tuple[float | None, float | None]:
-        """Distinct bytes one (interior) block touches over its loops, and the whole grid."""
+                    array_bytes: dict[str, float]) -> tuple[float | None, float | None]:
+        """Distinct bytes one (interior) block touches over its loops, and the whole grid (at most
+        the bytes of its array or arrays, ``array_bytes`` by name)."""
         unit = BANK_WORD_BYTES if sa.access.space == "shared" else SECTOR_BYTES
         rows = _heaviest_block(sample)
         mask = active[rows]
@@ -812,8 +813,7 @@ class KernelAnalysis:
         if sa.access.space != "global":
             return block_fp, None
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * _block_overlap(sample, address, active, unit)
-        sizes = {p.name: float(arrays[k + 1].nbytes) for k, p in enumerate(self.function.params) if k + 1 in arrays}
-        bound = _union_bytes(sa.access.base_param, {**sizes, **self.dataflow.global_bytes})
+        bound = _union_bytes(sa.access.base_param, array_bytes)
         return block_fp, grid_fp if bound is None else min(grid_fp, bound)
 
     def _check_extents(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
