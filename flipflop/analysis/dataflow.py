@@ -77,6 +77,8 @@ class MemoryAccess:
     # starting at the address; None for per-thread accesses.
     tile: tuple[int, int] | None = None
     row_stride: Expr | None = None
+    # The integer constant a plain store writes (`mask[tid] = false`), None for any other value.
+    stored: int | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ class _Interpreter:
             if lp.parent is not None:
                 self.children[lp.parent].append(lp)
             self.headed.setdefault(lp.header, []).append(lp)
-        self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr, tuple | None]] = []
+        self.raw_accesses: list[tuple[Instruction, int, str, str, int, Expr, tuple | None, int | None]] = []
         self.raw_branches: dict[int, tuple[int, int, Expr]] = {}
         self.raw_predicates: dict[int, Expr] = {}
         self.pointer_params: set[str] = set()
@@ -530,7 +532,7 @@ class _Interpreter:
                 return
             address = self.address(addrs[-1], env)
             size = next((o.value for o in ins.operands if o.kind == "imm"), 16)
-            self.raw_accesses.append((ins, b, "global", "load", int(size), address, None))
+            self.raw_accesses.append((ins, b, "global", "load", int(size), address, None, None))
             return
         tile = None
         if ins.opcode == "wmma":
@@ -545,7 +547,11 @@ class _Interpreter:
         if space == "param":
             return
         address = self.address(addrs[0], env)
-        self.raw_accesses.append((ins, b, space or "", kind, nbytes, address, tile))
+        stored = None
+        if ins.opcode == "st" and ins.operands[-1].kind in ("reg", "imm"):
+            value = self.value(ins.operands[-1], env)
+            stored = int(value.const) if value.is_const else None
+        self.raw_accesses.append((ins, b, space or "", kind, nbytes, address, tile, stored))
 
     def _wmma_tile(self, ins: Instruction, env: dict[str, Expr]) -> tuple[int, int, Expr] | None:
         """(rows, row_bytes, row stride in bytes) of a wmma.load/store fragment."""
@@ -770,7 +776,7 @@ class _Interpreter:
             self.finalize(loop)
         accesses = []
         pointers: set[str] = set()
-        for ins, b, space, kind, nbytes, raw, tile in self.raw_accesses:
+        for ins, b, space, kind, nbytes, raw, tile, stored in self.raw_accesses:
             address = self.resolve(raw)
             space = space or self._space_of(address)
             base = _base_param(address, self.params, self.global_bytes) if space == "global" else None
@@ -779,7 +785,7 @@ class _Interpreter:
             accesses.append(MemoryAccess(ins, b, space, kind, nbytes, address, base,
                                          "nc" in ins.modifiers or ins.opcode == "ldu",
                                          tile[:2] if tile else None,
-                                         self.resolve(tile[2]) if tile else None))
+                                         self.resolve(tile[2]) if tile else None, stored))
         branches = {b: BranchCondition(b, t, f, self.resolve(c))
                     for b, (t, f, c) in self.raw_branches.items()}
         predicates = {line: self.resolve(c) for line, c in self.raw_predicates.items()}
