@@ -1,11 +1,12 @@
-"""The robustness set: 93 third-party kernels (48 HeCBench, 26 cuda-samples, 19 Rodinia) that seven helper
+"""The robustness set: 90 third-party kernels (48 HeCBench, 25 cuda-samples, 17 Rodinia) that seven helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
-sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursion, namespaces, bf16/fp8), 10 more
-(6 HeCBench, 2 cuda-samples, 2 Rodinia) from sweep 7 (ML/HPC pieces: attention scores, cross-entropy backward,
-int8 quantisation parameters, MX-FP4 quantise-dequantise, scatter with atomics, CSR SpMM, padded transpose,
-Monte Carlo, a 3-D stencil, a training weight update).
+sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursion, namespaces, bf16/fp8), 7 more
+(6 HeCBench, 1 cuda-samples, 0 Rodinia) from sweep 7 (ML/HPC pieces: attention scores, cross-entropy backward,
+int8 quantisation parameters, MX-FP4 quantise-dequantise, scatter with atomics, CSR SpMM, Monte Carlo; three
+more it brought, Rodinia's hotspot3D and backprop weight update and cuda-samples' transposeNoBankConflicts,
+repeated corpus kernels and were dropped).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -187,10 +188,7 @@ SIZES = {
     "mxfp4": {"full": (1 << 26,), "small": (4096,)},                        # halves
     "scatter_sum": {"full": (1 << 25,), "small": (4096,)},                  # source elements (out num / 2)
     "spmm_csr": {"full": (262144, 256), "small": (1024, 256)},              # sparse rows (= columns), dense columns
-    "transpose_nbc": {"full": (8192, 8192), "small": (256, 256)},           # width, height
     "mc_piq": {"full": (10_000_000,), "small": (65536,)},                   # numSims (2 x numSims Sobol floats)
-    "hotspot3d": {"full": (512, 512, 8), "small": (64, 64, 4)},             # nx, ny, nz
-    "backprop_adjust": {"full": (983040,), "small": (4096,)},               # input units (hid 16)
 }
 
 TUNE = {
@@ -283,10 +281,7 @@ TUNE = {
     "mxfp4": {"block_size_x": [32, 64, 128, 256, 512, 1024]},   # a multiple of 32 dividing numel (128 upstream)
     "scatter_sum": {"block_size_x": POW2},                      # THREADS (256 upstream)
     "spmm_csr": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (32, tile_row): 8 in the run script
-    "transpose_nbc": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (TILE_DIM, BLOCK_ROWS 16)
     "mc_piq": {"block_size_x": POW2},                           # threadBlockSize 32-1024 (128 default)
-    "hotspot3d": {"block_size_x": [16, 32, 64, 128], "block_size_y": [1, 2, 4, 8]},  # 64 x 4 upstream
-    "backprop_adjust": {"block_size_x": [16], "block_size_y": [4, 8, 16, 32, 64]},  # (hid, HEIGHT 16)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -328,8 +323,7 @@ UPSTREAM = {
     **{name: "Rodinia" for name in ("dwt53",)},
     # sweep 7
     **{name: "HeCBench" for name in ("attn_scores", "ce_bwd", "zeropoint", "mxfp4", "scatter_sum", "spmm_csr")},
-    **{name: "cuda-samples" for name in ("transpose_nbc", "mc_piq")},
-    **{name: "Rodinia" for name in ("hotspot3d", "backprop_adjust")},
+    **{name: "cuda-samples" for name in ("mc_piq",)},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -1195,7 +1189,7 @@ def _dwt53(sx: int, sy: int) -> Callable[[], list]:
     return build
 
 
-# Sweep 7's kernels (10 more: 6 HeCBench, 2 cuda-samples, 2 Rodinia).
+# Sweep 7's kernels (7 more: 6 HeCBench, 1 cuda-samples, 0 Rodinia).
 def _attn_scores(n: int, d: int) -> Callable[[], list]:
     def build() -> list:  # key (n x d), query (d), dot_product (n), exp_sum (one float), n, d
         rng = _rng(100)   # uniform(-0.01, 0.01) upstream
@@ -1264,13 +1258,6 @@ def _spmm_csr(rows: int, cols: int) -> Callable[[], list]:
     return build
 
 
-def _transpose_nbc(w: int, h: int) -> Callable[[], list]:
-    def build() -> list:  # odata, idata, width, height
-        rng = _rng(107)
-        return [np.zeros(w * h, np.float32), _lazy(rng, w * h, np.float32), np.int32(w), np.int32(h)]
-    return build
-
-
 MC_SMS = 132  # the H100/H200 SXM's multiprocessors: the estimator's grid limit is 2 x 10 of them
 
 
@@ -1286,37 +1273,6 @@ def _mc_piq(sims: int) -> Callable[[], list]:
     def build() -> list:  # results (a count a block), points (numSims x then numSims y in [0, 1)), numSims
         rng = _rng(108)
         return [np.zeros(sims // 32 + 1, np.uint32), _f32(rng, 2 * sims), np.uint32(sims)]
-    return build
-
-
-def hotspot3d_coefficients(nx: int, ny: int, nz: int) -> tuple[float, ...]:
-    """3D.cu's stepDivCap and ce = cw, cn = cs, ct = cb, cc (t_chip 0.0005, chip 0.016 x 0.016)."""
-    t_chip, chip_h, chip_w = 0.0005, 0.016, 0.016
-    dx, dy, dz = chip_h / ny, chip_w / nx, t_chip / nz
-    cap = 0.5 * 1.75e6 * t_chip * dx * dy
-    rx, ry, rz = dy / (2.0 * 100 * t_chip * dx), dx / (2.0 * 100 * t_chip * dy), dz / (100 * dx * dy)
-    dt = 0.001 / (3.0e6 / (0.5 * t_chip * 1.75e6))
-    sdc = dt / cap
-    ce, cn, ct = sdc / rx, sdc / ry, sdc / rz
-    return sdc, ce, cn, ct, 1.0 - (2.0 * ce + 2.0 * cn + 3.0 * ct)
-
-
-def _hotspot3d(nx: int, ny: int, nz: int) -> Callable[[], list]:
-    def build() -> list:  # p, tIn, tOut, sdc, nx, ny, nz, ce, cw, cn, cs, ct, cb, cc
-        rng = _rng(108)
-        sdc, ce, cn, ct, cc = (np.float32(v) for v in hotspot3d_coefficients(nx, ny, nz))
-        n = nx * ny * nz
-        return [_f32(rng, n, 0, 1e-3), _f32(rng, n, 320, 340), np.zeros(n, np.float32), sdc, np.int32(nx), np.int32(ny),
-                np.int32(nz), ce, ce, cn, cn, ct, ct, cc]
-    return build
-
-
-def _backprop_adjust(units: int) -> Callable[[], list]:
-    def build() -> list:  # delta (hid + 1), hid, ly (in + 1), in, w, oldw ((in + 1) x (hid + 1))
-        rng = _rng(109)
-        hid = BACKPROP_HID
-        return [_f32(rng, hid + 1, -0.1, 0.1), np.int32(hid), _f32(rng, units + 1), np.int32(units),
-                _f32(rng, (units + 1) * (hid + 1), -0.05, 0.05), _f32(rng, (units + 1) * (hid + 1), -0.01, 0.01)]
     return build
 
 
@@ -1683,10 +1639,6 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
         4 * (rows + 1) + 8 * nnz + touched, grid_div_x=["block_size_y"], grid_div_y=[], smem="32 * block_size_y * 8")
 
     # --- sweep 7: cuda-samples
-    w, h = s["transpose_nbc"]
-    # grid (width / TILE_DIM, height / TILE_DIM): every float read once and written once
-    add("transpose_nbc", "transposeNoBankConflicts", (w, h), _transpose_nbc(w, h), 4 * w * h, 4 * w * h,
-        grid_div_y=["32"])
     (sims,) = s["mc_piq"]
     # the estimator's grid (2441 blocks at 10^7 sims, whatever the block; numSims / block at 65536); a count a block
     grids = {mc_grid(sims, block) for block in TUNE["mc_piq"]["block_size_x"]}
@@ -1697,17 +1649,6 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
         assert all(mc_grid(sims, b) == -(-sims // b) for b in TUNE["mc_piq"]["block_size_x"])
         add("mc_piq", "computeValue<float>", (sims,), _mc_piq(sims),
             lambda p, sims=sims: 4 * mc_grid(sims, p["block_size_x"]), 8 * sims, smem="block_size_x * 4")
-
-    # --- sweep 7: Rodinia
-    nx, ny, nz = s["hotspot3d"]
-    # a thread a (x, y) column over z: tOut stored, tIn and p read (the neighbours from L1/L2)
-    add("hotspot3d", "hotspotOpt1", (nx, ny), _hotspot3d(nx, ny, nz), 4 * nx * ny * nz, 8 * nx * ny * nz)
-    (units,) = s["backprop_adjust"]
-    hid = BACKPROP_HID
-    # grid (1, in / HEIGHT): w and oldw (17-float rows, 16 of them touched) read and written, ly and delta read
-    add("backprop_adjust", "bpnn_adjust_weights_cuda", (1, units), _backprop_adjust(units), 2 * 4 * units * hid,
-        2 * 4 * units * (hid + 1) + 4 * units, footprint=2 * 4 * (units + 1) * (hid + 1) + 4 * (units + 1) + 4 * 17,
-        grid_div_x=[])
     return cases
 
 
