@@ -1052,3 +1052,15 @@ def test_an_element_the_thread_overwrites_with_a_constant_holds_it_on_the_next_l
     kept = features("expand_kept", FRONTIER, args, block=(256, 1, 1), problem_size=(n,))
     assert kept["instructions"]["global_store"] > 0.1 * 5
     assert not any("repeated launches" in note for note in kept["notes"])
+
+
+def test_a_note_the_builds_number_differently_is_given_once():
+    """Each block size is its own build (block_size_x is a #define), and the same store is PTX line 51
+    in some builds and 52 in others: one note names both, not one note per numbering."""
+    n = 1 << 16
+    source = FRONTIER.replace("blockIdx.x * blockDim.x", "blockIdx.x * block_size_x")
+    rows = flipflop.predict("expand", source, (n,), _frontier_args(n), {"block_size_x": [32, 96, 128, 1024]},
+                            gpu="h200-sxm")
+    assert rows.metadata["analysis_notes"] == [
+        "PTX line 51 (52 in other builds): a constant stored over an element the same thread read; predicted for "
+        "repeated launches on the same buffers (as Kernel Tuner measures them), where the element holds it"]

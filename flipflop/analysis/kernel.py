@@ -507,10 +507,9 @@ class KernelAnalysis:
             lines, overlay = consumed
             env[LOAD_ENV_KEY] = _overlaid(env[LOAD_ENV_KEY], overlay)
             trips, known, taken, freq = self._control(env, n)
-            notes.append(f"PTX line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}: "
-                         f"store{'' if len(lines) > 1 else 's'} a constant over what the same thread read; "
-                         "predicted for repeated launches on the same buffers (as Kernel Tuner measures), "
-                         "where those elements hold it")
+            notes.append(f"PTX line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}: a constant "
+                         "stored over an element the same thread read; predicted for repeated launches on the "
+                         "same buffers (as Kernel Tuner measures them), where the element holds it")
         for summary in self.dataflow.loops:
             if not known[summary.loop.index] and freq[summary.loop.header].any():
                 notes.append(f"loop at PTX line {self.cfg.blocks[summary.loop.header].line}: "

@@ -34,6 +34,27 @@ Defines = tuple[tuple[str, str], ...]
 Launch = tuple[tuple[int, int, int], tuple[int, int, int], int]  # block, grid, dynamic shared bytes
 
 
+_PTX_LINES = re.compile(r"PTX lines? (\d+(?:, \d+)*)")
+
+
+def merged_notes(notes: set[str]) -> list[str]:
+    """The analysis notes of all builds, sorted, with notes that differ only in their PTX line
+    numbers (builds for different block sizes number the same instruction differently) given as
+    one: the first build's lines, the others' in brackets."""
+    groups: dict[str, list[str]] = {}
+    for note in sorted(notes):
+        groups.setdefault(_PTX_LINES.sub("PTX line #", note), []).append(note)
+    merged = []
+    for shape, members in groups.items():
+        if len(members) == 1 or shape.count("PTX line #") != 1:
+            merged += members
+            continue
+        first = _PTX_LINES.search(members[0]).group(0)
+        others = sorted({_PTX_LINES.search(note).group(1) for note in members[1:]} - {first.split(" ", 2)[2]})
+        merged.append(shape.replace("PTX line #", f"{first} ({'; '.join(others)} in other builds)"))
+    return sorted(merged)
+
+
 @dataclass(frozen=True)
 class Evaluated:
     """Predictions for every launchable configuration; arrays are (rows, power limits).
@@ -200,7 +221,7 @@ def evaluate_space(
         raise ConfigurationError(f"no launchable configuration on {profile.name}: {reasons}")
     # What the analysis had to guess (unknown trip counts, data-dependent branches), so a
     # user knows which predictions rest on an estimate.
-    versions["analysis_notes"] = sorted({note for f in features for note in f.notes})
+    versions["analysis_notes"] = merged_notes({note for f in features for note in f.notes})
     versions["distinct_compiles"] = len(builds)
     versions["distinct_ptx"] = len({hashlib.sha1(b.compiled.ptx.encode()).hexdigest()
                                     for b in builds.values() if isinstance(b, KernelBuild)})
