@@ -84,9 +84,10 @@ TARGETS: dict[str, float | None] = {
 # What the analysis cannot give, said beside every result.
 LIMITATIONS = (
     "instructions: SASS a warp issues, from the SASS ptxas makes of each PTX line (ptxas -lineinfo + "
-    "nvdisasm) times the analysis's per-warp block counts; branches on loaded data (bfs) are taken with "
-    "the analysis's probability, not the data's; ptxas's loop copies are told apart by the loop's memory "
-    "and float lines only",
+    "nvdisasm) times the analysis's per-warp block counts; branches on data go as the arguments' values "
+    "(after the elements a launch overwrites with a constant, bfs's flags: the state a warm-up launch leaves) "
+    "where the analysis follows the data, half the time where it does not; ptxas's loop copies are told "
+    "apart by the loop's memory and float lines only",
     "L2 reads/writes: memory_traffic returns one L2 byte total; the split here counts stores and "
     "atomics as write-through writes and the rest as reads",
     "atomics: not in the LSU ld/st request and sector counters; their L2 traffic (lts op_atom / "
