@@ -1,4 +1,4 @@
-"""The robustness set: 90 third-party kernels (48 HeCBench, 25 cuda-samples, 17 Rodinia) that seven helper
+"""The robustness set: 100 third-party kernels (54 HeCBench, 27 cuda-samples, 19 Rodinia) that eight helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -6,7 +6,10 @@ sweep 6 (inline PTX, cub::WarpReduce, texture objects, structs by value, recursi
 (6 HeCBench, 1 cuda-samples, 0 Rodinia) from sweep 7 (ML/HPC pieces: attention scores, cross-entropy backward,
 int8 quantisation parameters, MX-FP4 quantise-dequantise, scatter with atomics, CSR SpMM, Monte Carlo; three
 more it brought, Rodinia's hotspot3D and backprop weight update and cuda-samples' transposeNoBankConflicts,
-repeated corpus kernels and were dropped).
+repeated corpus kernels and were dropped), 10 more (6 HeCBench, 2 cuda-samples, 2 Rodinia) from sweep 8 (graph
+kernels and pointer jumping: ECL-CC hooking, Wyllie list ranking, Jaccard row sums with sub-warp shuffles, a dense
+PageRank scatter; in-place updates: torch.nonzero's index pass, lud's diagonal tile, SRAD's tree reduction; half2
+adds; cooperative-groups tiles with shared double atomics and a libcu++ arrive-wait barrier).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -189,6 +192,17 @@ SIZES = {
     "scatter_sum": {"full": (1 << 25,), "small": (4096,)},                  # source elements (out num / 2)
     "spmm_csr": {"full": (262144, 256), "small": (1024, 256)},              # sparse rows (= columns), dense columns
     "mc_piq": {"full": (10_000_000,), "small": (65536,)},                   # numSims (2 x numSims Sobol floats)
+    # sweep 8
+    "cc_compute1": {"full": (2048,), "small": (32,)},                       # side of the triangulated lattice (nodes side^2)
+    "wyllie": {"full": (8_000_000,), "small": (4096,)},                     # list elements (a random list, as upstream)
+    "nonzero": {"full": (4096, 4096), "small": (64, 64)},                   # rows, columns (values -1, 0, 1)
+    "jaccard_rowsum": {"full": (16384, 1024), "small": (64, 64)},           # rows, columns (90 % nonzero, rand() % 10)
+    "vadd_half2": {"full": (16384 * 8192,), "small": (1 << 14,)},           # halves (M x N, 16384 x 8192 upstream)
+    "pagerank_map": {"full": (8192,), "small": (256,)},                     # pages n (an n x n link matrix)
+    "jacobi_cg": {"full": (512,), "small": (512,)},                         # N_ROWS (the program's #define)
+    "awbarrier": {"full": (10_000_000,), "small": (65536,)},                # floats in each vector (10^7 upstream)
+    "lud_diagonal": {"full": (8192,), "small": (256,)},                     # matrix side
+    "srad_reduce": {"full": (5000, 4999), "small": (100, 73)},              # image rows, columns (Ne = rows x columns)
 }
 
 TUNE = {
@@ -282,6 +296,16 @@ TUNE = {
     "scatter_sum": {"block_size_x": POW2},                      # THREADS (256 upstream)
     "spmm_csr": {"block_size_x": [32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # (32, tile_row): 8 in the run script
     "mc_piq": {"block_size_x": POW2},                           # threadBlockSize 32-1024 (128 default)
+    "cc_compute1": {"block_size_x": POW2},                      # ThreadsPerBlock (256 upstream)
+    "wyllie": {"block_size_x": POW2},                           # any (256 upstream)
+    "nonzero": {"block_size_x": POW2},                          # nthreads (256 upstream)
+    "jaccard_rowsum": {"block_size_x": [4, 8, 16, 32], "block_size_y": [1, 2, 4, 8, 16, 32]},  # the shfl width <= 32: (16, 4)
+    "vadd_half2": {"block_size_x": POW2},                       # TPB (256 upstream)
+    "pagerank_map": {"block_size_x": POW2},                     # BLOCK_SIZE (256 upstream)
+    "jacobi_cg": {"block_size_x": POW2},                        # nthreads (256 upstream): tiles of 32
+    "awbarrier": {"block_size_x": [64, 128, 256, 512, 1024]},   # the occupancy API's block; a co-resident grid
+    "lud_diagonal": {"block_size_x": [8, 16, 32, 64]},          # BLOCK_SIZE (16 upstream; the B x B float tile <= 48 KB)
+    "srad_reduce": {"block_size_x": POW2},                      # NUMBER_THREADS, a power of two (512 upstream)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -299,6 +323,7 @@ RESTRICTIONS = {
     "srad_v2_1": ["block_size_x == block_size_y"],
     "srad_v2_2": ["block_size_x == block_size_y"],
     "optflow_deriv": ["block_size_x * block_size_y <= 1024"],
+    "jaccard_rowsum": ["block_size_x * block_size_y >= 32"],    # full-mask shuffles: whole warps
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -324,6 +349,10 @@ UPSTREAM = {
     # sweep 7
     **{name: "HeCBench" for name in ("attn_scores", "ce_bwd", "zeropoint", "mxfp4", "scatter_sum", "spmm_csr")},
     **{name: "cuda-samples" for name in ("mc_piq",)},
+    # sweep 8
+    **{name: "HeCBench" for name in ("cc_compute1", "wyllie", "nonzero", "jaccard_rowsum", "vadd_half2", "pagerank_map")},
+    **{name: "cuda-samples" for name in ("jacobi_cg", "awbarrier")},
+    **{name: "Rodinia" for name in ("lud_diagonal", "srad_reduce")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -352,6 +381,10 @@ DATA_DEPENDENT = {
                          "cellStart/cellEnd stores at the particles' hashed cells",
     "bucketsort": "a scatter by bucket: each float stored at its bucket's offset plus its rank, a warp's 32 stores in "
                   "32 buckets (runs of about 4 floats a block and bucket, sectors shared by neighbouring blocks)",
+    "cc_compute1": "pointer jumping: representative() follows nstat[curr] chains through the lattice (addresses from "
+                   "the data) and rewrites nstat along them; atomicCAS hooks at the representatives",
+    "wyllie": "pointer jumping over a random list: each round reads list[node >> 32], a random 8-byte word (a 32-byte "
+              "sector), and rewrites every element, for about log2(n) rounds",
 }
 
 
@@ -1276,6 +1309,138 @@ def _mc_piq(sims: int) -> Callable[[], list]:
     return build
 
 
+# Sweep 8's kernels (10 more: graph kernels, in-place updates, pointer jumping, sub-warp shuffles, half2, tiled
+# partitions, an arrive-wait barrier, single-block and in-place tree reductions).
+
+def cc_lattice(side: int) -> tuple[np.ndarray, np.ndarray]:
+    """A triangulated side x side lattice (delaunay_n24's degree 6, its vertices in row-major order) as ECL's
+    CSR: nidx (nodes + 1 offsets) and nlist (each vertex's neighbours, sorted)."""
+    nodes = side * side
+    v = np.arange(nodes, dtype=np.int64)
+    r, c = v // side, v % side
+    pairs = []
+    for dr, dc in ((0, 1), (1, 0), (1, 1)):  # right, down, down-right: each edge once, then both ways
+        ok = (r + dr < side) & (c + dc < side)
+        a = v[ok]
+        pairs.append((a, a + dr * side + dc))
+    src = np.concatenate([p[0] for p in pairs] + [p[1] for p in pairs])
+    dst = np.concatenate([p[1] for p in pairs] + [p[0] for p in pairs])
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    nidx = np.concatenate(([0], np.cumsum(np.bincount(src, minlength=nodes)))).astype(np.int32)
+    return nidx, dst.astype(np.int32)
+
+
+def _cc_compute1(side: int) -> Callable[[], list]:
+    def build() -> list:  # nodes, nidx, nlist, nstat (as init leaves it), wl
+        nidx, nlist = cc_lattice(side)
+        nodes = side * side
+        first = nlist[np.minimum(nidx[:-1], len(nlist) - 1)]  # init: the first (smallest) neighbour if smaller
+        nstat = np.where((nidx[1:] > nidx[:-1]) & (first < np.arange(nodes)), first, np.arange(nodes)).astype(np.int32)
+        return [np.int32(nodes), nidx, nlist, nstat, np.zeros(nodes, np.int32)]
+    return build
+
+
+def _wyllie(n: int) -> Callable[[], list]:
+    def build() -> list:  # list (next << 32 | rank: a random list with head 0, as random_list), size
+        order = np.concatenate(([0], 1 + _rng(110).permutation(n - 1)))
+        nxt = np.empty(n, np.int64)
+        nxt[order[:-1]] = order[1:]
+        nxt[order[-1]] = -1  # NIL
+        rank = np.where(nxt == -1, 0, 1).astype(np.int64)
+        return [(nxt << 32) | rank, np.int32(n)]
+    return build
+
+
+def nonzero_count(rows: int, cols: int) -> int:
+    return int(np.count_nonzero(_rng(111).integers(-1, 2, rows * cols)))
+
+
+# TensorDims<int64_t>: MAX_DIMS (2) int64 sizes
+_TENSORDIMS = np.dtype([("sizes", "<i8", (2,))])
+
+
+def _nonzero(rows: int, cols: int) -> Callable[[], list]:
+    def build() -> list:  # inp (DeviceSelect::Flagged's flat indices of the nonzeros, then room for the columns),
+        flat = np.flatnonzero(_rng(111).integers(-1, 2, rows * cols))  # dims (by value), ndim 2, nzero
+        nz = len(flat)
+        inp = np.zeros(2 * nz, np.int64)
+        inp[:nz] = flat
+        return [inp, np.array(([rows, cols],), dtype=_TENSORDIMS)[()], np.int32(2), np.int64(nz)]
+    return build
+
+
+def jaccard_csr(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The program's matrix (rand() % 10: 90 % nonzero) as CSR row offsets and column indices."""
+    dense = _rng(112).integers(0, 10, (rows, cols)) != 0
+    ptr = np.concatenate(([0], np.cumsum(dense.sum(axis=1)))).astype(np.int32)
+    return ptr, np.nonzero(dense)[1].astype(np.int32)
+
+
+def _jaccard_rowsum(rows: int, cols: int) -> Callable[[], list]:
+    def build() -> list:  # n, csrPtr, csrInd, w (d_weight_j as fill<true> leaves it: (j + 1) / e), work
+        ptr, ind = jaccard_csr(rows, cols)
+        e = len(ind)
+        return [np.int32(rows), ptr, ind, ((np.arange(e) + 1) / e).astype(np.float32), np.zeros(rows, np.float32)]
+    return build
+
+
+def _vadd_half2(n: int) -> Callable[[], list]:
+    def build() -> list:  # gA, gB (+-1 halves, as fill_values), gC, n
+        rng = _rng(113)
+        a, b = (_lazy(rng, n, np.float16, -1, 1) for _ in range(2))
+        return [a, b, np.zeros(n, np.float16), np.uint64(n)]
+    return build
+
+
+def _pagerank_map(n: int) -> Callable[[], list]:
+    def build() -> list:  # pages (n x n links, about half of them 1), page_ranks (1 / n), maps, noutlinks, n
+        rng = _rng(114)
+        return [_lazy(rng, n * n, np.int32, 0, 1), np.full(n, 1.0 / n, np.float32), np.zeros(n * n, np.float32),
+                rng.integers(n // 2 - 50, n // 2 + 50, n).astype(np.uint32), np.int32(n)]
+    return build
+
+
+JACOBI_GRID = 512 // 8 + 2  # N_ROWS / ROWS_PER_CTA + 2 upstream
+
+
+def _jacobi_cg(rows: int) -> Callable[[], list]:
+    def build() -> list:  # A (diagonally dominant, as createLinearSystem), b, conv_threshold, x, x_new, sum
+        rng = _rng(115)
+        a = rng.uniform(0, 1, (rows, rows)).astype(np.float32)
+        a[np.arange(rows), np.arange(rows)] = a.sum(axis=1) + rows
+        return [a.ravel(), rng.uniform(2 * rows, 3 * rows, rows), np.float32(1e-4), np.zeros(rows), np.zeros(rows),
+                np.zeros(1)]
+    return build
+
+
+AW_SMS = 132  # the H200's multiprocessors: the grid is SMs x the occupancy's blocks a SM (2048 / block)
+
+
+def _awbarrier(n: int) -> Callable[[], list]:
+    def build() -> list:  # vecA, vecB, partialResults (a double a block: at most 2048 / 64 x SMs), size
+        rng = _rng(116)
+        return [_f32(rng, n, 1, 3), _f32(rng, n, 1, 3), np.zeros(AW_SMS * 2048 // 64), np.int32(n)]
+    return build
+
+
+def _lud_diagonal(side: int) -> Callable[[], list]:
+    def build() -> list:  # m (diagonally dominant: a stable factorisation), matrix_dim, offset (the first step)
+        m = _f32(_rng(117), side * side, 0.1, 1.0)
+        m[:: side + 1] += side
+        return [m, np.int32(side), np.int32(0)]
+    return build
+
+
+def _srad_reduce(rows: int, cols: int) -> Callable[[], list]:
+    def build() -> list:  # d_Ne, d_no (Ne: the first pass), d_mul 1, d_sums (I, as prepare writes), d_sums2 (I^2)
+        ne = rows * cols
+        img = _f32(_rng(118), ne, 0.0, 1.0)
+        return [np.int64(ne), np.int32(ne), np.int32(1), img, img * img]
+    return build
+
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -1649,6 +1814,57 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
         assert all(mc_grid(sims, b) == -(-sims // b) for b in TUNE["mc_piq"]["block_size_x"])
         add("mc_piq", "computeValue<float>", (sims,), _mc_piq(sims),
             lambda p, sims=sims: 4 * mc_grid(sims, p["block_size_x"]), 8 * sims, smem="block_size_x * 4")
+
+    # --- sweep 8: HeCBench
+    (side,) = s["cc_compute1"]
+    nodes = side * side
+    edges = 2 * (2 * side * (side - 1) + (side - 1) ** 2)
+    # the fixed grid SMs x 2048 / ThreadsPerBlock (132 SMs); nidx, nlist and nstat read; nstat rewritten by the pointer
+    # jumping (every vertex whose representative chain has two links: all but the first row and column)
+    add("cc_compute1", "compute1", (132 * 2048,), _cc_compute1(side), 4 * (side - 1) ** 2,
+        4 * (nodes + 1) + 4 * edges + 4 * nodes, footprint=4 * (nodes + 1) + 4 * edges + 4 * nodes)
+    (n,) = s["wyllie"]
+    # every element's word rewritten at least once (all but the tail's and its predecessor's) and read once
+    add("wyllie", "wyllie", (n,), _wyllie(n), 8 * (n - 2), 8 * n, footprint=8 * n)
+    rows, cols = s["nonzero"]
+    nz = nonzero_count(rows, cols)
+    # a thread a nonzero: its flat index read, the column and the row (over the flat index) stored: int64 each
+    add("nonzero", "write_indices<int64_t>", (nz,), _nonzero(rows, cols), 16 * nz, 8 * nz, footprint=16 * nz)
+    rows, cols = s["jaccard_rowsum"]
+    e = len(jaccard_csr(rows, cols)[1])
+    # grid (1, n / block_size_y); a row sum stored a row; the row offsets and column indices read, and w at the column
+    # indices (all < cols: the first cols weights)
+    add("jaccard_rowsum", "jaccard_row_sum<true, float>", (1, rows), _jaccard_rowsum(rows, cols), 4 * rows,
+        4 * (rows + 1) + 4 * e + 4 * cols, grid_div_x=[])
+    (n,) = s["vadd_half2"]
+    # grid n / (TPB x vec_size): 8 halves a thread
+    add("vadd_half2", "vectorized_elementwise_add_kernel", (n // 8,), _vadd_half2(n), 2 * n, 4 * n)
+    (n,) = s["pagerank_map"]
+    # a thread a row of the n x n matrices: maps written, pages read, a rank and an outlink count a page
+    add("pagerank_map", "map", (n,), _pagerank_map(n), 4 * n * n, 4 * n * n + 8 * n)
+
+    # --- sweep 8: cuda-samples
+    (rows,) = s["jacobi_cg"]
+    # N_ROWS / ROWS_PER_CTA + 2 blocks; A read once (x re-read by every block from L2), x_new and the sum stored
+    add("jacobi_cg", "JacobiMethod", (JACOBI_GRID,), _jacobi_cg(rows), 8 * rows + 8, 4 * rows * rows + 16 * rows,
+        grid_div_x=[])
+    (n,) = s["awbarrier"]
+    # grid SMs x 2048 / block (the occupancy API's, co-resident); both vectors read, normalised in place, and a partial
+    # a block; (block / 32 + 1) doubles of dynamic shared memory
+    add("awbarrier", "normVecByDotProductAWBarrier", (AW_SMS * 2048,), _awbarrier(n),
+        lambda p, n=n: 8 * n + 8 * AW_SMS * 2048 // p["block_size_x"], 8 * n,
+        footprint=lambda p, n=n: 8 * n + 8 * AW_SMS * 2048 // p["block_size_x"], smem="(block_size_x // 32 + 1) * 8")
+
+    # --- sweep 8: Rodinia
+    (side,) = s["lud_diagonal"]
+    # one block: the B x B diagonal tile read, its rows 1 .. B - 1 written back
+    add("lud_diagonal", "lud_diagonal", (1,), _lud_diagonal(side), lambda p: 4 * (p["block_size_x"] - 1) * p["block_size_x"],
+        lambda p: 4 * p["block_size_x"] ** 2, footprint=lambda p: 4 * p["block_size_x"] ** 2, grid_div_x=[])
+    rows, cols = s["srad_reduce"]
+    ne = rows * cols
+    # grid Ne / NUMBER_THREADS rounded up: both arrays read, a sum and a sum of squares stored a block (in place)
+    add("srad_reduce", "reduce", (ne,), _srad_reduce(rows, cols), lambda p, ne=ne: 8 * -(-ne // p["block_size_x"]),
+        8 * ne, footprint=8 * ne)
     return cases
 
 
