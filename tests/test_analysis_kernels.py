@@ -1064,3 +1064,65 @@ def test_a_note_the_builds_number_differently_is_given_once():
     assert rows.metadata["analysis_notes"] == [
         "PTX line 51 (52 in other builds): a constant stored over an element the same thread read; predicted for "
         "repeated launches on the same buffers (as Kernel Tuner measures them), where the element holds it"]
+
+
+TRIANGLE = r"""
+extern "C" __global__ void rotate(float *matrix, const int n) {   // HeCBench matrix-rotate's layers
+    int layer = blockIdx.x * blockDim.x + threadIdx.x;
+    if (layer < n / 2)
+        for (int i = layer; i < n - 1 - layer; ++i) matrix[layer * n + i] += matrix[i * n + layer];
+}
+"""
+
+
+def test_the_slowest_block_bounds_a_triangular_launch():
+    """Layer l walks n - 1 - 2l elements: block 0 holds the longest layers, so the launch lasts as long
+    as its path, about twice the mean block's (HeCBench matrix-rotate: predicted 0.39 ms at 32 threads,
+    measured 1.61 ms on the H200; the slowest block's bound gives 0.73 ms and the best block 1.05x
+    the best energy instead of 1.19x)."""
+    n = 2048
+    args = [np.zeros(n * n, np.float32), np.int32(n)]
+    f = features("rotate", TRIANGLE, args, block=(32, 1, 1), problem_size=(n // 2,))
+    # 32 blocks of 32 layers: block 0's busiest lane (layer 0) runs 2047 iterations, the mean block's
+    # busiest about 2047 - 2 * (32 * 15.5) - 0 = 1055
+    assert f["block_imbalance"] == pytest.approx(2047 / 1055, rel=0.02)
+    # every layer walking n / 2 elements: the triangle's mean work, spread evenly
+    even_source = TRIANGLE.replace("int i = layer; i < n - 1 - layer", "int i = 0; i < n / 2")
+    even = features("rotate", even_source, args, block=(32, 1, 1), problem_size=(n // 2,))
+    assert even["block_imbalance"] == 1.0
+    rows = flipflop.predict("rotate", TRIANGLE, (n // 2,), args, {"block_size_x": [32]}, gpu="h200-sxm")
+    flat = flipflop.predict("rotate", even_source, (n // 2,), args, {"block_size_x": [32]}, gpu="h200-sxm")
+    assert rows[0]["time"] > 1.3 * flat[0]["time"]  # the same mean work: equal times before
+
+
+GRID_SYNC = r"""
+#include <cooperative_groups.h>
+namespace cg = cooperative_groups;
+extern "C" __global__ void norm_cg(float *a, float *b, double *r, int n) {   // cuda-samples simpleAWBarrier's shape
+    cg::grid_group grid = cg::this_grid();
+    double s = 0.0;
+    for (int i = grid.thread_rank(); i < n; i += grid.size()) s += (double)(a[i] * b[i]);
+    if (threadIdx.x == 0) atomicAdd(r, s);
+    cg::sync(grid);
+    const double v = r[0];
+    for (int i = grid.thread_rank(); i < n; i += grid.size()) { a[i] = a[i] / v; b[i] = b[i] / v; }
+}
+"""
+
+
+def test_a_grid_barrier_is_one_word_and_a_wait():
+    """`cg::sync(grid)` finds its barrier word through %envreg1/2 (the cooperative launch's workspace),
+    traps if that pointer is null, counts blocks on the word with one atomic a block and polls it. Those
+    were unknown: a branch on data, unknown addresses a sector a thread, a loop of unknown trip count.
+    The workspace is now one address, never null; the poll is named as a wait."""
+    n = 10_000_000
+    args = [np.ones(n, np.float32), np.ones(n, np.float32), np.zeros(1), np.int32(n)]
+    f = features("norm_cg", GRID_SYNC, args, block=(256, 1, 1), problem_size=(132 * 2048,))
+    assert len(f["notes"]) == 1 and "waits on one address (a grid barrier, a lock)" in f["notes"][0]
+    assert all(b["taken_fraction"] is not None for b in f["branches"] if not b["loop_control"])
+    barrier = [a for a in global_accesses(f) if a["footprint_bytes"] == 32.0]  # the word a block counts on
+    assert [a["op"] for a in barrier] == ["atomic", "load"]
+    assert all(a["executions_per_thread"] == 1 / 256 and a["sectors_per_request"] == 1.0 for a in barrier)
+    loop = [a for a in global_accesses(f) if a["footprint_bytes"] == 4 * n]
+    assert len(loop) == 6 and all(a["executions_per_thread"] == pytest.approx(n / (132 * 2048), rel=0.01)
+                                  and a["sectors_per_request"] == 4.0 for a in loop)

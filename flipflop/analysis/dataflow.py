@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
-    FLOAT_SUFFIX, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, Sym, choose, const, fconst, is_float_valued,
-    op, select_conditions, sym, unknown)
+    FLOAT_SUFFIX, GRID_WORKSPACE_SYMBOLS, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, Sym, choose, const,
+    fconst, is_float_valued, op, select_conditions, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -43,7 +43,7 @@ _COMPARE: dict[str, str] = {
     "lo": "lt", "ls": "le", "hi": "gt", "hs": "ge",
     "equ": "eq", "neu": "ne", "ltu": "lt", "leu": "le", "gtu": "gt", "geu": "ge",
 }
-_SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS
+_SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS | GRID_WORKSPACE_SYMBOLS
 _MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}

@@ -101,7 +101,9 @@ class LaunchFeatures:
     issues them (a block once per warp if any lane runs it, as often as its busiest lane),
     the unit of ``smsp__inst_executed``. ``active_fraction``: share of launched threads that pass the
     boundary guards and do the main work. ``divergent_branches``: branches whose condition
-    depends on the thread index.
+    depends on the thread index. ``block_imbalance``: the slowest sampled block's work (its busiest
+    thread's instructions) over the sampled blocks' mean, 1 where every block does alike (a
+    triangular loop, `for (i = row; i < n; ...)`, makes the first block's path the launch's).
     """
 
     kernel: str
@@ -121,6 +123,7 @@ class LaunchFeatures:
     static_instructions: int = 0  # PTX instructions in the kernel body, for spill traffic estimates
     warp_sass_instructions: float | None = None  # SASS a launched warp issues (None: no disassembler)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    block_imbalance: float = 1.0
 
     @property
     def threads_per_block(self) -> int:

@@ -55,6 +55,7 @@ from flipflop.frontend.resources import Resources
 from flipflop.frontend.sass import SassLines
 
 POINTER_SPACING_BYTES = 1 << 36  # fake device allocations this far apart
+GRID_WORKSPACE_BYTE = 256  # where the grid barrier's workspace is taken to start, in slot 0
 _CLASS_INDEX = {name: k for k, name in enumerate(INSTRUCTION_CLASSES)}
 _NUMPY_TYPES = {"s8": np.int8, "u8": np.uint8, "b8": np.uint8, "s16": np.int16, "u16": np.uint16,
                 "b16": np.uint16, "s32": np.int32, "u32": np.uint32, "b32": np.int32,
@@ -328,6 +329,14 @@ class KernelAnalysis:
         freq = block_frequencies(self.cfg, self.dataflow, trips, taken, n)
         return trips, known, taken, freq
 
+    def _spin_wait(self, index: int) -> bool:
+        """Whether loop ``index`` only polls: its memory accesses are loads of one address, the
+        same for every thread and iteration (`cg::this_grid().sync()`'s wait on the barrier word)."""
+        inside = [sa.access for sa in self.accesses if index in sa.loops]
+        counters = {summary.counter for summary in self.dataflow.loops}
+        return bool(inside) and all(a.op == "load" and a.space == "global" and not a.address.varying()
+                                    and not counters & a.address.symbols() for a in inside)
+
     def _consumed_elements(self, env: dict[str, object], freq: list[np.ndarray], n: int
                            ) -> tuple[list[int], dict[int, tuple[np.ndarray, np.ndarray]]] | None:
         """Elements the sampled threads read and then overwrote with a constant: (the stores' PTX
@@ -491,6 +500,9 @@ class KernelAnalysis:
         env: dict[str, object] = sample.symbols()
         env.update(params)
         env.update(self.shared_offsets)
+        # The grid barrier's workspace lies in no argument (slot 0, which none uses): its word is
+        # known to be one address, what it holds is not.
+        env.update(envreg1=0, envreg2=GRID_WORKSPACE_BYTE)
         env[LOAD_ENV_KEY] = self._loader(arrays)
         notes: list[str] = [*self._unmodelled_notes, *self._dtype_notes(arrays)]
         unread = sorted({name for name, offset, typ in self.dataflow.param_fields
@@ -512,8 +524,12 @@ class KernelAnalysis:
                          "same buffers (as Kernel Tuner measures them), where the element holds it")
         for summary in self.dataflow.loops:
             if not known[summary.loop.index] and freq[summary.loop.header].any():
-                notes.append(f"loop at PTX line {self.cfg.blocks[summary.loop.header].line}: "
-                             "trip count unknown, counted once")
+                line = self.cfg.blocks[summary.loop.header].line
+                if self._spin_wait(summary.loop.index):
+                    notes.append(f"loop at PTX line {line}: waits on one address (a grid barrier, a lock), "
+                                 "counted as one poll; the wait itself is not modelled")
+                else:
+                    notes.append(f"loop at PTX line {line}: trip count unknown, counted once")
         warp_freq_lanes = self._warp_visits(freq, trips, taken, n)
 
         weight = sample.weight
@@ -559,6 +575,7 @@ class KernelAnalysis:
         work = self.static_counts.sum(axis=1) * mean_freq
         busiest = int(np.argmax(work)) if work.size else 0
         active_fraction = float(weight[freq[busiest] > 0].sum() / total_weight) if work.size else 1.0
+        block_imbalance = _block_imbalance(freq, self.static_counts.sum(axis=1), weight, sample.padded_threads)
 
         # Address analyses look at two representative blocks only (see launch.memory_blocks).
         mem_sample, kept = restrict(sample, memory_blocks(sample))
@@ -668,7 +685,7 @@ class KernelAnalysis:
             shared_bytes=resources.shared_bytes + int(dynamic_shared_bytes),
             local_bytes=resources.local_bytes, spill_bytes=resources.spill_bytes,
             static_instructions=int(self.static_counts.sum()), warp_sass_instructions=warp_sass,
-            notes=tuple(notes))
+            notes=tuple(notes), block_imbalance=block_imbalance)
         return features, tuple(branches)
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
@@ -1108,6 +1125,23 @@ def _uniform_at_zero(tag: str, varying: bool) -> int:
     if varying:
         raise NotEvaluable(tag)
     return 0
+
+
+def _block_imbalance(freq: list[np.ndarray], per_block_instructions: np.ndarray, weight: np.ndarray,
+                     padded_threads: int) -> float:
+    """The slowest sampled block's path over the sampled blocks' mean (each block weighted by the
+    blocks it stands for): a block's path is its busiest thread's instruction count."""
+    if not freq:
+        return 1.0
+    work = np.asarray(freq).T @ per_block_instructions                       # per sampled thread
+    work = np.where(weight > 0, work, 0.0).reshape(-1, padded_threads)
+    paths = work.max(axis=1)
+    stands_for = weight.reshape(-1, padded_threads).max(axis=1)
+    live = stands_for > 0
+    if not live.any():
+        return 1.0
+    mean = float((paths[live] * stands_for[live]).sum() / stands_for[live].sum())
+    return max(1.0, float(paths[live].max()) / mean) if mean > 0 else 1.0
 
 
 def _overlaid(load, overlay: dict[int, tuple[np.ndarray, np.ndarray]]):

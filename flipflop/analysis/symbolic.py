@@ -22,6 +22,9 @@ THREAD_SYMBOLS: frozenset[str] = frozenset({"tid.x", "tid.y", "tid.z", "laneid",
 LAUNCH_SYMBOLS: frozenset[str] = frozenset(
     {"ntid.x", "ntid.y", "ntid.z", "ctaid.x", "ctaid.y", "ctaid.z",
      "nctaid.x", "nctaid.y", "nctaid.z"})
+# The halves of a cooperative launch's grid-barrier workspace pointer (`cg::this_grid().sync()` reads
+# them to find the word its blocks count on): the same for every thread, never null.
+GRID_WORKSPACE_SYMBOLS: frozenset[str] = frozenset({"envreg1", "envreg2"})
 # Products that would expand past this many monomials are kept as one opaque atom.
 _MAX_TERMS = 64
 
@@ -463,6 +466,14 @@ def _shr(a, b):
     return a >> np.minimum(np.asarray(b, dtype=np.int64), 62)
 
 
+def _bits64(value) -> np.ndarray:
+    """An integer as int64 bits: a 64-bit mask past 2**63 (bfi's `0xFFFFFFFF00000000`) wraps to
+    its two's-complement value, as the GPU's registers hold it."""
+    if isinstance(value, int) and value >= 1 << 63:
+        value -= 1 << 64
+    return np.asarray(value, np.int64)
+
+
 _EVALUATORS: dict[str, Callable] = {
     "floordiv": _floordiv,
     "mod": _mod,
@@ -470,9 +481,9 @@ _EVALUATORS: dict[str, Callable] = {
     "max": np.maximum,
     "shl": _shl,
     "shr": _shr,
-    "and": lambda a, b: np.bitwise_and(np.asarray(a, np.int64), np.asarray(b, np.int64)),
-    "or": lambda a, b: np.bitwise_or(np.asarray(a, np.int64), np.asarray(b, np.int64)),
-    "xor": lambda a, b: np.bitwise_xor(np.asarray(a, np.int64), np.asarray(b, np.int64)),
+    "and": lambda a, b: np.bitwise_and(_bits64(a), _bits64(b)),
+    "or": lambda a, b: np.bitwise_or(_bits64(a), _bits64(b)),
+    "xor": lambda a, b: np.bitwise_xor(_bits64(a), _bits64(b)),
     "mul": lambda a, b: a * b,
     "lt": lambda a, b: (np.asarray(a) < b).astype(np.int64),
     "le": lambda a, b: (np.asarray(a) <= b).astype(np.int64),

@@ -5,7 +5,8 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
 
   T(f) = T_launch + ‖(T_path(f) + T_mem, T_sm(f), T_dispatch, T_atomic)‖_p
 
-  T_path = rounds · (ALU/barrier path / f + memory round trips · latency · R),
+  T_path = max(rounds, I) · (ALU/barrier path / f + memory round trips · latency · R),
+  I = the slowest block's path over the mean block's (the analysis's block_imbalance),
   R = 1 + c·ln(warps per block)/√(round trips)   (a block's slot frees with its slowest warp);
   the path and T_mem add (loaded latency in Little's law), docs/model.md "Loaded latency".
 
@@ -111,6 +112,7 @@ class _Terms:
     latency_s: float            # one block's exposed memory latency
     warps_per_block: float
     memory_phases: float        # dependent memory round trips on one warp's path
+    imbalance: float            # the slowest block's path over the mean block's
     throughput_cycles: float    # per block: issue, pipes, shared, L1
     throughput_s: float         # per block: its share of L2 and DRAM bandwidth
     dispatch_s: float           # per block: the block scheduler
@@ -203,7 +205,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
         active_sms=sm_count,
     )
     return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, occ.warps_per_block, phases,
-                  throughput_cycles, throughput_s,
+                  f.block_imbalance, throughput_cycles, throughput_s,
                   profile.block_launch_ns * 1e-9, traffic.atomic_serial_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
@@ -239,7 +241,9 @@ def predict_launches(
     # round trips varies relatively like 1/√k.
     release = 1.0 + BLOCK_RELEASE * np.log(col("warps_per_block")) / np.sqrt(np.maximum(col("memory_phases"), 1.0))
     parts = {
-        "latency": col("rounds") * (col("latency_cycles") / clocks + col("latency_s") * release),
+        # Slots turn over `rounds` times, and no launch ends before its slowest block does.
+        "latency": np.maximum(col("rounds"), col("imbalance")) * (col("latency_cycles") / clocks
+                                                                   + col("latency_s") * release),
         "compute": col("busiest") * col("throughput_cycles") / clocks,
         "memory": np.broadcast_to(col("busiest") * col("throughput_s"), shape),
         "dispatch": np.broadcast_to(col("busiest") * col("dispatch_s"), shape),
