@@ -1126,3 +1126,30 @@ def test_a_grid_barrier_is_one_word_and_a_wait():
     loop = [a for a in global_accesses(f) if a["footprint_bytes"] == 4 * n]
     assert len(loop) == 6 and all(a["executions_per_thread"] == pytest.approx(n / (132 * 2048), rel=0.01)
                                   and a["sectors_per_request"] == 4.0 for a in loop)
+
+
+GATHER4 = r"""
+extern "C" __global__ void gather4(const int* __restrict__ idx, const float* __restrict__ table, float* out,
+                                   int n, int m) {
+    for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+        int k = idx[i];
+        out[i] = table[k] + table[(k * 3) % m] + table[(k * 5) % m] + table[(k * 7) % m];
+    }
+}
+"""
+
+
+def test_gathers_from_one_table_hold_it_in_l2_once():
+    """Four gathers from one 16 MB table are four access groups; each counted the table as data it keeps
+    live, so at 64 threads a block (every block resident) the working set came to 4 x 16 MB, past the
+    H200's L2, and the re-reads went to DRAM: 284 MB for 151 MB of data (robustness sweep 8: ECL-CC's
+    nine groups on its 16.8 MB status array, 104 MB of DRAM at 32 threads and 395 MB at 64). An array's
+    groups now hold at most the array: DRAM is the data read and written once, at every block size."""
+    n, m = 1 << 24, 1 << 22
+    rng = np.random.default_rng(3)
+    args = [rng.integers(0, m, n).astype(np.int32), np.ones(m, np.float32), np.zeros(n, np.float32),
+            np.int32(n), np.int32(m)]
+    rows = flipflop.predict("gather4", GATHER4, (132 * 2048,), args, {"block_size_x": [32, 64, 256]},
+                            gpu="h200-sxm")
+    data = 4 * n + 4 * m + 4 * n
+    assert [row["dram_bytes"] for row in rows] == pytest.approx([data] * 3, rel=0.01)

@@ -446,7 +446,7 @@ def memory_traffic(
     # L2: re-reads across blocks hit when the distinct data the resident blocks re-read fits;
     # blocks that share data (the grid footprint is smaller than the sum) share L2 lines.
     share = resident_blocks / features.blocks
-    concurrent = 0.0
+    held: dict[tuple, float] = {}  # per array: the bytes its groups keep live, at most the array
     for a_l2, g in zip(to_l2, globals_):
         streamed = g.grid_fp is not None and a_l2 <= g.grid_fp * STREAMED and not g.reread_later
         if g.reread or streamed:
@@ -458,7 +458,11 @@ def memory_traffic(
             touched.append(g.window * resident_blocks)
         if g.grid_fp is not None:
             touched.append(g.grid_fp * share)
-        concurrent += min(touched)
+        key = (g.array, g.array_bytes) if g.array is not None else (id(g), None)
+        held[key] = held.get(key, 0.0) + min(touched)
+    # Groups of one array (a gather and the stores at the same elements, a pointer chase's reads)
+    # hold its lines once: together they keep at most the array live.
+    concurrent = sum(min(live, size) if size else live for (_, size), live in held.items())
     l2_fit = min(1.0, profile.l2_bytes / concurrent) if concurrent > 0 else 1.0
     # An array is read from DRAM (and written to it) at most once per launch: accesses whose
     # footprints overlap (a stencil's halo rows, which the neighbouring blocks read as their
