@@ -1118,7 +1118,7 @@ def test_a_grid_barrier_is_one_word_and_a_wait():
     n = 10_000_000
     args = [np.ones(n, np.float32), np.ones(n, np.float32), np.zeros(1), np.int32(n)]
     f = features("norm_cg", GRID_SYNC, args, block=(256, 1, 1), problem_size=(132 * 2048,))
-    assert len(f["notes"]) == 1 and "waits on one address (a grid barrier, a lock)" in f["notes"][0]
+    assert len(f["notes"]) == 1 and "a wait (a grid or block barrier, a lock)" in f["notes"][0]
     assert all(b["taken_fraction"] is not None for b in f["branches"] if not b["loop_control"])
     barrier = [a for a in global_accesses(f) if a["footprint_bytes"] == 32.0]  # the word a block counts on
     assert [a["op"] for a in barrier] == ["atomic", "load"]
@@ -1153,3 +1153,26 @@ def test_gathers_from_one_table_hold_it_in_l2_once():
                             gpu="h200-sxm")
     data = 4 * n + 4 * m + 4 * n
     assert [row["dram_bytes"] for row in rows] == pytest.approx([data] * 3, rel=0.01)
+
+
+BLOCK_BARRIER = r"""
+#include <cuda/barrier>
+extern "C" __global__ void scale(float *x, int n) {   // cuda-samples simpleAWBarrier's block barrier
+    __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+    if (threadIdx.x == 0) init(&bar, blockDim.x);
+    __syncthreads();
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) x[i] *= 2.0f;
+    bar.arrive_and_wait();
+    if (i < n) x[i] += 1.0f;
+}
+"""
+
+
+def test_a_barrier_wait_loop_is_named_as_a_wait():
+    """`cuda::barrier::arrive_and_wait` polls `mbarrier.try_wait` in a back-off loop: a wait for the
+    block's other threads, not work of unknown length."""
+    n = 1 << 20
+    f = features("scale", BLOCK_BARRIER, [np.zeros(n, np.float32), np.int32(n)], block=(256, 1, 1), problem_size=(n,))
+    loops = [note for note in f["notes"] if note.startswith("loop at")]
+    assert len(loops) == 1 and "a wait (a grid or block barrier, a lock)" in loops[0]

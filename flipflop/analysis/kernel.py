@@ -331,11 +331,17 @@ class KernelAnalysis:
 
     def _spin_wait(self, index: int) -> bool:
         """Whether loop ``index`` only polls: its memory accesses are loads of one address, the
-        same for every thread and iteration (`cg::this_grid().sync()`'s wait on the barrier word)."""
+        same for every thread and iteration (`cg::this_grid().sync()`'s wait on the barrier word), or
+        it tests an mbarrier or sleeps and stores nothing (`cuda::barrier::wait`'s back-off loop)."""
         inside = [sa.access for sa in self.accesses if index in sa.loops]
         counters = {summary.counter for summary in self.dataflow.loops}
-        return bool(inside) and all(a.op == "load" and a.space == "global" and not a.address.varying()
-                                    and not counters & a.address.symbols() for a in inside)
+        if inside and all(a.op == "load" and a.space == "global" and not a.address.varying()
+                          and not counters & a.address.symbols() for a in inside):
+            return True
+        opcodes = {(ins.opcode, "try_wait" in ins.modifiers or "test_wait" in ins.modifiers)
+                   for b in self.cfg.loops[index].blocks for ins in self.cfg.blocks[b].instructions}
+        polls = ("mbarrier", True) in opcodes or any(op == "nanosleep" for op, _ in opcodes)
+        return polls and all(a.op == "load" for a in inside)
 
     def _consumed_elements(self, env: dict[str, object], freq: list[np.ndarray], n: int
                            ) -> tuple[list[int], dict[int, tuple[np.ndarray, np.ndarray]]] | None:
@@ -526,8 +532,8 @@ class KernelAnalysis:
             if not known[summary.loop.index] and freq[summary.loop.header].any():
                 line = self.cfg.blocks[summary.loop.header].line
                 if self._spin_wait(summary.loop.index):
-                    notes.append(f"loop at PTX line {line}: waits on one address (a grid barrier, a lock), "
-                                 "counted as one poll; the wait itself is not modelled")
+                    notes.append(f"loop at PTX line {line}: a wait (a grid or block barrier, a lock), counted as "
+                                 "one poll; the wait itself is not modelled")
                 else:
                     notes.append(f"loop at PTX line {line}: trip count unknown, counted once")
         warp_freq_lanes = self._warp_visits(freq, trips, taken, n)

@@ -37,21 +37,33 @@ Launch = tuple[tuple[int, int, int], tuple[int, int, int], int]  # block, grid, 
 _PTX_LINES = re.compile(r"PTX lines? (\d+(?:, \d+)*)")
 
 
-def merged_notes(notes: set[str]) -> list[str]:
-    """The analysis notes of all builds, sorted, with notes that differ only in their PTX line
-    numbers (builds for different block sizes number the same instruction differently) given as
-    one: the first build's lines, the others' in brackets."""
-    groups: dict[str, list[str]] = {}
-    for note in sorted(notes):
-        groups.setdefault(_PTX_LINES.sub("PTX line #", note), []).append(note)
+def merged_notes(notes_by_build: Sequence[Sequence[str]]) -> list[str]:
+    """The analysis notes of all builds (one sequence a build), sorted, with notes that differ only in
+    their PTX line numbers given once: one build's lines of that kind together, the other builds'
+    (which number the same instructions differently) in brackets."""
+    shapes: dict[str, list[tuple[int, ...]]] = {}
+    for notes in notes_by_build:
+        lines: dict[str, set[int]] = {}
+        for note in notes:
+            shape = _PTX_LINES.sub("PTX line #", note)
+            if shape.count("PTX line #") != 1:
+                shapes.setdefault(note, [])
+                continue
+            lines.setdefault(shape, set()).update(int(n) for n in _PTX_LINES.search(note).group(1).split(", "))
+        for shape, found in lines.items():
+            listed = shapes.setdefault(shape, [])
+            if tuple(sorted(found)) not in listed:
+                listed.append(tuple(sorted(found)))
     merged = []
-    for shape, members in groups.items():
-        if len(members) == 1 or shape.count("PTX line #") != 1:
-            merged += members
+    for shape, builds in shapes.items():
+        if not builds:
+            merged.append(shape)
             continue
-        first = _PTX_LINES.search(members[0]).group(0)
-        others = sorted({_PTX_LINES.search(note).group(1) for note in members[1:]} - {first.split(" ", 2)[2]})
-        merged.append(shape.replace("PTX line #", f"{first} ({'; '.join(others)} in other builds)"))
+        first, *others = sorted(builds)
+        named = f"PTX line{'s' if len(first) > 1 else ''} {', '.join(map(str, first))}"
+        if others:
+            named += f" ({'; '.join(', '.join(map(str, o)) for o in others)} in other builds)"
+        merged.append(shape.replace("PTX line #", named))
     return sorted(merged)
 
 
@@ -221,7 +233,7 @@ def evaluate_space(
         raise ConfigurationError(f"no launchable configuration on {profile.name}: {reasons}")
     # What the analysis had to guess (unknown trip counts, data-dependent branches), so a
     # user knows which predictions rest on an estimate.
-    versions["analysis_notes"] = merged_notes({note for f in features for note in f.notes})
+    versions["analysis_notes"] = merged_notes([f.notes for f in features])
     versions["distinct_compiles"] = len(builds)
     versions["distinct_ptx"] = len({hashlib.sha1(b.compiled.ptx.encode()).hexdigest()
                                     for b in builds.values() if isinstance(b, KernelBuild)})
