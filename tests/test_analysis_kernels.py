@@ -1084,7 +1084,7 @@ def test_the_slowest_block_bounds_a_triangular_launch():
     args = [np.zeros(n * n, np.float32), np.int32(n)]
     f = features("rotate", TRIANGLE, args, block=(32, 1, 1), problem_size=(n // 2,))
     # 32 blocks of 32 layers: block 0's busiest lane (layer 0) runs 2047 iterations, the mean block's
-    # busiest about 2047 - 2 * (32 * 15.5) - 0 = 1055
+    # busiest (layer 32 b: 2047 - 64 b iterations) 2047 - 64 * 15.5 = 1055
     assert f["block_imbalance"] == pytest.approx(2047 / 1055, rel=0.02)
     # every layer walking n / 2 elements: the triangle's mean work, spread evenly
     even_source = TRIANGLE.replace("int i = layer; i < n - 1 - layer", "int i = 0; i < n / 2")
