@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 100 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 108 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -25,7 +25,10 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {}
+KNOWN_DEFECTS: dict[str, str] = {
+    "rgb_components": "sweep 9: a uint8 buffer copied 4 bytes at a time through a float* cast is refused "
+                      "(ConfigurationError: pass a float32 array)",
+}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:
@@ -33,12 +36,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_hundred_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 100 and len({c.name for c in ROBUST_CASES}) == 100
+def test_hundred_and_eight_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 108 and len({c.name for c in ROBUST_CASES}) == 108
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 54, "cuda-samples": 27, "Rodinia": 19}
+    assert counts == {"HeCBench": 59, "cuda-samples": 29, "Rodinia": 20}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")

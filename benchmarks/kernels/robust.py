@@ -1,4 +1,4 @@
-"""The robustness set: 100 third-party kernels (54 HeCBench, 27 cuda-samples, 19 Rodinia) that eight helper
+"""The robustness set: 108 third-party kernels (59 HeCBench, 29 cuda-samples, 20 Rodinia) that nine helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -9,7 +9,12 @@ more it brought, Rodinia's hotspot3D and backprop weight update and cuda-samples
 repeated corpus kernels and were dropped), 10 more (6 HeCBench, 2 cuda-samples, 2 Rodinia) from sweep 8 (graph
 kernels and pointer jumping: ECL-CC hooking, Wyllie list ranking, Jaccard row sums with sub-warp shuffles, a dense
 PageRank scatter; in-place updates: torch.nonzero's index pass, lud's diagonal tile, SRAD's tree reduction; half2
-adds; cooperative-groups tiles with shared double atomics and a libcu++ arrive-wait barrier).
+adds; cooperative-groups tiles with shared double atomics and a libcu++ arrive-wait barrier), 8 more (5 HeCBench,
+2 cuda-samples, 1 Rodinia) from sweep 9 (LLM and HPC pieces: a fast Hadamard transform whose only argument is a
+struct holding its data pointers, GPTQ's 3-bit dequantising GEMV with a half2 table in shared memory, an SGLang-style
+KV-cache store by 32-byte vectors, a vector CSR SpMV templated on the threads a row, a double 3-D anisotropic stencil
+with shared planes, a multi-warp cg::reduce over block_tile_memory, DEM particle collisions with __constant__ struct
+parameters, dwt2d's byte-to-float RGB split).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -203,6 +208,15 @@ SIZES = {
     "awbarrier": {"full": (10_000_000,), "small": (65536,)},                # floats in each vector (10^7 upstream)
     "lud_diagonal": {"full": (8192,), "small": (256,)},                     # matrix side
     "srad_reduce": {"full": (5000, 4999), "small": (100, 73)},              # image rows, columns (Ne = rows x columns)
+    # sweep 9
+    "hadamard": {"full": (16384, 4096), "small": (64, 4096)},               # rows (tokens), dim (kLogN 12)
+    "quant3": {"full": (4608, 12288), "small": (96, 512)},                  # packed rows (m / 1024 x 96), columns
+    "stencil3d_sigma": {"full": (262,), "small": (34,)},                    # nx = ny = nz
+    "spmv_vector": {"full": (131072, 64), "small": (1024, 16)},             # rows (= columns), nonzeros a row on average
+    "kvcache_store": {"full": (16384, 262144, 128), "small": (64, 256, 128)},  # tokens, cache slots, item_size (8 layers)
+    "mwcg_reduce": {"full": (1 << 24,), "small": (1 << 17,)},               # floats (64 blocks at every block size)
+    "collide": {"full": (1 << 21, 128), "small": (4096, 16)},               # particles, grid side (cells side^3)
+    "rgb_components": {"full": (4096 * 4096,), "small": (4096,)},           # RGB pixels
 }
 
 TUNE = {
@@ -306,6 +320,14 @@ TUNE = {
     "awbarrier": {"block_size_x": [64, 128, 256, 512, 1024]},   # the occupancy API's block; a co-resident grid
     "lud_diagonal": {"block_size_x": [8, 16, 32, 64]},          # BLOCK_SIZE (16 upstream; the B x B float tile <= 48 KB)
     "srad_reduce": {"block_size_x": POW2},                      # NUMBER_THREADS, a power of two (512 upstream)
+    "hadamard": {"block_size_x": [32, 64, 128, 256, 512]},      # kNThreads: the traits' static_asserts at kLogN 12 (256)
+    "quant3": {"block_size_x": [256]},                          # BLOCKWIDTH 256: the code's tiles assume it
+    "stencil3d_sigma": {"block_size_x": [8, 16, 32], "block_size_y": [8, 16, 32]},  # square BSIZE (16 upstream)
+    "spmv_vector": {"block_size_x": [2, 4, 8, 16, 32], "block_size_y": [1, 2, 4, 8, 16, 32, 64, 128, 256]},  # (BS, bs / BS): 32 x 8
+    "kvcache_store": {"block_size_x": POW2},                    # a multiple of 32 (256 upstream)
+    "mwcg_reduce": {"block_size_x": [64, 128, 256, 512, 1024]},  # 64-1024 (256 upstream)
+    "collide": {"block_size_x": POW2},                          # computeGridSize(n, 64) upstream
+    "rgb_components": {"block_size_x": POW2},                   # THREADS (256 upstream)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -324,6 +346,8 @@ RESTRICTIONS = {
     "srad_v2_2": ["block_size_x == block_size_y"],
     "optflow_deriv": ["block_size_x * block_size_y <= 1024"],
     "jaccard_rowsum": ["block_size_x * block_size_y >= 32"],    # full-mask shuffles: whole warps
+    "stencil3d_sigma": ["block_size_x == block_size_y"],
+    "spmv_vector": ["32 <= block_size_x * block_size_y <= 1024"],  # full-mask shuffles: whole warps
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -353,6 +377,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("cc_compute1", "wyllie", "nonzero", "jaccard_rowsum", "vadd_half2", "pagerank_map")},
     **{name: "cuda-samples" for name in ("jacobi_cg", "awbarrier")},
     **{name: "Rodinia" for name in ("lud_diagonal", "srad_reduce")},
+    # sweep 9
+    **{name: "HeCBench" for name in ("hadamard", "quant3", "stencil3d_sigma", "spmv_vector", "kvcache_store")},
+    **{name: "cuda-samples" for name in ("mwcg_reduce", "collide")},
+    **{name: "Rodinia" for name in ("rgb_components",)},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -385,6 +413,8 @@ DATA_DEPENDENT = {
                    "the data) and rewrites nstat along them; atomicCAS hooks at the representatives",
     "wyllie": "pointer jumping over a random list: each round reads list[node >> 32], a random 8-byte word (a 32-byte "
               "sector), and rewrites every element, for about log2(n) rounds",
+    "collide": "a neighbour search: each particle reads cellStart/cellEnd of its 27 cells (hashed from its position) and "
+               "the sorted particles between them, and stores its new velocity at its unsorted (random) index",
 }
 
 
@@ -1441,6 +1471,128 @@ def _srad_reduce(rows: int, cols: int) -> Callable[[], list]:
 
 
 
+# Sweep 9's kernels (8 more: LLM and HPC pieces: a Hadamard rotation, a 3-bit GPTQ GEMV, a KV-cache store, a vector
+# CSR SpMV, a 3-D anisotropic stencil, multi-warp cooperative-groups reduction, DEM collisions, RGB splitting).
+
+# HadamardParamsBase: batch, dim, log_N, the int64 strides, scale and the two data pointers (void *__restrict__)
+_HADAMARD = np.dtype([("batch", "<i4"), ("dim", "<i4"), ("log_N", "<i4"), ("x_batch_stride", "<i8"),
+                      ("out_batch_stride", "<i8"), ("scale", "<f4"), ("x_ptr", "<u8"), ("out_ptr", "<u8")], align=True)
+HADAMARD_X = 0x7F00_0000_0000  # cudaMalloc'd d_x and d_out: addresses
+
+
+def _hadamard(rows: int, dim: int) -> Callable[[], list]:
+    def build() -> list:  # params (by value: the rows x dim halves of x and out live behind its two pointers)
+        out = HADAMARD_X + (2 * rows * dim + 255) // 256 * 256
+        return [np.array((rows, dim, int(math.log2(dim)), dim, dim, 1 / math.sqrt(dim), HADAMARD_X, out),
+                         dtype=_HADAMARD)[()]]
+    return build
+
+
+def _quant3(height: int, width: int) -> Callable[[], list]:
+    def build() -> list:  # vec (m halves, as half2), mat (packed 3-bit weights), mul, scales, zeros, height, width
+        rng = _rng(120)
+        m = height // 24 * 256
+        return [_f32(rng, m, -1, 1).astype(np.float16), _lazy(rng, height * width, np.int32, -2 ** 31, 2 ** 31 - 1),
+                np.zeros(width, np.float32), _f32(rng, width, 0.001, 0.01), _f32(rng, width, -0.05, 0.05),
+                np.int32(height), np.int32(width)]
+    return build
+
+
+def _stencil3d_sigma(n: int) -> Callable[[], list]:
+    def build() -> list:  # d_psi (i % 19), d_npsi, sigma X, Y, Z (3 x vol each: d_sigma + 0, 3 vol, 6 vol), nx, ny, nz
+        vol = n ** 3
+        psi = (np.arange(vol) % 19).astype(np.float64)
+        sigma = [(np.arange(3 * vol * k, 3 * vol * (k + 1)) % 19).astype(np.float64) if 9 * vol * 8 <= LAZY_BYTES
+                 else np.zeros(3 * vol) for k in range(3)]
+        return [psi, np.zeros(vol), *sigma, np.int32(n), np.int32(n), np.int32(n)]
+    return build
+
+
+def spmv_vector_csr(rows: int, per_row: int) -> tuple[np.ndarray, np.ndarray]:
+    """init_matrix's random pattern (nnz = rows x per_row cells of the rows x rows matrix) as CSR (size_t)."""
+    cells = np.unique(_rng(121).integers(0, rows * rows, rows * per_row, dtype=np.int64))
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(cells // rows, minlength=rows)))).astype(np.uint64)
+    return ptr, (cells % rows).astype(np.uint64)
+
+
+def _spmv_vector(rows: int, per_row: int) -> Callable[[], list]:
+    def build() -> list:  # num_rows, row_indices, col_indices, values (drand48() + 1), x, y
+        ptr, ind = spmv_vector_csr(rows, per_row)
+        rng = _rng(122)
+        return [np.uint64(rows), ptr, ind, _f32(rng, len(ind), 1, 2), _f32(rng, rows), np.zeros(rows, np.float32)]
+    return build
+
+
+KV_LAYERS = 8
+
+
+def _kvcache_store(tokens: int, slots: int, item: int) -> Callable[[], list]:
+    def build() -> list:  # k_cache, v_cache, out_loc (a random permutation's first tokens), batch_size, k, v, strides,
+        rng = _rng(123)  # num_items (row bytes / (8 x 32 x 4))
+        row = KV_LAYERS * item
+        loc = rng.permutation(slots)[:tokens].astype(np.uint64)
+        return [np.zeros(slots * row, np.uint64), np.zeros(slots * row, np.uint64), loc, np.uint64(tokens),
+                _lazy(rng, tokens * row, np.uint64, 0, 1 << 20), _lazy(rng, tokens * row, np.uint64, 0, 1 << 20),
+                np.uint64(row), np.uint64(row), np.uint64(row // (32 * 4))]
+    return build
+
+
+def _mwcg_reduce(n: int) -> Callable[[], list]:
+    def build() -> list:  # g_idata (rand() & 0xFF as floats / 256), g_odata (a float a block), n
+        return [(_rng(124).integers(0, 256, n) / 256).astype(np.float32), np.zeros(64, np.float32), np.uint32(n)]
+    return build
+
+
+# SimParams: float3/uint3 are 4-byte aligned, 104 bytes
+_SIMPARAMS = np.dtype([("colliderPos", "<f4", (3,)), ("colliderRadius", "<f4"), ("gravity", "<f4", (3,)),
+                       ("globalDamping", "<f4"), ("particleRadius", "<f4"), ("gridSize", "<u4", (3,)),
+                       ("numCells", "<u4"), ("worldOrigin", "<f4", (3,)), ("cellSize", "<f4", (3,)),
+                       ("numBodies", "<u4"), ("maxParticlesPerCell", "<u4"), ("spring", "<f4"), ("damping", "<f4"),
+                       ("shear", "<f4"), ("attraction", "<f4"), ("boundaryDamping", "<f4")])
+COLLIDE_RADIUS = 1 / 64  # particleSystem's particleRadius; cells of 2 radii
+
+
+def _collide_params(n: int, side: int) -> Callable[[], dict]:
+    def build() -> dict:  # the sample's defaults (spring 0.5, damping 0.02, shear 0.1, the collider at (-1.2, -0.8, 0.8))
+        cell = 2 * COLLIDE_RADIUS
+        p = np.array(((-1.2, -0.8, 0.8), 0.2, (0, -0.0003, 0), 1.0, COLLIDE_RADIUS, (side,) * 3, side ** 3, (-1,) * 3,
+                      (cell,) * 3, n, 4, 0.5, 0.02, 0.1, 0.0, -0.5), dtype=_SIMPARAMS)
+        return {"cudaParams": p}
+    return build
+
+
+def _collide(n: int, side: int) -> Callable[[], list]:
+    def build() -> list:  # newVel, oldPos, oldVel (sorted by cell hash), gridParticleIndex, cellStart, cellEnd, n
+        rng = _rng(125)
+        cell = 2 * COLLIDE_RADIUS
+        pos = rng.uniform(-1, -1 + side * cell, (n, 3)).astype(np.float32)
+        g = np.floor((pos + 1) / cell).astype(np.int64) & (side - 1)
+        h = (g[:, 2] * side + g[:, 1]) * side + g[:, 0]
+        order = np.argsort(h, kind="stable")
+        h = h[order]
+        pos4 = np.zeros((n, 4), np.float32)
+        pos4[:, :3] = pos[order]
+        vel4 = np.zeros((n, 4), np.float32)
+        vel4[:, :3] = rng.uniform(-0.01, 0.01, (n, 3))
+        start = np.full(side ** 3, 0xFFFFFFFF, np.uint32)
+        end = np.zeros(side ** 3, np.uint32)
+        first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        start[h[first]] = first
+        end[h[first]] = np.r_[first[1:], n]
+        return [np.zeros(4 * n, np.float32), pos4.ravel(), vel4.ravel(), order.astype(np.uint32), start, end,
+                np.uint32(n)]
+    return build
+
+
+def _rgb_components(pixels: int) -> Callable[[], list]:
+    def build() -> list:  # d_r, d_g, d_b, d_src (interleaved RGB bytes), pixels
+        rng = _rng(126)
+        return [*(np.zeros(pixels, np.float32) for _ in range(3)), _lazy(rng, 3 * pixels, np.uint8, 0, 255),
+                np.int32(pixels)]
+    return build
+
+
+
 # ---------------------------------------------------------------- cases ----------------------------
 
 
@@ -1865,6 +2017,47 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     # grid Ne / NUMBER_THREADS rounded up: both arrays read, a sum and a sum of squares stored a block (in place)
     add("srad_reduce", "reduce", (ne,), _srad_reduce(rows, cols), lambda p, ne=ne: 8 * -(-ne // p["block_size_x"]),
         8 * ne, footprint=8 * ne)
+
+    # --- sweep 9: HeCBench
+    rows, dim = s["hadamard"]
+    # one block a row of dim halves (x and out behind the struct's pointers): every half read and written once
+    add("hadamard", "fast_hadamard_transform_kernel<fast_hadamard_transform_kernel_traits<block_size_x, 12, __half>>",
+        (rows,), _hadamard(rows, dim), 2 * rows * dim, 2 * rows * dim, grid_div_x=[], smem=4 * min(dim, 8192))
+    height, width = s["quant3"]
+    # grid (height / 24, width / 256): the packed weights read once, vec (m halves) and the column scales and zeros
+    # (re-read by every block row from L2); a float a column accumulated by height / 24 atomics
+    add("quant3", "VecQuant3MatMulKernelFaster", (height // 24, width // 256), _quant3(height, width), 4 * width,
+        4 * height * width + 2 * (height // 24 * 256) + 8 * width, grid_div_x=[], grid_div_y=[])
+    (n,) = s["stencil3d_sigma"]
+    tiles = f"({n - 2} + block_size_x - 3) // (block_size_x - 2)"
+    # grid ((n-2)/20, (n-2)/(B-2), (n-2)/(B-2)) rounded up; npsi stored at the interior; psi read (the tiles' halo
+    # re-read from L2) and three of each sigma's components at the interior faces
+    add("stencil3d_sigma", "stencil3d", (-(-(n - 2) // 20), tiles, tiles), _stencil3d_sigma(n), 8 * (n - 2) ** 3,
+        8 * n ** 3 + 9 * 8 * (n - 2) ** 3, grid_div_x=[], grid_div_y=[])
+    rows, per_row = s["spmv_vector"]
+    nnz = len(spmv_vector_csr(rows, per_row)[1])
+    # grid rows / rows_per_block: y stored; the size_t offsets and column indices, the values read once, x gathered
+    add("spmv_vector", "vector_mv_csr<block_size_x>", (rows,), _spmv_vector(rows, per_row), 4 * rows,
+        8 * (rows + 1) + 12 * nnz + 4 * rows, grid_div_x=["block_size_y"])
+    tokens, slots, item = s["kvcache_store"]
+    row = 8 * KV_LAYERS * item
+    # a warp a token: its K and V rows (8 KB each) read and stored at the cache row out_loc picks
+    add("kvcache_store", "store_kv_cache_256x1_v4<uint64_t>", (32 * tokens,), _kvcache_store(tokens, slots, item),
+        2 * row * tokens, 2 * row * tokens + 8 * tokens)
+
+    # --- sweep 9: cuda-samples
+    (n,) = s["mwcg_reduce"]
+    # min(64, n / (2 x threads)) = 64 blocks at every block size; two floats of dynamic shared (numOfMultiWarpGroups)
+    add("mwcg_reduce", "multi_warp_cg_reduce<float, block_size_x, block_size_x / 2>", (64,), _mwcg_reduce(n), 4 * 64,
+        4 * n, grid_div_x=[], smem=8)
+    n, side = s["collide"]
+    # newVel stored (scattered by the original index); pos, vel and the index read, the cells' start and end read
+    add("collide", "collideD", (n,), _collide(n, side), 16 * n, 36 * n + 8 * side ** 3, cmem=_collide_params(n, side))
+
+    # --- sweep 9: Rodinia
+    (pixels,) = s["rgb_components"]
+    # the RGB bytes read once, three float planes stored
+    add("rgb_components", "c_CopySrcToComponents<float>", (pixels,), _rgb_components(pixels), 12 * pixels, 3 * pixels)
     return cases
 
 
