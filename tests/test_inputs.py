@@ -209,6 +209,35 @@ def test_half_data_moved_as_wider_float_words_is_taken_with_a_note():
         flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(dtype=np.float16), TUNE)
 
 
+PIXELS = """
+extern "C" __global__ void components(float *r, float *g, float *b, unsigned char *src, int pixels)
+{   // Rodinia dwt2d's c_CopySrcToComponents: RGB bytes copied four at a time through a float*
+    __shared__ unsigned char data[256 * 3];
+    int x = threadIdx.x, first = blockDim.x * blockIdx.x;
+    if (x * 4 < 256 * 3) ((float *)data)[x] = ((float *)src)[((first * 3) >> 2) + x];
+    __syncthreads();
+    int pos = first + x;
+    if (pos < pixels) { r[pos] = data[3 * x]; g[pos] = data[3 * x + 1]; b[pos] = data[3 * x + 2]; }
+}
+"""
+
+
+def test_bytes_copied_as_float_words_are_taken_with_a_note():
+    """The kernel declares `unsigned char *src` and reads it only as f32 words: uint8 is the right
+    array, not an error telling the user to pass float32 (robustness sweep 9)."""
+    n = 1 << 22
+    args = [np.zeros(n, np.float32), np.zeros(n, np.float32), np.zeros(n, np.float32),
+            np.zeros(3 * n, np.uint8), np.int32(n)]
+    rows = flipflop.predict("components", PIXELS, n, args, {"block_size_x": [256]})
+    assert len(rows) == 1 and rows[0]["dram_bytes"] >= 3 * 4 * n  # the three planes written
+    assert rows.metadata["analysis_notes"] == [
+        "argument 3: a uint8 array that the kernel reads as 32-bit floats; its bytes are taken as the kernel's"]
+    # a float64 array for it is still an error: 8-byte elements are no narrower than the words read
+    with pytest.raises(ConfigurationError, match="float64"):
+        flipflop.predict("components", PIXELS, n, args[:3] + [np.zeros(3 * n, np.float64), np.int32(n)],
+                         {"block_size_x": [256]})
+
+
 def test_an_array_too_small_names_the_argument_the_extent_and_the_size():
     with pytest.raises(ArgumentSizeError) as error:
         flipflop.predict("vector_add", VECTOR_ADD, N, vector_args(16), TUNE)

@@ -25,10 +25,7 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {
-    "rgb_components": "sweep 9: a uint8 buffer copied 4 bytes at a time through a float* cast is refused "
-                      "(ConfigurationError: pass a float32 array)",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:

@@ -74,11 +74,13 @@ GUESSED_LINES_SHOWN = 8  # branches taken half the time by guess that a note nam
 MAX_CALL_DEPTH = 4  # device functions calling device functions: deeper calls (recursion) cost nothing more
 
 
-def _half_words(dtype: np.dtype, float_sizes: frozenset[int] | None) -> bool:
-    """A 2-byte array (float16, or bf16 bit patterns as uint16) that the kernel reads only as wider
-    floats: real code moves half data as float2/float4 words (HeCBench softmax-fused's
-    copy_vector<__half, 4> is a float2 load) and converts the halves from their bits."""
-    return dtype.itemsize == 2 and dtype.kind in "fui" and bool(float_sizes) and min(float_sizes) > 2
+def _narrow_words(dtype: np.dtype, float_sizes: frozenset[int] | None) -> bool:
+    """An array of 1- or 2-byte elements (float16, bf16 bit patterns as uint16, bytes) that the kernel
+    reads only as wider floats: real code moves half data as float2/float4 words (HeCBench
+    softmax-fused's copy_vector<__half, 4> is a float2 load) and copies pixels four bytes at a time
+    through a `float*` cast (Rodinia dwt2d's c_CopySrcToComponents)."""
+    return (dtype.itemsize in (1, 2) and dtype.kind in "fuib" and bool(float_sizes)
+            and min(float_sizes) > dtype.itemsize)
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class KernelAnalysis:
             dtype = arrays[k + 1].dtype
             sizes = self._word_sizes.get(param.name)
             kind = "words"
-            if not sizes and _half_words(dtype, self._float_sizes.get(param.name)):
+            if not sizes and _narrow_words(dtype, self._float_sizes.get(param.name)):
                 sizes, kind = self._float_sizes[param.name], "floats"
             if sizes and dtype.itemsize not in sizes:
                 widths = "/".join(str(8 * size) for size in sorted(sizes))
@@ -242,9 +244,9 @@ class KernelAnalysis:
         """An array whose dtype cannot be what a float-only parameter holds (float64 for a
         kernel that reads f32, int32 for one that reads floats) is an error; parameters also
         accessed as bits or integers may hold anything (the kernel reinterprets them), and so may
-        half-precision data read as wider float words (see ``_half_words``)."""
+        1- and 2-byte data read as wider float words (see ``_narrow_words``)."""
         sizes = self._float_sizes.get(name)
-        if not sizes or len(sizes) != 1 or _half_words(dtype, sizes):
+        if not sizes or len(sizes) != 1 or _narrow_words(dtype, sizes):
             return
         size, = sizes
         element = dtype.itemsize // 2 if dtype.kind == "c" else dtype.itemsize
