@@ -1176,3 +1176,52 @@ def test_a_barrier_wait_loop_is_named_as_a_wait():
     f = features("scale", BLOCK_BARRIER, [np.zeros(n, np.float32), np.int32(n)], block=(256, 1, 1), problem_size=(n,))
     loops = [note for note in f["notes"] if note.startswith("loop at")]
     assert len(loops) == 1 and "a wait (a grid or block barrier, a lock)" in loops[0]
+
+
+SCATTER = r"""
+extern "C" __global__ void scatter(const float4 *v, const unsigned *perm, float4 *out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;   // cuda-samples particles: values put back in place
+    if (i < n) out[perm[i]] = v[i];
+}
+"""
+
+
+def test_a_scatter_through_a_permutation_covers_its_array():
+    """Two sampled blocks' random targets meet in a sector now and then; the rule for blocks reading
+    one window shifted (fp16ScalarProduct) took that for overlap and shrank the store's grid footprint
+    to 64 KB, so 1024-thread blocks lost the whole 33.5 MB store from DRAM (robustness sweep 9:
+    cuda-samples collideD, 125.8 MB at 512 threads, 92.3 MB at 1024). Addresses from data are not
+    windows: the footprint is the array."""
+    n = 1 << 21
+    for seed in (2, 3, 4):  # seeds whose sampled blocks share a sector
+        perm = np.random.default_rng(seed).permutation(n).astype(np.uint32)
+        args = [np.zeros(4 * n, np.float32), perm, np.zeros(4 * n, np.float32), np.int32(n)]
+        f = features("scatter", SCATTER, args, block=(1024, 1, 1), problem_size=(n,))
+        assert [a["footprint_bytes"] for a in global_accesses(f, "store")] == [16.0 * n]
+
+
+RESERVED_SCRATCH = r"""
+extern "C" __global__ void scratch_sum(const float *x, float *out, int n) {
+    float *s;   // cooperative groups' block_tile_memory: the reserved shared region, made generic
+    asm("{ .reg .u32 start; .reg .u64 extended; mov.u32 start, %%reserved_smem_offset_1;"
+        " cvt.u64.u32 extended, start; cvta.shared.u64 %0, extended; }" : "=l"(s));
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    s[threadIdx.x % 32] = i < n ? x[i] : 0.0f;
+    __syncwarp();
+    if (threadIdx.x % 32 == 0) { float t = 0; for (int k = 0; k < 32; k++) t += s[k]; out[i / 32] = t; }
+}
+"""
+
+
+def test_a_generic_pointer_into_the_reserved_shared_region_stays_on_the_sm():
+    """cuda-samples' multi_warp_cg_reduce reaches cg::block_tile_memory through inline PTX
+    (`cvta.shared` of `%reserved_smem_offset_1`): its accesses were global ones at an unknown shift,
+    charged to L2 and DRAM (robustness sweep 9: up to 1 MB of DRAM for a reduction whose data sits in
+    L2). They are shared accesses now, conflict-free as the lanes' consecutive words are."""
+    n = 1 << 22
+    f = features("scratch_sum", RESERVED_SCRATCH, [np.ones(n, np.float32), np.zeros(n // 32, np.float32), np.int32(n)],
+                 block=(256, 1, 1), problem_size=(n,))
+    assert f["notes"] == []
+    assert [a["space"] for a in f["accesses"] if a["op"] == "store"] == ["shared", "global"]
+    shared = [a for a in f["accesses"] if a["space"] == "shared"]
+    assert len(shared) == 33 and all(a["bank_conflict_degree"] == 1.0 for a in shared)

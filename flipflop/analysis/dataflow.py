@@ -44,6 +44,9 @@ _COMPARE: dict[str, str] = {
     "equ": "eq", "neu": "ne", "ltu": "lt", "leu": "le", "gtu": "gt", "geu": "ge",
 }
 _SPECIAL_SYMBOLS = THREAD_SYMBOLS | LAUNCH_SYMBOLS | GRID_WORKSPACE_SYMBOLS
+# The name standing for the start of a block's shared window, where a generic pointer into it comes
+# from an offset rather than a named variable (`cvta.shared` of `%reserved_smem_offset_1`).
+SHARED_WINDOW = "%shared_window"
 _MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
@@ -130,7 +133,7 @@ class _Interpreter:
         self.function = function
         self.cfg = cfg
         self.params = {p.name: p for p in function.params}
-        self.spaces: dict[str, str] = {}
+        self.spaces: dict[str, str] = {SHARED_WINDOW: "shared"}
         for var in module.variables + function.variables:
             self.spaces[var.name] = var.space
         self.global_bytes = {f"&{var.name}": var.size_bytes for var in module.variables + function.variables
@@ -174,6 +177,8 @@ class _Interpreter:
             return const(operand.value) if isinstance(operand.value, int) else fconst(operand.value)
         if kind == "special":
             name = operand.text.lstrip("%")
+            if name.startswith("reserved_smem_offset"):
+                return const(0)  # the reserved shared region (cooperative groups' scratch) opens the window
             return sym(name) if name in _SPECIAL_SYMBOLS else unknown(name, True)
         if kind == "symbol":
             name = operand.base or operand.text
@@ -606,6 +611,11 @@ class _Interpreter:
         if any(x.kind in ("reg", "imm") and is_float_valued(self.value(x, env)) for x in ops[1:]):
             return None  # a float's bits (mov.b32 %r, %f): not followed
 
+        if o == "cvta" and len(ops) == 2 and "shared" in ins.modifiers and "to" not in ins.modifiers \
+                and self._space_of(v(1)) != "shared":
+            # A shared-window offset made generic (inline PTX's `cvta.shared` of a reserved offset,
+            # cg::block_tile_memory): marked so that accesses through it stay on the SM.
+            return v(1) + sym(f"&{SHARED_WINDOW}")
         if o in ("mov", "cvta") and len(ops) == 2:
             return v(1)
         if o == "setp" and len(ops) == 3:

@@ -35,7 +35,7 @@ import numpy as np
 
 from flipflop.analysis.cfg import CFG, build_cfg
 from flipflop.analysis.dataflow import (
-    ARRAY_UNION, Dataflow, LoopSummary, MemoryAccess, analyze_dataflow, param_field_symbol)
+    ARRAY_UNION, SHARED_WINDOW, Dataflow, LoopSummary, MemoryAccess, analyze_dataflow, param_field_symbol)
 from flipflop.analysis.divergence import (
     UNKNOWN_BRANCH_PROBABILITY, BranchFacts, block_frequencies, condition_mean, magnitude_prior,
     thread_dependent_branches)
@@ -333,11 +333,12 @@ class KernelAnalysis:
 
     def _spin_wait(self, index: int) -> bool:
         """Whether loop ``index`` only polls: its memory accesses are loads of one address, the
-        same for every thread and iteration (`cg::this_grid().sync()`'s wait on the barrier word), or
+        same for every thread and iteration (`cg::this_grid().sync()`'s wait on the barrier word, a
+        block's warps waiting on a shared flag), or
         it tests an mbarrier or sleeps and stores nothing (`cuda::barrier::wait`'s back-off loop)."""
         inside = [sa.access for sa in self.accesses if index in sa.loops]
         counters = {summary.counter for summary in self.dataflow.loops}
-        if inside and all(a.op == "load" and a.space == "global" and not a.address.varying()
+        if inside and all(a.op == "load" and a.space in ("global", "shared") and not a.address.varying()
                           and not counters & a.address.symbols() for a in inside):
             return True
         opcodes = {(ins.opcode, "try_wait" in ins.modifiers or "test_wait" in ins.modifiers)
@@ -886,7 +887,9 @@ class KernelAnalysis:
             block_fp *= tile_rows * max(row_bytes, unit) / unit
         if sa.access.space != "global":
             return block_fp, None
-        grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * _block_overlap(sample, address, active, unit)
+        from_data = sa.access.address.has_load() or sa.access.address.has_unknown()
+        overlap = _block_overlap(sample, address, active, unit, drawn=from_data)
+        grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * overlap
         bound = _union_bytes(sa.access.base_param, array_bytes)
         return block_fp, grid_fp if bound is None else min(grid_fp, bound)
 
@@ -1045,12 +1048,16 @@ def _back_to_back(indices: list[int], members: list[StaticAccess], position: dic
     return runs
 
 
-def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray, unit: int) -> float:
+def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray, unit: int,
+                   drawn: bool = False) -> float:
     """On a 1-D grid, the share of a block's data that the next block does not touch too, from two
     sampled blocks d apart: 1 for disjoint blocks (a tile each); small where every block reads the
     same window shifted a little (cuda-samples fp16ScalarProduct's start `tid + blockDim + blockIdx`
     reads one window 1,056 times: 152 MB of a 2 MB footprint before). The grid's footprint is one
-    block's plus that share of each further block's."""
+    block's plus that share of each further block's. ``drawn``: addresses from data, which every
+    block draws from one distribution rather than a window shifted by d: the share is the second
+    block's new units, not divided by d (a scatter through a permutation, whose sampled blocks meet
+    in a sector now and then, keeps nearly all; a histogram's hot bins keep few)."""
     per_block = sample.padded_threads
     if sample.grid[1] * sample.grid[2] != 1 or sample.size != 2 * per_block or sample.grid[0] < 2:
         return 1.0
@@ -1064,7 +1071,7 @@ def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray
     if not other or union - own >= other:
         return 1.0  # disjoint two blocks apart: the blocks between are too
     # overlapping: each block one shift on from the one before, `apart` shifts between the two
-    share = min(1.0, (union - own) / (apart * other))
+    share = min(1.0, (union - own) / (other if drawn else apart * other))
     blocks = sample.grid[0]
     return (1.0 + (blocks - 1) * share) / blocks
 
@@ -1177,7 +1184,7 @@ def _evaluate_or_none(expr: Expr, env: dict, n: int, memo: dict | None = None) -
 
 
 def _shared_layout(variables: Sequence[Variable]) -> tuple[dict[str, int], str | None]:
-    offsets: dict[str, int] = {}
+    offsets: dict[str, int] = {f"&{SHARED_WINDOW}": 0}
     cursor = 0
     dynamic = None
     for var in variables:
