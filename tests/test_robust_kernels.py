@@ -123,3 +123,13 @@ def test_benchmark_writes_its_report(tmp_path, capsys):
     assert entry["predicted"] == len(entry["rows"]) and entry["error"] is None and entry["violations"] == []
     assert out.with_suffix(".txt").read_text().rstrip().splitlines()[-1] == payload["summary"]
     assert "SUMMARY" in capsys.readouterr().out
+
+
+def test_hand_figures_keep_their_own_case_sizes():
+    """A hand figure written as a lambda over the loop's `side` took the last case's side (sweep 9's
+    collide, 128): lud_internal's 268 MB of writes read as 0.06 MB and its DRAM as a violation."""
+    for cases, which in ((ROBUST_CASES, "full"), (SMALL, "small")):
+        lud = next(c for c in cases if short_name(c) == "lud_internal")
+        side = SIZES["lud_internal"][which][0]
+        write, read, footprint = lud.bytes_at({"block_size_x": 16, "block_size_y": 16})
+        assert write == read == 4 * (side - 16) ** 2 and footprint == 4 * (side - 16) ** 2 + 8 * side * 16

@@ -1789,8 +1789,8 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     (side,) = s["lud_internal"]
     # grid (side / B - 1)^2: the trailing matrix of the first step, updated in place
     add("lud_internal", "lud_internal", (f"{side} - block_size_x", f"{side} - block_size_y"), _lud(side),
-        lambda p: 4 * (side - p["block_size_x"]) ** 2, lambda p: 4 * (side - p["block_size_x"]) ** 2,
-        footprint=lambda p: 4 * (side - p["block_size_x"]) ** 2 + 8 * side * p["block_size_x"])
+        lambda p, side=side: 4 * (side - p["block_size_x"]) ** 2, lambda p, side=side: 4 * (side - p["block_size_x"]) ** 2,
+        footprint=lambda p, side=side: 4 * (side - p["block_size_x"]) ** 2 + 8 * side * p["block_size_x"])
     (length,) = s["nw_shared1"]
     # the longest anti-diagonal: (cols - 1) / B blocks of B x B cells
     add("nw_shared1", "needle_cuda_shared_1", (length,), _nw(length), lambda p: 4 * length * p["block_size_x"],
