@@ -96,6 +96,11 @@ class StaticAccess:
     shape: Expr  # the address without its constant offset
     group_key: tuple  # accesses with equal keys are evaluated together (differ by constants)
 
+    @property
+    def from_data(self) -> bool:
+        """The address depends on loaded data or on values the analysis does not follow."""
+        return self.access.address.has_load() or self.access.address.has_unknown()
+
 
 @dataclass(frozen=True)
 class KernelAnalysis:
@@ -346,20 +351,23 @@ class KernelAnalysis:
         polls = ("mbarrier", True) in opcodes or any(op == "nanosleep" for op, _ in opcodes)
         return polls and all(a.op == "load" for a in inside)
 
+    @functools.cached_property
+    def _overwriting_stores(self) -> tuple[MemoryAccess, ...]:
+        """Global stores of an integer constant, outside every loop, to the very address a global
+        load of the same width reads (bfs's `mask[tid] = false` after `if (mask[tid])`)."""
+        read = {(a.address, a.bytes) for a in self.dataflow.accesses if a.op == "load" and a.space == "global"}
+        return tuple(a for a in self.dataflow.accesses
+                     if a.op == "store" and a.stored is not None and a.space == "global"
+                     and (a.address, a.bytes) in read and self.cfg.innermost_loop(a.block) is None)
+
     def _consumed_elements(self, env: dict[str, object], freq: list[np.ndarray], n: int
                            ) -> tuple[list[int], dict[int, tuple[np.ndarray, np.ndarray]]] | None:
         """Elements the sampled threads read and then overwrote with a constant: (the stores' PTX
-        lines, {element bytes: (sorted addresses, values)}), or None. A store counts when it lies
-        outside every loop, a global load of the same width reads its very address, and it ran
-        (for each sampled thread whose count of its block is above one half)."""
-        read = {(a.address, a.bytes) for a in self.dataflow.accesses if a.op == "load" and a.space == "global"}
+        lines, {element bytes: (sorted addresses, values)}), or None: the ``_overwriting_stores``
+        that ran (for each sampled thread whose count of its block is above one half)."""
         lines: list[int] = []
         found: dict[int, list[tuple[np.ndarray, int]]] = {}
-        for access in self.dataflow.accesses:
-            if (access.op != "store" or access.stored is None or access.space != "global"
-                    or (access.address, access.bytes) not in read
-                    or self.cfg.innermost_loop(access.block) is not None):
-                continue
+        for access in self._overwriting_stores:
             ran = freq[access.block] > 0.5
             where = _evaluate_or_none(access.address, env, n) if ran.any() else None
             if where is None:
@@ -626,7 +634,7 @@ class KernelAnalysis:
                 and all(strides[k].get(d) == 0 for d in _DIMS),
                 warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
                 warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9],
-                from_data=sa.access.address.has_unknown() or sa.access.address.has_load())
+                from_data=sa.from_data)
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
@@ -816,7 +824,7 @@ class KernelAnalysis:
         else:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, array_bytes)
-            if access.op == "atomic" and (access.address.has_load() or access.address.has_unknown()):
+            if access.op == "atomic" and first.from_data:
                 # data-dependent addresses: the sampled threads' first iteration samples the data
                 # (addresses the thread index alone gives, `tid % 32`, take the grid's footprint)
                 spread = _effective_addresses(base[active[k]])
@@ -887,8 +895,7 @@ class KernelAnalysis:
             block_fp *= tile_rows * max(row_bytes, unit) / unit
         if sa.access.space != "global":
             return block_fp, None
-        from_data = sa.access.address.has_load() or sa.access.address.has_unknown()
-        overlap = _block_overlap(sample, address, active, unit, drawn=from_data)
+        overlap = _block_overlap(sample, address, active, unit, drawn=sa.from_data)
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * overlap
         bound = _union_bytes(sa.access.base_param, array_bytes)
         return block_fp, grid_fp if bound is None else min(grid_fp, bound)
