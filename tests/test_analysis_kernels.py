@@ -1225,3 +1225,27 @@ def test_a_generic_pointer_into_the_reserved_shared_region_stays_on_the_sm():
     assert [a["space"] for a in f["accesses"] if a["op"] == "store"] == ["shared", "global"]
     shared = [a for a in f["accesses"] if a["space"] == "shared"]
     assert len(shared) == 33 and all(a["bank_conflict_degree"] == 1.0 for a in shared)
+
+
+SHIFTED_WINDOW = r"""
+extern "C" __global__ void dot(const float *a, const float *b, float *out, unsigned long long n) {
+    const int stride = gridDim.x * blockDim.x;   // cuda-samples fp16ScalarProduct's start index (sic)
+    float v = 0.0f;
+    for (int i = threadIdx.x + blockDim.x + blockIdx.x; i < n; i += stride) v += a[i] * b[i];
+    out[blockIdx.x * blockDim.x + threadIdx.x] = v;
+}
+"""
+
+
+@pytest.mark.parametrize("blocks", [128, 264, 1056])
+def test_blocks_reading_one_window_moved_a_word_each_share_it(blocks):
+    """Every block reads the window of the block before moved by one word: the grid reads
+    (127 + blocks) words of each stride of 128 x blocks. Where the two sampled blocks are more than
+    a window apart they do not meet, which read as disjoint tiles (robustness sweep 3: 151 MB of
+    DRAM reads predicted at 264-1,056 blocks, against 1.2-1.6 MB)."""
+    n = 1 << 24
+    args = [np.zeros(n, np.float32), np.zeros(n, np.float32), np.zeros(blocks * 128, np.float32), np.uint64(n)]
+    f = features("dot", SHIFTED_WINDOW, args, block=(128, 1, 1), problem_size=(blocks * 128,))
+    exact = (127 + blocks) * 4 * (n // (128 * blocks))
+    loads = [a["footprint_bytes"] for a in global_accesses(f, "load")]
+    assert len(loads) == 2 and all(0.85 * exact < fp < 1.1 * exact for fp in loads)

@@ -1075,12 +1075,35 @@ def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray
     own = distinct_units(address[first], active[first], unit)
     other = distinct_units(address[second], active[second], unit)
     union = distinct_units(address[:2 * per_block], active[:2 * per_block], unit)
-    if not other or union - own >= other:
-        return 1.0  # disjoint two blocks apart: the blocks between are too
+    if not other:
+        return 1.0
+    if union - own >= other:  # disjoint two blocks apart: the blocks between are too, unless
+        share = 1.0 if drawn else _window_step_share(address[first], address[second], active[first],
+                                                      active[second], apart, unit, own)
+        return (1.0 + (sample.grid[0] - 1) * share) / sample.grid[0]
     # overlapping: each block one shift on from the one before, `apart` shifts between the two
     share = min(1.0, (union - own) / (other if drawn else apart * other))
     blocks = sample.grid[0]
     return (1.0 + (blocks - 1) * share) / blocks
+
+
+def _window_step_share(first: np.ndarray, second: np.ndarray, first_active: np.ndarray,
+                       second_active: np.ndarray, apart: int, unit: int, own: int) -> float:
+    """Where the second sampled block reads exactly the first's addresses moved by ``apart`` equal
+    steps, each step shorter than the window the first block spans (fp16ScalarProduct's
+    `tid + blockDim + blockIdx` over 1,056 blocks: sampled blocks 527 apart do not meet, but each
+    block moves the window on by 4 bytes), the share of new units one step adds; 1 otherwise."""
+    if not np.array_equal(first_active, second_active) or not first_active.any():
+        return 1.0
+    a, moved = first[first_active], second[second_active] - first[first_active]
+    step, rest = divmod(abs(int(moved[0])), apart)
+    span = int(a.max() - a.min()) + 1
+    if rest or not 0 < step < span or not (moved == moved[0]).all():
+        return 1.0
+    steps = max(1, span // (2 * step))  # a shift of a few units: one step may not leave a unit
+    both = np.concatenate([a, a + steps * step])
+    new = distinct_units(both, np.ones(both.size, dtype=bool), unit) - own
+    return min(1.0, new / (steps * own))
 
 
 def _union_bytes(base: str | None, sizes: dict[str, float]) -> float | None:
