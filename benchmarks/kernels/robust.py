@@ -1,4 +1,4 @@
-"""The robustness set: 108 third-party kernels (59 HeCBench, 29 cuda-samples, 20 Rodinia) that nine helper
+"""The robustness set: 115 third-party kernels (61 HeCBench, 33 cuda-samples, 21 Rodinia) that ten helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -14,7 +14,10 @@ adds; cooperative-groups tiles with shared double atomics and a libcu++ arrive-w
 struct holding its data pointers, GPTQ's 3-bit dequantising GEMV with a half2 table in shared memory, an SGLang-style
 KV-cache store by 32-byte vectors, a vector CSR SpMV templated on the threads a row, a double 3-D anisotropic stencil
 with shared planes, a multi-warp cg::reduce over block_tile_memory, DEM particle collisions with __constant__ struct
-parameters, dwt2d's byte-to-float RGB split).
+parameters, dwt2d's byte-to-float RGB split), 7 more (2 HeCBench, 4 cuda-samples, 1 Rodinia) from sweep 10 (idioms
+the set lacked: a binary search's data-dependent while loop, a backtracking search with an int8_t stack in shared
+memory and 64-bit atomics, eleven kinds of int atomics on one word each, a device-side assert, FP64 tensor-core
+wmma, surface stores, myocyte's ~1300 lines of single-thread straight-line float code).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -218,6 +221,14 @@ SIZES = {
     "mwcg_reduce": {"full": (1 << 24,), "small": (1 << 17,)},               # floats (64 blocks at every block size)
     "collide": {"full": (1 << 21, 128), "small": (4096, 16)},               # particles, grid side (cells side^3)
     "rgb_components": {"full": (4096 * 4096,), "small": (4096,)},           # RGB pixels
+    # sweep 10
+    "bsearch": {"full": (8_388_608,), "small": (4096,)},                    # aSize (the Makefile's; 2 x aSize queries)
+    "langford": {"full": (15,), "small": (8,)},                             # n of PL(2, n) (15: the largest the program runs)
+    "atomic_intrinsics": {"full": (64 * 256,), "small": (64 * 256,)},       # threads (numBlocks 64 x numThreads 256)
+    "simple_assert": {"full": (64,), "small": (64,)},                       # threads (Nblocks 2 x Nthreads 32; N 60)
+    "dmma_gemm": {"full": (8192, 8192, 4096), "small": (256, 256, 256)},    # M_GLOBAL, N_GLOBAL, K_GLOBAL
+    "surface_write": {"full": (8192, 8192), "small": (64, 64)},             # image width, height (512 x 512 upstream)
+    "myocyte": {"full": (2,), "small": (2,)},                               # blocks (ECC, CaM x 3)
 }
 
 TUNE = {
@@ -329,6 +340,13 @@ TUNE = {
     "mwcg_reduce": {"block_size_x": [64, 128, 256, 512, 1024]},  # 64-1024 (256 upstream)
     "collide": {"block_size_x": POW2},                          # computeGridSize(n, 64) upstream
     "rgb_components": {"block_size_x": POW2},                   # THREADS (256 upstream)
+    "bsearch": {"block_size_x": POW2},                          # any (256 upstream)
+    "langford": {"block_size_x": [1, 2, 4, 8, 16, 32]},         # kThreadsPerBlock (4 upstream; ~1 KB of static shared a thread)
+    "atomic_intrinsics": {"block_size_x": POW2},                # any (numThreads 256)
+    "simple_assert": {"block_size_x": POW2},                    # any (Nthreads 32)
+    "dmma_gemm": {"block_size_x": [32, 64, 128, 256], "block_size_y": [1, 2, 4, 8]},  # a multiple of 32 x any: 128 x 4
+    "surface_write": {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16, 32]},  # 8 x 8 upstream
+    "myocyte": {"block_size_x": POW2},                          # NUMBER_THREADS 32 (only thread 0 works)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -349,6 +367,8 @@ RESTRICTIONS = {
     "jaccard_rowsum": ["block_size_x * block_size_y >= 32"],    # full-mask shuffles: whole warps
     "stencil3d_sigma": ["block_size_x == block_size_y"],
     "spmv_vector": ["32 <= block_size_x * block_size_y <= 1024"],  # full-mask shuffles: whole warps
+    "dmma_gemm": ["block_size_x * block_size_y <= 1024"],
+    "surface_write": ["block_size_x * block_size_y <= 1024"],
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -382,6 +402,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("hadamard", "quant3", "stencil3d_sigma", "spmv_vector", "kvcache_store")},
     **{name: "cuda-samples" for name in ("mwcg_reduce", "collide")},
     **{name: "Rodinia" for name in ("rgb_components",)},
+    # sweep 10
+    **{name: "HeCBench" for name in ("bsearch", "langford")},
+    **{name: "cuda-samples" for name in ("atomic_intrinsics", "simple_assert", "dmma_gemm", "surface_write")},
+    **{name: "Rodinia" for name in ("myocyte",)},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -416,6 +440,9 @@ DATA_DEPENDENT = {
               "sector), and rewrites every element, for about log2(n) rounds",
     "collide": "a neighbour search: each particle reads cellStart/cellEnd of its 27 cells (hashed from its position) and "
                "the sorted particles between them, and stores its new velocity at its unsorted (random) index",
+    "langford": "a backtracking search: a thread stores a solution only when its search finds one (218 of 16,383 "
+                "threads at n 15); the analysis does not follow the search's data and takes the store's branch half "
+                "the time (its note), charging a sector to half the threads",
 }
 
 
@@ -1596,6 +1623,57 @@ def _rgb_components(pixels: int) -> Callable[[], list]:
     return build
 
 
+# sweep 10
+LANGFORD_LIMIT, LANGFORD_LOGICAL = 100_000_000, 16383  # kLimit (solutions the result buffer holds), kNumLogicalThreads
+LANGFORD_FOUND = {8: 4, 11: 16, 15: 218}  # solutions dfs<n> finds, twins included (194 unique at 15; a host run of it)
+
+
+def _bsearch(a_size: int) -> Callable[[], list]:
+    def build() -> list:  # acc_a (0 .. aSize - 1, strictly ascending), acc_z (rand() % N), acc_r, zSize, n (N)
+        rng = _rng(127)
+        n = a_size - 1
+        return [np.arange(a_size, dtype=np.float32), rng.integers(0, n, 2 * a_size).astype(np.float32),
+                np.zeros(2 * a_size, np.uint64), np.uint64(2 * a_size), np.uint64(n)]
+    return build
+
+
+def _langford(n: int, full: bool) -> Callable[[], list]:
+    def build() -> list:  # p_result: the counter, then kLimit x (n + 7) / 8 int64 (1.6 GB upstream, zeros)
+        words = LANGFORD_LIMIT * ((n + 7) // 8) if full else 4096
+        return [np.zeros(1 + words, np.int64)]
+    return build
+
+
+def _atomic_intrinsics() -> list:  # g_odata: 11 ints, 0 but [8] and [10] 0xff (the program's)
+    data = np.zeros(11, np.int32)
+    data[8] = data[10] = 0xFF
+    return [data]
+
+
+def _dmma_gemm(m: int, n: int, k: int) -> Callable[[], list]:
+    def build() -> list:  # a (M x K, row major), b (K x N, column major), c, d (M x N), m_ld, n_ld, k_ld, alpha, beta
+        rng = _rng(128)
+        return [_lazy(rng, m * k, np.float64, -1, 1), _lazy(rng, k * n, np.float64, -1, 1),
+                _lazy(rng, m * n, np.float64, -1, 1), _lazy(rng, m * n, np.float64), np.int32(m), np.int32(n),
+                np.int32(k), np.float64(1.1), np.float64(1.2)]
+    return build
+
+
+def _surface_write(w: int, h: int) -> Callable[[], list]:
+    def build() -> list:  # gIData (the image's floats in [0, 1]), width, height, outputSurface (a handle)
+        return [_f32(_rng(129), w * h), np.int32(w), np.int32(h), np.uint64(1)]
+    return build
+
+
+def _myocyte() -> list:  # timeinst, d_initvalu (EQUATIONS 91), d_finavalu (91), d_params (PARAMETERS 18), d_com (3)
+    rng = _rng(130)
+    initvalu = _f32(rng, 91, 0.0, 1.0)
+    initvalu[39] = -85.0  # the membrane voltage (mV)
+    params = _f32(rng, 18, 0.1, 10.0)
+    params[15] = 1000.0   # cycleLength (ms)
+    return [np.int32(0), initvalu, np.zeros(91, np.float32), params, np.zeros(3, np.float32)]
+
+
 
 # ---------------------------------------------------------------- cases ----------------------------
 
@@ -2062,6 +2140,39 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     (pixels,) = s["rgb_components"]
     # the RGB bytes read once, three float planes stored
     add("rgb_components", "c_CopySrcToComponents<float>", (pixels,), _rgb_components(pixels), 12 * pixels, 3 * pixels)
+
+    # --- sweep 10: HeCBench
+    (a_size,) = s["bsearch"]
+    # a thread a query (zSize = 2 x aSize): the query read, its size_t index stored; a read once (its top levels
+    # re-read by every query from L1/L2)
+    add("bsearch", "kernel_BS<float>", (2 * a_size,), _bsearch(a_size), 8 * 2 * a_size, 4 * 2 * a_size + 4 * a_size)
+    (n,) = s["langford"]
+    found = LANGFORD_FOUND[n]
+    # grid div_up(16383, kThreadsPerBlock); the counter read and incremented once a solution found (top-bottom twins
+    # the dedup misses included), (n + 7) / 8 int64 stored a solution
+    add("langford", f"dfs_gpu<{n}>", (LANGFORD_LOGICAL,), _langford(n, which == "full"),
+        8 + 8 * ((n + 7) // 8) * found, 8)
+
+    # --- sweep 10: cuda-samples
+    (threads,) = s["atomic_intrinsics"]
+    # the program's 16384 threads whatever the block: eleven ints updated by atomics
+    add("atomic_intrinsics", "testKernel", (threads,), _atomic_intrinsics, 44, 44, footprint=44)
+    (threads,) = s["simple_assert"]
+    # no memory touched (footprint 1 byte: a case needs one)
+    add("simple_assert", "testKernel", (threads,), lambda: [np.int32(60)], 0, 0, footprint=1)
+    m, n, k = s["dmma_gemm"]
+    # grid (M / (8 x bx / 32), N / (8 x by)): an 8 x 8 double tile a warp; A and B re-read by the tiles' rows and
+    # columns (from L2)
+    add("dmma_gemm", "simple_wmma_gemm", (m, n), _dmma_gemm(m, n, k), 8 * m * n, 8 * (m * k + k * n + m * n),
+        grid_div_x=["block_size_x / 4"], grid_div_y=["block_size_y * 8"])
+    w, h = s["surface_write"]
+    # grid (width / bx, height / by): every float read once and written once through the surface
+    add("surface_write", "surfaceWriteKernel", (w, h), _surface_write(w, h), 4 * w * h, 4 * w * h)
+
+    # --- sweep 10: Rodinia
+    (blocks,) = s["myocyte"]
+    # blocks.x 2: the 91 derivatives stored (d_finavalu[0-2] twice); the 91 initial values and 18 parameters read
+    add("myocyte", "kernel", (blocks,), _myocyte, 4 * 91, 4 * 91 + 4 * 18, grid_div_x=[])
     return cases
 
 
