@@ -1249,3 +1249,67 @@ def test_blocks_reading_one_window_moved_a_word_each_share_it(blocks):
     exact = (127 + blocks) * 4 * (n // (128 * blocks))
     loads = [a["footprint_bytes"] for a in global_accesses(f, "load")]
     assert len(loads) == 2 and all(0.85 * exact < fp < 1.1 * exact for fp in loads)
+
+
+ONE_THREAD = r"""
+extern "C" __global__ void serial(float *out, int n) {   // Rodinia myocyte: thread 0 of each block works alone
+    if (threadIdx.x != 0) return;
+    float x = out[blockIdx.x];
+    for (int i = 0; i < n; i++) x = x * 1.0001f + 0.5f;
+    out[blockIdx.x] = x;
+}
+"""
+
+
+def test_a_block_whose_thread_zero_works_alone_lasts_its_path_at_every_size():
+    """A block's path is its busiest warp's: the mean warp's count (one working warp over 2 to 32)
+    made the serial chain 16x shorter at 1024 threads than at 32 (robustness sweep 10, myocyte)."""
+    n = 20000
+    f = features("serial", ONE_THREAD, [np.zeros(2, np.float32), np.int32(n)], block=(512, 1, 1))
+    assert f["path_instructions"] == pytest.approx(16 * sum(f["warp_instructions"].values()), rel=0.01)
+    rows = flipflop.predict("serial", ONE_THREAD, (2,), [np.zeros(2, np.float32), np.int32(n)],
+                            {"block_size_x": [32, 1024]}, grid_div_x=[], gpu="h200-sxm")
+    assert rows[0]["time"] > 2 * n * 4 / 1.98e9 * 1e3  # n dependent FMAs at ~4 cycles or more, in ms
+    assert rows[1]["time"] == pytest.approx(rows[0]["time"], rel=0.02)
+
+
+BISECT = r"""
+extern "C" __global__ void search(const float *keys, const float *queries, int *out, int m, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;   // HeCBench bsearch's kernel_BS
+    if (i >= m) return;
+    float z = queries[i];
+    int low = 0, high = n;
+    while (high - low > 1) {
+        int mid = low + (high - low) / 2;
+        if (z < keys[mid]) high = mid; else low = mid;
+    }
+    out[i] = low;
+}
+extern "C" __global__ void lower(const float *keys, const float *queries, int *out, int m, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;   // std::lower_bound
+    if (i >= m) return;
+    float z = queries[i];
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (keys[mid] < z) lo = mid + 1; else hi = mid;
+    }
+    out[i] = lo;
+}
+"""
+
+
+@pytest.mark.parametrize("kernel, trips", [("search", (16,)), ("lower", (16, 17))])
+def test_a_binary_search_runs_log2_of_its_range(kernel, trips):
+    """Whichever half a search keeps, its range halves: log2(n) iterations, not an unknown count
+    taken once (robustness sweep 10: HeCBench bsearch's 23 levels over 8 M keys)."""
+    n, m = 1 << 16, 4096
+    keys = np.arange(n, dtype=np.float32)
+    queries = np.random.default_rng(5).uniform(0, n, m).astype(np.float32)
+    f = features(kernel, BISECT, [keys, queries, np.zeros(m, np.int32), np.int32(m), np.int32(n)],
+                 block=(256, 1, 1), problem_size=(m,))
+    (loop,) = f["loops"]
+    assert loop["trip_count"] in trips and not loop["data_dependent"]
+    assert not [note for note in f["notes"] if note.startswith("loop at")]
+    (probe,) = [a for a in global_accesses(f, "load") if a["loop_depth"] == 1]
+    assert probe["executions_per_thread"] == loop["trip_count"]

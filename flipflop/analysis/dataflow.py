@@ -17,10 +17,13 @@ nvcc's unroll-remainder split stay exact.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
@@ -51,6 +54,7 @@ _MAX_PATH_DEPTH = 32  # blocks a join's path conditions may span
 _UNSIGNED_BITS = {"u16": 16, "u32": 32, "u64": 64}
 _SIGNED_BITS = {"s16": 16, "s32": 32, "s64": 64}
 BIT_SCANS = ("popc", "clz", "brev", "bfind")  # one-operand bit scans, evaluated by symbolic.bit_scan
+MAX_BISECTION_BOUNDS = 4  # registers a loop keeps or replaces by a select, tried as a binary search's bounds
 MAX_STEP_CONDITIONS = 6  # distinct select conditions a loop's step is checked over (2^k ways)
 _MEMORY_OPS: dict[str, str] = {"ld": "load", "ldu": "load", "st": "store", "atom": "atomic",
                                "red": "atomic", "cp": "load", "wmma": "load"}
@@ -141,6 +145,7 @@ class _Interpreter:
         self.env_out: dict[int, dict[str, Expr]] = {}
         self.subst: dict[str, Expr] = {}
         self.summaries: dict[int, LoopSummary] = {}
+        self.bisections: dict[int, dict[str, Expr]] = {}  # per loop: a binary search's bounds, for its trip count
         self.init: dict[int, dict[str, Expr]] = {}
         self.defs = {lp.index: self._defined(lp) for lp in cfg.loops}
         # Looked up per block and per loop: a scan over every loop each time is quadratic
@@ -244,6 +249,7 @@ class _Interpreter:
             if self.subst[header].has_unknown():
                 copies[header] = (latch, start)
         self._copies_of_counters(copies, own, counter)
+        self._bisection(loop, copies, own, counter)
         self._resolved.clear()
         self._subs_memo.clear()
         self.summaries[loop.index] = self._trip(loop, counter)
@@ -274,6 +280,31 @@ class _Interpreter:
             before = after.subs({counter: i - 1})
             if before.subs({counter: const(0)}) == start:
                 self.subst[header] = before
+
+    def _bisection(self, loop: Loop, copies: dict[str, tuple[Expr, Expr]], own: set[str], counter: str) -> None:
+        """Registers ``low``, ``high`` whose gap every iteration halves whichever way its data-dependent
+        branch goes (a binary search: `mid = low + (high - low) / 2`, then `high = mid` or `low = mid`,
+        ±1; nvcc may carry the gap in a register of its own): for the trip count only, the gap after
+        i iterations is taken as gap₀ >> i, so `while (high - low > 1)` runs log2(gap₀) times
+        (HeCBench bsearch: 23 levels over 8 M keys, counted once before). The registers' values stay
+        unknown: which half a search takes is the data's."""
+        unsolved = [h for h, (latch, _) in copies.items()
+                    if self.subst[h].has_unknown() and not is_float_valued(latch)]
+        # Each bound is kept or replaced by a select: only those registers are tried as bounds.
+        bounds = [h for h in unsolved if _keeps_or_replaces(copies[h][0], h)]
+        if len(bounds) > MAX_BISECTION_BOUNDS:
+            return
+        for low, high in itertools.permutations(bounds, 2):
+            low_start, high_start = copies[low][1], copies[high][1]
+            if low_start.has_unknown() or high_start.has_unknown():
+                continue
+            gaps = [g for g in unsolved if g not in (low, high) and copies[g][1] == high_start - low_start]
+            as_gap = {g: sym(high) - sym(low) for g in gaps}
+            latches = [copies[r][0].subs(as_gap) for r in (low, high, *gaps)]
+            if _halves_gap(latches, low, high):
+                at = op("shr", high_start - low_start, sym(counter))
+                self.bisections[loop.index] = {low: low_start, high: low_start + at, **dict.fromkeys(gaps, at)}
+                return
 
     def _choose(self, expr: Expr, condition: Expr, truth: bool) -> Expr:
         """``symbolic.choose``, sharing its work over one loop's registers (their expressions
@@ -354,10 +385,30 @@ class _Interpreter:
                 continue
             stay = self.resolve(cond if inside_taken else op("not", cond))
             trip = solve_trip_count(stay, counter)
+            if trip is None and loop.index in self.bisections:
+                stay = self._bisection_stay(cond if inside_taken else op("not", cond), loop)
+                trip = None if stay is None else solve_trip_count(self.resolve(stay), counter)
             if trip is None:
                 return LoopSummary(loop, counter, None, stay.has_load(), block)
             return LoopSummary(loop, counter, trip, trip.has_load(), block)
         return LoopSummary(loop, counter, None, False, None)
+
+    def _bisection_stay(self, stay: Expr, loop: Loop) -> Expr | None:
+        """A binary search's condition to go on, at its gap model (``_bisection``): it goes on
+        while either half would (the longer search); None where it reads anything else."""
+        stay = stay.subs(self.bisections[loop.index])
+        conditions = list(dict.fromkeys(select_conditions(stay)))
+        if len(conditions) > MAX_STEP_CONDITIONS:
+            return None
+        ways = []
+        for truths in itertools.product((True, False), repeat=len(conditions)):
+            way = stay
+            for condition, truth in zip(conditions, truths):
+                way = choose(way, condition, truth)
+            if way.has_load() or way.has_unknown():
+                return None
+            ways.append(way)
+        return functools.reduce(lambda a, b: op("max", a, b), ways)
 
     def _resolved_summary(self, summary: LoopSummary) -> LoopSummary:
         if summary.trip_count is None:
@@ -863,6 +914,49 @@ def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
         return all(correction.evaluate({name: value}) == 0 for value in (0, 1, 2, 7, 1000, (1 << 31) - 1))
     except NotEvaluable:
         return False
+
+
+def _keeps_or_replaces(latch: Expr, header: str) -> bool:
+    """Whether ``latch`` is a select one of whose values is the header's own (`if (c) low = mid;`)."""
+    if latch.const != 0 or len(latch.terms) != 1 or latch.terms[0][1] != 1 or len(latch.terms[0][0]) != 1:
+        return False
+    atom = latch.terms[0][0][0]
+    return isinstance(atom, Op) and atom.kind == "select" and sym(header) in atom.args[1:]
+
+
+def _halves_gap(latches: list[Expr], low: str, high: str) -> bool:
+    """Whether, on every way through the selects of the latch values of ``low``, ``high`` and any
+    registers holding their gap (``latches``, in that order, in terms of the two header symbols), the
+    gap at the latch is the header's halved (within one, either way), the gap registers hold it,
+    ``low`` never falls and ``high`` never rises: checked on gaps from 2 to 2^29 at two offsets
+    (their sums stay clear of a 32-bit `int`'s sign, which nvcc's signed halving reads)."""
+    conditions = list(dict.fromkeys(c for latch in latches for c in select_conditions(latch)))
+    if not conditions or len(conditions) > MAX_STEP_CONDITIONS:
+        return False
+    gaps = np.array([2, 3, 5, 8, 13, 100, 1001, 65536, 1 << 29], dtype=np.int64)
+    starts = np.array([0, 7], dtype=np.int64)[:, None]
+    env = {low: np.broadcast_to(starts, (2, gaps.size)).ravel(), high: (starts + gaps).ravel()}
+    gap = env[high] - env[low]
+    for truths in itertools.product((True, False), repeat=len(conditions)):
+        values = []
+        for latch in latches:
+            for condition, truth in zip(conditions, truths):
+                latch = choose(latch, condition, truth)
+            if latch.symbols() - {low, high} or latch.has_unknown() or latch.has_load():
+                return False
+            try:
+                values.append(np.broadcast_to(np.asarray(latch.evaluate(env), dtype=np.int64), gap.shape))
+            except (NotEvaluable, OverflowError, ValueError):
+                return False
+        new_low, new_high, *new_gaps = values
+        new_gap = new_high - new_low
+        if (new_low < env[low]).any() or (new_high > env[high]).any():
+            return False
+        if (new_gap > (gap + 1) // 2).any() or (new_gap < gap // 2 - 1).any():
+            return False
+        if any((g != new_gap).any() for g in new_gaps):
+            return False
+    return True
 
 
 def _start_plus_unknown(value: Expr, counters: list[str], tag: str) -> Expr:

@@ -104,6 +104,8 @@ class LaunchFeatures:
     depends on the thread index. ``block_imbalance``: the slowest sampled block's work (its busiest
     thread's instructions) over the sampled blocks' mean, 1 where every block does alike (a
     triangular loop, `for (i = row; i < n; ...)`, makes the first block's path the launch's).
+    ``path_instructions``: what a block's busiest warp issues, averaged over the blocks (a block's
+    dependent path; where one thread works, the mean warp's count would shrink as the block grows).
     """
 
     kernel: str
@@ -124,6 +126,7 @@ class LaunchFeatures:
     warp_sass_instructions: float | None = None  # SASS a launched warp issues (None: no disassembler)
     notes: tuple[str, ...] = field(default_factory=tuple)
     block_imbalance: float = 1.0
+    path_instructions: float | None = None  # the mean block's busiest warp's issued instructions (None: the mean warp's)
 
     @property
     def threads_per_block(self) -> int:

@@ -593,6 +593,8 @@ class KernelAnalysis:
         busiest = int(np.argmax(work)) if work.size else 0
         active_fraction = float(weight[freq[busiest] > 0].sum() / total_weight) if work.size else 1.0
         block_imbalance = _block_imbalance(freq, self.static_counts.sum(axis=1), weight, sample.padded_threads)
+        path_instructions = (_block_path(warp_freq, self.static_counts.sum(axis=1), warp_weight,
+                                         sample.padded_threads // WARP_SIZE) if freq else None)
 
         # Address analyses look at two representative blocks only (see launch.memory_blocks).
         mem_sample, kept = restrict(sample, memory_blocks(sample))
@@ -702,7 +704,7 @@ class KernelAnalysis:
             shared_bytes=resources.shared_bytes + int(dynamic_shared_bytes),
             local_bytes=resources.local_bytes, spill_bytes=resources.spill_bytes,
             static_instructions=int(self.static_counts.sum()), warp_sass_instructions=warp_sass,
-            notes=tuple(notes), block_imbalance=block_imbalance)
+            notes=tuple(notes), block_imbalance=block_imbalance, path_instructions=path_instructions)
         return features, tuple(branches)
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
@@ -1187,6 +1189,17 @@ def _block_imbalance(freq: list[np.ndarray], per_block_instructions: np.ndarray,
         return 1.0
     mean = float((paths[live] * stands_for[live]).sum() / stands_for[live].sum())
     return max(1.0, float(paths[live].max()) / mean) if mean > 0 else 1.0
+
+
+def _block_path(warp_freq: np.ndarray, per_block_instructions: np.ndarray, warp_weight: np.ndarray,
+                warps_per_block: int) -> float:
+    """The instructions a block's busiest warp issues, averaged over the sampled blocks (each
+    weighted by the blocks it stands for): the block holds its slot until that warp is done
+    (Rodinia myocyte: thread 0 runs 1,300 lines while the block's other warps exit at once;
+    the mean warp's count made the path fall as the block grew)."""
+    issued = (warp_freq.T @ per_block_instructions).reshape(-1, warps_per_block).max(axis=1)
+    stands_for = warp_weight.reshape(-1, warps_per_block).max(axis=1)
+    return float((issued * stands_for).sum() / stands_for.sum()) if stands_for.sum() > 0 else 0.0
 
 
 def _overlaid(load, overlay: dict[int, tuple[np.ndarray, np.ndarray]]):

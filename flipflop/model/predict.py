@@ -6,7 +6,9 @@ FlipFlop paper uses it, with its inputs replaced by exact per-shape facts:
   T(f) = T_launch + ‖(T_path(f) + T_mem, T_sm(f), T_dispatch, T_atomic)‖_p
 
   T_path = max(rounds, I) · (ALU/barrier path / f + memory round trips · latency · R),
-  I = the slowest block's path over the mean block's (the analysis's block_imbalance),
+  I = the slowest block's path over the mean block's (the analysis's block_imbalance), times its
+      busiest warp's over its mean warp's (path_instructions: where thread 0 works alone, one
+      round lasts the busiest warp's path, not the mean warp's),
   R = 1 + c·ln(warps per block)/√(round trips)   (a block's slot frees with its slowest warp);
   the path and T_mem add (loaded latency in Little's law), docs/model.md "Loaded latency".
 
@@ -112,7 +114,7 @@ class _Terms:
     latency_s: float            # one block's exposed memory latency
     warps_per_block: float
     memory_phases: float        # dependent memory round trips on one warp's path
-    imbalance: float            # the slowest block's path over the mean block's
+    imbalance: float            # the slowest block's busiest warp's path over the mean warp's
     throughput_cycles: float    # per block: issue, pipes, shared, L1
     throughput_s: float         # per block: its share of L2 and DRAM bandwidth
     dispatch_s: float           # per block: the block scheduler
@@ -179,6 +181,8 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
     # A block's dependent path: each warp's instructions issue one ALU latency apart, every
     # barrier waits for the block, and each group of loads in flight waits one memory latency.
     thread_instr = sum(per_warp.values())
+    busiest_warp = thread_instr if f.path_instructions is None else f.path_instructions
+    imbalance = f.block_imbalance * (max(1.0, busiest_warp / thread_instr) if thread_instr > 0 else 1.0)
     barrier_cycles = f.barriers_per_thread * profile.barrier_cycles
     latency_cycles = thread_instr * profile.alu_latency_cycles + barrier_cycles
     phases = traffic.load_round_trips_per_thread
@@ -205,7 +209,7 @@ def _terms(f: LaunchFeatures, profile: GpuProfile, sm_count: int | None = None) 
         active_sms=sm_count,
     )
     return _Terms(rounds, busiest, latency_cycles, barrier_cycles, latency_s, occ.warps_per_block, phases,
-                  f.block_imbalance, throughput_cycles, throughput_s,
+                  imbalance, throughput_cycles, throughput_s,
                   profile.block_launch_ns * 1e-9, traffic.atomic_serial_ns * 1e-9,
                   active_sms, resident_warps, sm_energy, memory_energy, reasons)
 
