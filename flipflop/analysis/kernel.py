@@ -1102,9 +1102,17 @@ def _window_step_share(first: np.ndarray, second: np.ndarray, first_active: np.n
     span = int(a.max() - a.min()) + 1
     if rest or not 0 < step < span or not (moved == moved[0]).all():
         return 1.0
-    steps = max(1, span // (2 * step))  # a shift of a few units: one step may not leave a unit
-    both = np.concatenate([a, a + steps * step])
-    new = distinct_units(both, np.ones(both.size, dtype=bool), unit) - own
+    def moved(steps: int) -> int:  # units the window shifted by ``steps`` steps adds
+        both = np.concatenate([a, a + steps * step])
+        return distinct_units(both, np.ones(both.size, dtype=bool), unit) - own
+
+    # One step of a few bytes may not leave a unit: double the shift while it still overlaps the
+    # window by half, and take the new units a step. A window that one step already leaves (a
+    # block's rows a plane apart, each block moved by a row: HeCBench welford) is a tile.
+    steps, new = 1, moved(1)
+    while 2 * new < own and 2 * steps * step < span:
+        steps *= 2
+        new = moved(steps)
     return min(1.0, new / (steps * own))
 
 
