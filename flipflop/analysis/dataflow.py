@@ -249,7 +249,7 @@ class _Interpreter:
             if self.subst[header].has_unknown():
                 copies[header] = (latch, start)
         self._copies_of_counters(copies, own, counter)
-        self._bisection(loop, copies, own, counter)
+        self._bisection(loop, copies, counter)
         self._resolved.clear()
         self._subs_memo.clear()
         self.summaries[loop.index] = self._trip(loop, counter)
@@ -281,7 +281,7 @@ class _Interpreter:
             if before.subs({counter: const(0)}) == start:
                 self.subst[header] = before
 
-    def _bisection(self, loop: Loop, copies: dict[str, tuple[Expr, Expr]], own: set[str], counter: str) -> None:
+    def _bisection(self, loop: Loop, copies: dict[str, tuple[Expr, Expr]], counter: str) -> None:
         """Registers ``low``, ``high`` whose gap every iteration halves whichever way its data-dependent
         branch goes (a binary search: `mid = low + (high - low) / 2`, then `high = mid` or `low = mid`,
         ±1; nvcc may carry the gap in a register of its own): for the trip count only, the gap after

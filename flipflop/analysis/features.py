@@ -126,7 +126,7 @@ class LaunchFeatures:
     warp_sass_instructions: float | None = None  # SASS a launched warp issues (None: no disassembler)
     notes: tuple[str, ...] = field(default_factory=tuple)
     block_imbalance: float = 1.0
-    path_instructions: float | None = None  # the mean block's busiest warp's issued instructions (None: the mean warp's)
+    path_instructions: float | None = None  # the blocks' busiest warp's instructions (None: the mean warp's)
 
     @property
     def threads_per_block(self) -> int:

@@ -1097,11 +1097,12 @@ def _window_step_share(first: np.ndarray, second: np.ndarray, first_active: np.n
     block moves the window on by 4 bytes), the share of new units one step adds; 1 otherwise."""
     if not np.array_equal(first_active, second_active) or not first_active.any():
         return 1.0
-    a, moved = first[first_active], second[second_active] - first[first_active]
-    step, rest = divmod(abs(int(moved[0])), apart)
+    a, shift = first[first_active], second[second_active] - first[first_active]
+    step, rest = divmod(abs(int(shift[0])), apart)
     span = int(a.max() - a.min()) + 1
-    if rest or not 0 < step < span or not (moved == moved[0]).all():
+    if rest or not 0 < step < span or not (shift == shift[0]).all():
         return 1.0
+
     def moved(steps: int) -> int:  # units the window shifted by ``steps`` steps adds
         both = np.concatenate([a, a + steps * step])
         return distinct_units(both, np.ones(both.size, dtype=bool), unit) - own
