@@ -1,7 +1,7 @@
 #!/bin/bash
 # Device run 45 (session 17): on an H200, run 44 (the H200 probes, then robustness sweep 5's kernels, two passes);
-# on anything else (an H100 came for run 44), robustness sweep 10's launchable kernels, never measured and never
-# used to change the model: bsearch, atomic_intrinsics, dmma_gemm, myocyte (surface_write needs a surface object
+# on anything else (an H100 came for run 44), robustness sweep 10's launchable kernels, never measured (what the
+# CPU sweep found in bsearch and myocyte changed the model in session 17; no measurement of them did): bsearch, atomic_intrinsics, dmma_gemm, myocyte (surface_write needs a surface object
 # the collector does not make, simple_assert's assert fires for its four threads past N, langford's search runs
 # 10-100 ms a launch over a 1.6 GB buffer). Two passes (pass 1 = the noise ceiling).
 # Usage: [END=300] bash benchmarks/ground_truth/runs/run45.sh → $OUT/. Read-only on the GPU.
