@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -29,7 +29,7 @@ from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
     FLOAT_SUFFIX, GRID_WORKSPACE_SYMBOLS, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, Sym, choose, const,
-    fconst, is_float_valued, op, select_conditions, sym, unknown)
+    fconst, is_float_valued, op, select_conditions, single_op, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
 from flipflop.frontend.ir import Function, Instruction, Module, Operand
 from flipflop.frontend.ptx_parser import TYPE_BYTES
@@ -367,13 +367,7 @@ class _Interpreter:
         conditions = list(dict.fromkeys(select_conditions(latch)))
         if len(conditions) > MAX_STEP_CONDITIONS or any(c.varying() for c in conditions):
             return False
-        for truths in itertools.product((True, False), repeat=len(conditions)):
-            value = latch
-            for condition, truth in zip(conditions, truths):
-                value = self._choose(value, condition, truth)
-            if (value - h).varying():
-                return False
-        return True
+        return not any((value - h).varying() for value, in _select_ways([latch], conditions, self._choose))
 
     def _trip(self, loop: Loop, counter: str) -> LoopSummary:
         candidates = [b for b in loop.latches if b in self.raw_branches] + \
@@ -383,10 +377,11 @@ class _Interpreter:
             inside_taken, inside_fall = taken in loop.blocks, fallthrough in loop.blocks
             if inside_taken == inside_fall:
                 continue
-            stay = self.resolve(cond if inside_taken else op("not", cond))
+            raw = cond if inside_taken else op("not", cond)
+            stay = self.resolve(raw)
             trip = solve_trip_count(stay, counter)
             if trip is None and loop.index in self.bisections:
-                stay = self._bisection_stay(cond if inside_taken else op("not", cond), loop)
+                stay = self._bisection_stay(raw, loop)
                 trip = None if stay is None else solve_trip_count(self.resolve(stay), counter)
             if trip is None:
                 return LoopSummary(loop, counter, None, stay.has_load(), block)
@@ -400,14 +395,9 @@ class _Interpreter:
         conditions = list(dict.fromkeys(select_conditions(stay)))
         if len(conditions) > MAX_STEP_CONDITIONS:
             return None
-        ways = []
-        for truths in itertools.product((True, False), repeat=len(conditions)):
-            way = stay
-            for condition, truth in zip(conditions, truths):
-                way = choose(way, condition, truth)
-            if way.has_load() or way.has_unknown():
-                return None
-            ways.append(way)
+        ways = [way for way, in _select_ways([stay], conditions)]
+        if any(way.has_load() or way.has_unknown() for way in ways):
+            return None
         return functools.reduce(lambda a, b: op("max", a, b), ways)
 
     def _resolved_summary(self, summary: LoopSummary) -> LoopSummary:
@@ -879,11 +869,8 @@ def _signed_view(value: Expr, typ: str | None) -> Expr:
     compares it with ``setp.lt.s32``, so the load is read as the comparison's signed type
     (else -1 read as 4294967295 would make `if (x[i] > 0)` always true)."""
     bits = _SIGNED_BITS.get(typ or "")
-    if bits is None or value.is_const or len(value.terms) != 1 or value.const:
-        return value
-    (mono, coef), = value.terms
-    atom = mono[0] if len(mono) == 1 else None
-    if coef != 1 or not isinstance(atom, Op) or atom.kind != "load" or atom.data != (f"u{bits}",):
+    atom = single_op(value)
+    if bits is None or atom is None or atom.kind != "load" or atom.data != (f"u{bits}",):
         return value
     return op("load", *atom.args, data=(f"s{bits}",))
 
@@ -898,13 +885,25 @@ def _access_bytes(ins: Instruction) -> int:
     return width * TYPE_BYTES.get(typ, 4)
 
 
+def _select_ways(exprs: Sequence[Expr], conditions: Sequence[Expr],
+                 decide: Callable[[Expr, Expr, bool], Expr] = choose) -> Iterator[list[Expr]]:
+    """Each way through the selects on ``conditions`` (every truth assignment): ``exprs`` with
+    each of those selects decided (by ``decide``, ``symbolic.choose`` or a memoised one)."""
+    for truths in itertools.product((True, False), repeat=len(conditions)):
+        way = []
+        for expr in exprs:
+            for condition, truth in zip(conditions, truths):
+                expr = decide(expr, condition, truth)
+            way.append(expr)
+        yield way
+
+
 def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
     """Whether ``latch`` is a signed division of ``h`` by 2^k: nvcc's `offset /= 2` on an `int`
     is ``shr(h + shr(h, 31), 1)`` (the correction rounds negative values toward zero), the same
     as ``shr(h, k)`` for the non-negative values such a loop walks."""
-    parts = latch.terms[0][0] if latch.const == 0 and len(latch.terms) == 1 and latch.terms[0][1] == 1 else ()
-    atom = parts[0] if len(parts) == 1 else None
-    if not isinstance(atom, Op) or not atom.args or latch != op("shr", atom.args[0], const(k)):
+    atom = single_op(latch)
+    if atom is None or not atom.args or latch != op("shr", atom.args[0], const(k)):
         return False
     correction = atom.args[0] - h
     if correction.symbols() != h.symbols():
@@ -918,10 +917,8 @@ def _halves_signed(latch: Expr, h: Expr, k: int) -> bool:
 
 def _keeps_or_replaces(latch: Expr, header: str) -> bool:
     """Whether ``latch`` is a select one of whose values is the header's own (`if (c) low = mid;`)."""
-    if latch.const != 0 or len(latch.terms) != 1 or latch.terms[0][1] != 1 or len(latch.terms[0][0]) != 1:
-        return False
-    atom = latch.terms[0][0][0]
-    return isinstance(atom, Op) and atom.kind == "select" and sym(header) in atom.args[1:]
+    atom = single_op(latch)
+    return atom is not None and atom.kind == "select" and sym(header) in atom.args[1:]
 
 
 def _halves_gap(latches: list[Expr], low: str, high: str) -> bool:
@@ -937,11 +934,9 @@ def _halves_gap(latches: list[Expr], low: str, high: str) -> bool:
     starts = np.array([0, 7], dtype=np.int64)[:, None]
     env = {low: np.broadcast_to(starts, (2, gaps.size)).ravel(), high: (starts + gaps).ravel()}
     gap = env[high] - env[low]
-    for truths in itertools.product((True, False), repeat=len(conditions)):
+    for way in _select_ways(latches, conditions):
         values = []
-        for latch in latches:
-            for condition, truth in zip(conditions, truths):
-                latch = choose(latch, condition, truth)
+        for latch in way:
             if latch.symbols() - {low, high} or latch.has_unknown() or latch.has_load():
                 return False
             try:

@@ -20,7 +20,7 @@ import numpy as np
 
 from flipflop.analysis.cfg import CFG
 from flipflop.analysis.dataflow import Dataflow
-from flipflop.analysis.symbolic import Expr, NotEvaluable, Op
+from flipflop.analysis.symbolic import Expr, NotEvaluable, single_op
 
 ITERATION_SAMPLES = 32
 UNKNOWN_BRANCH_PROBABILITY = 0.5
@@ -55,7 +55,7 @@ def magnitude_prior(cond: Expr) -> float | None:
     stay below it, and a float's exponent field against all ones (``(hi & 0x7ff00000) ==
     0x7ff00000``: infinity or NaN, libdevice's pow and log guard their special cases so), taken
     never to hold. None for any other condition."""
-    atom = _single_atom(cond)
+    atom = single_op(cond)
     if atom is None or atom.kind not in ("lt", "le", "gt", "ge", "eq", "ne") or len(atom.args) != 2:
         return None
     if atom.kind in ("eq", "ne") and any(_exponent_all_ones(a, b) for a, b in (atom.args, atom.args[::-1])):
@@ -63,7 +63,7 @@ def magnitude_prior(cond: Expr) -> float | None:
     below = {"lt": True, "le": True, "gt": False, "ge": False, "eq": False, "ne": True}[atom.kind]
     for magnitude, bound, holds in ((atom.args[0], atom.args[1], below), (atom.args[1], atom.args[0], not below)):
         if _single_kind(magnitude) == "fabs" and _single_kind(bound) == "fconst":
-            value = _single_atom(bound).data[0]
+            value = single_op(bound).data[0]
             if math.isinf(value) or abs(value) >= HUGE_MAGNITUDE:
                 if atom.kind in ("eq", "ne"):
                     return 0.0 if atom.kind == "eq" else 1.0
@@ -74,7 +74,7 @@ def magnitude_prior(cond: Expr) -> float | None:
 def _exponent_all_ones(masked: Expr, bound: Expr) -> bool:
     """Whether ``masked`` is ``and(x, M)`` and ``bound`` is ``M``, M an exponent field: a run of at
     least ``EXPONENT_MIN_BITS`` set bits ending just below a sign bit."""
-    atom = _single_atom(masked)
+    atom = single_op(masked)
     if atom is None or atom.kind != "and" or len(atom.args) != 2 or not atom.args[1].is_const:
         return False
     mask = int(atom.args[1].const)
@@ -85,15 +85,8 @@ def _exponent_all_ones(masked: Expr, bound: Expr) -> bool:
     return (run + 1) & run == 0 and run.bit_length() >= EXPONENT_MIN_BITS and low + run.bit_length() in SIGN_BITS
 
 
-def _single_atom(expr: Expr) -> Op | None:
-    if expr.const or len(expr.terms) != 1 or expr.terms[0][1] != 1 or len(expr.terms[0][0]) != 1:
-        return None
-    atom = expr.terms[0][0][0]
-    return atom if isinstance(atom, Op) else None
-
-
 def _single_kind(expr: Expr) -> str | None:
-    atom = _single_atom(expr)
+    atom = single_op(expr)
     return atom.kind if atom is not None else None
 
 

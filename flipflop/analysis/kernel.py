@@ -589,12 +589,13 @@ class KernelAnalysis:
                 issued[b] = issued[branch]
             warp_sass = float(issued @ per_block)
 
-        work = self.static_counts.sum(axis=1) * mean_freq
+        ptx_per_block = self.static_counts.sum(axis=1)  # PTX instructions in each basic block
+        work = ptx_per_block * mean_freq
         busiest = int(np.argmax(work)) if work.size else 0
         active_fraction = float(weight[freq[busiest] > 0].sum() / total_weight) if work.size else 1.0
-        block_imbalance = _block_imbalance(freq, self.static_counts.sum(axis=1), weight, sample.padded_threads)
-        path_instructions = (_block_path(warp_freq, self.static_counts.sum(axis=1), warp_weight,
-                                         sample.padded_threads // WARP_SIZE) if freq else None)
+        block_imbalance = _block_imbalance(freq, ptx_per_block, weight, sample.padded_threads)
+        path_instructions = (_block_path(warp_freq, ptx_per_block, warp_weight, sample.padded_threads // WARP_SIZE)
+                             if freq else None)
 
         # Address analyses look at two representative blocks only (see launch.memory_blocks).
         mem_sample, kept = restrict(sample, memory_blocks(sample))
@@ -1082,9 +1083,8 @@ def _block_overlap(sample: LaunchSample, address: np.ndarray, active: np.ndarray
     if union - own >= other:  # disjoint two blocks apart: the blocks between are too, unless
         share = 1.0 if drawn else _window_step_share(address[first], address[second], active[first],
                                                       active[second], apart, unit, own)
-        return (1.0 + (sample.grid[0] - 1) * share) / sample.grid[0]
-    # overlapping: each block one shift on from the one before, `apart` shifts between the two
-    share = min(1.0, (union - own) / (other if drawn else apart * other))
+    else:  # overlapping: each block one shift on from the one before, `apart` shifts between the two
+        share = min(1.0, (union - own) / (other if drawn else apart * other))
     blocks = sample.grid[0]
     return (1.0 + (blocks - 1) * share) / blocks
 

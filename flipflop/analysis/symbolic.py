@@ -686,11 +686,17 @@ def cmp(kind: str, a: Expr, b: Expr) -> Expr:
     return op(kind, a, b)
 
 
+def single_op(expr: Expr) -> Op | None:
+    """The operation ``expr`` is exactly (no constant, coefficient or other factor), else None."""
+    if expr.const != 0 or len(expr.terms) != 1 or expr.terms[0][1] != 1 or len(expr.terms[0][0]) != 1:
+        return None
+    atom = expr.terms[0][0][0]
+    return atom if isinstance(atom, Op) else None
+
+
 def comparison_parts(expr: Expr) -> tuple[str, Expr, Expr] | None:
     """``(kind, a, b)`` when ``expr`` is exactly one comparison, else None."""
-    if expr.const != 0 or len(expr.terms) != 1:
+    atom = single_op(expr)
+    if atom is None or atom.kind not in COMPARISONS:
         return None
-    (mono, coef), = expr.terms
-    if coef != 1 or len(mono) != 1 or not isinstance(mono[0], Op) or mono[0].kind not in COMPARISONS:
-        return None
-    return mono[0].kind, mono[0].args[0], mono[0].args[1]
+    return atom.kind, atom.args[0], atom.args[1]
