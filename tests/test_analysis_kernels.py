@@ -264,6 +264,27 @@ def test_scalar_for_pointer_is_a_configuration_error():
         run("vector_add", "vector_add.cu", [np.float32(1), F32, F32, np.int32(4)], (32, 1, 1), 64)
 
 
+OPTIONAL_MAP = r"""
+extern "C" __global__ void remap(float* out, const float* in, const int* map, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    int j = map == nullptr ? i : map[i];
+    out[i] = in[j];
+}
+"""
+
+
+def test_a_null_pointer_is_a_64_bit_zero_and_the_kernel_tests_it():
+    """vLLM's moe_align takes `expert_map` as nullptr when there is none: Kernel Tuner passes a
+    64-bit zero, and the kernel's own test skips the loads through it. Any other scalar is an error."""
+    n = 4096
+    r = features("remap", OPTIONAL_MAP, [F32, F32, np.uint64(0), np.int32(n)], block=(256, 1, 1), problem_size=n)
+    loads = global_accesses(r, "load")
+    assert sorted(a["executions_per_thread"] for a in loads) == [0.0, 1.0]
+    with pytest.raises(ConfigurationError, match=r"is a pointer: pass a numpy array \(or a 64-bit zero"):
+        features("remap", OPTIONAL_MAP, [F32, F32, np.uint64(8), np.int32(n)], block=(256, 1, 1), problem_size=n)
+
+
 def test_unknown_kernel_name_lists_the_kernels():
     with pytest.raises(UnknownKernelError, match="vector_add"):
         run("nope", "vector_add.cu", [F32], (32, 1, 1))

@@ -1041,3 +1041,52 @@ def test_a_loop_of_lane_dependent_length_requests_only_the_sectors_of_the_lanes_
         sectors, lanes_left = request_sectors(key, requests, n, 32)
         assert requests * sectors == pytest.approx(33.0 * n)
         assert lanes_left == pytest.approx(33.0 / 64.0 * 32 / key.sectors_per_request)
+
+
+FAR_SECTORS = r'''
+extern "C" __global__ void bit_reverse_gather(double* out, const double* in, int lg) {
+    unsigned i = blockIdx.x * blockDim.x + threadIdx.x;
+    out[i] = in[__brev(i) >> (32 - lg)];
+}
+extern "C" __global__ void transpose_1d(float* out, const float* in, int w, int h) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < w * h) out[(i % w) * h + i / w] = in[i];
+}
+'''
+
+
+def _far_traffic(kernel: str, grid: int, arguments: list):
+    from flipflop.analysis.kernel import analyze_kernel
+    from flipflop.frontend.kernel import compile_kernel
+    from flipflop.model.occupancy import occupancy
+    from flipflop.model.traffic import memory_traffic
+
+    compiled = compile_kernel(FAR_SECTORS, kernel)
+    f = analyze_kernel(compiled.module, kernel).evaluate((256, 1, 1), (grid, 1, 1), arguments, compiled.resources)
+    return f, memory_traffic(f, H100, occupancy(H100, 256, f.registers, f.shared_bytes).blocks_per_sm)
+
+
+def test_sectors_only_far_blocks_complete_come_from_dram_for_every_block():
+    """A bit-reversal gather over 2^24 doubles (HeCBench bitpermute's idiom): a block's 256 reads land
+    in 256 sectors, a quarter of each used, whose other elements belong to threads 2^22 and more on,
+    far past the blocks that run meanwhile; each read costs a 64-byte pair from DRAM, less the share of
+    the array L2 still holds (H200 counters on bitpermute: 5.6 GB of DRAM for its 1 GB of data, 1.07 GB
+    predicted before). A 1-D transpose through `i % w` and `i / w` leaves its column sectors to blocks
+    16 to 112 on, which find them in L2: no extra traffic."""
+    lg = 24
+    n = 1 << lg
+    f, t = _far_traffic("bit_reverse_gather", n // 256, [np.zeros(n), np.zeros(n), np.int32(lg)])
+    gather, store = f.accesses
+    assert (gather.affine, gather.sectors_per_request, gather.far_sector_share, gather.far_fetch_ratio) \
+        == (False, 32.0, 1.0, 2.0)
+    assert (store.far_sector_share, store.far_fetch_ratio) == (0.0, 1.0)
+    held = H100.l2_bytes * 0.5 / (8 * n)
+    assert t.dram_write_bytes == pytest.approx(8 * n)
+    assert t.dram_bytes == pytest.approx(8 * n + n * 32 * 2 * (1 - held))
+
+    w = h = 4096
+    f, t = _far_traffic("transpose_1d", w * h // 256, [np.zeros(w * h, np.float32), np.zeros(w * h, np.float32),
+                                                       np.int32(w), np.int32(h)])
+    column = next(a for a in f.accesses if a.op == "store")
+    assert (column.affine, column.sectors_per_request, column.far_sector_share) == (False, 32.0, 0.0)
+    assert t.dram_bytes == pytest.approx(2 * 4 * w * h)

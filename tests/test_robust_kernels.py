@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 115 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 123 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -33,12 +33,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_hundred_and_fifteen_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 115 and len({c.name for c in ROBUST_CASES}) == 115
+def test_hundred_and_twenty_three_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 123 and len({c.name for c in ROBUST_CASES}) == 123
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 61, "cuda-samples": 33, "Rodinia": 21}
+    assert counts == {"HeCBench": 65, "cuda-samples": 35, "Rodinia": 23}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")

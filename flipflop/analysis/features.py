@@ -90,6 +90,11 @@ class AccessFacts:
     # The address depends on loaded data or on values the analysis does not follow (an affine
     # address never does; `lane = tid % 32` or `tid & 31` is not affine yet fixed by the thread).
     from_data: bool = False
+    # Share of the sectors a block reaches through this access, using little of each, whose other bytes
+    # no block near it in launch order uses (a bit-reversal permutation), and the bytes L2 fetches for
+    # each such sector's 32 (64-byte pairs: up to 2). 0 and 1 for other accesses.
+    far_sector_share: float = 0.0
+    far_fetch_ratio: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from flipflop.analysis.divergence import (
     UNKNOWN_BRANCH_PROBABILITY, BranchFacts, block_frequencies, condition_mean, magnitude_prior,
     thread_dependent_branches)
 from flipflop.analysis.features import INSTRUCTION_CLASSES, AccessFacts, LaunchFeatures, LoopFacts
-from flipflop.analysis.launch import LaunchSample, memory_blocks, restrict, sample_launch
+from flipflop.analysis.launch import LaunchSample, block_window, memory_blocks, restrict, sample_launch
 from flipflop.analysis.memory import (
     BANK_WORD_BYTES, LINE_BYTES, RANDOM_BANK_DEGREE, SECTOR_BYTES, WARP_SIZE,
     bank_conflict_degree, distinct_units, new_units_per_request, units_per_request)
@@ -71,6 +71,11 @@ TRIANGULAR_LIMIT = 1 << 20
 # Iterations of a loop over which a data-dependent `break` is looked for, per sampled thread.
 EXIT_SCAN_LIMIT = 1 << 15
 GUESSED_LINES_SHOWN = 8  # branches taken half the time by guess that a note names, in PTX line order
+# Threads around a block (half before, half after it in launch order) whose accesses count as near
+# when they reach the sectors it uses in part: a million threads move some 8-64 MB through L2, about
+# what the H100's and H200's 50-60 MB hold.
+REUSE_WINDOW_THREADS = 1 << 20
+PAIR_BYTES = 64  # L2 fetches a missed sector with its neighbour in a 64-byte pair
 MAX_CALL_DEPTH = 4  # device functions calling device functions: deeper calls (recursion) cost nothing more
 
 
@@ -134,9 +139,12 @@ class KernelAnalysis:
             elif isinstance(arg, np.ndarray) and arg.ndim > 0:
                 env[param.name] = (k + 1) * POINTER_SPACING_BYTES
                 arrays[k + 1] = arg
+            elif is_pointer and isinstance(arg, (int, np.integer)) and int(arg) == 0:
+                env[param.name] = 0  # a null pointer (a 64-bit zero, as Kernel Tuner passes it): the kernel tests it
             elif is_pointer:
                 raise ConfigurationError(
-                    f"argument {k} of {self.name} ({param.name}) is a pointer: pass a numpy array")
+                    f"argument {k} of {self.name} ({param.name}) is a pointer: pass a numpy array "
+                    "(or a 64-bit zero for a null pointer)")
             elif isinstance(arg, (int, np.integer, bool, np.bool_)):
                 env[param.name] = int(arg)
             elif isinstance(arg, (float, np.floating)):
@@ -637,7 +645,8 @@ class KernelAnalysis:
                 and all(strides[k].get(d) == 0 for d in _DIMS),
                 warp_executions=float(warp_any_freq[sa.access.block]), atomic_addresses=m[8],
                 warp_requests=float(warp_request_freq[sa.access.block]), start_address=m[9],
-                from_data=sa.from_data)
+                from_data=sa.from_data, far_sector_share=m[10][0] if m[10] else 0.0,
+                far_fetch_ratio=m[10][1] if m[10] else 1.0)
             for k, (sa, m) in enumerate(zip(self.accesses, metrics)))
 
         unknown_lines = [str(a.line) for a, m in zip(accesses, metrics)
@@ -723,7 +732,8 @@ class KernelAnalysis:
         unknown part, the same for every thread, at zero), "masked" (not evaluated, but data drawn at
         random reaches fewer sectors a request: a mask of a few values) or "unknown" (one sector per
         thread assumed);
-        atomic_addresses: an atomic's effective address count (``_effective_addresses``)."""
+        atomic_addresses: an atomic's effective address count (``_effective_addresses``); far: the
+        shape's ``_far_sectors`` (None where it does not apply)."""
         first = members[0]
         access = first.access
         n = sample.size
@@ -819,7 +829,7 @@ class KernelAnalysis:
         # runs most (a store under a boundary guard would see none of the heaviest block's
         # threads), and members never executed report zero.
         runs = [t > 0 for t in totals]
-        spread = None
+        spread, far = None, None
         if base is None or not any(runs):
             footprint = (None, None) if base is None else (0.0, 0.0)
         elif shifted:
@@ -827,6 +837,7 @@ class KernelAnalysis:
         else:
             k = int(np.argmax(totals))
             footprint = self._footprints(members[k], sample, env0, active[k], base, trips, array_bytes)
+            far = self._far_sectors(members[k], sample, env0, active[k], base)
             if access.op == "atomic" and first.from_data:
                 # data-dependent addresses: the sampled threads' first iteration samples the data
                 # (addresses the thread index alone gives, `tid % 32`, take the grid's footprint)
@@ -841,7 +852,7 @@ class KernelAnalysis:
         return [(sectors[k], lines[k], degree[k], uniform[k]) + (footprint if runs[k] else (0.0, 0.0))
                 + (1.0 if new_share[k] is None else new_share[k],
                    ("masked" if masked else "unknown") if base is None else "shifted" if shifted else "known",
-                   spread, starts[k])
+                   spread, starts[k], far)
                 for k in range(len(members))]
 
     @staticmethod
@@ -902,6 +913,48 @@ class KernelAnalysis:
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * overlap
         bound = _union_bytes(sa.access.base_param, array_bytes)
         return block_fp, grid_fp if bound is None else min(grid_fp, bound)
+
+    def _far_sectors(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
+                     address: np.ndarray) -> tuple[float, float] | None:
+        """For a global address computed from the thread index alone but not affine in it (a
+        bit-reversal permutation's `d_in[rev(i)]`), where the heaviest block uses less than half of
+        each sector it reaches: the share of those sectors that no other block within
+        ``REUSE_WINDOW_THREADS`` of it in launch order reaches (their other bytes are wanted only after
+        L2 has moved on), and the bytes L2 fetches for each such sector's 32 (2 where the block uses one
+        sector of each 64-byte pair). None where this does not apply or cannot be evaluated."""
+        access = sa.access
+        if access.space != "global" or sa.affine or sa.from_data or sa.loops:
+            return None
+        rows = _heaviest_block(sample)
+        mask = active[rows]
+        if not mask.any():
+            return None
+        const = int(access.address.const)
+        own = address[rows][mask] + const
+        sectors = np.unique(own // SECTOR_BYTES)
+        if np.unique(own // access.bytes).size * access.bytes >= 0.5 * sectors.size * SECTOR_BYTES:
+            return None
+        threads = math.prod(sample.block)
+        gx, gy, _ = sample.grid
+        here = int(sample.ctaid[0][rows.start] + gx * (sample.ctaid[1][rows.start] + gy * sample.ctaid[2][rows.start]))
+        reach = max(1, REUSE_WINDOW_THREADS // threads // 2)
+        first, last = max(0, here - reach), min(math.prod(sample.grid), here + reach + 1)
+        window = block_window(sample.block, sample.grid, first, last - first)
+        # The memory sample's per-thread values (its indices, trip counts) do not describe the window.
+        env = {key: value for key, value in env0.items()
+               if not (isinstance(value, np.ndarray) and value.ndim and value.shape[0] == sample.size)}
+        env.update(window.symbols())
+        env[_MEMO_KEY] = {}
+        near = _evaluate_or_none(sa.shape, env, window.size)
+        if near is None:
+            return None
+        others = np.ones(window.size, dtype=bool)
+        others[(here - first) * threads:(here - first + 1) * threads] = False
+        far = sectors[~np.isin(sectors, (near[others] + const) // SECTOR_BYTES)]
+        if far.size == 0:
+            return None
+        pairs = np.unique(far // (PAIR_BYTES // SECTOR_BYTES)).size
+        return far.size / sectors.size, PAIR_BYTES * pairs / (SECTOR_BYTES * far.size)
 
     def _check_extents(self, sample: LaunchSample, env0: dict, freq: list[np.ndarray],
                        arrays: dict[int, np.ndarray]) -> None:

@@ -142,3 +142,19 @@ def memory_blocks(sample: LaunchSample) -> list[tuple[int, float]]:
                 position = (iz * sample.counts[1] + iy) * sample.counts[0] + ix
                 chosen.append((position, wx * wy * wz))
     return chosen
+
+
+def block_window(block: tuple[int, int, int], grid: tuple[int, int, int], first: int, count: int) -> LaunchSample:
+    """Every thread of ``count`` blocks in a row in launch order (x fastest), from linear block index
+    ``first``: what the blocks resident around one block touch (weights 1, no padding lanes)."""
+    bx, by, bz = block
+    threads = bx * by * bz
+    linear = np.arange(threads, dtype=np.int64)
+    ids = np.repeat(np.arange(first, first + count, dtype=np.int64), threads)
+    gx, gy = grid[0], grid[1]
+    return LaunchSample(
+        block, grid,
+        (np.tile(linear % bx, count), np.tile((linear // bx) % by, count), np.tile(linear // (bx * by), count)),
+        (ids % gx, (ids // gx) % gy, ids // (gx * gy)),
+        np.tile(linear % WARP_SIZE, count), np.tile(linear // WARP_SIZE, count),
+        np.ones(ids.size), threads, (count, 1, 1))

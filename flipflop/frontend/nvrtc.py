@@ -25,6 +25,9 @@ _INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]*)[>"]', re.MULTILINE)
 # Headers that drag host-side C++ (thrust/cub dispatch, <iostream>) into the device-only
 # compile; NVRTC rejects them with pages of unrelated errors, so the user gets the cause.
 _HOST_ONLY_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]((?:cub|thrust)/[^>"]*)[>"]', re.MULTILINE)
+# <cub/cub.cuh> also declares cub's device-wide algorithms, whose host-side dispatch NVRTC cannot
+# compile; kernels use its block-, warp- and thread-level parts, which shims/flipflop_cub.cuh includes.
+_CUB_ALL_INCLUDE = re.compile(r'^(\s*#\s*include\s*)[<"]cub/cub\.cuh[>"]', re.MULTILINE)
 _DRIVER_API_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]cuda\.h[>"]', re.MULTILINE)
 # "kernel.cu(12): error: identifier "x" is undefined"
 NAME_MAP_FILE = "__nv_name_map"
@@ -175,7 +178,13 @@ def _shims() -> tuple[frozenset[str], str]:
 
 def _includes_shim(source: str) -> bool:
     names = _shims()[0]
-    return any(m.group(1) in names for m in _INCLUDE.finditer(source))
+    return any(m.group(1) in names for m in _INCLUDE.finditer(_device_side(source)))
+
+
+def _device_side(source: str) -> str:
+    """``source`` with <cub/cub.cuh> replaced by its device-side parts (one line for one: line numbers
+    in errors and PTX stay the user's)."""
+    return _CUB_ALL_INCLUDE.sub(r"\1<flipflop_cub.cuh>", source)
 
 
 def _compute_arch(arch: str) -> str:
@@ -243,6 +252,7 @@ def run_nvrtc(source: str, name: str, arch: str, options: Sequence[str]) -> str:
 def _run_nvrtc_named(source: str, name: str, arch: str, options: Sequence[str],
                      expression: str | None) -> tuple[str, str | None]:
     used = _nvrtc_options(arch, options)
+    source = _device_side(source)
     if _DRIVER_API_INCLUDE.search(source):
         # HeCBench's kernel files include the driver API's <cuda.h> for their host code; NVRTC cannot
         # compile its host declarations, and kernels use nothing from it: its include guard skips it.

@@ -77,6 +77,8 @@ class _Group:
     at_l1_held: float = 0.0  # at_l1 with each line a request touches counted whole (what L2 allocates)
     window: float | None = None  # bytes a block holds live at once where it walks its data by < a sector
     starts: set = field(default_factory=set)  # where the members' first sampled threads start (None: unknown)
+    far_l1: float = 0.0  # at_l1 of the sectors whose other bytes only blocks far on in the launch use
+    far_fetch: float = 1.0  # bytes L2 fetches for each of those sectors' 32
 
 
 def _line_occupancy(g: _Group, footprint: float) -> float:
@@ -373,6 +375,9 @@ def memory_traffic(
             group.window = (group.window or 0.0) + warps_per_block * sectors * SECTOR_BYTES
         group.at_l1 += a_l1
         group.at_l1_lines += a_l1 * line_factor
+        if a.far_sector_share > 0:
+            group.far_l1 += a_l1 * a.far_sector_share
+            group.far_fetch = max(group.far_fetch, a.far_fetch_ratio)
         # A request whose sectors each lie in a line of their own (a gather, a column) leaves
         # those lines three-quarters empty; one that packs its sectors (narrow elements read
         # contiguously, 2 sectors of a line) leaves the rest to the next warp's request.
@@ -478,6 +483,7 @@ def memory_traffic(
     scale = {(array, writes): min(1.0, size / total) if total > 0 else 1.0
              for (array, writes, size), total in per_array.items()}
     dram = dram_written = 0.0
+    capacity = profile.l2_bytes * L2_RESIDENT_SHARE
     for first, a_l2, g in zip(firsts, to_dram, globals_):
         if g.grid_fp is None:
             group_dram = a_l2
@@ -489,7 +495,17 @@ def memory_traffic(
             # else streams through it.
             refit = 1.0 if g.window is not None and not g.reread_later else l2_fit
             group_dram = unique + (a_l2 - unique) * (1.0 - refit)
-        dram += group_dram
+        fill = 0.0
+        if g.far_l1 > 0:
+            # Sectors a block uses little of, whose other bytes only blocks far on in the launch use
+            # (a bit-reversal permutation): L2 has moved on by then, so each comes from DRAM again, a
+            # 64-byte pair at a time, unless the array fits in L2; a store's sector is read before the
+            # bytes it writes are merged in (H200 counters: 5.6 GB for bitpermute's 1 GB of data).
+            hit = min(1.0, capacity / g.array_bytes) if g.array_bytes else 0.0
+            missed = a_l2 * g.far_l1 / g.at_l1 * (1.0 - hit)
+            group_dram = max(group_dram, missed if g.writes else missed * g.far_fetch)
+            fill = missed * g.far_fetch if g.writes else 0.0
+        dram += group_dram + fill
         dram_written += group_dram if g.writes else 0.0
     # A kernel launched back to back (as tuners and most applications do) whose whole data
     # fits in L2 finds it there. Past that, a launch sweeping its data in the same order as the
