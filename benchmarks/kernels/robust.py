@@ -1,4 +1,4 @@
-"""The robustness set: 115 third-party kernels (61 HeCBench, 33 cuda-samples, 21 Rodinia) that ten helper
+"""The robustness set: 123 third-party kernels (65 HeCBench, 35 cuda-samples, 23 Rodinia) that eleven helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -17,7 +17,12 @@ with shared planes, a multi-warp cg::reduce over block_tile_memory, DEM particle
 parameters, dwt2d's byte-to-float RGB split), 7 more (2 HeCBench, 4 cuda-samples, 1 Rodinia) from sweep 10 (idioms
 the set lacked: a binary search's data-dependent while loop, a backtracking search with an int8_t stack in shared
 memory and 64-bit atomics, eleven kinds of int atomics on one word each, a device-side assert, FP64 tensor-core
-wmma, surface stores, myocyte's ~1300 lines of single-thread straight-line float code).
+wmma, surface stores, myocyte's ~1300 lines of single-thread straight-line float code), 8 more (4 HeCBench,
+2 cuda-samples, 2 Rodinia) from sweep 11 (vLLM's MoE alignment with a shared-memory histogram, cub::BlockScan and a
+nullptr argument, CUB block load/scan/store templated on the block size, a LoRA shrink with float4 half loads and
+cub::BlockReduce (both through <cub/cub.cuh>), t-SNE's bisection with an early break, TF32 wmma, static kernels
+with extern __shared__ sized by the block and loops over blockDim (a clock()-timed reduction, huffman's Blelloch
+scan), leukocyte's convergence loop over matrices reached through float ** pointer arrays).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -229,6 +234,15 @@ SIZES = {
     "dmma_gemm": {"full": (8192, 8192, 4096), "small": (256, 256, 256)},    # M_GLOBAL, N_GLOBAL, K_GLOBAL
     "surface_write": {"full": (8192, 8192), "small": (64, 64)},             # image width, height (512 x 512 upstream)
     "myocyte": {"full": (2,), "small": (2,)},                               # blocks (ECC, CaM x 3)
+    # sweep 11
+    "moe_align": {"full": (8192, 128, 4), "small": (256, 128, 2)},          # tokens, experts, top-k (block_size 32)
+    "cub_blockscan": {"full": (2227104,), "small": (64,)},                  # blocks (the Makefile's grid_size)
+    "bgmv_shrink": {"full": (512, 4096, 16, 4), "small": (4, 512, 16, 4)},  # tokens, hidden, LoRA rank, LoRAs
+    "tsne_sigmas": {"full": (10000, 50), "small": (256, 5)},                # points, perplexity (k = 4 x perplexity)
+    "tf32_gemm": {"full": (8192, 8192, 4096), "small": (256, 256, 256)},    # M_GLOBAL, N_GLOBAL, K_GLOBAL
+    "timed_reduction": {"full": (64,), "small": (64,)},                     # blocks (NUM_BLOCKS)
+    "imgvf": {"full": (264, 41, 81), "small": (2, 11, 21)},                 # cells, rows m, columns n (41 x 81 at most)
+    "huff_prescan": {"full": (1 << 24,), "small": (1 << 14,)},              # uints scanned
 }
 
 TUNE = {
@@ -347,6 +361,14 @@ TUNE = {
     "dmma_gemm": {"block_size_x": [32, 64, 128, 256], "block_size_y": [1, 2, 4, 8]},  # a multiple of 32 x any: 128 x 4
     "surface_write": {"block_size_x": [8, 16, 32, 64], "block_size_y": [1, 2, 4, 8, 16, 32]},  # 8 x 8 upstream
     "myocyte": {"block_size_x": POW2},                          # NUMBER_THREADS 32 (only thread 0 works)
+    "moe_align": {"block_size_x": [1024]},                      # 1024: cub::BlockScan<int, 1024> assumes it
+    "cub_blockscan": {"block_size_x": POW2},                    # BLOCK_THREADS x ITEMS_PER_THREAD = 1024: the six the program runs
+    "bgmv_shrink": {"block_size_x": POW2},                      # the program's 32-1024
+    "tsne_sigmas": {"block_size_x": POW2},                      # any (256 upstream)
+    "tf32_gemm": {"block_size_x": [32, 64, 128, 256], "block_size_y": [1, 2, 4, 8]},  # a multiple of 32 x any: 128 x 4
+    "timed_reduction": {"block_size_x": POW2},                  # NUM_THREADS (256 upstream; the input 2 x blockDim)
+    "imgvf": {"block_size_x": [320]},                           # threads_per_block: the kernel uses the const
+    "huff_prescan": {"block_size_x": POW2},                     # BLOCK_SIZE (256 upstream), a power of two
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -369,6 +391,7 @@ RESTRICTIONS = {
     "spmv_vector": ["32 <= block_size_x * block_size_y <= 1024"],  # full-mask shuffles: whole warps
     "dmma_gemm": ["block_size_x * block_size_y <= 1024"],
     "surface_write": ["block_size_x * block_size_y <= 1024"],
+    "tf32_gemm": ["block_size_x * block_size_y <= 1024"],
 }
 UPSTREAM = {
     **{name: "HeCBench" for name in ("lombscargle", "murmurhash3", "bscan", "f16max", "hausdorff", "atomiccas",
@@ -406,6 +429,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("bsearch", "langford")},
     **{name: "cuda-samples" for name in ("atomic_intrinsics", "simple_assert", "dmma_gemm", "surface_write")},
     **{name: "Rodinia" for name in ("myocyte",)},
+    # sweep 11
+    **{name: "HeCBench" for name in ("moe_align", "cub_blockscan", "bgmv_shrink", "tsne_sigmas")},
+    **{name: "cuda-samples" for name in ("tf32_gemm", "timed_reduction")},
+    **{name: "Rodinia" for name in ("imgvf", "huff_prescan")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -1678,6 +1705,91 @@ def _myocyte() -> list:  # timeinst, d_initvalu (EQUATIONS 91), d_finavalu (91),
 # ---------------------------------------------------------------- cases ----------------------------
 
 
+# ---------------------------------------------------------------- sweep 11 ------------------------
+
+MOE_BLOCK = 32  # the MoE GEMM's block_size (the program's block_sizes[])
+
+
+def moe_padded(numel: int, experts: int) -> int:
+    """max_num_tokens_padded: numel + E x (block_size - 1), rounded up to block_size (pad_sorted_ids)."""
+    padded = -(-(numel + experts * (MOE_BLOCK - 1)) // MOE_BLOCK) * MOE_BLOCK
+    return min(numel * MOE_BLOCK, padded) if numel < experts else padded
+
+
+def _moe_align(tokens: int, experts: int, topk: int) -> Callable[[], list]:
+    def build() -> list:  # topk_ids, sorted_token_ids, expert_ids, total_tokens_post_pad, expert_map (nullptr),
+        numel = tokens * topk  # num_experts, padded_num_experts, experts_per_warp, block_size, numel, cumsum,
+        padded = moe_padded(numel, experts)  # max_num_tokens_padded, topk_num
+        rng = _rng(140)
+        ids = np.stack([rng.permutation(experts)[:topk] for _ in range(tokens)]).astype(np.int32).ravel()
+        return [ids, np.zeros(padded, np.int32), np.zeros(-(-padded // MOE_BLOCK), np.int32), np.zeros(1, np.int32),
+                np.uint64(0), np.int32(experts), np.int32(-(-experts // 32) * 32), np.int32(32),
+                np.int32(MOE_BLOCK), np.int32(numel), np.zeros(experts + 1, np.int32), np.int32(padded),
+                np.int32(topk)]
+    return build
+
+
+def _cub_blockscan() -> list:  # d_in (the tile: i % 17), d_out (the tile and its aggregate)
+    return [(np.arange(1024) % 17).astype(np.int32), np.zeros(1025, np.int32)]
+
+
+def _bgmv_shrink(tokens: int, hidden: int, rank: int, loras: int) -> Callable[[], list]:
+    def build() -> list:  # output (tokens x rank, zeroed), input (tokens x hidden halves), weights (loras x rank x
+        rng = _rng(141)   # hidden halves), lora_indices, num_tokens, hidden_size, lora_rank, scaling
+        return [np.zeros(tokens * rank, np.float32), rng.uniform(-1, 1, tokens * hidden).astype(np.float16),
+                rng.uniform(-1, 1, loras * rank * hidden).astype(np.float16),
+                rng.integers(0, loras, tokens).astype(np.int32), np.int32(tokens), np.int32(hidden), np.int32(rank),
+                np.float32(1.0)]
+    return build
+
+
+def _tsne_sigmas(n: int, perplexity: int) -> Callable[[], list]:
+    def build() -> list:  # distances, P (n x k), perplexity, desired_entropy, epochs, tol, n, k
+        k = 4 * perplexity
+        return [_f32(_rng(142), n * k), np.zeros(n * k, np.float32), np.float32(perplexity),
+                np.float32(math.log(perplexity)), np.int32(100), np.float32(1e-8), np.int32(n), np.int32(k)]
+    return build
+
+
+def _tf32_gemm(m: int, n: int, k: int) -> Callable[[], list]:
+    def build() -> list:  # a (M x K, row major), b (K x N, column major), c, d (M x N), m_ld, n_ld, k_ld, alpha, beta
+        rng = _rng(143)
+        return [_lazy(rng, m * k, np.float32, -1, 1), _lazy(rng, k * n, np.float32, -1, 1),
+                _lazy(rng, m * n, np.float32, -1, 1), _lazy(rng, m * n, np.float32), np.int32(m), np.int32(n),
+                np.int32(k), np.float32(1.1), np.float32(1.2)]
+    return build
+
+
+def _timed_reduction(blocks: int) -> Callable[[], list]:
+    def build() -> list:  # input (2 x NUM_THREADS floats: 2048 covers every block size), output (a block), timer
+        return [np.arange(2 * 1024, dtype=np.float32), np.zeros(blocks, np.float32), np.zeros(2 * blocks, np.int64)]
+    return build
+
+
+IMGVF_BASE, I_BASE = 0x7F00_0000_0000, 0x7F40_0000_0000  # cudaMalloc'd device_IMGVF_all and device_I_all
+
+
+def _imgvf(cells: int, m: int, n: int) -> Callable[[], list]:
+    def build() -> list:  # IMGVF_array, I_array (a device pointer a cell into the two packed arrays), m_array,
+        offsets = 4 * m * n * np.arange(cells, dtype=np.uint64)  # n_array, vx, vy, e, max_iterations, cutoff
+        return [IMGVF_BASE + offsets, I_BASE + offsets, np.full(cells, m, np.int32), np.full(cells, n, np.int32),
+                np.float32(1.0), np.float32(1.0), np.float32(1e-10), np.int32(500), np.float32(1e-5)]
+    return build
+
+
+def _huff_prescan(n: int) -> Callable[[], list]:
+    def build() -> list:  # g_odata, g_idata, g_blockSums (one a block at the smallest block), n, blockIndex, baseIndex
+        rng = _rng(144)
+        return [np.zeros(n, np.uint32), rng.integers(0, 32, n).astype(np.uint32), np.zeros(n // 64, np.uint32),
+                np.int32(512), np.int32(0), np.int32(0)]
+    return build
+
+
+def _huff_prescan_block(arguments: list, params: dict) -> list:
+    """prescan's n: numThreads x 2 (the elements a block) when the array takes more than one block."""
+    return arguments[:3] + [np.int32(2 * params["block_size_x"])] + arguments[4:]
+
+
 def robust_cases(small: bool = False) -> list[RobustCase]:
     """The robustness set at the helpers' sizes, or (small=True) the same kernels tiny."""
     which = "small" if small else "full"
@@ -2173,6 +2285,54 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     (blocks,) = s["myocyte"]
     # blocks.x 2: the 91 derivatives stored (d_finavalu[0-2] twice); the 91 initial values and 18 parameters read
     add("myocyte", "kernel", (blocks,), _myocyte, 4 * 91, 4 * 91 + 4 * 18, grid_div_x=[])
+
+    # --- sweep 11: HeCBench
+    tokens, experts, topk = s["moe_align"]
+    numel, padded = tokens * topk, moe_padded(tokens * topk, experts)
+    # two blocks: block 1 fills sorted_token_ids; block 0 reads topk_ids once and stores cumsum (E + 1), the total and
+    # the expert id of every padded M block; padded_num_experts ints of dynamic shared memory
+    add("moe_align", "moe_align_block_size_kernel<int>", (2,), _moe_align(tokens, experts, topk),
+        4 * padded + 4 * -(-padded // MOE_BLOCK) + 4 * (experts + 1) + 4, 4 * numel, grid_div_x=[],
+        smem=4 * (-(-experts // 32) * 32))
+    (blocks,) = s["cub_blockscan"]
+    # grid_size blocks that all load the same 1024-int tile and store its scan and aggregate
+    add("cub_blockscan", "BlockPrefixSumKernel<block_size_x, 1024 / block_size_x, BLOCK_SCAN_WARP_SCANS>", (blocks,),
+        _cub_blockscan, 4 * 1025, 4 * 1024, grid_div_x=[])
+    tokens, hidden, rank, loras = s["bgmv_shrink"]
+    # grid (tokens, rank): a float a (token, rank) read and written back (+=); the token's input row (re-read by the
+    # rank blocks from L2), the LoRA weights (every LoRA picked at these sizes) and the indices read
+    add("bgmv_shrink", "bgmv_shrink_kernel_vec<block_size_x>", (tokens, rank), _bgmv_shrink(tokens, hidden, rank, loras),
+        4 * tokens * rank, 4 * tokens * rank + 2 * tokens * hidden + 2 * loras * rank * hidden + 4 * tokens,
+        footprint=4 * tokens * rank + 2 * tokens * hidden + 2 * loras * rank * hidden + 4 * tokens,
+        grid_div_x=[], grid_div_y=[])
+    n, perplexity = s["tsne_sigmas"]
+    k = 4 * perplexity
+    # a thread a point: its distance row read and its P row rewritten every epoch (16 MB at full size: kept in L2)
+    add("tsne_sigmas", "sigmas_kernel<int, float>", (n,), _tsne_sigmas(n, perplexity), 4 * n * k, 4 * n * k)
+
+    # --- sweep 11: cuda-samples
+    m, n, k = s["tf32_gemm"]
+    # grid (M / (16 x bx / 32), N / (16 x by)): a 16 x 16 float tile a warp; A and B re-read by the tiles' rows and
+    # columns (from L2)
+    add("tf32_gemm", "simple_wmma_tf32gemm", (m, n), _tf32_gemm(m, n, k), 4 * m * n, 4 * (m * k + k * n + m * n),
+        grid_div_x=["block_size_x / 2"], grid_div_y=["block_size_y * 16"])
+    (blocks,) = s["timed_reduction"]
+    # NUM_BLOCKS blocks that all read the same 2 x blockDim floats; a minimum and two clock_t a block stored
+    add("timed_reduction", "timedReduction", (blocks,), _timed_reduction(blocks), 4 * blocks + 16 * blocks,
+        lambda p: 8 * p["block_size_x"], grid_div_x=[], smem="2 * block_size_x * 4")
+
+    # --- sweep 11: Rodinia
+    cells, m, n = s["imgvf"]
+    # a block a cell: its IMGVF matrix read into shared memory and written back once, I read (every sweep, from
+    # L1/L2), the two pointers and two sizes a cell
+    add("imgvf", "IMGVF_kernel", (cells,), _imgvf(cells, m, n), 4 * cells * m * n, 8 * cells * m * n + 24 * cells,
+        footprint=8 * cells * m * n + 24 * cells, grid_div_x=[])
+    (n,) = s["huff_prescan"]
+    # grid n / (2 x block): every uint read and its exclusive scan stored, a block total a block; 4 x (2 x block +
+    # 2 x block / 16) bytes of dynamic shared memory
+    add("huff_prescan", "prescan<true, false>", (n // 2,), _huff_prescan(n),
+        lambda p, n=n: 4 * n + 4 * n // (2 * p["block_size_x"]), 4 * n,
+        smem="4 * (2 * block_size_x + 2 * block_size_x // 16)", block_arguments=_huff_prescan_block)
     return cases
 
 
