@@ -64,6 +64,16 @@ def test_cuda_headers_from_the_wheels():
     assert any(i.full_opcode.startswith("add") and "f16" in i.modifiers for i in instructions)
 
 
+def test_curand_device_api_from_the_wheels():
+    """Monte Carlo kernels draw with cuRAND's device API (curand_kernel.h, from the nvidia-curand wheel)."""
+    source = ("#include <curand_kernel.h>\n"
+              'extern "C" __global__ void k(float* out, unsigned long long seed) {\n'
+              "    curandStatePhilox4_32_10_t s;\n    curand_init(seed, threadIdx.x, 0, &s);\n"
+              "    out[threadIdx.x] = curand_uniform(&s) + curand_normal(&s);\n}\n")
+    instructions = parse_ptx(compile_to_ptx(source).ptx).function("k").instructions
+    assert any(i.full_opcode.startswith("mul.hi") for i in instructions)  # Philox's 32-bit high products
+
+
 @pytest.mark.parametrize("header", ["cub/device/device_reduce.cuh", "thrust/sort.h"])
 def test_host_side_cub_and_thrust_get_one_clear_line(header):
     with pytest.raises(CompileError) as error:
