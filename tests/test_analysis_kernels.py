@@ -285,6 +285,31 @@ def test_a_null_pointer_is_a_64_bit_zero_and_the_kernel_tests_it():
         features("remap", OPTIONAL_MAP, [F32, F32, np.uint64(8), np.int32(n)], block=(256, 1, 1), problem_size=n)
 
 
+ATOMIC_READBACK = r"""
+extern "C" __global__ void converge(float* x, float* residual, float tol, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) atomicAdd(residual, x[i] * x[i]);
+    while (*residual > tol) {
+        if (i < n) x[i] *= 0.5f;
+        if (i == 0) *residual *= 0.25f;
+    }
+}
+"""
+
+
+def test_a_word_atomics_accumulate_is_not_read_from_the_argument():
+    """cuda-samples' multi-block conjugate gradient loops on the dot product its blocks accumulate with
+    atomicAdd: read from the argument (zero), the loop ended before its first iteration, silently."""
+    n = 4096
+    r = features("converge", ATOMIC_READBACK, [F32, np.zeros(1, np.float32), np.float32(1e-6), np.int32(n)],
+                 block=(256, 1, 1), problem_size=n)
+    assert [lp["trip_count"] for lp in r["loops"]] == [None]
+    assert any("trip count unknown, counted once" in note for note in r["notes"])
+    # entered half the time (a condition on data), then counted once: the body runs, where it ran 0 times
+    body = [a for a in global_accesses(r, "load") if a["loop_depth"] == 1 and a["array"].endswith("param_0")]
+    assert [a["executions_per_thread"] for a in body] == [pytest.approx(0.5)]
+
+
 def test_unknown_kernel_name_lists_the_kernels():
     with pytest.raises(UnknownKernelError, match="vector_add"):
         run("nope", "vector_add.cu", [F32], (32, 1, 1))

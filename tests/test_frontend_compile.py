@@ -136,6 +136,12 @@ STANDARD_HEADERS = {
                     "a[0] = std::is_signed<int>::value + sizeof(std::make_unsigned_t<long>) + "
                     "sizeof(std::aligned_storage<8, 8>::type) + std::conditional_t<true, int, float>(n);"),
     "cuda_runtime.h": "a[0] = threadIdx.x;",  # the toolkit's own, no shim needed
+    "array": "std::array<float, 3> v{a[0], a[1], a[2]}; a[3] = v[n % 3] + v.size();",
+    "tuple": "auto t = std::make_tuple(n, a[0]); a[1] = std::get<0>(t) + std::get<1>(t);",
+    "optional": "std::optional<float> o; if (n > 0) o = a[0]; a[1] = o.value_or(2.0f);",
+    "iterator": "a[0] = std::distance(a, a + n);",
+    "sys/types.h": "int64_t x = n; uint8_t y = 3; a[0] = x + y;",
+    "bits/stdc++.h": "std::array<int, 2> v{n, 1}; a[0] = std::min(v[0], v[1]) + std::sqrt(a[1]) + INT_MAX;",
 }
 
 
@@ -147,7 +153,10 @@ def test_c_and_cpp_standard_headers_compile(header):
 
 
 HOST_ONLY_HEADERS = ["chrono", "random", "iostream", "vector", "string", "ctime", "time.h", "fstream", "sstream",
-                     "iomanip", "numeric", "functional", "memory", "map", "set", "unordered_map", "unistd.h", "omp.h"]
+                     "iomanip", "numeric", "functional", "memory", "map", "set", "unordered_map", "unistd.h", "omp.h",
+                     # robustness sweep 12: <sys/time.h> in 59 HeCBench and 14 Rodinia kernel files, and the rest
+                     "sys/time.h", "sys/stat.h", "errno.h", "fcntl.h", "ctype.h", "stdexcept", "new", "typeinfo",
+                     "thread", "bitset", "complex", "atomic"]
 
 
 def test_host_only_headers_a_kernel_file_includes_for_its_host_code_compile():
@@ -176,6 +185,37 @@ def test_standard_headers_together_under_using_namespace_std():
                          "    a[0] = bound(sqrt(a[1])) + fabs(a[2]) + abs(n) + max(n, 2u) + pow(a[3], 2);\n"
                          '    u[0] = UINT32_MAX; if (n == 0) printf("%d\\n", p.first);\n}\n')
     assert ".entry _Z1kPfiPj" in compile_to_ptx(source).ptx
+
+
+def test_cstdlib_brings_the_fixed_width_types_as_glibc_does():
+    """glibc's <stdlib.h> includes <sys/types.h>, which declares int64_t: HeCBench unfold uses it with
+    only <cstdio> and <cstdlib> included (NVRTC's message was `attribute "__global__" does not apply here`)."""
+    source = "#include <cstdio>\n#include <cstdlib>\n__global__ void k(int64_t* a, uint32_t n) { a[0] = n; }\n"
+    assert ".entry _Z1kPlj" in compile_to_ptx(source).ptx
+
+
+def test_a_compound_literal_gets_its_cxx_spelling():
+    """HeCBench fft's `return (T2){ cos(phi), sin(phi) };`: nvcc accepts C99 compound literals as a GNU
+    extension, NVRTC says only "expected an expression"; an `if (...) {` on the line before is no literal."""
+    source = ("__global__ void k(float* a) {\n  if (a[0] > 1) { a[0] = 1; }\n"
+              "  float2 v = (float2){1.0f, 2.0f};\n  a[1] = v.x;\n}\n")
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx(source, defines={"block_size_x": 32})  # the #define lines do not move the line
+    assert str(error.value) == ("kernel.cu:3: the compound literal `(float2){...}` is a C99 and GNU extension nvcc "
+                                "accepts and NVRTC does not; write `float2{...}` (C++ list initialisation) or a "
+                                "make_ function")
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx("__global__ void k(float* a) {\n  if (a[0] > 1) { a[0] = ; }\n}\n")
+    assert str(error.value) == "kernel.cu:2: expected an expression"
+
+
+def test_a_cuda_samples_common_header_names_its_folder():
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx("#include <helper_math.h>\n__global__ void k(float* a) { a[0] = 1.0f; }\n")
+    assert str(error.value) == (
+        "kernel.cu:1: cannot open helper_math.h: it is a header of cuda-samples' Common/ folder, not of the CUDA "
+        "toolkit; pass its folder with compiler_options=['-I<cuda-samples>/Common'] (or leave out the include if only "
+        "host code uses it)")
 
 
 def test_the_64_bit_integer_types_are_nvccs_on_linux():

@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 123 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 131 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -25,7 +25,10 @@ PROFILE = load_profile(GPU)
 
 # Defects the helper sweeps reported (/work/scratch/robust{A,B}/REPORT.md) that flipflop has not fixed yet and
 # that these small variants trip, by short name: the test flips to XPASS (a failure) once one is fixed.
-KNOWN_DEFECTS: dict[str, str] = {}
+KNOWN_DEFECTS: dict[str, str] = {
+    "fft512": "NVRTC rejects the C99 compound literals (T2){ ... } that nvcc accepts as a GNU extension (the error "
+              "says so and gives the C++ spelling; rewriting the user's source is not flipflop's to do)",
+}
 
 
 def _smallest_and_largest(case: RobustCase) -> RobustCase:
@@ -33,12 +36,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_hundred_and_twenty_three_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 123 and len({c.name for c in ROBUST_CASES}) == 123
+def test_hundred_and_thirty_one_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 131 and len({c.name for c in ROBUST_CASES}) == 131
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 65, "cuda-samples": 35, "Rodinia": 23}
+    assert counts == {"HeCBench": 69, "cuda-samples": 37, "Rodinia": 25}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")

@@ -269,8 +269,18 @@ class KernelAnalysis:
                 f"argument {k} ({name}) of {self.name} is an array of {dtype} but the kernel accesses it as "
                 f"{8 * size}-bit floats (PTX .f{8 * size}); pass a {wanted} array")
 
+    def _atomic_slots(self) -> frozenset[int]:
+        """Argument slots that global atomics change during the launch (cuda-samples' multi-block conjugate
+        gradient reads back the dot product its blocks accumulate with atomicAdd: the argument's initial
+        zero ended its loop before the first iteration)."""
+        slot = {p.name: k + 1 for k, p in enumerate(self.function.params)}
+        return frozenset(slot[name] for sa in self.accesses
+                         if sa.access.op == "atomic" and sa.access.space in ("global", "generic") and sa.access.base_param
+                         for name in sa.access.base_param.split(ARRAY_UNION) if name in slot)
+
     def _loader(self, arrays: dict[int, np.ndarray]):
         views: dict[tuple[int, str], np.ndarray] = {}
+        changing = self._atomic_slots()
 
         def load(addresses, type_name: str):
             addresses = np.asarray(addresses, dtype=np.int64)
@@ -280,6 +290,8 @@ class KernelAnalysis:
             for slot in np.unique(slots):
                 if int(slot) not in arrays:
                     raise NotEvaluable(f"load from slot {slot}")
+                if int(slot) in changing:
+                    raise NotEvaluable(f"load from slot {slot}, which atomics change during the launch")
                 key = (int(slot), type_name)
                 if key not in views:
                     views[key] = _typed_view(arrays[int(slot)], np.dtype(_NUMPY_TYPES.get(type_name, np.int32)))

@@ -172,8 +172,9 @@ SHIM_DIR = Path(__file__).with_name("shims")
 @functools.lru_cache(maxsize=1)
 def _shims() -> tuple[frozenset[str], str]:
     """The shimmed header names and a fingerprint of their text (for the PTX cache key)."""
-    files = sorted(p for p in SHIM_DIR.iterdir() if p.is_file()) if SHIM_DIR.is_dir() else []
-    return frozenset(p.name for p in files), cache_key(*((p.name, p.read_text()) for p in files))
+    files = sorted(p for p in SHIM_DIR.rglob("*") if p.is_file()) if SHIM_DIR.is_dir() else []
+    names = [p.relative_to(SHIM_DIR).as_posix() for p in files]  # "cstdint", "sys/time.h"
+    return frozenset(names), cache_key(*((name, p.read_text()) for name, p in zip(names, files)))
 
 
 def _includes_shim(source: str) -> bool:
@@ -315,6 +316,15 @@ def _compile_error(source: str, log: str) -> CompileError:
         message = (f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()} (NVRTC compiles "
                    "device code only: a namespace-scope `const` initialised from another constant, which nvcc "
                    "folds, needs `constexpr` or a literal here)")
+    elif first and "expected an expression" in first.group("msg") and (
+            literal := _compound_literal(_user_line(source, int(first.group("line"))))):
+        message = (f"{first.group('file')}:{first.group('line')}: the compound literal `{literal}{{...}}` is a C99 and "
+                   f"GNU extension nvcc accepts and NVRTC does not; write `{literal[1:-1].strip()}{{...}}` (C++ list "
+                   "initialisation) or a make_ function")
+    elif first and (common := re.search(r'cannot open source file "(helper_\w+\.h)"', first.group("msg"))):
+        message = (f"{first.group('file')}:{first.group('line')}: cannot open {common.group(1)}: it is a header of "
+                   "cuda-samples' Common/ folder, not of the CUDA toolkit; pass its folder with "
+                   "compiler_options=['-I<cuda-samples>/Common'] (or leave out the include if only host code uses it)")
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
@@ -324,6 +334,28 @@ def _compile_error(source: str, log: str) -> CompileError:
     error = CompileError(message)
     error.log = log
     return error
+
+
+# `(T2){ a, b }`: a parenthesised type name opening a brace, other than a statement's condition.
+_COMPOUND_LITERAL = re.compile(r"(\w*)\s*(\(\s*(?:const\s+)?[A-Za-z_]\w*(?:\s*::\s*\w+)*\s*\))\s*\{")
+_STATEMENTS = frozenset({"if", "for", "while", "switch", "catch"})
+
+
+def _user_line(source: str, number: int) -> str:
+    """Line ``number`` of the user's text in ``source`` (after the #define lines and the ``#line 1`` that
+    with_defines puts in front), or '' past its end."""
+    lines = source.splitlines()
+    marker = next((k + 1 for k, line in enumerate(lines[:1000]) if line.startswith("#line 1 ")), 0)
+    index = marker + number - 1
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _compound_literal(line: str) -> str | None:
+    """The `(Type)` of a compound literal on ``line``, if it has one."""
+    for match in _COMPOUND_LITERAL.finditer(line):
+        if match.group(1) not in _STATEMENTS:
+            return re.sub(r"\s+", " ", match.group(2))
+    return None
 
 
 def with_source_name(message: str, kernel_source: Any) -> str:

@@ -1,0 +1,3 @@
+// flipflop shim: a host-only header (<errno.h>) that kernel files include for their host code; NVRTC compiles
+// device code only, so it declares nothing here. Device code that uses it fails with the name it lacks.
+#pragma once
