@@ -1,4 +1,4 @@
-"""The robustness set: 123 third-party kernels (65 HeCBench, 35 cuda-samples, 23 Rodinia) that eleven helper
+"""The robustness set: 131 third-party kernels (69 HeCBench, 37 cuda-samples, 25 Rodinia) that twelve helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -22,7 +22,14 @@ wmma, surface stores, myocyte's ~1300 lines of single-thread straight-line float
 nullptr argument, CUB block load/scan/store templated on the block size, a LoRA shrink with float4 half loads and
 cub::BlockReduce (both through <cub/cub.cuh>), t-SNE's bisection with an early break, TF32 wmma, static kernels
 with extern __shared__ sized by the block and loops over blockDim (a clock()-timed reduction, huffman's Blelloch
-scan), leukocyte's convergence loop over matrices reached through float ** pointer arrays).
+scan), leukocyte's convergence loop over matrices reached through float ** pointer arrays), 8 more (4 HeCBench,
+2 cuda-samples, 2 Rodinia) from sweep 12 (the headers and C++ features real kernel files bring: the cuRAND device API
+(a Gibbs sampler's gamma rejection loop of curand_normal/curand_uniform on 48-byte XORWOW states, PyTorch's dropout
+with an in-kernel Philox curand_init, curand_uniform4 and a std::pair by value, a Monte Carlo pi estimate with
+overloaded getPoint), a kernel templated on non-type parameters and on the functor (upstream an extended __device__
+lambda) it calls, SHOC's 512-point FFT with double2 compound literals and radix-8 butterfly macros, a whole
+conjugate-gradient solve in one cooperative launch with cg::this_grid() barriers and a convergence loop, particle
+filter resampling's linear CDF search with a data-dependent break and a single thread's serial prefix sum).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -243,6 +250,15 @@ SIZES = {
     "timed_reduction": {"full": (64,), "small": (64,)},                     # blocks (NUM_BLOCKS)
     "imgvf": {"full": (264, 41, 81), "small": (2, 11, 21)},                 # cells, rows m, columns n (41 x 81 at most)
     "huff_prescan": {"full": (1 << 24,), "small": (1 << 14,)},              # uints scanned
+    # sweep 12
+    "gibbs_theta": {"full": (1 << 20,), "small": (4096,)},                  # samples N (data.csv's lines upstream)
+    "dropout": {"full": (16_777_216,), "small": (4096,)},                   # nelem (the Makefile's)
+    "unfold": {"full": (10_000_000,), "small": (4096,)},                    # nelem (the Makefile's)
+    "fft512": {"full": (256 << 20,), "small": (1 << 20,)},                  # bytes of double2 (problem size 3 / 0)
+    "pi_inline": {"full": (10_000_000,), "small": (4096,)},                 # numSims (k_sims_max / small)
+    "cg_multiblock": {"full": (1_048_576,), "small": (4096,)},              # N rows (tridiagonal, nz 3N - 2)
+    "pf_find_index": {"full": (100_000,), "small": (1024,)},                # Nparticles (1000 in the run script)
+    "pf_normalize": {"full": (100_000,), "small": (1024,)},                 # Nparticles (1000 in the run script)
 }
 
 TUNE = {
@@ -369,6 +385,14 @@ TUNE = {
     "timed_reduction": {"block_size_x": POW2},                  # NUM_THREADS (256 upstream; the input 2 x blockDim)
     "imgvf": {"block_size_x": [320]},                           # threads_per_block: the kernel uses the const
     "huff_prescan": {"block_size_x": POW2},                     # BLOCK_SIZE (256 upstream), a power of two
+    "gibbs_theta": {"block_size_x": POW2},                      # THREADS_PER_BLOCK (256 upstream)
+    "dropout": {"block_size_x": POW2},                          # block_size (256 upstream; the grid fixed at 512)
+    "unfold": {"block_size_x": [64]},                           # n_threads 64: the template argument the kernel strides by
+    "fft512": {"block_size_x": [64]},                           # 64: the code's 8 x 8 transposes assume it
+    "pi_inline": {"block_size_x": POW2},                        # threadBlockSize k_bsize_min 32 ... 1024 (128 default)
+    "cg_multiblock": {"block_size_x": POW2},                    # THREADS_PER_BLOCK (512 upstream); any multiple of 32
+    "pf_find_index": {"block_size_x": POW2},                    # threads_per_block (512 upstream)
+    "pf_normalize": {"block_size_x": POW2},                     # threads_per_block (512 upstream)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -433,6 +457,10 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("moe_align", "cub_blockscan", "bgmv_shrink", "tsne_sigmas")},
     **{name: "cuda-samples" for name in ("tf32_gemm", "timed_reduction")},
     **{name: "Rodinia" for name in ("imgvf", "huff_prescan")},
+    # sweep 12
+    **{name: "HeCBench" for name in ("gibbs_theta", "dropout", "unfold", "fft512")},
+    **{name: "cuda-samples" for name in ("pi_inline", "cg_multiblock")},
+    **{name: "Rodinia" for name in ("pf_find_index", "pf_normalize")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -470,6 +498,9 @@ DATA_DEPENDENT = {
     "langford": "a backtracking search: a thread stores a solution only when its search finds one (218 of 16,383 "
                 "threads at n 15); the analysis does not follow the search's data and takes the store's branch half "
                 "the time (its note), charging a sector to half the threads",
+    "unfold": "pointers inside a functor passed by value: the fold bounds come from *idx_dim_ptr, which no argument "
+              "array holds, so the analysis follows neither the fold loop nor grad_in's address (its notes) and "
+              "charges a sector a thread with no array to bound it",
 }
 
 
@@ -1790,6 +1821,116 @@ def _huff_prescan_block(arguments: list, params: dict) -> list:
     return arguments[:3] + [np.int32(2 * params["block_size_x"])] + arguments[4:]
 
 
+# ---------------------------------------------------------------- sweep 12 ------------------------
+
+CURAND_STATE = np.dtype([("d", "<u4"), ("v", "<u4", 5), ("boxmuller_flag", "<i4"), ("boxmuller_flag_double", "<i4"),
+                         ("boxmuller_extra", "<f4"), ("boxmuller_extra_double", "<f8")], align=True)  # 48 bytes
+SEEDS = np.dtype([("first", "<u8"), ("second", "<u8")])       # std::pair<uint64_t, uint64_t>
+UNFOLD_LOOP = np.dtype([("grad_out_ptr", "<u8"), ("grad_in_ptr", "<u8"), ("idx_dim_ptr", "<u8"), ("size", "<i8"),
+                        ("step", "<i8"), ("grad_in_dim_stride", "<i8"), ("grad_in_last_dim_stride", "<i8"),
+                        ("grad_in_dim_size", "<i8"), ("grad_out_dim_stride", "<i8")])
+UNFOLD_OUT, UNFOLD_IN, UNFOLD_IDX = 0x7F00_0000_0000, 0x7F10_0000_0000, 0x7F20_0000_0000  # cudaMalloc'd
+PI_BLOCKS_PER_SM, SMS = 10, 132
+
+
+def _curand_states(rng: np.random.Generator, count: int) -> np.ndarray:
+    """XORWOW states as curand_init leaves them (random words; no cached normal)."""
+    states = np.zeros(count, CURAND_STATE)
+    states["d"] = rng.integers(0, 2**32, count, dtype=np.uint32)
+    states["v"] = rng.integers(0, 2**32, (count, 5), dtype=np.uint32)
+    return states
+
+
+def _gibbs_theta(n: int) -> Callable[[], list]:
+    def build() -> list:  # state (a curandState a sample), theta, y (counts), n (exposures), a, b, num_sample
+        rng = _rng(150)
+        return [_curand_states(rng, n), np.zeros(n, np.float32), rng.poisson(5, n).astype(np.int32),
+                _f32(rng, n, 1, 10), np.float32(20), np.float32(1), np.int32(n)]
+    return build
+
+
+def _dropout(n: int) -> Callable[[], list]:
+    def build() -> list:  # a, b, c (uint8 mask), totalElements, p (1 / repeat ... 1: 0.5 here), seeds (by value)
+        return [_f32(_rng(151), n, -1, 1), np.zeros(n, np.float32), np.zeros(n, np.uint8), np.uint32(n),
+                np.float32(0.5), np.array((12345678, 87654321), SEEDS)[()]]
+    return build
+
+
+def _unfold(n: int) -> Callable[[], list]:
+    def build() -> list:  # total_n_elems, f (the functor by value: three device pointers and six int64)
+        return [np.int32(n), np.array((UNFOLD_OUT, UNFOLD_IN, UNFOLD_IDX, 2, 1, 1, 1, n, 1), UNFOLD_LOOP)[()]]
+    return build
+
+
+def _fft512(nbytes: int) -> Callable[[], list]:
+    def build() -> list:  # work (n_cmplx double2 as 2 x n_cmplx doubles, in place)
+        return [_lazy(_rng(152), nbytes // 8, np.float64, -1, 1)]
+    return build
+
+
+def pi_grid(sims: int, block: int) -> int:
+    """computeValue's grid: (numSims + block - 1) / block, halved while above 2 x blocksPerSM x SMs."""
+    grid = -(-sims // block)
+    while grid > 2 * PI_BLOCKS_PER_SM * SMS:
+        grid >>= 1
+    return grid
+
+
+def pi_grid_expression(sims: int) -> str:
+    """pi_grid as a Kernel Tuner expression of block_size_x (the program's grid, a fixed grid per block)."""
+    expression = str(pi_grid(sims, POW2[-1]))
+    for block in reversed(POW2[:-1]):
+        expression = f"{pi_grid(sims, block)} if block_size_x == {block} else ({expression})"
+    return expression
+
+
+def _pi_inline(sims: int) -> Callable[[], list]:
+    def build() -> list:  # results (one a block: 2640 at most), rngStates (one a thread of the largest grid), numSims
+        rng = _rng(153)
+        threads = max(pi_grid(sims, b) * b for b in POW2)
+        return [np.zeros(2 * PI_BLOCKS_PER_SM * SMS, np.uint32), _curand_states(rng, threads), np.uint32(sims)]
+    return build
+
+
+def cg_grid(block: int) -> int:
+    """gpuConjugateGradient's grid: SMs x the occupancy API's blocks an SM (2048 threads an SM)."""
+    return SMS * min(32, 2048 // block)
+
+
+def _cg_multiblock(n: int) -> Callable[[], list]:
+    def build() -> list:  # I, J, val (CSR of a random tridiagonal SPD matrix), x, Ax, p, r, dot_result, nnz, N, tol
+        rng = _rng(154)
+        nz = (n - 2) * 3 + 4
+        rows = np.arange(n)
+        row_ptr = np.concatenate([[0], np.cumsum(np.where((rows == 0) | (rows == n - 1), 2, 3))]).astype(np.int32)
+        cols = np.concatenate([[0, 1], (np.arange(1, n - 1)[:, None] + np.arange(-1, 2)).ravel(), [n - 2, n - 1]])
+        val = _f32(rng, nz, 0, 1)
+        val[row_ptr[:-1] + (rows > 0)] += 10.0  # the diagonal (genTridiag: rand() / RAND_MAX + 10)
+        return [row_ptr, cols.astype(np.int32), val, np.zeros(n, np.float32), np.zeros(n, np.float32),
+                np.zeros(n, np.float32), np.ones(n, np.float32), np.zeros(1, np.float64), np.int32(nz), np.int32(n),
+                np.float32(1e-5)]
+    return build
+
+
+def _pf_find_index(n: int) -> Callable[[], list]:
+    def build() -> list:  # arrayX, arrayY, CDF (of uniform weights), u (u1 + i / N), xj, yj, weights, Nparticles
+        rng = _rng(155)
+        cdf = np.arange(1, n + 1, dtype=np.float64) / n
+        u = rng.uniform(0, 1 / n) + np.arange(n, dtype=np.float64) / n
+        return [rng.uniform(0, 128, n), rng.uniform(0, 128, n), cdf, u, np.zeros(n), np.zeros(n), np.full(n, 1 / n),
+                np.int32(n)]
+    return build
+
+
+def _pf_normalize(n: int) -> Callable[[], list]:
+    def build() -> list:  # weights, Nparticles, partial_sums (the sum in [0]), CDF, u, seed (one int a particle)
+        rng = _rng(156)
+        weights = rng.uniform(0, 1, n)
+        return [weights, np.int32(n), np.array([weights.sum()]), np.zeros(n), np.zeros(n),
+                rng.integers(0, 2**31 - 1, n).astype(np.int32)]
+    return build
+
+
 def robust_cases(small: bool = False) -> list[RobustCase]:
     """The robustness set at the helpers' sizes, or (small=True) the same kernels tiny."""
     which = "small" if small else "full"
@@ -2333,6 +2474,49 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     add("huff_prescan", "prescan<true, false>", (n // 2,), _huff_prescan(n),
         lambda p, n=n: 4 * n + 4 * n // (2 * p["block_size_x"]), 4 * n,
         smem="4 * (2 * block_size_x + 2 * block_size_x // 16)", block_arguments=_huff_prescan_block)
+    # --- sweep 12: HeCBench
+    (n,) = s["gibbs_theta"]
+    # a thread a sample: its 48-byte curandState, y and n read; theta stored (the state is not written back)
+    add("gibbs_theta", "sample_theta", (n,), _gibbs_theta(n), 4 * n, 48 * n + 8 * n)
+    (n,) = s["dropout"]
+    # the fixed grid of 512 blocks (grid_vec1) striding over nelem: a read, b (float) and c (uint8) stored
+    add("dropout", "fused_dropout_kernel<float, float, unsigned int, uint8_t>", (512,), _dropout(n), 5 * n, 4 * n,
+        grid_div_x=[])
+    (n,) = s["unfold"]
+    # grid nelem / (64 x 4): grad_out read and written back (+=), grad_in read, *idx_dim_ptr (8 bytes) read by all
+    add("unfold", "unfold_backward_elementwise_kernel<64, 4, UnfoldLoop<float>>", (n,), _unfold(n), 4 * n, 8 * n + 8,
+        footprint=8 * n + 8, grid_div_x=["4 * block_size_x"])
+    (nbytes,) = s["fft512"]
+    # n_ffts = bytes / (512 x 16) blocks of 64 threads: every double2 read once and written back in place
+    add("fft512", "fft1D_512", (nbytes // (512 * 16),), _fft512(nbytes), nbytes, nbytes, footprint=nbytes,
+        grid_div_x=[])
+
+    # --- sweep 12: cuda-samples
+    (sims,) = s["pi_inline"]
+    # the program's grid (halved to <= 2640 blocks): a thread's 48-byte curandState read (not written back), a count
+    # a block stored; block.x x 4 bytes of dynamic shared memory
+    add("pi_inline", "computeValue<float>", (pi_grid_expression(sims),), _pi_inline(sims),
+        lambda p, sims=sims: 4 * pi_grid(sims, p["block_size_x"]),
+        lambda p, sims=sims: 48 * pi_grid(sims, p["block_size_x"]) * p["block_size_x"], grid_div_x=[],
+        smem="block_size_x * 4")
+    (n,) = s["cg_multiblock"]
+    nz = (n - 2) * 3 + 4
+    # a co-resident grid (SMs x blocks an SM); one CG iteration's minimum: the CSR matrix and x, Ax, p, r read, and
+    # x, Ax, p, r written (every iteration rewrites them; the iterations until convergence are the data's)
+    add("cg_multiblock", "gpuConjugateGradient", (f"{SMS} * min(32, 2048 // block_size_x)",), _cg_multiblock(n),
+        16 * n + 8, 4 * (n + 1) + 8 * nz + 16 * n, footprint=4 * (n + 1) + 8 * nz + 16 * n + 8, grid_div_x=[],
+        smem="8 * (block_size_x // 32 + 1)")
+
+    # --- sweep 12: Rodinia
+    (n,) = s["pf_find_index"]
+    # a thread a particle: u read, a CDF prefix scanned (from L1/L2; N x 8 bytes distinct), arrayX/arrayY read at the
+    # found index, xj and yj stored
+    add("pf_find_index", "find_index_kernel", (n,), _pf_find_index(n), 16 * n, 8 * n + 8 * n + 16 * n)
+    (n,) = s["pf_normalize"]
+    # weights read and written in place; thread 0 reads all weights again (L2) and writes the CDF; u written; a
+    # seed read and written; partial_sums[0] read
+    add("pf_normalize", "normalize_weights_kernel", (n,), _pf_normalize(n), 8 * n + 8 * n + 8 * n + 4,
+        8 * n + 8 + 4, footprint=24 * n + 12)
     return cases
 
 
