@@ -1,4 +1,4 @@
-"""Robustness benchmark: the 131 third-party kernels of benchmarks/kernels/robust.py through flipflop's public
+"""Robustness benchmark: the 137 third-party kernels of benchmarks/kernels/robust.py through flipflop's public
 API (CPU only, no measurement), each row checked against physical invariants.
 
 Each case goes through `flipflop.predict(...)` on its own (one call, or one a configuration where the
@@ -172,7 +172,7 @@ def _config(case: RobustCase, row: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gpu", default="h200-sxm", help="flipflop GPU profile (default h200-sxm)")
-    parser.add_argument("--cases", default="", help="comma-separated short names (default: all 131)")
+    parser.add_argument("--cases", default="", help="comma-separated short names (default: all 137)")
     parser.add_argument("--small", action="store_true", help="the tiny sizes the tests use")
     parser.add_argument("--warm", action="store_true", help="use the PTX cache as it is (default: a fresh one)")
     parser.add_argument("--out", type=Path, help="JSON path (the .txt report goes beside it)")

@@ -195,6 +195,45 @@ def test_cstdlib_brings_the_fixed_width_types_as_glibc_does():
     assert ".entry _Z1kPlj" in compile_to_ptx(source).ptx
 
 
+def test_the_fixed_width_types_before_cub_stay_in_libcuxxs_versioned_namespace():
+    """<stdlib.h> (so <cstdint>) before <cub/cub.cuh> (HeCBench adamw-4bit, multinomial): CCCL's own headers name
+    _CUDA_VSTD::uint64_t, cuda::std's versioned inline namespace, which the shim's renamed include had left empty."""
+    source = ("#include <stdlib.h>\n#include <cub/cub.cuh>\n"
+              "__global__ void k(uint64_t* a) { a[0] = cuda::std::uint64_t(1) + sizeof(::cuda::std::uint64_t); }\n")
+    assert ".entry _Z1kPm" in compile_to_ptx(source).ptx
+
+
+def test_unannotated_constexpr_helpers_compile_as_device_functions():
+    """PyTorch-style helpers without __device__ (HeCBench rotary's `constexpr int num_threads()`), which nvcc's
+    --expt-relaxed-constexpr lets kernels call and NVRTC's JIT mode refuses: they compile as device functions."""
+    source = ("constexpr int threads() { return 128; }\nstruct Size { static constexpr int size() { return 4; } };\n"
+              "__global__ void k(float* a) { a[threadIdx.x % threads()] = Size::size(); }\n")
+    assert ".entry _Z1kPf" in compile_to_ptx(source).ptx
+    with pytest.raises(CompileError) as error:  # really host code: its own first error, not -default-device's
+        compile_to_ptx("int host_only() { return undefined_host_call(); }\n__global__ void k(float* a) { a[0] = 1; }\n")
+    assert str(error.value).startswith("kernel.cu:1: A function without execution space annotations")
+
+
+def test_gccs_alternate_spelling_of_const_compiles():
+    """HeCBench adamw-4bit's `static __device__ __const__ float _exp_qmap[]` (GNU's __const__ and __const)."""
+    source = ("static __device__ __const__ float table[2] = {1.0f, 2.0f};\nstatic __device__ __const int one = 1;\n"
+              "__global__ void k(float* a) { a[threadIdx.x] = table[threadIdx.x & one]; }\n")
+    assert ".entry _Z1kPf" in compile_to_ptx(source).ptx
+
+
+def test_what_libstdcxxs_tuple_and_chrono_bring_along():
+    """libstdc++'s <tuple> brings <utility>, <type_traits> and <array> (std::max), its <chrono> <type_traits>
+    and <limits>: HeCBench rotary and int8 quantisation use them unincluded."""
+    source = ("#include <tuple>\n#include <chrono>\n"
+              "template <class T, std::size_t... I> __device__ int count(std::index_sequence<I...>) { return sizeof...(I); }\n"
+              "__global__ void k(float* a) {\n  using T = std::tuple<int, float>;\n"
+              "  std::tuple_element_t<1, T> x = std::get<1>(T{1, a[0]});\n"
+              "  typename std::common_type<int, float>::type y = std::max<int>(std::tuple_size<T>::value, 1);\n"
+              "  a[1] = x + y + count<T>(std::make_index_sequence<std::tuple_size<std::remove_reference_t<T&>>::value>{})"
+              " + std::numeric_limits<float>::max();\n}\n")
+    assert ".entry _Z1kPf" in compile_to_ptx(source).ptx
+
+
 def test_a_compound_literal_gets_its_cxx_spelling():
     """HeCBench fft's `return (T2){ cos(phi), sin(phi) };`: nvcc accepts C99 compound literals as a GNU
     extension, NVRTC says only "expected an expression"; an `if (...) {` on the line before is no literal."""
@@ -385,3 +424,15 @@ def test_template_kernel_compiles_one_instantiation_per_block_size():
         assert compiled.function.name == f"_Z6reduceILj{block}ELb1EEvPKfPfj"
         assert [k.name for k in compiled.module.kernels] == [compiled.function.name]
         assert compiled.resources.shared_bytes == block * 4
+
+
+def test_missing_crt_headers_name_the_wheel_that_ships_them(tmp_path):
+    """The device's PyTorch venv had NVRTC 13 but not nvidia-cuda-crt: <mma.h>'s `#include "crt/mma.h"` failed
+    (cuda-samples dmma_gemm, run 45). The error names the wheel; here a header of the same shape stands in."""
+    (tmp_path / "wmma_like.h").write_text('#include "crt/flipflop_missing.h"\n')
+    with pytest.raises(CompileError) as error:
+        compile_to_ptx('#include "wmma_like.h"\n__global__ void k(float* a) { a[0] = 1.0f; }\n',
+                       options=[f"-I{tmp_path}"])
+    assert str(error.value).endswith("cannot open crt/flipflop_missing.h: the CUDA toolkit's crt/ headers are missing "
+                                     "beside NVRTC; pip install nvidia-cuda-crt==13.0.* (a dependency of flipflop) "
+                                     "into the same environment")

@@ -1,4 +1,4 @@
-"""The robustness set's checks (benchmarks/kernels/robust.py): 131 third-party kernels in their own files with
+"""The robustness set's checks (benchmarks/kernels/robust.py): 137 third-party kernels in their own files with
 their provenance, and flipflop predicting each one's small variant (CPU only, its smallest and largest block
 shape) within the physical invariants benchmarks/robustness.py checks on the full sizes."""
 
@@ -36,12 +36,12 @@ def _smallest_and_largest(case: RobustCase) -> RobustCase:
     return replace(case, tune_params={k: sorted({c[k] for c in (configs[0], configs[-1])}) for k in case.tune_params})
 
 
-def test_hundred_and_thirty_one_third_party_kernels_with_their_provenance():
-    assert len(ROBUST_CASES) == 131 and len({c.name for c in ROBUST_CASES}) == 131
+def test_hundred_and_thirty_seven_third_party_kernels_with_their_provenance():
+    assert len(ROBUST_CASES) == 137 and len({c.name for c in ROBUST_CASES}) == 137
     assert [short_name(c) for c in ROBUST_CASES] == [short_name(c) for c in SMALL] == list(SIZES) == list(TUNE)
     counts = {source: sum(c.upstream == source for c in ROBUST_CASES)
               for source in ("HeCBench", "cuda-samples", "Rodinia")}
-    assert counts == {"HeCBench": 69, "cuda-samples": 37, "Rodinia": 25}
+    assert counts == {"HeCBench": 75, "cuda-samples": 37, "Rodinia": 25}
     for case in ROBUST_CASES:
         assert isinstance(case, RobustCase) and case.family == FAMILY and case.size_index == 0
         assert case.source_path.parent == ROBUST_DIR and case.name.startswith("robust_")

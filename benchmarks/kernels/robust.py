@@ -1,4 +1,4 @@
-"""The robustness set: 131 third-party kernels (69 HeCBench, 37 cuda-samples, 25 Rodinia) that twelve helper
+"""The robustness set: 137 third-party kernels (75 HeCBench, 37 cuda-samples, 25 Rodinia) that thirteen helper
 sweeps ran through flipflop's public API to find crashes, unclear errors and unphysical numbers (CPU only,
 no measurement): 33 from the first two, 30 more (15 HeCBench; 8 cuda-samples, 7 Rodinia) from sweep 3, 12 more
 (6 HeCBench, 3 cuda-samples, 3 Rodinia) from sweep 5, 8 more (4 HeCBench, 3 cuda-samples, 1 Rodinia) from
@@ -29,7 +29,12 @@ with an in-kernel Philox curand_init, curand_uniform4 and a std::pair by value, 
 overloaded getPoint), a kernel templated on non-type parameters and on the functor (upstream an extended __device__
 lambda) it calls, SHOC's 512-point FFT with double2 compound literals and radix-8 butterfly macros, a whole
 conjugate-gradient solve in one cooperative launch with cg::this_grid() barriers and a convergence loop, particle
-filter resampling's linear CDF search with a data-dependent break and a single thread's serial prefix sum).
+filter resampling's linear CDF search with a data-dependent break and a single thread's serial prefix sum), 6 more
+(6 HeCBench) from sweep 13 (LLM-training and inference pieces as their upstream libraries write them: a 4-bit AdamW
+with dynamic-map quantisation tables in `static __device__ __const__` arrays and cub::BlockReduce, PyTorch's rotary
+embedding through function_traits, thrust::tuple results and unannotated constexpr helpers, PyTorch's multinomial
+sampling over a fixed grid, vLLM's dynamic int8 quantisation with zero point over bf16 rows, bitsandbytes'
+blockwise quantiser with its binary search of the code table, word2vec CBOW with its embedding gather and scatter).
 `benchmarks/robustness.py` predicts every case and checks each row's physics.
 
 Same conventions as the unseen sets (`unseen2.py`): bodies copied verbatim (`robust/*.cu`, each with a
@@ -259,6 +264,13 @@ SIZES = {
     "cg_multiblock": {"full": (1_048_576,), "small": (4096,)},              # N rows (tridiagonal, nz 3N - 2)
     "pf_find_index": {"full": (100_000,), "small": (1024,)},                # Nparticles (1000 in the run script)
     "pf_normalize": {"full": (100_000,), "small": (1024,)},                 # Nparticles (1000 in the run script)
+    # sweep 13
+    "adamw_4bit": {"full": (1 << 26,), "small": (4096,)},                   # vector elements (two parameters each)
+    "rotary": {"full": (1 << 24,), "small": (4096,)},                       # numel (block_work_size() x 10000 upstream)
+    "multinomial": {"full": (256, 128_256), "small": (64, 256)},            # distributions (batch), categories (vocab)
+    "int8_azp_quant": {"full": (4096, 5137), "small": (16, 512)},           # tokens, hidden (the Makefile's)
+    "bnb_quantize": {"full": (1 << 24,), "small": (4096,)},                 # elements n (the Makefile's)
+    "cbow": {"full": (71_291, 6), "small": (1000, 2)},                      # vocab (text8, min-count 5), sentences
 }
 
 TUNE = {
@@ -393,6 +405,12 @@ TUNE = {
     "cg_multiblock": {"block_size_x": POW2},                    # THREADS_PER_BLOCK (512 upstream); any multiple of 32
     "pf_find_index": {"block_size_x": POW2},                    # threads_per_block (512 upstream)
     "pf_normalize": {"block_size_x": POW2},                     # threads_per_block (512 upstream)
+    "adamw_4bit": {"block_size_x": POW2},                       # the block_size template (64 upstream): one scale a block
+    "rotary": {"block_size_x": POW2},                           # num_threads() (C10_WARP_SIZE x 4 = 128 upstream)
+    "multinomial": {"block_size_x": POW2},                      # GPU_NUM_THREADS (256 upstream)
+    "int8_azp_quant": {"block_size_x": POW2},                   # min(hidden, 1024) upstream: any up to 1024
+    "bnb_quantize": {"block_size_x": POW2},                     # TH = BLOCK_SIZE (block_size 256 upstream)
+    "cbow": {"block_size_x": [128, 256, 512, 1024]},            # BLOCK_SIZE, a multiple of THREADS_PER_WORD 128 (128)
 }
 RESTRICTIONS = {
     "hypterm": ["64 <= block_size_x * block_size_y * block_size_z <= 1024"],
@@ -461,6 +479,8 @@ UPSTREAM = {
     **{name: "HeCBench" for name in ("gibbs_theta", "dropout", "unfold", "fft512")},
     **{name: "cuda-samples" for name in ("pi_inline", "cg_multiblock")},
     **{name: "Rodinia" for name in ("pf_find_index", "pf_normalize")},
+    # sweep 13
+    **{name: "HeCBench" for name in ("adamw_4bit", "rotary", "multinomial", "int8_azp_quant", "bnb_quantize", "cbow")},
 }
 
 # Program constants: lombscargle's signal, murmurhash3's key lengths, score's threshold and top K, conv1d's
@@ -474,6 +494,10 @@ NW_PENALTY = 10
 BTREE_HEIGHT, BTREE_ORDER = 3, 256
 PF_RADIUS = 5
 SECTOR = 32
+
+# Cases whose arguments hold the program's cudaMalloc'd addresses inside a struct, an array or a functor passed by
+# value (stand-in addresses flipflop follows but no GPU can dereference): predicted, never launched.
+ADDRESSES_BY_VALUE = frozenset({"fp8qkv", "scatter_sum", "hadamard", "imgvf", "unfold", "rotary"})
 
 DATA_DEPENDENT = {
     "scatter_sum": "a scatter by index: each element's atomicAdd lands on a random int of the n / 2-int output (64 MiB at "
@@ -501,6 +525,10 @@ DATA_DEPENDENT = {
     "unfold": "pointers inside a functor passed by value: the fold bounds come from *idx_dim_ptr, which no argument "
               "array holds, so the analysis follows neither the fold loop nor grad_in's address (its notes) and "
               "charges a sector a thread with no array to bound it",
+    "cbow": "an embedding gather and scatter by word id: each position reads and rewrites the 800-byte syn0 rows of "
+            "its context words and the syn1neg rows of its word and 25 negatives an in-kernel LCG draws (random rows "
+            "of the 64 MiB tables), and reads one random int of the 400 MB unigram table a negative (a 32-byte "
+            "sector for 4 bytes)",
 }
 
 
@@ -1931,6 +1959,95 @@ def _pf_normalize(n: int) -> Callable[[], list]:
     return build
 
 
+# ---------------------------------------------------------------- sweep 13 ------------------------
+
+ADAMW_BETA1, ADAMW_BETA2, ADAMW_LR, ADAMW_WD = 0.9, 0.999, 1e-3, 1e-2  # main.cu's default constants
+DEV = 0x7F00_0000_0000                     # a cudaMalloc'd address (rotary's six tensors, 1 << 36 bytes apart)
+EMPTY = np.dtype([("_", "u1")])            # an empty struct by value (a functor, an offset calculator): one byte
+ROTARY_DATA = np.dtype([("data", "<u8", 6)])  # Array<char*, 6>
+W2V_LAYER, W2V_ALIGNED, W2V_WINDOW, W2V_NEGATIVE = 200, 224, 8, 25  # the Makefile's -size 200 -window 8 -negative 25
+W2V_SENTENCE, W2V_SENTENCES = 1024, 6      # MAX_SENTENCE_LENGTH, MAX_SENTENCE_NUM
+
+
+def _adamw_4bit(n: int) -> Callable[[], list]:
+    def build() -> list:  # p, g (2n floats), exp_qscale, sq_qscale (2n floats, as upstream), exp, sq (n packed int8),
+        rng = _rng(160)   # beta1, beta2, lr, weight_decay, eps, step, total_size, correction1, correction2_sqrt,
+        step = 1          # step_size, weight_decay_update, resid_beta1, resid_beta2 (the first step)
+        correction1 = 1 - ADAMW_BETA1 ** step
+        return [_lazy(rng, 2 * n, np.float32), _lazy(rng, 2 * n, np.float32), _lazy(rng, 2 * n, np.float32),
+                _lazy(rng, 2 * n, np.float32), _lazy(rng, n, np.int8, -128, 127), _lazy(rng, n, np.int8, -128, 127),
+                np.float32(ADAMW_BETA1), np.float32(ADAMW_BETA2), np.float32(ADAMW_LR), np.float32(ADAMW_WD),
+                np.float32(1e-8), np.float32(step), np.int64(n), np.float32(correction1),
+                np.float32(math.sqrt(1 - ADAMW_BETA2 ** step)), np.float32(ADAMW_LR / correction1),
+                np.float32(1 - ADAMW_LR * ADAMW_WD), np.float32(1 - ADAMW_BETA1), np.float32(1 - ADAMW_BETA2)]
+    return build
+
+
+def _rotary(n: int) -> Callable[[], list]:
+    def build() -> list:  # N, f (RotaryFunctor, empty), data (o1, o2, x1, x2, cos, sin: n floats each), ic, oc (empty)
+        pointers = np.array([([DEV + i * (1 << 36) for i in range(6)],)], ROTARY_DATA)[0]
+        return [np.int32(n), np.zeros((), EMPTY)[()], pointers, np.zeros((), EMPTY)[()], np.zeros((), EMPTY)[()]]
+    return build
+
+
+def _multinomial(dists: int, categories: int) -> Callable[[], list]:
+    def build() -> list:  # dest, distributions, categories, sampled (uniform), dist (weights rand() % 100 + 1),
+        rng = _rng(161)   # stride_dist, stride_categories
+        return [np.zeros(dists, np.int32), np.int32(dists), np.int32(categories), _f32(rng, dists),
+                rng.integers(1, 101, dists * categories).astype(np.float32), np.int32(categories), np.int32(1)]
+    return build
+
+
+def _int8_azp_quant(tokens: int, hidden: int) -> Callable[[], list]:
+    def build() -> list:  # input (bf16: rand() % 1000 - 300), out (int8), scale, azp (a token each), hidden_size
+        rng = _rng(162)
+        values = rng.integers(-300, 700, tokens * hidden).astype(np.float32)
+        return [(values.view(np.uint32) >> 16).astype(np.uint16), np.zeros(tokens * hidden, np.int8),
+                np.zeros(tokens, np.float32), np.zeros(tokens, np.int32), np.int32(hidden)]
+    return build
+
+
+def _bnb_quantize(n: int) -> Callable[[], list]:
+    def build() -> list:  # code (the 256-entry dynamic map, sorted in [-1, 1]), A (normal), out (uint8), n
+        rng = _rng(163)
+        code = np.sort(np.concatenate([-np.geomspace(1e-3, 0.993, 127), [0.0], np.geomspace(1e-3, 1.0, 128)]))
+        return [code.astype(np.float32), rng.standard_normal(n).astype(np.float32), np.zeros(n, np.uint8),
+                np.int32(n)]
+    return build
+
+
+def w2v_words(vocab: int, sentences: int) -> np.ndarray:
+    """The sentences' word ids: Zipf-distributed, as text8's (frequent words have small ids)."""
+    return np.minimum(_rng(164).zipf(1.3, sentences * W2V_SENTENCE) - 1, vocab - 1).astype(np.int32)
+
+
+def w2v_rows(vocab: int, sentences: int) -> tuple[int, float, int]:
+    """(distinct syn0 rows, expected distinct syn1neg rows, negative draws) one launch touches: every sentence word
+    is some position's context (syn0) and target (syn1neg); the negatives (table zeros: next_random % (vocab - 1) +
+    1, uniform) add rows of their own."""
+    words = len(np.unique(w2v_words(vocab, sentences)))
+    draws = sentences * W2V_SENTENCE * W2V_NEGATIVE
+    return words, vocab - (vocab - words) * math.exp(-draws / vocab), draws
+
+
+def _cbow(vocab: int, sentences: int, table: int) -> Callable[[], list]:
+    def build() -> list:  # sentence_num, layer1_size, layer1_size_aligned, window, negative, table_size, vocab_size,
+        rng = _rng(165)   # d_sen (words, then a float alpha a sentence), d_table (zeros), d_syn0, d_syn1neg, d_random
+        sen = np.zeros(W2V_SENTENCES * W2V_SENTENCE + W2V_SENTENCES, np.int32)
+        sen[:sentences * W2V_SENTENCE] = w2v_words(vocab, sentences)
+        sen[W2V_SENTENCES * W2V_SENTENCE:] = np.full(W2V_SENTENCES, 0.05, np.float32).view(np.int32)
+        return [np.int32(sentences), np.int32(W2V_LAYER), np.int32(W2V_ALIGNED), np.int32(W2V_WINDOW),
+                np.int32(W2V_NEGATIVE), np.int32(table), np.int32(vocab), sen, np.zeros(table, np.int32),
+                _f32(rng, vocab * W2V_ALIGNED, -0.0025, 0.0025), np.zeros(vocab * W2V_ALIGNED, np.float32),
+                rng.integers(0, 2**31, W2V_SENTENCE).astype(np.uint32)]
+    return build
+
+
+def _cbow_expTable() -> dict:
+    e = np.exp((np.arange(1000) / 1000 * 2 - 1) * 6)
+    return {"expTable": (e / (e + 1)).astype(np.float32)}
+
+
 def robust_cases(small: bool = False) -> list[RobustCase]:
     """The robustness set at the helpers' sizes, or (small=True) the same kernels tiny."""
     which = "small" if small else "full"
@@ -2517,6 +2634,44 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     # seed read and written; partial_sums[0] read
     add("pf_normalize", "normalize_weights_kernel", (n,), _pf_normalize(n), 8 * n + 8 * n + 8 * n + 4,
         8 * n + 8 + 4, footprint=24 * n + 12)
+
+    # --- sweep 13: HeCBench
+    (n,) = s["adamw_4bit"]
+    # a thread a parameter pair: p (float2) read and both floats written, g read, the packed exp and sq bytes read and
+    # written; each block reads its two scales and thread 0 writes them back
+    scales = lambda p, n=n: 8 * -(-n // p["block_size_x"])  # noqa: E731
+    add("adamw_4bit", "fused_4bit_kernel<float, block_size_x>", (n,), _adamw_4bit(n),
+        lambda p, n=n: 8 * n + 2 * n + scales(p), lambda p, n=n: 8 * n + 8 * n + 2 * n + scales(p),
+        footprint=lambda p, n=n: 18 * n + scales(p))
+    (n,) = s["rotary"]
+    # grid numel / (4 x block): x1, x2, cos, sin read once, out1 and out2 stored (all behind the Array's pointers)
+    add("rotary", "unrolled_elementwise_kernel_for_multi_outputs<2, RotaryFunctor, Array<char*, 6>, "
+        "TrivialOffsetCalculator<4>, TrivialOffsetCalculator<2>>", (n,), _rotary(n), 8 * n, 16 * n,
+        grid_div_x=["4 * block_size_x"])
+    dists, categories = s["multinomial"]
+    # the fixed grid of 512 blocks striding over the distributions: every weight read (the sum pass; the search pass
+    # re-reads the row up to the sample's chunk), a sample read and a category stored a distribution
+    add("multinomial", "sampleMultinomialOnce<float, float>", (512,), _multinomial(dists, categories), 4 * dists,
+        4 * dists * categories + 4 * dists, grid_div_x=[])
+    tokens, hidden = s["int8_azp_quant"]
+    # a block a token: the bf16 row read (twice: the second pass from L1/L2), the int8 row, a scale and a zero point
+    # stored
+    add("int8_azp_quant", "dynamic_scaled_int8_azp_quant_kernel<__nv_bfloat16, float, int32_t>", (tokens,),
+        _int8_azp_quant(tokens, hidden), tokens * hidden + 8 * tokens, 2 * tokens * hidden, grid_div_x=[])
+    (n,) = s["bnb_quantize"]
+    # grid n / block (one BLOCK_SIZE chunk a block): every float read once and its code byte stored; the 1 KB code
+    # table read by every block (from L2 after the first)
+    add("bnb_quantize", "kQuantize<block_size_x, block_size_x>", (n,), _bnb_quantize(n), n, 4 * n + 1024)
+    vocab, sentences = s["cbow"]
+    table = 100_000_000 if which == "full" else 10_000
+    words, targets, draws = w2v_rows(vocab, sentences)
+    rows = 4 * W2V_LAYER * (words + targets)  # the 200 floats of each syn0 and syn1neg row touched
+    # grid MAX_SENTENCE_LENGTH / (block / 128) + 1, (block + block / 128 x 224 x 2) floats of dynamic shared memory:
+    # the rows touched read and written back, d_random read and written; the sentences, alphas and table ints read
+    add("cbow", "device_cbow", (f"{W2V_SENTENCE} // (block_size_x // 128) + 1",), _cbow(vocab, sentences, table),
+        rows + 4 * W2V_SENTENCE, rows + 4 * W2V_SENTENCE + 4 * sentences * W2V_SENTENCE + 4 * sentences + 4 * draws,
+        footprint=rows + 4 * W2V_SENTENCE + 4 * sentences * W2V_SENTENCE + 4 * sentences + 4 * draws, grid_div_x=[],
+        smem=f"(block_size_x + (block_size_x // 128) * {W2V_ALIGNED} * 2) * 4", cmem=_cbow_expTable)
     return cases
 
 

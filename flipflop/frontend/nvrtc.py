@@ -28,7 +28,10 @@ _HOST_ONLY_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]((?:cub|thrust)/[^>"]*)[
 # <cub/cub.cuh> also declares cub's device-wide algorithms, whose host-side dispatch NVRTC cannot
 # compile; kernels use its block-, warp- and thread-level parts, which shims/flipflop_cub.cuh includes.
 _CUB_ALL_INCLUDE = re.compile(r'^(\s*#\s*include\s*)[<"]cub/cub\.cuh[>"]', re.MULTILINE)
+_GNU_CONST = re.compile(r"\b__const(?:__)?\b")
 _DRIVER_API_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]cuda\.h[>"]', re.MULTILINE)
+JIT_HOST_FUNCTION = "host functions are not allowed in JIT mode"
+DEFAULT_DEVICE = "-default-device"
 # "kernel.cu(12): error: identifier "x" is undefined"
 NAME_MAP_FILE = "__nv_name_map"
 _ERROR_LINE = re.compile(r"^(?P<file>[^\s(]+)\((?P<line>\d+)\): (?:catastrophic )?error: (?P<msg>.*)$",
@@ -258,6 +261,10 @@ def _run_nvrtc_named(source: str, name: str, arch: str, options: Sequence[str],
         # HeCBench's kernel files include the driver API's <cuda.h> for their host code; NVRTC cannot
         # compile its host declarations, and kernels use nothing from it: its include guard skips it.
         used += ("-D__cuda_cuda_h__",)
+    if _GNU_CONST.search(source):
+        # GCC's alternate spellings of `const` (HeCBench adamw-4bit's `static __device__ __const__ float
+        # _exp_qmap[]`), which nvcc's GNU mode accepts and NVRTC does not know.
+        used += ("-D__const__=const", "-D__const=const")
     paths = (*include_dirs(), str(SHIM_DIR))  # after the user's -I options (in used): shims are searched last
     return _run_nvrtc(source, name, used + tuple(f"--include-path={d}" for d in paths), expression)
 
@@ -277,7 +284,17 @@ def _run_nvrtc(source: str, name: str, options: Sequence[str], expression: str |
             lib.nvrtcGetProgramLogSize(prog, ctypes.byref(size))
             buffer = ctypes.create_string_buffer(size.value)
             lib.nvrtcGetProgramLog(prog, buffer)
-            raise _compile_error(source, buffer.value.decode(errors="replace"))
+            log = buffer.value.decode(errors="replace")
+            if JIT_HOST_FUNCTION in log and DEFAULT_DEVICE not in options:
+                # Helpers left unannotated (PyTorch's `constexpr int num_threads()`, HeCBench rotary) are
+                # host functions, which nvcc's --expt-relaxed-constexpr lets device code call and NVRTC
+                # refuses outright: compiled as device functions they mean what nvcc made of them. A file
+                # whose unannotated functions are really host code fails that way too: its first error stands.
+                try:
+                    return _run_nvrtc(source, name, (*options, DEFAULT_DEVICE), expression)
+                except CompileError:
+                    pass
+            raise _compile_error(source, log)
         size = ctypes.c_size_t()
         _check(lib.nvrtcGetPTXSize(prog, ctypes.byref(size)), "nvrtcGetPTXSize")
         buffer = ctypes.create_string_buffer(size.value)
@@ -325,6 +342,12 @@ def _compile_error(source: str, log: str) -> CompileError:
         message = (f"{first.group('file')}:{first.group('line')}: cannot open {common.group(1)}: it is a header of "
                    "cuda-samples' Common/ folder, not of the CUDA toolkit; pass its folder with "
                    "compiler_options=['-I<cuda-samples>/Common'] (or leave out the include if only host code uses it)")
+    elif first and (crt := re.search(r'cannot open source file "(crt/[\w./]+)"', first.group("msg"))):
+        # The CUDA 13 wheels ship the crt/ headers apart (nvidia-cuda-crt): an environment with NVRTC but
+        # not them (a PyTorch venv) fails on <mma.h>'s `#include "crt/mma.h"`.
+        message = (f"{first.group('file')}:{first.group('line')}: cannot open {crt.group(1)}: the CUDA toolkit's "
+                   "crt/ headers are missing beside NVRTC; pip install nvidia-cuda-crt==13.0.* (a dependency of "
+                   "flipflop) into the same environment")
     elif first:
         message = f"{first.group('file')}:{first.group('line')}: {first.group('msg').strip()}"
     else:
