@@ -116,3 +116,45 @@ def test_a_launch_beyond_the_per_config_limit_is_timed_only():
     assert result == {"measured_time": pytest.approx(50.0),
                       "status": "time only: a launch is too long for a power window"}
     assert runner.launches == 1
+
+
+class _FakeModule:
+    """cupy.cuda.function.Module's load/get_function: keeps the PTX the driver would JIT."""
+    loaded: list[str] = []
+
+    def load(self, image: bytes) -> None:
+        assert image.endswith(b"\0")
+        _FakeModule.loaded.append(image[:-1].decode())
+
+    def get_function(self, name: str) -> str:
+        assert f".entry {name}(" in _FakeModule.loaded[-1]
+        return name
+
+
+def _fake_cupy():
+    from types import SimpleNamespace
+    device = SimpleNamespace(compute_capability="90", id=0, use=lambda: None)
+    cuda = SimpleNamespace(Device=lambda *a: device, function=SimpleNamespace(Module=_FakeModule))
+    return SimpleNamespace(cuda=cuda, asarray=lambda a: a)
+
+
+def test_the_runner_measures_what_the_front_end_compiles(monkeypatch):
+    """CupyRunner compiled with CuPy's own NVRTC, without the front end's shims, <cub/cub.cuh> rewrite and
+    retries: a kernel flipflop predicted could fail to compile when measured (HeCBench multinomial's
+    <stdlib.h> + <cub/cub.cuh>, rotary's unannotated constexpr helpers). Now the PTX loaded is the front end's,
+    a template kernel's function is its lowered entry, and a compile error is the front end's one line."""
+    import sys
+    from flipflop.measure import launcher
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    source = ("#include <stdlib.h>\n#include <cub/cub.cuh>\nconstexpr int width() { return 2; }\n"
+              "template <int B> __global__ void k(float* a) {\n  using R = cub::BlockReduce<float, B>;\n"
+              "  __shared__ typename R::TempStorage s;\n  float t = R(s).Sum(a[threadIdx.x] * width());\n"
+              "  if (threadIdx.x == 0) a[0] = t;\n}\n")
+    runner = launcher.CupyRunner("k<block_size_x>", [])
+    defines = {"block_size_x": 128}
+    assert runner.compile(launcher.source_with_defines(source, defines), defines) == launcher.STATUS_OK
+    assert runner.arch == "sm_90" and ".target sm_90" in _FakeModule.loaded[-1]
+    assert runner._modules[launcher.source_with_defines(source, defines)] == "_Z1kILi128EEvPf"
+    broken = "__global__ void k(float* a) {\n  a[0] = undefined_name;\n}\n"
+    assert launcher.CupyRunner("k", []).compile(broken) == \
+        'compile failed: kernel.cu:2: identifier "undefined_name" is undefined'

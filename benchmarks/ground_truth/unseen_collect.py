@@ -51,18 +51,6 @@ SECONDS_PER_CASE = 3.0
 PROCESS_START_S = 10.0
 
 
-def install() -> None:
-    """Give the measurement's NVRTC flipflop's header shims (this process only: the launcher's
-    options also reach nvcc through Kernel Tuner, where an include path would come before the
-    system headers)."""
-    from flipflop.frontend.nvrtc import SHIM_DIR
-    # (the robustness set's files include host-only headers and <cuda.h>: the shims, and cuda.h
-    # skipped by its guard)
-    for option in (f"--include-path={SHIM_DIR}", "-D__cuda_cuda_h__"):
-        if option not in launcher.COMPILE_OPTIONS:
-            launcher.COMPILE_OPTIONS = (*launcher.COMPILE_OPTIONS, option)
-
-
 # ---------------------------------------------------------------- check ------------------------------
 
 
@@ -226,7 +214,6 @@ def _lines(path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv if argv is None else argv
-    install()
     if "--check" in argv[1:]:
         parser = argparse.ArgumentParser(description="check an unseen set's outputs on the GPU")
         parser.add_argument("--check", action="store_true")

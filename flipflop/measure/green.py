@@ -266,21 +266,16 @@ class GreenRunner:
         return self._load_library(source, defines)
 
     def _compile_green_current(self, source: str, defines: dict[str, Any] | None) -> str:
-        from flipflop.frontend.nvrtc import is_template_name
-        from flipflop.measure.launcher import _first_error_line
+        from flipflop.measure.launcher import _first_error_line, load_function
 
         modules = self._cupy_runner._modules
         if source in modules:
             return "ok"
-        name = self._instantiated(defines)
         try:
             # Not CupyRunner.compile: its Device.use() (cudaSetDevice) would make the primary
             # context current again over the pushed green one.
             with self._green_lock, _PushedContext(self.driver, self.part.context):
-                module = self._cupy.RawModule(code=source, options=self._cupy_runner._options,
-                                              name_expressions=[name] if is_template_name(name) else None)
-                module.compile()
-                modules[source] = module.get_function(name)
+                modules[source] = load_function(self._cupy, source, self.kernel_name, self._arch, defines)
         except Exception as error:
             return f"compile failed: {_first_error_line(error)}"
         return "ok"

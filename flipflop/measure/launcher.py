@@ -21,7 +21,7 @@ import numpy as np
 
 from flipflop import conventions
 from flipflop.errors import MeasurementError
-from flipflop.frontend.nvrtc import instantiate_kernel_name, is_template_name
+from flipflop.frontend.nvrtc import compile_to_ptx, instantiate_kernel_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
 
@@ -73,6 +73,18 @@ def _first_error_line(message: str) -> str:
     return lines[0][:300] if lines else "unknown error"
 
 
+def load_function(cupy: Any, source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> Any:
+    """The CuPy function of `kernel_name` (a template instantiated by `defines`) in `source`, compiled by the front
+    end's NVRTC as the prediction compiles it: its header shims, <cub/cub.cuh>'s device-side parts and its
+    retries (unannotated constexpr helpers) hold for what is measured too, and the PTX measured is the PTX
+    analysed. Raises CompileError, or CuPy's error when the driver rejects the PTX."""
+    compiled = compile_to_ptx(source, arch=arch, options=[o for o in COMPILE_OPTIONS if not o.startswith("-std")],
+                              kernel_name=instantiate_kernel_name(kernel_name, defines))
+    module = cupy.cuda.function.Module()
+    module.load(compiled.ptx.encode() + b"\0")  # cuModuleLoadData: the driver JITs the PTX for this GPU
+    return module.get_function(compiled.entry or kernel_name)
+
+
 class CupyRunner:
     """Compiles and launches one kernel's configurations with CuPy on the current device."""
 
@@ -83,7 +95,7 @@ class CupyRunner:
             raise MeasurementError("CuPy is needed to measure on a GPU: pip install cupy-cuda13x") from None
         self._cupy = cupy
         self.kernel_name = kernel_name
-        self._options = COMPILE_OPTIONS + ((f"--gpu-architecture={arch}",) if arch else ())
+        self.arch = arch or f"sm_{cupy.cuda.Device().compute_capability}"
         self.device_arguments = [cupy.asarray(a) if isinstance(a, np.ndarray) else a for a in arguments]
         self._modules: dict[str, Any] = {}
         self._device_id = cupy.cuda.Device().id
@@ -96,11 +108,7 @@ class CupyRunner:
         try:
             # Compiles run in worker threads: make this GPU's context current in each one.
             self._cupy.cuda.Device(self._device_id).use()
-            name = instantiate_kernel_name(self.kernel_name, defines)
-            expressions = [name] if is_template_name(name) else None
-            module = self._cupy.RawModule(code=source, options=self._options, name_expressions=expressions)
-            module.compile()
-            self._modules[source] = module.get_function(name)
+            self._modules[source] = load_function(self._cupy, source, self.kernel_name, self.arch, defines)
         except Exception as error:  # CuPy raises CompileException / CUDADriverError
             return f"compile failed: {_first_error_line(error)}"
         return STATUS_OK
