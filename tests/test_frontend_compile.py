@@ -436,3 +436,16 @@ def test_missing_crt_headers_name_the_wheel_that_ships_them(tmp_path):
     assert str(error.value).endswith("cannot open crt/flipflop_missing.h: the CUDA toolkit's crt/ headers are missing "
                                      "beside NVRTC; pip install nvidia-cuda-crt==13.0.* (a dependency of flipflop) "
                                      "into the same environment")
+
+
+def test_cupys_bundled_cccl_stands_in_for_a_missing_cccl_wheel(tmp_path, monkeypatch):
+    """The lent GPUs' PyTorch venv has NVRTC 13 and CuPy but not nvidia-cuda-cccl (run 47: the shims' <cuda/std/...>
+    could not be opened): CuPy's copy of CCCL is found through its package folder, one include dir a library."""
+    from flipflop.frontend import nvrtc
+    cccl = tmp_path / "cupy" / "_core" / "include" / "cupy" / "_cccl"
+    for marker, top in (("cuda/std/utility", "libcudacxx/include"), ("cub/cub.cuh", "cub"), ("thrust/tuple.h", "thrust")):
+        (cccl / top / marker).parent.mkdir(parents=True, exist_ok=True)
+        (cccl / top / marker).write_text("")
+    (tmp_path / "cupy" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert nvrtc._bundled_cccl_dirs() == [cccl / "libcudacxx" / "include", cccl / "cub", cccl / "thrust"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
@@ -163,7 +164,29 @@ def include_dirs() -> tuple[str, ...]:
     root = _toolkit_root()
     if root is None:
         return ()
-    return tuple(str(root / sub) for sub in ("include", "include/cccl") if (root / sub).is_dir())
+    dirs = [root / sub for sub in ("include", "include/cccl") if (root / sub).is_dir()]
+    if not any((d / "cuda" / "std" / "utility").is_file() for d in dirs):
+        dirs += _bundled_cccl_dirs()
+    return tuple(str(d) for d in dirs)
+
+
+# The CCCL headers (libcu++, CUB, Thrust) by a file each folder holds at its top.
+_CCCL_MARKERS = ("cuda/std/utility", "cub/cub.cuh", "thrust/tuple.h")
+
+
+def _bundled_cccl_dirs() -> list[Path]:
+    """CuPy's own copy of CCCL, for an environment whose CUDA wheels lack nvidia-cuda-cccl (a PyTorch venv
+    with CuPy, as on the lent GPUs): found through CuPy's package folder, without importing it."""
+    spec = importlib.util.find_spec("cupy")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    include = Path(next(iter(spec.submodule_search_locations))) / "_core" / "include"
+    found: list[Path] = []
+    for marker in _CCCL_MARKERS:
+        hit = next(include.rglob(marker), None) if include.is_dir() else None
+        if hit is not None and hit.parents[marker.count("/")] not in found:
+            found.append(hit.parents[marker.count("/")])
+    return found
 
 
 # C/C++ standard headers (<cstdint>, <cmath>, <limits>, <stdio.h>, <cassert>, ...) mapped to what NVRTC
