@@ -17,8 +17,8 @@ the *kernel* reaches the green stream has three candidates (`LAUNCH_MODES`):
 - "library": the context-independent cuLibrary API (cuLibraryLoadData, cuLibraryGetKernel),
   whose kernels launch in the context of the stream they are given: the route the CUDA
   documentation names for green contexts.
-- "green_current": CuPy compiles and loads with the green context pushed current, so the
-  module belongs to it.
+- "green_current": CuPy loads the front end's PTX with the green context pushed current, so
+  the module belongs to it.
 
 Which one confines the launches is checked once per `GreenSession` on the device (a kernel
 that records %smid per block must show at most n distinct SMs); the session object carries
