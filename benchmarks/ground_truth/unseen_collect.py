@@ -10,9 +10,9 @@ unseen.py's references into OUT/unseen_check.jsonl, cases of the second ("unseen
 unseen2.py's into OUT/unseen2_check.jsonl; measuring is the same for both.
 
 MEASURE: collect.py's measurement (its options, output format and per-configuration JSONL lines;
-`--cases unseen` selects the set, shared memory from each case's smem_args), with NVRTC given
-flipflop's header shims as an include path (RowwiseMoments includes <type_traits>, which NVRTC
-lacks). `--isolate` measures pass by pass, each case whole, as many cases as fit the budget, in a
+`--cases unseen` selects the set, shared memory from each case's smem_args), each kernel compiled by
+flipflop's front end with its header shims (RowwiseMoments includes <type_traits>, which NVRTC
+lacks; flipflop.measure.launcher.load_function). `--isolate` measures pass by pass, each case whole, as many cases as fit the budget, in a
 process that a kernel breaking the CUDA context ends (the next starts past it); `--resume DIR[,DIR]`
 skips the cases whose pass an earlier call's data holds whole, so a set is measured over several calls.
 
