@@ -1736,12 +1736,13 @@ def _atomic_intrinsics() -> list:  # g_odata: 11 ints, 0 but [8] and [10] 0xff (
     return [data]
 
 
-def _dmma_gemm(m: int, n: int, k: int) -> Callable[[], list]:
+def _wmma_gemm(m: int, n: int, k: int, dtype: type, seed: int) -> Callable[[], list]:
+    """cuda-samples' simple_wmma_gemm arguments (dmmaTensorCoreGemm in double, tf32TensorCoreGemm in float)."""
     def build() -> list:  # a (M x K, row major), b (K x N, column major), c, d (M x N), m_ld, n_ld, k_ld, alpha, beta
-        rng = _rng(128)
-        return [_lazy(rng, m * k, np.float64, -1, 1), _lazy(rng, k * n, np.float64, -1, 1),
-                _lazy(rng, m * n, np.float64, -1, 1), _lazy(rng, m * n, np.float64), np.int32(m), np.int32(n),
-                np.int32(k), np.float64(1.1), np.float64(1.2)]
+        rng = _rng(seed)
+        return [_lazy(rng, m * k, dtype, -1, 1), _lazy(rng, k * n, dtype, -1, 1),
+                _lazy(rng, m * n, dtype, -1, 1), _lazy(rng, m * n, dtype), np.int32(m), np.int32(n),
+                np.int32(k), dtype(1.1), dtype(1.2)]
     return build
 
 
@@ -1807,15 +1808,6 @@ def _tsne_sigmas(n: int, perplexity: int) -> Callable[[], list]:
         k = 4 * perplexity
         return [_f32(_rng(142), n * k), np.zeros(n * k, np.float32), np.float32(perplexity),
                 np.float32(math.log(perplexity)), np.int32(100), np.float32(1e-8), np.int32(n), np.int32(k)]
-    return build
-
-
-def _tf32_gemm(m: int, n: int, k: int) -> Callable[[], list]:
-    def build() -> list:  # a (M x K, row major), b (K x N, column major), c, d (M x N), m_ld, n_ld, k_ld, alpha, beta
-        rng = _rng(143)
-        return [_lazy(rng, m * k, np.float32, -1, 1), _lazy(rng, k * n, np.float32, -1, 1),
-                _lazy(rng, m * n, np.float32, -1, 1), _lazy(rng, m * n, np.float32), np.int32(m), np.int32(n),
-                np.int32(k), np.float32(1.1), np.float32(1.2)]
     return build
 
 
@@ -2533,8 +2525,8 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     m, n, k = s["dmma_gemm"]
     # grid (M / (8 x bx / 32), N / (8 x by)): an 8 x 8 double tile a warp; A and B re-read by the tiles' rows and
     # columns (from L2)
-    add("dmma_gemm", "simple_wmma_gemm", (m, n), _dmma_gemm(m, n, k), 8 * m * n, 8 * (m * k + k * n + m * n),
-        grid_div_x=["block_size_x / 4"], grid_div_y=["block_size_y * 8"])
+    add("dmma_gemm", "simple_wmma_gemm", (m, n), _wmma_gemm(m, n, k, np.float64, 128), 8 * m * n,
+        8 * (m * k + k * n + m * n), grid_div_x=["block_size_x / 4"], grid_div_y=["block_size_y * 8"])
     w, h = s["surface_write"]
     # grid (width / bx, height / by): every float read once and written once through the surface
     add("surface_write", "surfaceWriteKernel", (w, h), _surface_write(w, h), 4 * w * h, 4 * w * h)
@@ -2572,8 +2564,8 @@ def robust_cases(small: bool = False) -> list[RobustCase]:
     m, n, k = s["tf32_gemm"]
     # grid (M / (16 x bx / 32), N / (16 x by)): a 16 x 16 float tile a warp; A and B re-read by the tiles' rows and
     # columns (from L2)
-    add("tf32_gemm", "simple_wmma_tf32gemm", (m, n), _tf32_gemm(m, n, k), 4 * m * n, 4 * (m * k + k * n + m * n),
-        grid_div_x=["block_size_x / 2"], grid_div_y=["block_size_y * 16"])
+    add("tf32_gemm", "simple_wmma_tf32gemm", (m, n), _wmma_gemm(m, n, k, np.float32, 143), 4 * m * n,
+        4 * (m * k + k * n + m * n), grid_div_x=["block_size_x / 2"], grid_div_y=["block_size_y * 16"])
     (blocks,) = s["timed_reduction"]
     # NUM_BLOCKS blocks that all read the same 2 x blockDim floats; a minimum and two clock_t a block stored
     add("timed_reduction", "timedReduction", (blocks,), _timed_reduction(blocks), 4 * blocks + 16 * blocks,
