@@ -281,15 +281,12 @@ class GreenRunner:
         return "ok"
 
     def _load_library(self, source: str, defines: dict[str, Any] | None) -> str:
-        from flipflop.frontend.nvrtc import compile_to_ptx
-        from flipflop.measure.launcher import COMPILE_OPTIONS, _first_error_line
+        from flipflop.measure.launcher import _first_error_line, measured_ptx
 
         if source in self._libraries:
             return "ok"
         try:
-            compiled = compile_to_ptx(source, arch=self._arch,
-                                      options=[o for o in COMPILE_OPTIONS if not o.startswith("-std")],
-                                      kernel_name=self.kernel_name if defines is None else self._instantiated(defines))
+            compiled = measured_ptx(source, self.kernel_name, self._arch, defines)
             library = check(self.driver.cuLibraryLoadData(compiled.ptx.encode() + b"\0", None, None, 0, None, None, 0),
                             "cuLibraryLoadData")
             kernel = check(self.driver.cuLibraryGetKernel(library, (compiled.entry or self.kernel_name).encode()),
@@ -298,11 +295,6 @@ class GreenRunner:
             return f"compile failed: {_first_error_line(error)}"
         self._libraries[source] = (library, kernel)
         return "ok"
-
-    def _instantiated(self, defines: dict[str, Any] | None) -> str:
-        from flipflop.frontend.nvrtc import instantiate_kernel_name
-
-        return instantiate_kernel_name(self.kernel_name, defines)
 
     def launcher(self, source: str, grid, block, shared_bytes: int) -> Callable[[], None]:
         """A no-argument callable that enqueues one launch on the green stream."""

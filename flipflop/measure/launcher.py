@@ -21,7 +21,7 @@ import numpy as np
 
 from flipflop import conventions
 from flipflop.errors import MeasurementError
-from flipflop.frontend.nvrtc import compile_to_ptx, instantiate_kernel_name
+from flipflop.frontend.nvrtc import CompiledPtx, compile_to_ptx, instantiate_kernel_name
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
 
@@ -73,13 +73,19 @@ def _first_error_line(message: str) -> str:
     return lines[0][:300] if lines else "unknown error"
 
 
+def measured_ptx(source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> CompiledPtx:
+    """The PTX a measurement loads for `kernel_name` (a template instantiated by `defines`) in `source`: the front
+    end's, as the prediction compiles it, so its header shims, <cub/cub.cuh>'s device-side parts and its retries
+    (unannotated constexpr helpers) hold for what is measured too, and the PTX measured is the PTX analysed
+    (``entry``: a template's lowered name). Raises CompileError."""
+    return compile_to_ptx(source, arch=arch, options=[o for o in COMPILE_OPTIONS if not o.startswith("-std")],
+                          kernel_name=instantiate_kernel_name(kernel_name, defines))
+
+
 def load_function(cupy: Any, source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> Any:
-    """The CuPy function of `kernel_name` (a template instantiated by `defines`) in `source`, compiled by the front
-    end's NVRTC as the prediction compiles it: its header shims, <cub/cub.cuh>'s device-side parts and its
-    retries (unannotated constexpr helpers) hold for what is measured too, and the PTX measured is the PTX
-    analysed. Raises CompileError, or CuPy's error when the driver rejects the PTX."""
-    compiled = compile_to_ptx(source, arch=arch, options=[o for o in COMPILE_OPTIONS if not o.startswith("-std")],
-                              kernel_name=instantiate_kernel_name(kernel_name, defines))
+    """The CuPy function of `kernel_name` in `source`, loaded from `measured_ptx`. Raises CompileError, or
+    CuPy's error when the driver rejects the PTX."""
+    compiled = measured_ptx(source, kernel_name, arch, defines)
     module = cupy.cuda.function.Module()
     module.load(compiled.ptx.encode() + b"\0")  # cuModuleLoadData: the driver JITs the PTX for this GPU
     return module.get_function(compiled.entry or kernel_name)
