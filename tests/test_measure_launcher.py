@@ -154,7 +154,42 @@ def test_the_runner_measures_what_the_front_end_compiles(monkeypatch):
     defines = {"block_size_x": 128}
     assert runner.compile(launcher.source_with_defines(source, defines), defines) == launcher.STATUS_OK
     assert runner.arch == "sm_90" and ".target sm_90" in _FakeModule.loaded[-1]
-    assert runner._modules[launcher.source_with_defines(source, defines)] == "_Z1kILi128EEvPf"
+    assert runner._modules[launcher.source_with_defines(source, defines)] == launcher.LoadedKernel("_Z1kILi128EEvPf", False)
     broken = "__global__ void k(float* a) {\n  a[0] = undefined_name;\n}\n"
     assert launcher.CupyRunner("k", []).compile(broken) == \
         'compile failed: kernel.cu:2: identifier "undefined_name" is undefined'
+
+
+def test_a_static_kernel_inside_extern_c_is_found_by_its_mangled_entry(monkeypatch):
+    """cuda-samples' timedReduction is `static __global__` inside `extern "C" { }`: internal linkage keeps the
+    C++ mangling, so its entry is _Z14timedReductionPKfPfPl, and run 48 (H100) got "named symbol not found"
+    for every configuration when the runner asked the driver for the bare name."""
+    import sys
+    from flipflop.measure import launcher
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    source = ('extern "C" {\n__global__ static void timedReduction(const float* in, float* out, long* t)\n'
+              "{\n  out[threadIdx.x] = in[threadIdx.x];\n}\n}\n")
+    runner = launcher.CupyRunner("timedReduction", [])
+    assert runner.compile(source) == launcher.STATUS_OK
+    assert runner._modules[source].function == "_Z14timedReductionPKfPfPl"
+
+
+def test_a_grid_synchronised_kernel_is_launched_cooperatively(monkeypatch):
+    """cg::this_grid().sync() reads the grid workspace (%envreg1, %envreg2) that only a cooperative launch sets
+    up: launched plainly, cuda-samples' simpleAWBarrier failed every configuration of run 48 (H100) with an
+    unspecified launch failure. A kernel without a grid barrier keeps the plain launch."""
+    import sys
+    from flipflop.measure import launcher
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    calls = []
+    monkeypatch.setattr(_FakeModule, "get_function", lambda self, name: lambda *a, **k: calls.append(k))
+    grid_sync = ("#include <cooperative_groups.h>\nnamespace cg = cooperative_groups;\n"
+                 'extern "C" __global__ void k(float* a) {\n  a[threadIdx.x] = 1.0f;\n  cg::this_grid().sync();\n'
+                 "  a[threadIdx.x] += a[0];\n}\n")
+    block_sync = grid_sync.replace("cg::this_grid().sync()", "cg::this_thread_block().sync()")
+    for source, cooperative in ((grid_sync, True), (block_sync, False)):
+        runner = launcher.CupyRunner("k", [])
+        assert runner.compile(source) == launcher.STATUS_OK
+        assert runner._modules[source].cooperative is cooperative
+        runner.launcher(source, (2, 1, 1), (32, 1, 1), 0)()
+        assert calls[-1] == {"shared_mem": 0, "enable_cooperative_groups": cooperative}

@@ -81,15 +81,20 @@ def assembler_arch(ptx_target: str, arch: str) -> str:
 
 def find_kernel(module: Module, kernel_name: str) -> Function:
     """The entry named ``kernel_name``, or the one C++-mangled entry whose base name it is."""
-    kernels = module.kernels
-    exact = [k for k in kernels if k.name == kernel_name]
-    if exact:
-        return exact[0]
+    name = entry_name([k.name for k in module.kernels], kernel_name)
+    return next(k for k in module.kernels if k.name == name)
+
+
+def entry_name(entries: list[str], kernel_name: str) -> str:
+    """Of a module's entry names, the one named ``kernel_name`` or the one C++-mangled entry whose base
+    name it is (a ``static`` kernel is mangled even inside ``extern "C"``). Raises UnknownKernelError."""
+    if kernel_name in entries:
+        return kernel_name
     # Itanium mangling writes a name as <length><name>: "_Z6kernelPfi", "_ZN2ns6kernelEv".
     mangled = re.compile(rf"^_Z.*?(?<!\d){len(kernel_name)}{re.escape(kernel_name)}")
-    matches = [k for k in kernels if mangled.match(k.name)]
+    matches = [name for name in entries if mangled.match(name)]
     if len(matches) == 1:
         return matches[0]
-    names = ", ".join(k.name for k in kernels) or "none"
+    names = ", ".join(entries) or "none"
     reason = "matches several kernels" if matches else "is not a kernel of the module"
     raise UnknownKernelError(f"kernel {kernel_name!r} {reason}; kernels: {names}")

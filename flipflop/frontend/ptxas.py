@@ -170,7 +170,7 @@ def _run_merged(path: Path, batch: list[tuple[str, str]], arch: str) -> None:
     owner: dict[str, tuple[int, str]] = {}  # renamed entry → (module, original name)
     for k, (_, ptx) in enumerate(batch):
         body = "\n".join(line for line in ptx.splitlines() if not line.strip().startswith(_HEADER_DIRECTIVES))
-        for name in _entry_names(ptx):
+        for name in entry_names(ptx):
             owner[f"{name}__flipflop{k}"] = (k, name)
             body = re.sub(rf"(?<![\w$]){re.escape(name)}(?=(?:_param_\d+)?(?![\w$]))", f"{name}__flipflop{k}", body)
         bodies.append(body)
@@ -238,7 +238,7 @@ def _run_ptxas(path: Path, ptx: str, arch: str) -> dict | None:
             error = _ERROR.search(log)
             return {"error": f"ptxas: {error.group(1).strip()}"} if error else None
         # Assemble the kernels ptxas did not complain about on their own.
-        others = [name for name in _entry_names(ptx) if name not in failures]
+        others = [name for name in entry_names(ptx) if name not in failures]
         kernels: dict[str, dict] = {}
         if others:
             retry = _invoke(path, ptx_file, arch, others)
@@ -249,7 +249,8 @@ def _run_ptxas(path: Path, ptx: str, arch: str) -> dict | None:
         return {"kernels": kernels}
 
 
-def _entry_names(ptx: str) -> list[str]:
+def entry_names(ptx: str) -> list[str]:
+    """The names of the PTX's .entry directives (its kernels), in order."""
     return re.findall(r"\.entry\s+([A-Za-z_$%][\w$]*)", ptx)
 
 

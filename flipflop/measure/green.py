@@ -281,7 +281,7 @@ class GreenRunner:
         return "ok"
 
     def _load_library(self, source: str, defines: dict[str, Any] | None) -> str:
-        from flipflop.measure.launcher import _first_error_line, measured_ptx
+        from flipflop.measure.launcher import _first_error_line, measured_entry, measured_ptx
 
         if source in self._libraries:
             return "ok"
@@ -289,7 +289,7 @@ class GreenRunner:
             compiled = measured_ptx(source, self.kernel_name, self._arch, defines)
             library = check(self.driver.cuLibraryLoadData(compiled.ptx.encode() + b"\0", None, None, 0, None, None, 0),
                             "cuLibraryLoadData")
-            kernel = check(self.driver.cuLibraryGetKernel(library, (compiled.entry or self.kernel_name).encode()),
+            kernel = check(self.driver.cuLibraryGetKernel(library, measured_entry(compiled, self.kernel_name).encode()),
                            "cuLibraryGetKernel")
         except Exception as error:
             return f"compile failed: {_first_error_line(error)}"
@@ -301,13 +301,14 @@ class GreenRunner:
         args = tuple(self._cupy_runner.device_arguments)
         grid, block = tuple(grid), tuple(block)
         if self.mode in ("cupy_stream", "green_current"):
-            function = self._cupy_runner._modules[source]
+            kernel = self._cupy_runner._modules[source]
             stream = self._stream
 
             def launch_on_green_stream() -> None:
                 # A RawKernel launches on CuPy's current stream: make the green one current.
                 with stream:
-                    function(grid, block, args, shared_mem=int(shared_bytes))
+                    kernel.function(grid, block, args, shared_mem=int(shared_bytes),
+                                    enable_cooperative_groups=kernel.cooperative)
             return launch_on_green_stream
         _library, kernel = self._libraries[source]
         function = self.driver.CUfunction(int(kernel))  # a CUkernel launches in its stream's context

@@ -12,16 +12,20 @@ a `status` saying why, never an exception that stops the sweep.
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
 from flipflop import conventions
 from flipflop.errors import MeasurementError
+from flipflop.frontend.kernel import entry_name
 from flipflop.frontend.nvrtc import CompiledPtx, compile_to_ptx, instantiate_kernel_name
+from flipflop.frontend.ptxas import entry_names
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
 
@@ -82,13 +86,33 @@ def measured_ptx(source: str, kernel_name: str, arch: str, defines: dict[str, An
                           kernel_name=instantiate_kernel_name(kernel_name, defines))
 
 
-def load_function(cupy: Any, source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> Any:
-    """The CuPy function of `kernel_name` in `source`, loaded from `measured_ptx`. Raises CompileError, or
+def measured_entry(compiled: CompiledPtx, kernel_name: str) -> str:
+    """The PTX entry a measurement launches: a template's lowered name, else the entry named `kernel_name` or
+    the one whose mangled base name it is."""
+    return compiled.entry or entry_name(entry_names(compiled.ptx), kernel_name)
+
+
+def grid_synchronized(ptx: str) -> bool:
+    """Whether the kernel reads the grid-synchronisation workspace (%envreg1 / %envreg2, where cooperative
+    groups' this_grid() finds it), which the driver sets up only for a cooperative launch: launched plainly,
+    grid.sync() fails with an unspecified launch failure (run 48: awbarrier; run 41: reduce_mbcg)."""
+    return re.search(r"%envreg[12]\b", ptx) is not None
+
+
+@dataclass(frozen=True)
+class LoadedKernel:
+    """A kernel loaded for measurement: its CuPy function and whether it must be launched cooperatively."""
+    function: Any
+    cooperative: bool
+
+
+def load_function(cupy: Any, source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> LoadedKernel:
+    """`kernel_name` in `source`, loaded from `measured_ptx` as a CuPy function. Raises CompileError, or
     CuPy's error when the driver rejects the PTX."""
     compiled = measured_ptx(source, kernel_name, arch, defines)
     module = cupy.cuda.function.Module()
     module.load(compiled.ptx.encode() + b"\0")  # cuModuleLoadData: the driver JITs the PTX for this GPU
-    return module.get_function(compiled.entry or kernel_name)
+    return LoadedKernel(module.get_function(measured_entry(compiled, kernel_name)), grid_synchronized(compiled.ptx))
 
 
 class CupyRunner:
@@ -120,9 +144,10 @@ class CupyRunner:
         return STATUS_OK
 
     def launcher(self, source: str, grid, block, shared_bytes: int) -> Callable[[], None]:
-        function = self._modules[source]
+        kernel = self._modules[source]
         args = tuple(self.device_arguments)
-        return lambda: function(tuple(grid), tuple(block), args, shared_mem=int(shared_bytes))
+        return lambda: kernel.function(tuple(grid), tuple(block), args, shared_mem=int(shared_bytes),
+                                       enable_cooperative_groups=kernel.cooperative)
 
     def synchronize(self) -> None:
         self._cupy.cuda.Device().synchronize()
