@@ -193,3 +193,19 @@ def test_a_grid_synchronised_kernel_is_launched_cooperatively(monkeypatch):
         assert runner._modules[source].cooperative is cooperative
         runner.launcher(source, (2, 1, 1), (32, 1, 1), 0)()
         assert calls[-1] == {"shared_mem": 0, "enable_cooperative_groups": cooperative}
+
+
+def test_the_counter_and_check_launches_load_what_the_runner_loads(monkeypatch):
+    """corpus_collect's counter and reference-check launches compiled with CuPy's RawModule, beside the
+    runner's front-end path: now one path (load_function), cooperative launches included."""
+    import sys
+    from benchmarks.ground_truth import corpus_collect
+    monkeypatch.setitem(sys.modules, "cupy", _fake_cupy())
+    calls = []
+    monkeypatch.setattr(_FakeModule, "get_function", lambda self, name: lambda *a, **k: calls.append((name, a, k)))
+    source = "template <int B> __global__ void k(float* a) {\n  a[threadIdx.x] = B;\n}\n"
+    config = {"block_size_x": 64, "block": (64, 1, 1), "grid": (4, 1, 1), "shared_bytes": 0}
+    loaded = corpus_collect.compile_kernel(source, "k<block_size_x>", config, config["grid"])
+    corpus_collect.launch(loaded, config, ["a"])
+    assert calls == [("_Z1kILi64EEvPf", ((4, 1, 1), (64, 1, 1), ("a",)),
+                      {"shared_mem": 0, "enable_cooperative_groups": False})]

@@ -55,7 +55,7 @@ from benchmarks.ground_truth.collect import (  # noqa: E402
     LAUNCH_KEYS, _estimate_s, _free_gpu_memory, _summary_row, case_header, launch_configs, run_metadata)
 from benchmarks.kernels.suite import Case, configurations  # noqa: E402
 from flipflop.measure.launcher import (  # noqa: E402
-    COMPILE_OPTIONS, kernel_tuner_defines, source_with_defines)
+    LoadedKernel, kernel_tuner_defines, load_function, source_with_defines)
 
 NVTX_RANGE = "ff_profile"
 DEFAULT_FILE = "corpus.jsonl"
@@ -147,18 +147,20 @@ def select_kernels(split: str, only: str | None, part: str | None = None) -> lis
 # ---------------------------------------------------------------- GPU helpers --------------
 
 
-def compile_kernel(source: str, kernel_name: str, params: dict, grid) -> Any:
-    """Compile one configuration Kernel Tuner style and return the CuPy function (a template
-    expression is instantiated through name_expressions)."""
+def compile_kernel(source: str, kernel_name: str, params: dict, grid) -> LoadedKernel:
+    """Compile one configuration Kernel Tuner style through the measuring runner's path (the front end's PTX:
+    its shims, a template's lowered entry, a static kernel's mangled one) and load it on the current GPU."""
     import cupy
-    name = instantiated_name(kernel_name, params)
     tune = {k: v for k, v in params.items() if k not in LAUNCH_KEYS}
-    code = source_with_defines(source, kernel_tuner_defines(tune, grid))
-    if "<" in name:
-        module = cupy.RawModule(code=code, options=COMPILE_OPTIONS, name_expressions=[name])
-    else:
-        module = cupy.RawModule(code=code, options=COMPILE_OPTIONS)
-    return module.get_function(name)
+    defines = kernel_tuner_defines(tune, grid)
+    return load_function(cupy, source_with_defines(source, defines), kernel_name,
+                         f"sm_{cupy.cuda.Device().compute_capability}", defines)
+
+
+def launch(kernel: LoadedKernel, config: dict, device: list) -> None:
+    """One launch of `config` (cooperative where the kernel synchronises its grid)."""
+    kernel.function(tuple(config["grid"]), tuple(config["block"]), tuple(device),
+                    shared_mem=int(config["shared_bytes"]), enable_cooperative_groups=kernel.cooperative)
 
 
 def _device_arguments(arguments: list, poison: set[int]) -> list:
@@ -245,9 +247,9 @@ def _run_check_config(kernel, source: str, arguments: list, expected: dict, conf
                       poison: bool) -> dict:
     import cupy
     small = kernel.small
-    function = compile_kernel(source, small.kernel_name, config, config["grid"])
+    kernel_loaded = compile_kernel(source, small.kernel_name, config, config["grid"])
     device = _device_arguments(arguments, set(expected) if poison else set())
-    function(tuple(config["grid"]), tuple(config["block"]), tuple(device), shared_mem=int(config["shared_bytes"]))
+    launch(kernel_loaded, config, device)
     cupy.cuda.Device().synchronize()
     got = {index: cupy.asnumpy(device[index]) for index in expected}
     failure = compare_outputs(kernel, got, expected)
@@ -563,12 +565,11 @@ def counters(kernels: list, args, metadata: dict) -> list[dict]:
                      "block": list(config["block"]), "grid": list(config["grid"]),
                      "shared_bytes": config["shared_bytes"]}
             try:
-                function = compile_kernel(source, case.kernel_name, config, config["grid"])
+                loaded = compile_kernel(source, case.kernel_name, config, config["grid"])
             except Exception as error:
                 print(f"counters {case.name} {entry['block']}: compile failed: {str(error).splitlines()[0][:200]}")
                 continue
-            call = lambda: function(tuple(config["grid"]), tuple(config["block"]), tuple(device),  # noqa: E731
-                                    shared_mem=int(config["shared_bytes"]))
+            call = lambda: launch(loaded, config, device)  # noqa: E731
             try:
                 launches.append({**entry, "launch": len(launches), "profiled": False})
                 call()

@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", default="unseen_counters_manifest.json")
     parser.add_argument("--counter-configs", type=int, default=2, help="configurations per kernel")
     parser.add_argument("--budget-s", type=float, default=0.0)
+    parser.add_argument("--cases", default="", help="comma-separated case names (before '@'): only these")
     parser.add_argument("--skip", default="", help="comma-separated case names to leave out (a kernel that "
                         "breaks the CUDA context stops every launch after it)")
     args = parser.parse_args(argv)
@@ -50,17 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown set {', '.join(unknown)}: choose from {', '.join(SETS)}", file=sys.stderr)
         return 2
-    # RowwiseMoments includes <type_traits>, which NVRTC lacks, and the robustness set's files host-only
-    # headers and <cuda.h>: flipflop's shims, and cuda.h skipped by its guard (this process only).
-    from flipflop.frontend.nvrtc import SHIM_DIR
-    corpus_collect.COMPILE_OPTIONS = (*corpus_collect.COMPILE_OPTIONS, f"--include-path={SHIM_DIR}",
-                                      "-D__cuda_cuda_h__")
     args.out.mkdir(parents=True, exist_ok=True)
     args.profiled = []
     metadata = run_metadata(argv if argv is not None else sys.argv[1:])
     print(json.dumps(metadata), flush=True)
     skip = [name for name in args.skip.split(",") if name]
-    kernels = [k for k in unseen_kernels(sets) if not any(name in k.case.name for name in skip)]
+    only = {name for name in args.cases.split(",") if name}
+    kernels = [k for k in unseen_kernels(sets) if not any(name in k.case.name for name in skip)
+               and (not only or k.case.name.split("@")[0] in only)]
     launches = corpus_collect.counters(kernels, args, metadata)
     print(f"counters: {sum(1 for l in launches if l['profiled'])} profiled launches of "
           f"{len({l['case'] for l in launches})} kernels")
