@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.kernels.heldout import HELDOUT_CASES  # noqa: E402
 from benchmarks.kernels.heldout2 import HELDOUT2_CASES  # noqa: E402
 from benchmarks.kernels.heldout3 import HELDOUT3_CASES  # noqa: E402
-from benchmarks.kernels.robust import ADDRESSES_BY_VALUE, robust_cases, short_name  # noqa: E402
+from benchmarks.kernels.robust import ADDRESSES_BY_VALUE, NEEDS_PROGRAM_LIMITS, robust_cases, short_name  # noqa: E402
 from benchmarks.kernels.suite import CASES, Case, configurations  # noqa: E402
 from benchmarks.kernels.unseen import UNSEEN_CASES  # noqa: E402
 from benchmarks.kernels.unseen2 import UNSEEN2_CASES  # noqa: E402
@@ -67,10 +67,12 @@ def launchable_robust_cases() -> list[Case]:
     """The robustness set's cases this collector can launch as they are: one argument list, no
     `__constant__` data and a numeric problem size (those needing cmem_args, block-size-dependent
     arguments or a problem size that is an expression of the block stay out), and no device address passed
-    by value (robust.ADDRESSES_BY_VALUE: unfold's illegal address in run 46)."""
+    by value (robust.ADDRESSES_BY_VALUE: unfold's illegal address in run 46), and no context limit its program
+    sets (robust.NEEDS_PROGRAM_LIMITS: interval's stack in run 48)."""
     sizes = lambda case: case.problem_size if isinstance(case.problem_size, (tuple, list)) else (case.problem_size,)  # noqa: E731
     return [case for case in robust_cases() if case.cmem_args is None and case.block_arguments is None
-            and all(not isinstance(size, str) for size in sizes(case)) and short_name(case) not in ADDRESSES_BY_VALUE]
+            and all(not isinstance(size, str) for size in sizes(case))
+            and short_name(case) not in ADDRESSES_BY_VALUE | NEEDS_PROGRAM_LIMITS]
 
 
 def select_cases(names: str, sizes: str) -> list[Case]:

@@ -498,6 +498,9 @@ SECTOR = 32
 # Cases whose arguments hold the program's cudaMalloc'd addresses inside a struct, an array or a functor passed by
 # value (stand-in addresses flipflop follows but no GPU can dereference): predicted, never launched.
 ADDRESSES_BY_VALUE = frozenset({"fp8qkv", "scatter_sum", "hadamard", "imgvf", "unfold", "rotary"})
+# Cases that need a context limit their program sets and the collector does not: cuda-samples interval's recursion
+# outgrows CUDA's default 1 KB stack a thread (its program sets cudaLimitStackSize to 8192; run 48: illegal address).
+NEEDS_PROGRAM_LIMITS = frozenset({"interval"})
 
 DATA_DEPENDENT = {
     "scatter_sum": "a scatter by index: each element's atomicAdd lands on a random int of the n / 2-int output (64 MiB at "
