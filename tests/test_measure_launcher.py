@@ -206,6 +206,6 @@ def test_the_counter_and_check_launches_load_what_the_runner_loads(monkeypatch):
     source = "template <int B> __global__ void k(float* a) {\n  a[threadIdx.x] = B;\n}\n"
     config = {"block_size_x": 64, "block": (64, 1, 1), "grid": (4, 1, 1), "shared_bytes": 0}
     loaded = corpus_collect.compile_kernel(source, "k<block_size_x>", config, config["grid"])
-    corpus_collect.launch(loaded, config, ["a"])
+    loaded.launch(config["grid"], config["block"], ["a"], config["shared_bytes"])
     assert calls == [("_Z1kILi64EEvPf", ((4, 1, 1), (64, 1, 1), ("a",)),
                       {"shared_mem": 0, "enable_cooperative_groups": False})]

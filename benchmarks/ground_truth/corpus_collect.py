@@ -157,12 +157,6 @@ def compile_kernel(source: str, kernel_name: str, params: dict, grid) -> LoadedK
                          f"sm_{cupy.cuda.Device().compute_capability}", defines)
 
 
-def launch(kernel: LoadedKernel, config: dict, device: list) -> None:
-    """One launch of `config` (cooperative where the kernel synchronises its grid)."""
-    kernel.function(tuple(config["grid"]), tuple(config["block"]), tuple(device),
-                    shared_mem=int(config["shared_bytes"]), enable_cooperative_groups=kernel.cooperative)
-
-
 def _device_arguments(arguments: list, poison: set[int]) -> list:
     import cupy
     device = []
@@ -247,9 +241,9 @@ def _run_check_config(kernel, source: str, arguments: list, expected: dict, conf
                       poison: bool) -> dict:
     import cupy
     small = kernel.small
-    kernel_loaded = compile_kernel(source, small.kernel_name, config, config["grid"])
+    loaded = compile_kernel(source, small.kernel_name, config, config["grid"])
     device = _device_arguments(arguments, set(expected) if poison else set())
-    launch(kernel_loaded, config, device)
+    loaded.launch(config["grid"], config["block"], device, config["shared_bytes"])
     cupy.cuda.Device().synchronize()
     got = {index: cupy.asnumpy(device[index]) for index in expected}
     failure = compare_outputs(kernel, got, expected)
@@ -569,7 +563,7 @@ def counters(kernels: list, args, metadata: dict) -> list[dict]:
             except Exception as error:
                 print(f"counters {case.name} {entry['block']}: compile failed: {str(error).splitlines()[0][:200]}")
                 continue
-            call = lambda: launch(loaded, config, device)  # noqa: E731
+            call = lambda: loaded.launch(config["grid"], config["block"], device, config["shared_bytes"])  # noqa: E731
             try:
                 launches.append({**entry, "launch": len(launches), "profiled": False})
                 call()

@@ -307,8 +307,7 @@ class GreenRunner:
             def launch_on_green_stream() -> None:
                 # A RawKernel launches on CuPy's current stream: make the green one current.
                 with stream:
-                    kernel.function(grid, block, args, shared_mem=int(shared_bytes),
-                                    enable_cooperative_groups=kernel.cooperative)
+                    kernel.launch(grid, block, args, shared_bytes)
             return launch_on_green_stream
         _library, kernel = self._libraries[source]
         function = self.driver.CUfunction(int(kernel))  # a CUkernel launches in its stream's context

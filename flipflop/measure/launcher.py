@@ -105,6 +105,11 @@ class LoadedKernel:
     function: Any
     cooperative: bool
 
+    def launch(self, grid: Sequence[int], block: Sequence[int], args: Sequence[Any], shared_bytes: int) -> None:
+        """Enqueue one launch on CuPy's current stream (cooperative where the kernel synchronises its grid)."""
+        self.function(tuple(grid), tuple(block), tuple(args), shared_mem=int(shared_bytes),
+                      enable_cooperative_groups=self.cooperative)
+
 
 def load_function(cupy: Any, source: str, kernel_name: str, arch: str, defines: dict[str, Any] | None) -> LoadedKernel:
     """`kernel_name` in `source`, loaded from `measured_ptx` as a CuPy function. Raises CompileError, or
@@ -146,8 +151,7 @@ class CupyRunner:
     def launcher(self, source: str, grid, block, shared_bytes: int) -> Callable[[], None]:
         kernel = self._modules[source]
         args = tuple(self.device_arguments)
-        return lambda: kernel.function(tuple(grid), tuple(block), args, shared_mem=int(shared_bytes),
-                                       enable_cooperative_groups=kernel.cooperative)
+        return lambda: kernel.launch(grid, block, args, shared_bytes)
 
     def synchronize(self) -> None:
         self._cupy.cuda.Device().synchronize()
