@@ -410,6 +410,7 @@ def test_template_kernel_name_takes_the_defines_as_kernel_tuner_does():
     assert instantiate_kernel_name("reduce<block_size_x, true>", {"block_size_x": 256}) == "reduce<256, true>"
     assert instantiate_kernel_name("reduce<float, TILE>", {"TILE": "tile_x", "tile_x": 8}) == "reduce<float, 8>"
     assert instantiate_kernel_name("plain", {"block_size_x": 256}) == "plain"
+    assert instantiate_kernel_name("k<use_x, n>", {"use_x": True, "n": False}) == "k<true, false>"
     # Only whole words are replaced.
     assert instantiate_kernel_name("k<block_size_xx>", {"block_size_x": 1}) == "k<block_size_xx>"
 

@@ -54,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.ground_truth.collect import (  # noqa: E402
     LAUNCH_KEYS, _estimate_s, _free_gpu_memory, _summary_row, case_header, launch_configs, run_metadata)
 from benchmarks.kernels.suite import Case, configurations  # noqa: E402
+from flipflop.frontend.nvrtc import instantiate_kernel_name  # noqa: E402
 from flipflop.measure.launcher import (  # noqa: E402
     LoadedKernel, kernel_tuner_defines, load_function, source_with_defines)
 
@@ -75,18 +76,9 @@ MAX_RESTARTS = 8
 
 
 def instantiated_name(kernel_name: str, params: dict[str, Any]) -> str:
-    """A kernel name with each tune parameter that appears in it as a word replaced by its
-    value: "reduce6<float, block_size_x, true>" at block_size_x=256 → "reduce6<float, 256, true>".
-    A plain name comes back unchanged."""
-    if "<" not in kernel_name:
-        return kernel_name
-    for name in sorted(params, key=len, reverse=True):
-        if name in LAUNCH_KEYS:
-            continue
-        value = params[name]
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        kernel_name = re.sub(rf"\b{re.escape(name)}\b", text, kernel_name)
-    return kernel_name
+    """A kernel name with its tune parameters' values put in, as the launcher instantiates it:
+    "reduce6<float, block_size_x, true>" at block_size_x=256 → "reduce6<float, 256, true>"."""
+    return instantiate_kernel_name(kernel_name, {k: v for k, v in params.items() if k not in LAUNCH_KEYS})
 
 
 def _threads(config: dict) -> int:

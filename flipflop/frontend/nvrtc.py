@@ -62,13 +62,14 @@ def is_template_name(kernel_name: str) -> bool:
 def instantiate_kernel_name(kernel_name: str, defines: dict[str, object] | None) -> str:
     """``kernel_name`` with every define (Kernel Tuner's tune parameters, block and grid sizes)
     that appears as a word in its template arguments replaced by its value, as the
-    preprocessor would in Kernel Tuner's wrapper: ``reduce<block_size_x>`` → ``reduce<256>``."""
+    preprocessor would in Kernel Tuner's wrapper: ``reduce<block_size_x>`` → ``reduce<256>``.
+    A Python bool becomes C++'s ``true``/``false`` (``True`` is no template argument)."""
     if not defines or not is_template_name(kernel_name):
         return kernel_name
+    text = {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in defines.items()}
     head, _, args = kernel_name.partition("<")
     for _ in range(4):  # a define whose value names another define
-        replaced = re.sub(r"\b[A-Za-z_]\w*\b",
-                          lambda m: str(defines[m.group(0)]) if m.group(0) in defines else m.group(0), args)
+        replaced = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: text.get(m.group(0), m.group(0)), args)
         if replaced == args:
             break
         args = replaced
