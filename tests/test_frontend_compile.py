@@ -415,6 +415,29 @@ def test_template_kernel_name_takes_the_defines_as_kernel_tuner_does():
     assert instantiate_kernel_name("k<block_size_xx>", {"block_size_x": 1}) == "k<block_size_xx>"
 
 
+BOOL_PARAMETER_KERNEL = r"""
+template <bool STORE>
+__global__ void mark(float *x) {
+#if scale_by_two
+  const float v = 2.0f;
+#else
+  const float v = 1.0f;
+#endif
+  if (STORE) x[threadIdx.x] = v;
+}
+"""
+
+
+def test_a_bool_tune_parameter_is_cpp_true_or_false_in_the_name_and_the_body():
+    """Python's True names nothing in C++: as a template argument and in the defines it is written true/false."""
+    for store, scale in ((True, True), (True, False), (False, True)):
+        compiled = compile_to_ptx(BOOL_PARAMETER_KERNEL, "sm_90", defines={"use_store": store, "scale_by_two": scale},
+                                  kernel_name="mark<use_store>")
+        assert ("st.global" in compiled.ptx) == store
+        if store:  # the bits of 2.0f (1.0f: 1065353216) stored only when scale_by_two is true
+            assert ("1073741824" in compiled.ptx) == scale
+
+
 def test_template_kernel_compiles_one_instantiation_per_block_size():
     from flipflop.frontend.kernel import compile_kernel
 

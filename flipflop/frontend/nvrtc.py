@@ -59,14 +59,20 @@ def is_template_name(kernel_name: str) -> bool:
     return "<" in kernel_name and kernel_name.rstrip().endswith(">")
 
 
+def define_text(value: object) -> str:
+    """How a define's value is written into C++: a Python bool as ``true``/``false`` (``True`` names
+    nothing in C++), anything else as ``str`` gives it."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def instantiate_kernel_name(kernel_name: str, defines: dict[str, object] | None) -> str:
     """``kernel_name`` with every define (Kernel Tuner's tune parameters, block and grid sizes)
     that appears as a word in its template arguments replaced by its value, as the
-    preprocessor would in Kernel Tuner's wrapper: ``reduce<block_size_x>`` → ``reduce<256>``.
-    A Python bool becomes C++'s ``true``/``false`` (``True`` is no template argument)."""
+    preprocessor would in Kernel Tuner's wrapper: ``reduce<block_size_x>`` → ``reduce<256>``
+    (values as ``define_text`` writes them)."""
     if not defines or not is_template_name(kernel_name):
         return kernel_name
-    text = {name: str(value).lower() if isinstance(value, bool) else str(value) for name, value in defines.items()}
+    text = {name: define_text(value) for name, value in defines.items()}
     head, _, args = kernel_name.partition("<")
     for _ in range(4):  # a define whose value names another define
         replaced = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: text.get(m.group(0), m.group(0)), args)
@@ -226,7 +232,7 @@ def with_defines(source: str, defines: dict[str, object] | None, name: str) -> s
     """Prepend ``#define`` lines (Kernel Tuner style); ``#line`` keeps user line numbers right."""
     if not defines:
         return source
-    lines = [f"#define {key} {value}" for key, value in defines.items()]
+    lines = [f"#define {key} {define_text(value)}" for key, value in defines.items()]
     return "\n".join(lines + [f'#line 1 "{name}"', source])
 
 
