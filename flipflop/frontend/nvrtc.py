@@ -65,6 +65,11 @@ def define_text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def define_lines(defines: dict[str, object]) -> list[str]:
+    """The ``#define name value`` lines Kernel Tuner puts before a source (values as ``define_text`` writes them)."""
+    return [f"#define {name} {define_text(value)}" for name, value in defines.items()]
+
+
 def instantiate_kernel_name(kernel_name: str, defines: dict[str, object] | None) -> str:
     """``kernel_name`` with every define (Kernel Tuner's tune parameters, block and grid sizes)
     that appears as a word in its template arguments replaced by its value, as the
@@ -232,8 +237,7 @@ def with_defines(source: str, defines: dict[str, object] | None, name: str) -> s
     """Prepend ``#define`` lines (Kernel Tuner style); ``#line`` keeps user line numbers right."""
     if not defines:
         return source
-    lines = [f"#define {key} {define_text(value)}" for key, value in defines.items()]
-    return "\n".join(lines + [f'#line 1 "{name}"', source])
+    return "\n".join(define_lines(defines) + [f'#line 1 "{name}"', source])
 
 
 def compile_to_ptx(source: str, arch: str = "sm_90", defines: dict[str, object] | None = None,

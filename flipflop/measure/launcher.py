@@ -24,7 +24,7 @@ import numpy as np
 from flipflop import conventions
 from flipflop.errors import MeasurementError
 from flipflop.frontend.kernel import entry_name
-from flipflop.frontend.nvrtc import CompiledPtx, compile_to_ptx, define_text, instantiate_kernel_name
+from flipflop.frontend.nvrtc import CompiledPtx, compile_to_ptx, define_lines, instantiate_kernel_name
 from flipflop.frontend.ptxas import entry_names
 from flipflop.measure.energy import steady_power
 from flipflop.measure.nvml import GpuMonitor
@@ -51,8 +51,8 @@ def kernel_tuner_defines(params: dict[str, Any], grid: Sequence[int]) -> dict[st
 
 
 def source_with_defines(source: str, defines: dict[str, Any]) -> str:
-    """`#define name value` lines (values as ``define_text`` writes them) followed by the source."""
-    return "".join(f"#define {name} {define_text(value)}\n" for name, value in defines.items()) + source
+    """The `#define name value` lines (``define_lines``), each ended by a newline, followed by the source."""
+    return "".join(line + "\n" for line in define_lines(defines)) + source
 
 
 def grid_for(
