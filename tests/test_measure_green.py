@@ -309,3 +309,55 @@ def test_active_sms_measures_in_a_green_runner_and_records_the_count(monkeypatch
     launcher.measure_configs("k", "src", [], [CONFIG], monitor=FakeNvml(200.0, update_period_s=0.01),
                              window_s=0.05, active_sms=20, green=given)
     assert FakeRunner.made[-1].session is given and not given.closed  # the caller's session stays open
+
+
+def test_library_mode_launches_a_grid_synchronised_kernel_cooperatively(monkeypatch):
+    """The "library" launch mode loaded the front end's PTX with cuLibraryLoadData and always launched with
+    cuLaunchKernel: a kernel that calls cg::this_grid().sync() (it reads %envreg1/2, the workspace only a
+    cooperative launch sets up) would fail as awbarrier did in run 48. It now goes through
+    cuLaunchCooperativeKernel, and a kernel without a grid barrier keeps cuLaunchKernel. Real NVRTC output."""
+    import sys
+    from tests.test_measure_launcher import _fake_cupy
+
+    cupy = _fake_cupy()
+    cupy.cuda.ExternalStream = lambda ptr, device: ("external", ptr)
+    monkeypatch.setitem(sys.modules, "cupy", cupy)
+
+    class LibraryDriver(FakeDriver):
+        CUfunction = staticmethod(lambda handle: ("function", handle))
+
+        def __init__(self):
+            super().__init__()
+            self.ptx: list[str] = []
+
+        def cuGreenCtxStreamCreate(self, green_ctx, flags, priority):
+            self.calls.append(("cuGreenCtxStreamCreate", green_ctx, flags, priority))
+            return OK, 0x5000  # a stream handle converts to its address
+
+        def cuLibraryLoadData(self, image, *options):
+            self.ptx.append(image[:-1].decode())
+            return OK, f"library{len(self.ptx)}"
+
+        def cuLibraryGetKernel(self, library, name):
+            assert f".entry {name.decode()}(" in self.ptx[-1]
+            return OK, len(self.ptx)
+
+        def cuLaunchKernel(self, function, *geometry_stream_params_extra):
+            self.calls.append(("cuLaunchKernel", function, geometry_stream_params_extra[:8]))
+            return (OK,)
+
+        def cuLaunchCooperativeKernel(self, function, *geometry_stream_params):
+            self.calls.append(("cuLaunchCooperativeKernel", function, geometry_stream_params[:8]))
+            return (OK,)
+
+    grid_sync = ("#include <cooperative_groups.h>\nnamespace cg = cooperative_groups;\n"
+                 'extern "C" __global__ void k(float* a) {\n  a[threadIdx.x] = 1.0f;\n  cg::this_grid().sync();\n'
+                 "  a[threadIdx.x] += a[0];\n}\n")
+    block_sync = grid_sync.replace("cg::this_grid().sync()", "cg::this_thread_block().sync()")
+    driver = LibraryDriver()
+    runner = green.GreenRunner("k", [np.int32(0)], GreenSession(driver=driver), 16, mode="library")
+    for number, (source, call) in enumerate(((grid_sync, "cuLaunchCooperativeKernel"),
+                                             (block_sync, "cuLaunchKernel")), start=1):
+        assert runner.compile(source) == "ok"
+        runner.launcher(source, (2, 1, 1), (32, 1, 1), 0)()
+        assert driver.calls[-1] == (call, ("function", number), (2, 1, 1, 32, 1, 1, 0, 0x5000))

@@ -249,7 +249,7 @@ class GreenRunner:
         self.kernel_name = kernel_name
         self._arch = arch or f"sm_{self._cupy.cuda.Device(session.device_id).compute_capability}"
         self._stream = self._cupy.cuda.ExternalStream(self.part.stream_ptr, session.device_id)
-        self._libraries: dict[str, tuple[Any, Any]] = {}   # source → (library, kernel)
+        self._libraries: dict[str, tuple[Any, Any, bool]] = {}   # source → (library, kernel, cooperative)
         # A green context is current to one thread at a time: "green_current" compiles in turn.
         self._green_lock = threading.Lock()
         self.mode = mode or session.choose_launch_mode(
@@ -281,7 +281,7 @@ class GreenRunner:
         return "ok"
 
     def _load_library(self, source: str, defines: dict[str, Any] | None) -> str:
-        from flipflop.measure.launcher import _first_error_line, measured_entry, measured_ptx
+        from flipflop.measure.launcher import _first_error_line, grid_synchronized, measured_entry, measured_ptx
 
         if source in self._libraries:
             return "ok"
@@ -293,7 +293,7 @@ class GreenRunner:
                            "cuLibraryGetKernel")
         except Exception as error:
             return f"compile failed: {_first_error_line(error)}"
-        self._libraries[source] = (library, kernel)
+        self._libraries[source] = (library, kernel, grid_synchronized(compiled.ptx))
         return "ok"
 
     def launcher(self, source: str, grid, block, shared_bytes: int) -> Callable[[], None]:
@@ -309,10 +309,15 @@ class GreenRunner:
                 with stream:
                     kernel.launch(grid, block, args, shared_bytes)
             return launch_on_green_stream
-        _library, kernel = self._libraries[source]
+        _library, kernel, cooperative = self._libraries[source]
         function = self.driver.CUfunction(int(kernel))  # a CUkernel launches in its stream's context
         params = _kernel_params(args)
         stream, driver = self.part.stream, self.driver
+        if cooperative:  # grid.sync() needs the workspace only a cooperative launch sets up (launcher.py)
+            def launch_cooperatively() -> None:
+                check(driver.cuLaunchCooperativeKernel(function, *grid, *block, int(shared_bytes), stream, params),
+                      "cuLaunchCooperativeKernel")
+            return launch_cooperatively
 
         def launch() -> None:
             check(driver.cuLaunchKernel(function, *grid, *block, int(shared_bytes), stream, params, 0),
@@ -350,7 +355,7 @@ class GreenRunner:
 
     def close(self) -> None:
         """Unload the libraries this runner loaded (the session keeps the green contexts)."""
-        for library, _kernel in self._libraries.values():
+        for library, _kernel, _cooperative in self._libraries.values():
             self.driver.cuLibraryUnload(library)
         self._libraries.clear()
 
