@@ -1381,3 +1381,44 @@ def test_blocks_moved_by_a_row_over_rows_a_plane_apart_are_tiles():
     rows = flipflop.predict("colsum", PLANES, (fs,), args, {"block_size_x": [32], "block_size_y": [4]},
                             grid_div_x=[], gpu="h200-sxm")
     assert rows[0]["dram_bytes"] == pytest.approx(4 * bs * fs * ss, rel=0.02)
+
+
+SSM_PARAMS = np.dtype([("batch", "<i4"), ("dim", "<i4"), ("seqlen", "<i4"), ("dstate", "<i4"), ("n_chunks", "<i4"),
+                       *[(name, "<u8") for name in ("u", "delta", "A", "B", "C", "D", "delta_bias", "z", "states", "out",
+                                                    "prefix_a", "prefix_b")],
+                       *[(name, "<i4") for name in ("u_batch_stride", "u_d_stride", "B_batch_stride", "B_dstate_stride",
+                                                    "states_batch_stride", "states_d_stride")]], align=True)
+
+
+def test_a_struct_of_pointers_read_through_a_register_gives_arrays_and_their_footprints():
+    """HeCBench ssm's vLLM-style selective scan takes one 144-byte struct of twelve pointers and six strides.
+    nvcc reads most fields through a register holding the parameter's address (`mov.b64 %rd32, ..._param_0;
+    add.s64 %rd2, %rd32, 4; ld.param.u64 %rd53, [%rd2+60]`): those fields were unknown, so ~80 accesses a thread
+    were a DRAM sector each (robustness sweep 14: 45 GB for a 1 GB kernel, 50x the time). Now each field resolves,
+    a pointer field is the accesses' array (the unrolled copies of a load share its sectors), and where a 2-D grid's
+    blocks share data the two-block overlap cannot see (every d of a batch row reads that row's B and C through
+    `blockIdx.x / params.dim`), the address span bounds the footprint."""
+    batch, dim, seqlen, dstate, block = 2, 64, 1024, 8, 128
+    chunks = seqlen // (block * 4)
+    p = np.zeros((), SSM_PARAMS)
+    for name, value in dict(batch=batch, dim=dim, seqlen=seqlen, dstate=dstate, n_chunks=chunks,
+                            u_batch_stride=dim * seqlen, u_d_stride=seqlen, B_batch_stride=dstate * seqlen,
+                            B_dstate_stride=seqlen, states_batch_stride=dim * dstate, states_d_stride=dstate).items():
+        p[name] = value
+    for k, name in enumerate(("u", "delta", "A", "B", "C", "D", "delta_bias", "z", "states", "out", "prefix_a",
+                              "prefix_b")):
+        p[name] = (1 << 40) + k * (1 << 30)
+    f = features("selective_scan_vllm_kernel<SSMFwdKernelTraits<128, 4, 8, true, true, true>>",
+                 KERNELS / "ssm_selective_scan.cu", [p[()]], block=(block, 1, 1),
+                 problem_size=(batch * dim * block, chunks))
+    assert not [note for note in f["notes"] if "not known" in note]
+
+    def field(offset: int) -> list[dict]:
+        return [a for a in f["accesses"] if a["space"] == "global" and a["op"] == "load"
+                and a["array"] and a["array"].endswith(f"_param_0+{offset}:u64")]
+    u, b_rows = field(24), field(48)  # params.u_ptr, params.B_ptr
+    assert [a["footprint_bytes"] for a in u] == [batch * dim * seqlen * 4] * 4
+    assert sorted(a["new_sector_share"] for a in u) == [0.0, 0.0, 0.0, 1.0]  # u_row[base + i], i < 4
+    assert len(b_rows) == 4 and all(a["executions_per_thread"] == dstate for a in b_rows)
+    # From the first address to the last the shape reaches (the first of four copies 4 bytes apart), plus a sector.
+    assert [a["footprint_bytes"] for a in b_rows] == [batch * dstate * seqlen * 4 - 16 + 32] * 4

@@ -29,9 +29,9 @@ from flipflop.analysis.cfg import CFG, Loop
 from flipflop.analysis.opcodes import FLOAT_TYPE_CLASS, operand_type, state_space
 from flipflop.analysis.symbolic import (
     FLOAT_SUFFIX, GRID_WORKSPACE_SYMBOLS, LAUNCH_SYMBOLS, THREAD_SYMBOLS, Expr, NotEvaluable, Op, Sym, choose, const,
-    fconst, is_float_valued, op, select_conditions, single_op, sym, unknown)
+    Unknown, fconst, is_float_valued, op, select_conditions, single_op, sym, unknown)
 from flipflop.analysis.tripcount import solve_trip_count
-from flipflop.frontend.ir import Function, Instruction, Module, Operand
+from flipflop.frontend.ir import Function, Instruction, Module, Operand, Param
 from flipflop.frontend.ptx_parser import TYPE_BYTES
 
 ARRAY_UNION = "|"  # joins the parameters an address may be based on (a select between arrays)
@@ -121,6 +121,10 @@ class Dataflow:
     param_fields: frozenset[tuple[str, int, str]] = frozenset()
     # Sized module-scope .global arrays ("&name" → bytes): a base for addresses like a parameter's
     global_bytes: dict[str, int] = field(default_factory=dict)
+
+
+# param_field_symbol's form for a 64-bit field: a pointer in a struct argument when an address adds it.
+_STRUCT_POINTER = re.compile(r"(?P<param>.+)\+\d+:[bsu]64")
 
 
 def param_field_symbol(param: str, offset: int, typ: str) -> str:
@@ -318,8 +322,10 @@ class _Interpreter:
         counter) and ``v`` free of ``own``."""
         if is_float_valued(after):
             return None
-        variant = own | {counter}
-        condition = next((c for c in select_conditions(after) if not (c.symbols() & variant)), None)
+        # Not `own | {counter}`: a loop of an unrolled tensor-core GEMM assigns ~20,000 registers, and a
+        # copy of that set for each of them took 10 s (cuda-samples immaTensorCoreGemm, sweep 14).
+        condition = next((c for c in select_conditions(after)
+                          if counter not in c.symbols() and not (c.symbols() & own)), None)
         if condition is None:
             return None
         branches = [self._choose(after, condition, truth) for truth in (True, False)]
@@ -332,9 +338,10 @@ class _Interpreter:
     def _recurrence(self, loop: Loop, reg: str, h: Expr, latch: Expr, start: Expr, counter: str,
                     own: set[str]) -> Expr:
         """``own``: the header symbols of every register the loop assigns."""
-        step = latch - h
-        if not (step.symbols() & own):
-            return start + step * sym(counter)
+        if latch.symbols() & own:  # else the step `latch - h` keeps h: not an arithmetic sequence
+            step = latch - h
+            if not (step.symbols() & own):
+                return start + step * sym(counter)
         condition = None
         if not is_float_valued(latch):
             condition = next((c for c in select_conditions(latch) if not (c.symbols() & own)), None)
@@ -345,7 +352,10 @@ class _Interpreter:
             steps = [self._choose(latch, condition, truth) - h for truth in (True, False)]
             if not any(x.symbols() & own for x in steps):
                 return start + op("select", condition, *steps) * sym(counter)
-        for k in range(1, 6):
+        # A geometric step reads the register's own value: a latch free of it (the ~20,000 accumulators an
+        # unrolled tensor-core GEMM reassigns each iteration) cannot be one, and building the ten candidates
+        # for each took 12 s (sweep 14).
+        for k in range(1, 6) if not h.symbols().isdisjoint(latch.symbols()) else ():
             if latch == op("shr", h, const(k)) or _halves_signed(latch, h, k):
                 return op("shr", start, const(k) * sym(counter))
             if latch == h * (1 << k):
@@ -620,7 +630,7 @@ class _Interpreter:
         dests = _destinations(ins)
         if not dests:
             return
-        fields = self._param_vector_fields(ins) if len(dests) > 1 else None
+        fields = self._param_vector_fields(ins, env) if len(dests) > 1 else None
         if fields:
             env.update(fields)
             return
@@ -769,7 +779,7 @@ class _Interpreter:
             return op(kind, *values)
         return None
 
-    def _param_vector_fields(self, ins: Instruction) -> dict[str, Expr] | None:
+    def _param_vector_fields(self, ins: Instruction, env: dict[str, Expr]) -> dict[str, Expr] | None:
         """The registers of a vector load of a struct argument's integer fields (`ld.param.v4.u32`:
         TensorRT-LLM's parameter structs read their four ints at once), each its field's symbol."""
         addrs = [x for x in ins.operands if x.kind == "addr"]
@@ -777,11 +787,29 @@ class _Interpreter:
         if (ins.opcode != "ld" or state_space(ins) != "param" or not addrs or ins.operands[0].kind != "vector"
                 or typ not in TYPE_BYTES or typ in FLOAT_TYPE_CLASS):
             return None
-        param = self.params.get(addrs[0].base or "")
+        param, offset = self._param_at(addrs[0], env)
         if param is None or param.array_len is None:
             return None
-        return {item.text: self._struct_field(param.name, int(addrs[0].offset or 0) + k * TYPE_BYTES[typ], typ)
+        return {item.text: self._struct_field(param.name, offset + k * TYPE_BYTES[typ], typ)
                 for k, item in enumerate(ins.operands[0].items) if item.kind == "reg"}
+
+    def _param_at(self, operand: Operand, env: dict[str, Expr]) -> tuple[Param | None, int]:
+        """The kernel parameter an `ld.param` address reads and the byte offset into it. The base is the
+        parameter's name, or a register holding its address plus a constant: nvcc takes the address of a
+        by-value struct argument and reads fields through it (`mov.b64 %rd1, k_param_0; add.s64 %rd2, %rd1, 4;
+        ld.param.u64 %rd3, [%rd2+60]`, HeCBench ssm's selective-scan parameter struct)."""
+        offset = int(operand.offset or 0)
+        param = self.params.get(operand.base or "")
+        if param is not None or not (operand.base or "").startswith("%"):
+            return param, offset
+        address = env.get(operand.base)
+        if address is None or len(address.terms) != 1:
+            return None, offset
+        (mono, coef), = address.terms
+        atom = mono[0] if len(mono) == 1 else None
+        if coef != 1 or not isinstance(atom, Unknown) or not atom.tag.startswith("&"):
+            return None, offset
+        return self.params.get(atom.tag[1:]), offset + address.const
 
     def _struct_field(self, param: str, offset: int, typ: str) -> Expr:
         """The symbol of a by-value struct argument's integer field, recorded as read."""
@@ -794,13 +822,12 @@ class _Interpreter:
             return None
         space = state_space(ins)
         if space == "param":
-            name = addrs[0].base
-            param = self.params.get(name or "")
+            param, offset = self._param_at(addrs[0], env)
             typ = operand_type(ins)
-            if param is not None and addrs[0].offset == 0 and param.array_len is None:
+            if param is not None and offset == 0 and param.array_len is None:
                 return sym(param.name + FLOAT_SUFFIX if typ in ("f32", "f64") else param.name)
             if param is not None and param.array_len is not None and typ in TYPE_BYTES and typ not in FLOAT_TYPE_CLASS:
-                return self._struct_field(param.name, int(addrs[0].offset or 0), typ)
+                return self._struct_field(param.name, offset, typ)
             # not a kernel parameter: a call's returned value (`ld.param [retval0]`), which differs
             # between threads as the arguments it was computed from do
             return unknown(f"L{ins.line}", True)
@@ -979,6 +1006,13 @@ def _base_param(address: Expr, params: dict, tables: Mapping[str, int] | None = 
         param = params.get(getattr(mono[0], "name", None)) if coef == 1 and len(mono) == 1 else None
         if param is not None and param.type in ("u64", "s64", "b64") and param.array_len is None:
             return param.name
+    for mono, coef in address.terms:
+        # A pointer field of a struct argument (`params.u_ptr[...]`): the array has no size the analysis
+        # knows, but its accesses are one array's (unrolled copies share sectors, a later pass re-reads).
+        name = getattr(mono[0], "name", "") if coef == 1 and len(mono) == 1 else ""
+        field = _STRUCT_POINTER.fullmatch(name)
+        if field and field["param"] in params and params[field["param"]].array_len is not None:
+            return name
     for mono, coef in address.terms:
         atom = mono[0] if coef == 1 and len(mono) == 1 else None
         if isinstance(atom, Sym) and tables and atom.name in tables:

@@ -923,8 +923,9 @@ class KernelAnalysis:
             return block_fp, None
         overlap = _block_overlap(sample, address, active, unit, drawn=sa.from_data)
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * overlap
-        bound = _union_bytes(sa.access.base_param, array_bytes)
-        return block_fp, grid_fp if bound is None else min(grid_fp, bound)
+        bounds = [b for b in (_union_bytes(sa.access.base_param, array_bytes),
+                              _address_span(sa, sample, env0, trips, unit)) if b is not None]
+        return block_fp, min([grid_fp, *bounds])
 
     def _far_sectors(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
                      address: np.ndarray) -> tuple[float, float] | None:
@@ -1180,6 +1181,38 @@ def _window_step_share(first: np.ndarray, second: np.ndarray, first_active: np.n
         steps *= 2
         new = moved(steps)
     return min(1.0, new / (steps * own))
+
+
+def _address_span(sa: StaticAccess, sample: LaunchSample, env0: dict, trips: dict[int, np.ndarray],
+                  unit: int) -> float | None:
+    """Bytes from the lowest to the highest address any thread of the grid can reach through ``sa``
+    (interval bounds over every block, thread and loop iteration): no access touches more distinct
+    bytes. It bounds the grid footprint where blocks share data the two-block overlap cannot see (a
+    2-D grid whose blocks of one row read one slice: HeCBench ssm's B and C, `floordiv(ctaid.x, dim)`)
+    and the array is not known (a pointer field of a struct argument). None where unbounded."""
+    ranges: dict[str, tuple[float, float]] = {}
+    for key, value in env0.items():
+        if isinstance(value, (int, float, np.integer, np.floating)) or (isinstance(value, np.ndarray) and value.ndim == 0):
+            ranges[key] = (float(value), float(value))
+    for k, dim in enumerate(_DIMS):
+        ranges[f"tid.{dim}"] = (0.0, sample.block[k] - 1.0)
+        ranges[f"ctaid.{dim}"] = (0.0, sample.grid[k] - 1.0)
+    ranges["laneid"] = (0.0, WARP_SIZE - 1.0)
+    ranges["warpid"] = (0.0, math.ceil(math.prod(sample.block) / WARP_SIZE) - 1.0)
+    for index in sa.loops:
+        trip = trips.get(index)
+        # Only a trip count every sampled thread shares: one that varies may be longer in blocks
+        # the address sample does not hold (a triangular loop).
+        if trip is None or trip.size == 0 or not np.isfinite(trip).all() or np.ptp(trip) > 0:
+            return None
+        ranges[f"i{index}"] = (0.0, max(0.0, float(trip.flat[0]) - 1.0))
+    try:
+        low, high = sa.shape.bounds(ranges)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    return high - low + max(unit, sa.access.bytes)
 
 
 def _union_bytes(base: str | None, sizes: dict[str, float]) -> float | None:
