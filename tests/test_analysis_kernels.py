@@ -1422,3 +1422,30 @@ def test_a_struct_of_pointers_read_through_a_register_gives_arrays_and_their_foo
     assert len(b_rows) == 4 and all(a["executions_per_thread"] == dstate for a in b_rows)
     # From the first address to the last the shape reaches (the first of four copies 4 bytes apart), plus a sector.
     assert [a["footprint_bytes"] for a in b_rows] == [batch * dstate * seqlen * 4 - 16 + 32] * 4
+
+
+SKIP_AHEAD = r"""
+extern "C" __global__ void skip_ahead(unsigned long long* out, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    long long k = i;
+    unsigned long long a = 2806196910506780709ULL, r = 1, c = 0, p = 1;
+    k &= 0x7fffffffffffffffLL;
+    while (k > 0) {
+        if (k & 1) { r *= a; c = c * a + p; }
+        p = (a + 1) * p; a *= a;
+        k >>= 1;
+    }
+    out[i] = r + c;
+}
+"""
+
+
+def test_a_loop_halving_a_value_masked_to_63_bits_runs_its_bit_length():
+    """HeCBench complex's LCG skip-ahead masks a 64-bit count to its low 63 bits, then halves it to zero. The mask
+    became `mod 2^63`, which int64 cannot evaluate: the loop counted once, the `k > 0` test was "data" (robustness
+    sweep 14). Over the thread indices 0 .. 2^20 - 1 the loop runs their mean bit length, 19 times."""
+    n = 1 << 20
+    f = features("skip_ahead", SKIP_AHEAD, [np.zeros(n, np.uint64), np.int32(n)], block=(256, 1, 1), problem_size=(n,))
+    assert f["notes"] == []
+    assert f["loops"][0]["trip_count"] == pytest.approx(19.0, rel=0.01)

@@ -549,7 +549,10 @@ def op(kind: str, *args: Expr, data: tuple = ()) -> Expr:
         if reduced.is_const:
             return reduced
         args = (reduced, args[1])
-    if kind == "and" and args[1].is_const and args[1].const > 0 and (args[1].const + 1) & args[1].const == 0:
+    # (A mask of the low 63 bits stays an `and`: its modulus, 2^63, is past int64, and evaluating it failed:
+    # `k &= 0x7fffffffffffffff; while (k > 0) k >>= 1`, HeCBench complex's LCG skip-ahead, counted once.)
+    if (kind == "and" and args[1].is_const and 0 < args[1].const < (1 << 62)
+            and (args[1].const + 1) & args[1].const == 0):
         return op("mod", args[0], Expr.const_(args[1].const + 1))
     if kind in ("land", "lor") and len(args) == 2:
         # `and.pred %p, 1, %q` (nvcc's guards): land(1, c) is c where c is already 0/1
