@@ -214,6 +214,15 @@ def test_unannotated_constexpr_helpers_compile_as_device_functions():
     assert str(error.value).startswith("kernel.cu:1: A function without execution space annotations")
 
 
+def test_the_register_storage_class_compiles_as_nvcc_compiles_it():
+    """HeCBench ntt's `register` arrays: C++17 dropped the storage class, nvcc's host compiler only warns, and NVRTC
+    refused the file (robustness sweep 15). It is defined away, and the loads it held are the kernel's."""
+    source = ('extern "C" __global__ void k(unsigned long long* a) {\n  register unsigned long long r[2];\n'
+              "  for (int i = 0; i < 2; ++i) r[i] = a[threadIdx.x * 2 + i];\n  a[threadIdx.x] = r[0] * r[1];\n}\n")
+    ptx = compile_to_ptx(source).ptx
+    assert ".entry k(" in ptx and ptx.count("ld.global.u64") == 2
+
+
 def test_gccs_alternate_spelling_of_const_compiles():
     """HeCBench adamw-4bit's `static __device__ __const__ float _exp_qmap[]` (GNU's __const__ and __const)."""
     source = ("static __device__ __const__ float table[2] = {1.0f, 2.0f};\nstatic __device__ __const int one = 1;\n"
