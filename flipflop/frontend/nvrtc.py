@@ -333,8 +333,15 @@ def _run_nvrtc(source: str, name: str, options: Sequence[str], expression: str |
                 # whose unannotated functions are really host code fails that way too: its first error stands.
                 try:
                     return _run_nvrtc(source, name, (*options, DEFAULT_DEVICE), expression)
-                except CompileError:
-                    pass
+                except CompileError as retried:
+                    # NVRTC's advice (use -default-device) was taken: say where that failed instead (host code
+                    # in the same file: HeCBench topk's std::vector launchers, robustness sweep 15).
+                    first = str(_compile_error(source, log)).split(" Consider using -default-device")[0].rstrip(".")
+                    error = CompileError(f"{first}; compiled again with -default-device (unannotated functions as "
+                                         f"__device__), it fails at {retried}: annotate the helper __host__ __device__ "
+                                         "or leave the host code out of the kernel's source")
+                    error.log = log
+                    raise error from None
             raise _compile_error(source, log)
         size = ctypes.c_size_t()
         _check(lib.nvrtcGetPTXSize(prog, ctypes.byref(size)), "nvrtcGetPTXSize")
