@@ -631,10 +631,11 @@ class KernelAnalysis:
         array_bytes.update((name, float(size)) for name, size in self.dataflow.global_bytes.items())
         metrics: list[tuple] = [()] * len(self.accesses)
         order = {line: k for k, line in enumerate(sorted(sa.access.instruction.line for sa in self.accesses))}
+        ranges = _AddressRanges.of(mem_sample, env0, mem_trips)
         for group in self.access_groups:
             members = [self.accesses[k] for k in group]
             for k, values in zip(group, self._group_metrics(members, mem_sample, env0, mem_freq,
-                                                            mem_trips, array_bytes, order)):
+                                                            mem_trips, array_bytes, ranges, order)):
                 metrics[k] = values
         self._check_extents(mem_sample, env0, mem_freq, arrays)
         window_share = self._window_shares(mem_sample, env0, mem_freq)
@@ -730,8 +731,8 @@ class KernelAnalysis:
         return features, tuple(branches)
 
     def _group_metrics(self, members: list[StaticAccess], sample: LaunchSample, env0: dict,
-                       freq: list[np.ndarray], trips: dict[int, np.ndarray],
-                       array_bytes: dict[str, float], order: dict[int, int]) -> list[tuple]:
+                       freq: list[np.ndarray], trips: dict[int, np.ndarray], array_bytes: dict[str, float],
+                       ranges: "_AddressRanges", order: dict[int, int]) -> list[tuple]:
         """Warp metrics of accesses that share one address shape (their addresses differ by
         constants, such as an unrolled loop's loads): the shape is evaluated once and every
         member's warps go through the sector and bank counts in one batch.
@@ -848,7 +849,7 @@ class KernelAnalysis:
             footprint = (None, None)  # the shift moves with the loops: the array bounds it
         else:
             k = int(np.argmax(totals))
-            footprint = self._footprints(members[k], sample, env0, active[k], base, trips, array_bytes)
+            footprint = self._footprints(members[k], sample, env0, active[k], base, trips, array_bytes, ranges)
             far = self._far_sectors(members[k], sample, env0, active[k], base)
             if access.op == "atomic" and first.from_data:
                 # data-dependent addresses: the sampled threads' first iteration samples the data
@@ -886,10 +887,10 @@ class KernelAnalysis:
                 means(units_per_request(rows_addr, every, row_bytes, LINE_BYTES)), [None] * count)
 
     def _footprints(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
-                    address: np.ndarray, trips: dict[int, np.ndarray],
-                    array_bytes: dict[str, float]) -> tuple[float | None, float | None]:
+                    address: np.ndarray, trips: dict[int, np.ndarray], array_bytes: dict[str, float],
+                    ranges: "_AddressRanges") -> tuple[float | None, float | None]:
         """Distinct bytes one (interior) block touches over its loops, and the whole grid (at most
-        the bytes of its array or arrays, ``array_bytes`` by name)."""
+        the bytes of its array or arrays, ``array_bytes`` by name, and its address span)."""
         unit = BANK_WORD_BYTES if sa.access.space == "shared" else SECTOR_BYTES
         rows = _heaviest_block(sample)
         mask = active[rows]
@@ -924,7 +925,7 @@ class KernelAnalysis:
         overlap = _block_overlap(sample, address, active, unit, drawn=sa.from_data)
         grid_fp = block_fp * sample.grid[0] * sample.grid[1] * sample.grid[2] * overlap
         bounds = [b for b in (_union_bytes(sa.access.base_param, array_bytes),
-                              _address_span(sa, sample, env0, trips, unit)) if b is not None]
+                              _address_span(sa, ranges, unit)) if b is not None]
         return block_fp, min([grid_fp, *bounds])
 
     def _far_sectors(self, sa: StaticAccess, sample: LaunchSample, env0: dict, active: np.ndarray,
@@ -1183,31 +1184,41 @@ def _window_step_share(first: np.ndarray, second: np.ndarray, first_active: np.n
     return min(1.0, new / (steps * own))
 
 
-def _address_span(sa: StaticAccess, sample: LaunchSample, env0: dict, trips: dict[int, np.ndarray],
-                  unit: int) -> float | None:
+@dataclass(frozen=True)
+class _AddressRanges:
+    """One launch's value ranges for ``_address_span``, built once per evaluation: ``launch`` gives the
+    scalars (arguments, struct fields, loop counters at their first iteration) and every block, thread,
+    lane and warp index; ``loops`` each loop's counter range, None where the trip count varies between
+    the sampled threads (it may be longer in blocks the address sample does not hold: a triangular loop)."""
+    launch: dict[str, tuple[float, float]]
+    loops: dict[int, tuple[float, float] | None]
+
+    @staticmethod
+    def of(sample: LaunchSample, env0: dict, trips: dict[int, np.ndarray]) -> "_AddressRanges":
+        launch = {key: (float(value), float(value)) for key, value in env0.items()
+                  if isinstance(value, (int, float, np.integer, np.floating))
+                  or (isinstance(value, np.ndarray) and value.ndim == 0)}
+        for k, dim in enumerate(_DIMS):
+            launch[f"tid.{dim}"] = (0.0, sample.block[k] - 1.0)
+            launch[f"ctaid.{dim}"] = (0.0, sample.grid[k] - 1.0)
+        launch["laneid"] = (0.0, WARP_SIZE - 1.0)
+        launch["warpid"] = (0.0, math.ceil(math.prod(sample.block) / WARP_SIZE) - 1.0)
+        loops = {index: None if trip.size == 0 or not np.isfinite(trip).all() or np.ptp(trip) > 0
+                 else (0.0, max(0.0, float(trip.flat[0]) - 1.0)) for index, trip in trips.items()}
+        return _AddressRanges(launch, loops)
+
+
+def _address_span(sa: StaticAccess, ranges: _AddressRanges, unit: int) -> float | None:
     """Bytes from the lowest to the highest address any thread of the grid can reach through ``sa``
-    (interval bounds over every block, thread and loop iteration): no access touches more distinct
+    (interval bounds over every block, thread and iteration of its loops): no access touches more distinct
     bytes. It bounds the grid footprint where blocks share data the two-block overlap cannot see (a
     2-D grid whose blocks of one row read one slice: HeCBench ssm's B and C, `floordiv(ctaid.x, dim)`)
     and the array is not known (a pointer field of a struct argument). None where unbounded."""
-    ranges: dict[str, tuple[float, float]] = {}
-    for key, value in env0.items():
-        if isinstance(value, (int, float, np.integer, np.floating)) or (isinstance(value, np.ndarray) and value.ndim == 0):
-            ranges[key] = (float(value), float(value))
-    for k, dim in enumerate(_DIMS):
-        ranges[f"tid.{dim}"] = (0.0, sample.block[k] - 1.0)
-        ranges[f"ctaid.{dim}"] = (0.0, sample.grid[k] - 1.0)
-    ranges["laneid"] = (0.0, WARP_SIZE - 1.0)
-    ranges["warpid"] = (0.0, math.ceil(math.prod(sample.block) / WARP_SIZE) - 1.0)
-    for index in sa.loops:
-        trip = trips.get(index)
-        # Only a trip count every sampled thread shares: one that varies may be longer in blocks
-        # the address sample does not hold (a triangular loop).
-        if trip is None or trip.size == 0 or not np.isfinite(trip).all() or np.ptp(trip) > 0:
-            return None
-        ranges[f"i{index}"] = (0.0, max(0.0, float(trip.flat[0]) - 1.0))
+    loops = {f"i{index}": ranges.loops.get(index) for index in sa.loops}
+    if None in loops.values():
+        return None
     try:
-        low, high = sa.shape.bounds(ranges)
+        low, high = sa.shape.bounds({**ranges.launch, **loops})
     except (OverflowError, ValueError, ZeroDivisionError):
         return None
     if not (math.isfinite(low) and math.isfinite(high)):
